@@ -1,0 +1,81 @@
+// swift-tools-version:6.1
+// Hef: CKKS homomorphic encryption for Swift on GMP/FLINT.
+import PackageDescription
+import class Foundation.ProcessInfo
+
+// Optimise the arithmetic in every configuration: `swift test` builds debug, and a CKKS test
+// at N = 2^14 is unbearably slow at -Onone. Debug information is kept.
+let optimisedSwift: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+var package = Package(
+    name: "Hef",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Hef", targets: ["HefCKKS"]),
+        .library(name: "HefRing", targets: ["HefRing"]),
+        .executable(name: "hefctl", targets: ["hefctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // GMP and FLINT 2.9 from the system (Debian: libgmp-dev, libflint-dev).
+        .systemLibrary(
+            name: "CFlint",
+            path: "Sources/CFlint",
+            providers: [.apt(["libgmp-dev", "libflint-dev"]), .brew(["flint", "gmp"])]),
+        // Our C kernels: NTT, vector arithmetic mod q, automorphisms, basis conversion, CRT.
+        .target(
+            name: "CShims",
+            dependencies: ["CFlint"],
+            path: "CShims",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        // Ring layer: moduli, RNS bases, NTT, polynomials, samplers, the two backends.
+        .target(
+            name: "HefRing",
+            dependencies: ["CFlint", "CShims"],
+            swiftSettings: optimisedSwift),
+        // CKKS: parameters, encoder, keys, encryption, evaluation, serialization.
+        .target(
+            name: "HefCKKS",
+            dependencies: ["HefRing"],
+            swiftSettings: optimisedSwift),
+        .executableTarget(
+            name: "hefctl",
+            dependencies: [
+                "HefCKKS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: optimisedSwift),
+        // NTL as an independent reference, for tests only.
+        .target(
+            name: "NTLReference",
+            path: "Tests/NTLReference",
+            cxxSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("ntl"), .linkedLibrary("gmp")]),
+        .testTarget(
+            name: "HefRingTests",
+            dependencies: ["HefRing", "NTLReference"]),
+        .testTarget(
+            name: "HefCKKSTests",
+            dependencies: ["HefCKKS"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)
+
+// The benchmark harness is heavy: only with HEF_BENCHMARKS=1 in the environment
+// (`HEF_BENCHMARKS=1 swift package benchmark`), so that `swift build` and `swift test` stay fast.
+if ProcessInfo.processInfo.environment["HEF_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "HefBenchmarks",
+            dependencies: [
+                "HefCKKS",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/HefBenchmarks",
+            swiftSettings: optimisedSwift,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
+}

@@ -1,0 +1,1 @@
+#include "ntl_reference.h"
