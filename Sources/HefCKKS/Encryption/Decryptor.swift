@@ -1,0 +1,39 @@
+/// Decryption: m = c0 + c1·s (+ c2·s²), then decoding.
+public struct Decryptor: Sendable {
+    public let context: CKKSContext
+    public let secretKey: SecretKey
+
+    public init(context: CKKSContext, secretKey: SecretKey) throws {
+        guard secretKey.parametersID == context.parameters.id else {
+            throw CKKSError.parametersMismatch(expected: context.parameters.id, found: secretKey.parametersID)
+        }
+        self.context = context
+        self.secretKey = secretKey
+    }
+
+    public func decrypt(_ ciphertext: Ciphertext) throws -> Plaintext {
+        let params = context.parameters
+        guard ciphertext.parametersID == params.id else {
+            throw CKKSError.parametersMismatch(expected: params.id, found: ciphertext.parametersID)
+        }
+        guard ciphertext.keyID == secretKey.keyID else {
+            throw CKKSError.keyMismatch(expected: secretKey.keyID, found: ciphertext.keyID)
+        }
+        let count = ciphertext.polys[0].moduliCount
+        let s = Encryptor.secretOverQ(secretKey, context: context, moduliCount: count)
+        var m = ciphertext.polys[0]
+        m.multiplyAdd(ciphertext.polys[1], s)
+        if ciphertext.size == 3 {
+            var s2 = s
+            s2.multiply(s)
+            m.multiplyAdd(ciphertext.polys[2], s2)
+            s2.zeroize()
+        }
+        return Plaintext(poly: m, scale: ciphertext.scale, slots: ciphertext.slots, parametersID: params.id)
+    }
+
+    /// Decrypts and decodes the real parts of the slots.
+    public func decryptValues(_ ciphertext: Ciphertext, roundingBits: Int? = nil) throws -> [Double] {
+        try context.decode(try decrypt(ciphertext), roundingBits: roundingBits).real
+    }
+}

@@ -1,0 +1,81 @@
+/// Public-key and symmetric (seeded) encryption.
+public struct Encryptor: Sendable {
+    public let context: CKKSContext
+
+    public init(context: CKKSContext) {
+        self.context = context
+    }
+
+    /// Encrypts with the public key: (b·u + e0 + m, a·u + e1), u ternary, e0 e1 Gaussian.
+    public func encrypt(_ plaintext: Plaintext, publicKey: PublicKey, stream: inout RandomStream) throws -> Ciphertext {
+        let params = context.parameters
+        guard plaintext.parametersID == params.id else {
+            throw CKKSError.parametersMismatch(expected: params.id, found: plaintext.parametersID)
+        }
+        guard publicKey.parametersID == params.id else {
+            throw CKKSError.parametersMismatch(expected: params.id, found: publicKey.parametersID)
+        }
+        let count = plaintext.poly.moduliCount
+        let basis = context.basisQ
+        var ternary = Sampler.ternary(n: params.n, stream: &stream)
+        let u = Poly<Coeff>(basis: basis, moduliCount: count, signedCoefficients: ternary).forwardNTT()
+        for i in ternary.indices { ternary[i] = 0 }
+        let e0 = Poly<Coeff>(basis: basis, moduliCount: count, signedCoefficients: Sampler.gaussian(n: params.n, stream: &stream))
+        let e1 = Poly<Coeff>(basis: basis, moduliCount: count, signedCoefficients: Sampler.gaussian(n: params.n, stream: &stream))
+        var c0 = e0.forwardNTT()
+        c0.multiplyAdd(publicKey.b.truncated(toModuliCount: count), u)
+        c0.add(plaintext.poly)
+        var c1 = e1.forwardNTT()
+        c1.multiplyAdd(publicKey.a.truncated(toModuliCount: count), u)
+        return Ciphertext(
+            polys: [c0, c1], scale: plaintext.scale, slots: plaintext.slots,
+            parametersID: params.id, keyID: publicKey.keyID)
+    }
+
+    public func encrypt(_ plaintext: Plaintext, publicKey: PublicKey) throws -> Ciphertext {
+        var stream = RandomStream.secure()
+        defer { stream.wipe() }
+        return try encrypt(plaintext, publicKey: publicKey, stream: &stream)
+    }
+
+    /// Encrypts with the secret key: (−a·s + e + m, a) with `a` expanded from a fresh seed, so
+    /// the ciphertext serializes at half size until it is first modified.
+    public func encrypt(_ plaintext: Plaintext, secretKey: SecretKey, stream: inout RandomStream) throws -> Ciphertext {
+        let params = context.parameters
+        guard plaintext.parametersID == params.id else {
+            throw CKKSError.parametersMismatch(expected: params.id, found: plaintext.parametersID)
+        }
+        guard secretKey.parametersID == params.id else {
+            throw CKKSError.parametersMismatch(expected: params.id, found: secretKey.parametersID)
+        }
+        let count = plaintext.poly.moduliCount
+        let seed = stream.nextSeed()
+        let a = Self.expandUniform(context: context, seed: seed, moduliCount: count)
+        let e = Poly<Coeff>(basis: context.basisQ, moduliCount: count, signedCoefficients: Sampler.gaussian(n: params.n, stream: &stream))
+        var c0 = e.forwardNTT()
+        var as_ = a
+        as_.multiply(Self.secretOverQ(secretKey, context: context, moduliCount: count))
+        c0.subtract(as_)
+        c0.add(plaintext.poly)
+        return Ciphertext(
+            polys: [c0, a], scale: plaintext.scale, slots: plaintext.slots,
+            parametersID: params.id, keyID: secretKey.keyID, seed: seed)
+    }
+
+    public func encrypt(_ plaintext: Plaintext, secretKey: SecretKey) throws -> Ciphertext {
+        var stream = RandomStream.secure()
+        defer { stream.wipe() }
+        return try encrypt(plaintext, secretKey: secretKey, stream: &stream)
+    }
+
+    /// The uniform polynomial a symmetric ciphertext's seed stands for.
+    public static func expandUniform(context: CKKSContext, seed: [UInt8], moduliCount: Int) -> Poly<Eval> {
+        var seeded = RandomStream(seed: seed, domain: 0)
+        return Sampler.uniform(basis: context.basisQ, moduliCount: moduliCount, stream: &seeded)
+    }
+
+    /// s restricted to q_0 … q_{count-1}.
+    static func secretOverQ(_ secretKey: SecretKey, context: CKKSContext, moduliCount count: Int) -> Poly<Eval> {
+        Poly<Eval>(basis: context.basisQ, moduliCount: count, data: Array(secretKey.poly.data[0..<(count * context.parameters.n)]))
+    }
+}

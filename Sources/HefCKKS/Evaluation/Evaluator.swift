@@ -1,0 +1,266 @@
+import Foundation
+
+/// Homomorphic operations. Holds only public material (the evaluation keys), so a server can
+/// run it. Binary operations align levels automatically (the higher operand drops primes) and
+/// refuse operands of other parameters or keys, or with scales that cannot be aligned exactly.
+public struct Evaluator: Sendable {
+    public let context: CKKSContext
+    public let keys: EvaluationKeys?
+
+    public init(context: CKKSContext, keys: EvaluationKeys? = nil) throws {
+        if let keys, keys.parametersID != context.parameters.id {
+            throw CKKSError.parametersMismatch(expected: context.parameters.id, found: keys.parametersID)
+        }
+        self.context = context
+        self.keys = keys
+    }
+
+    var parameters: CKKSParameters { context.parameters }
+
+    // MARK: Checks and alignment
+
+    func check(_ ct: Ciphertext) throws {
+        guard ct.parametersID == parameters.id else {
+            throw CKKSError.parametersMismatch(expected: parameters.id, found: ct.parametersID)
+        }
+        if let keys, ct.keyID != keys.keyID {
+            throw CKKSError.keyMismatch(expected: keys.keyID, found: ct.keyID)
+        }
+    }
+
+    func check(_ pt: Plaintext) throws {
+        guard pt.parametersID == parameters.id else {
+            throw CKKSError.parametersMismatch(expected: parameters.id, found: pt.parametersID)
+        }
+    }
+
+    static func sameScale(_ a: Double, _ b: Double) -> Bool {
+        abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+    }
+
+    /// Brings two ciphertexts to one level and one scale.
+    func aligned(_ a: Ciphertext, _ b: Ciphertext) throws -> (Ciphertext, Ciphertext) {
+        try check(a)
+        try check(b)
+        guard a.keyID == b.keyID else { throw CKKSError.keyMismatch(expected: a.keyID, found: b.keyID) }
+        guard a.slots == b.slots else { throw CKKSError.slotCountMismatch(a.slots, b.slots) }
+        var x = a, y = b
+        let level = min(x.level, y.level)
+        if x.level > level { x.dropLevels(to: level) }
+        if y.level > level { y.dropLevels(to: level) }
+        if !Self.sameScale(x.scale, y.scale) {
+            // Multiply the smaller-scale operand by the integer ratio when the ratio is one.
+            if x.scale < y.scale { x = try scaleUp(x, to: y.scale) } else { y = try scaleUp(y, to: x.scale) }
+        }
+        return (x, y)
+    }
+
+    private func scaleUp(_ ct: Ciphertext, to target: Double) throws -> Ciphertext {
+        let ratio = target / ct.scale
+        let r = ratio.rounded()
+        guard r >= 1, abs(ratio - r) <= 1e-9 * ratio, r < 9e18 else {
+            throw CKKSError.scaleMismatch(ct.scale, target)
+        }
+        var out = try multiply(ct, integer: Int64(r))
+        out.scale = target
+        return out
+    }
+
+    // MARK: Addition and subtraction
+
+    public func add(_ a: Ciphertext, _ b: Ciphertext) throws -> Ciphertext {
+        var (x, y) = try aligned(a, b)
+        if y.size > x.size { swap(&x, &y) }
+        for i in 0..<y.size { x.polys[i].add(y.polys[i]) }
+        x.seed = nil
+        return x
+    }
+
+    public func subtract(_ a: Ciphertext, _ b: Ciphertext) throws -> Ciphertext {
+        var (x, y) = try aligned(a, b)
+        for i in 0..<y.size { y.polys[i].negate() }
+        if y.size > x.size { swap(&x, &y) }
+        for i in 0..<y.size { x.polys[i].add(y.polys[i]) }
+        x.seed = nil
+        return x
+    }
+
+    public func negate(_ a: Ciphertext) throws -> Ciphertext {
+        try check(a)
+        var x = a
+        for i in x.polys.indices { x.polys[i].negate() }
+        x.seed = nil
+        return x
+    }
+
+    public func add(_ a: Ciphertext, _ p: Plaintext) throws -> Ciphertext {
+        try check(a)
+        try check(p)
+        guard p.level >= a.level else {
+            throw CKKSError.levelExhausted("the plaintext is at level \(p.level), below the ciphertext's \(a.level)")
+        }
+        guard Self.sameScale(a.scale, p.scale) else { throw CKKSError.scaleMismatch(a.scale, p.scale) }
+        var x = a
+        x.polys[0].add(p.poly)
+        x.seed = nil
+        return x
+    }
+
+    public func subtract(_ a: Ciphertext, _ p: Plaintext) throws -> Ciphertext {
+        var negated = p
+        negated.poly.negate()
+        return try add(a, negated)
+    }
+
+    /// Adds `value` to every slot.
+    public func add(_ a: Ciphertext, scalar value: Double) throws -> Ciphertext {
+        try check(a)
+        let scaled = (value * a.scale).rounded()
+        guard scaled.isFinite, abs(scaled) < 9e18 else { throw CKKSError.scaleOverflow("scalar × scale too large") }
+        let v = Int64(scaled)
+        var x = a
+        // A constant polynomial is the same value in every evaluation slot.
+        let residues = parameters.q[0...a.level].map { ScalarMod.reduce(signed: v, $0) }
+        x.polys[0].add(scalars: residues)
+        x.seed = nil
+        return x
+    }
+
+    // MARK: Multiplication
+
+    /// Multiplies by a plaintext; the scale becomes the product of the scales.
+    public func multiply(_ a: Ciphertext, _ p: Plaintext) throws -> Ciphertext {
+        try check(a)
+        try check(p)
+        guard p.level >= a.level else {
+            throw CKKSError.levelExhausted("the plaintext is at level \(p.level), below the ciphertext's \(a.level)")
+        }
+        try checkScaleFits(a.scale * p.scale, level: a.level)
+        var x = a
+        for i in x.polys.indices { x.polys[i].multiply(p.poly) }
+        x.scale *= p.scale
+        x.seed = nil
+        return x
+    }
+
+    /// Multiplies every slot by an integer (no scale change, no level used).
+    public func multiply(_ a: Ciphertext, integer: Int64) throws -> Ciphertext {
+        try check(a)
+        var x = a
+        let residues = parameters.q[0...a.level].map { ScalarMod.reduce(signed: integer, $0) }
+        for i in x.polys.indices { x.polys[i].multiply(scalars: residues) }
+        x.seed = nil
+        return x
+    }
+
+    /// Multiplies every slot by a real constant, encoded at the scale of the last prime so that
+    /// the following ``rescale(_:)`` brings the scale back exactly.
+    public func multiply(_ a: Ciphertext, scalar value: Double) throws -> Ciphertext {
+        try check(a)
+        let constantScale = Double(parameters.q[a.level])
+        try checkScaleFits(a.scale * constantScale, level: a.level)
+        let scaled = (value * constantScale).rounded()
+        guard scaled.isFinite, abs(scaled) < 9e18 else { throw CKKSError.scaleOverflow("scalar × scale too large") }
+        var out = try multiply(a, integer: Int64(scaled))
+        out.scale = a.scale * constantScale
+        return out
+    }
+
+    /// The tensor product: a three-polynomial ciphertext under (1, s, s²).
+    public func multiply(_ a: Ciphertext, _ b: Ciphertext) throws -> Ciphertext {
+        let (x, y) = try aligned(a, b)
+        guard x.size == 2 && y.size == 2 else {
+            throw CKKSError.invalidCiphertext("relinearize before multiplying again")
+        }
+        try checkScaleFits(x.scale * y.scale, level: x.level)
+        var d0 = x.polys[0]
+        d0.multiply(y.polys[0])
+        var d1 = x.polys[0]
+        d1.multiply(y.polys[1])
+        d1.multiplyAdd(x.polys[1], y.polys[0])
+        var d2 = x.polys[1]
+        d2.multiply(y.polys[1])
+        return Ciphertext(polys: [d0, d1, d2], scale: x.scale * y.scale, slots: x.slots, parametersID: x.parametersID, keyID: x.keyID)
+    }
+
+    /// Back to two polynomials with the relinearization key.
+    public func relinearize(_ a: Ciphertext) throws -> Ciphertext {
+        try check(a)
+        guard a.size == 3 else { return a }
+        guard let key = keys?.relinearization else { throw CKKSError.missingRelinearizationKey }
+        let (k0, k1) = context.keySwitch(context.decompose(a.polys[2]), key: key)
+        var out = a
+        out.polys.removeLast()
+        out.polys[0].add(k0)
+        out.polys[1].add(k1)
+        return out
+    }
+
+    /// multiply then relinearize.
+    public func multiplyRelinearize(_ a: Ciphertext, _ b: Ciphertext) throws -> Ciphertext {
+        try relinearize(try multiply(a, b))
+    }
+
+    /// Divides by the last prime: one level less, scale / q_l.
+    public func rescale(_ a: Ciphertext) throws -> Ciphertext {
+        try check(a)
+        let l = a.level
+        guard l > 0 else {
+            throw CKKSError.levelExhausted("the ciphertext is at level 0 and cannot be rescaled; use parameters with more levels")
+        }
+        var out = a
+        for i in out.polys.indices { out.polys[i] = context.rescale(out.polys[i]) }
+        out.scale = a.scale / Double(parameters.q[l])
+        out.seed = nil
+        return out
+    }
+
+    func checkScaleFits(_ scale: Double, level: Int) throws {
+        let logQ = context.logModulus(level: level)
+        // Leave room for the message's own magnitude and the sign.
+        if log2(scale) >= logQ - 2 {
+            throw CKKSError.scaleOverflow(
+                "a scale of 2^\(Int(log2(scale).rounded())) does not fit the \(Int(logQ))-bit modulus at level \(level); rescale first")
+        }
+    }
+}
+
+extension CKKSContext {
+    /// Rounded division by the last prime q_l: (x + h − [x + h]_{q_l}) · q_l^-1 over q_0 … q_{l−1},
+    /// with h = ⌊q_l/2⌋.
+    func rescale(_ x: Poly<Eval>) -> Poly<Eval> {
+        let n = parameters.n
+        let l = x.moduliCount - 1
+        let backend = self.backend
+        let qLast = basisQ.moduli[l]
+        let half = qLast.value >> 1
+        var last = [UInt64](repeating: 0, count: n)
+        var tmp = [UInt64](repeating: 0, count: n)
+        var out = x.truncated(toModuliCount: l)
+        x.withResidue(l) { src in
+            last.withUnsafeMutableBufferPointer { lb in
+                lb.baseAddress!.update(from: src, count: n)
+                backend.inverseNTT(lb.baseAddress!, tables: basisQ.tables[l])
+                backend.addScalar(lb.baseAddress!, UnsafePointer(lb.baseAddress!), scalar: half, count: n, modulus: qLast)
+            }
+        }
+        out.data.withUnsafeMutableBufferPointer { ob in
+            last.withUnsafeBufferPointer { lb in
+                tmp.withUnsafeMutableBufferPointer { tb in
+                    let t = tb.baseAddress!
+                    for i in 0..<l {
+                        let q = basisQ.moduli[i]
+                        let xi = ob.baseAddress! + i * n
+                        backend.reduce(t, lb.baseAddress!, count: n, modulus: q)
+                        backend.forwardNTT(t, tables: basisQ.tables[i])
+                        // x_i + h − t
+                        backend.subtract(xi, UnsafePointer(xi), UnsafePointer(t), count: n, modulus: q)
+                        backend.addScalar(xi, UnsafePointer(xi), scalar: half % q.value, count: n, modulus: q)
+                        backend.multiplyScalar(xi, UnsafePointer(xi), scalar: rescaleInverse[l][i], count: n, modulus: q)
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

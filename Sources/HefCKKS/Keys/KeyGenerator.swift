@@ -1,0 +1,150 @@
+/// Makes keys. Secret randomness comes from a ``RandomStream`` keyed by the OS CSPRNG unless a
+/// stream is passed (reproducible keys for tests and cross-backend checks).
+public struct KeyGenerator: Sendable {
+    public let context: CKKSContext
+
+    public init(context: CKKSContext) {
+        self.context = context
+    }
+
+    private var parameters: CKKSParameters { context.parameters }
+
+    /// A fresh secret key (and with it a fresh key id).
+    public func secretKey(stream: inout RandomStream) -> SecretKey {
+        let n = parameters.n
+        var coefficients: [Int64]
+        switch parameters.secret {
+        case .ternary: coefficients = Sampler.ternary(n: n, stream: &stream)
+        case .sparse: coefficients = Sampler.sparseTernary(n: n, hammingWeight: parameters.hammingWeight, stream: &stream)
+        }
+        let basis = context.basisQP
+        var coeff = Poly<Coeff>(basis: basis, moduliCount: basis.count, signedCoefficients: coefficients)
+        for i in coefficients.indices { coefficients[i] = 0 }
+        let eval = coeff.forwardNTT()
+        coeff.zeroize()
+        let keyID = stream.next64()
+        return SecretKey(poly: eval, parametersID: parameters.id, keyID: keyID)
+    }
+
+    public func secretKey() -> SecretKey {
+        var stream = RandomStream.secure()
+        defer { stream.wipe() }
+        return secretKey(stream: &stream)
+    }
+
+    /// The public key (−a·s + e, a) over Q, with `a` expanded from a fresh seed.
+    public func publicKey(for secretKey: SecretKey, stream: inout RandomStream) throws -> PublicKey {
+        try check(secretKey)
+        let qCount = parameters.q.count
+        let seed = stream.nextSeed()
+        var seeded = RandomStream(seed: seed, domain: 0)
+        let a = Sampler.uniform(basis: context.basisQ, moduliCount: qCount, stream: &seeded)
+        var b = errorPoly(basis: context.basisQ, stream: &stream)
+        let s = Poly<Eval>(basis: context.basisQ, moduliCount: qCount, data: Array(secretKey.poly.data[0..<(qCount * parameters.n)]))
+        var as_ = a
+        as_.multiply(s)
+        b.subtract(as_)
+        return PublicKey(b: b, a: a, seed: seed, parametersID: parameters.id, keyID: secretKey.keyID)
+    }
+
+    public func publicKey(for secretKey: SecretKey) throws -> PublicKey {
+        var stream = RandomStream.secure()
+        defer { stream.wipe() }
+        return try publicKey(for: secretKey, stream: &stream)
+    }
+
+    /// The relinearization key: switches s² to s.
+    public func relinearizationKey(for secretKey: SecretKey, stream: inout RandomStream) throws -> KeySwitchingKey {
+        try check(secretKey)
+        var s2 = secretKey.poly
+        s2.multiply(secretKey.poly)
+        defer { s2.zeroize() }
+        return switchingKey(from: s2, to: secretKey, stream: &stream)
+    }
+
+    /// The key for the automorphism X -> X^g: switches σ_g(s) to s.
+    public func galoisKey(for secretKey: SecretKey, galoisElement g: Int, stream: inout RandomStream) throws -> KeySwitchingKey {
+        try check(secretKey)
+        var rotated = secretKey.poly.permuted(by: context.permutation(galoisElement: g))
+        defer { rotated.zeroize() }
+        return switchingKey(from: rotated, to: secretKey, stream: &stream)
+    }
+
+    /// Relinearization key plus Galois keys for the rotation `steps` (left rotations of
+    /// `slots`-slot vectors; negative steps rotate right) and, optionally, conjugation.
+    public func evaluationKeys(
+        for secretKey: SecretKey, rotations steps: [Int] = [], slots: Int? = nil, conjugation: Bool = false,
+        stream: inout RandomStream
+    ) throws -> EvaluationKeys {
+        let relin = try relinearizationKey(for: secretKey, stream: &stream)
+        var galois: [Int: KeySwitchingKey] = [:]
+        let slotCount = slots ?? parameters.maxSlots
+        for step in steps {
+            let g = context.encoder.galoisElement(forStep: step, slots: slotCount)
+            if g == 1 || galois[g] != nil { continue }
+            galois[g] = try galoisKey(for: secretKey, galoisElement: g, stream: &stream)
+        }
+        if conjugation {
+            let g = context.encoder.conjugationElement
+            galois[g] = try galoisKey(for: secretKey, galoisElement: g, stream: &stream)
+        }
+        return EvaluationKeys(relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
+    }
+
+    public func evaluationKeys(
+        for secretKey: SecretKey, rotations steps: [Int] = [], slots: Int? = nil, conjugation: Bool = false
+    ) throws -> EvaluationKeys {
+        var stream = RandomStream.secure()
+        defer { stream.wipe() }
+        return try evaluationKeys(for: secretKey, rotations: steps, slots: slots, conjugation: conjugation, stream: &stream)
+    }
+
+    // MARK: Internals
+
+    private func check(_ secretKey: SecretKey) throws {
+        guard secretKey.parametersID == parameters.id else {
+            throw CKKSError.parametersMismatch(expected: parameters.id, found: secretKey.parametersID)
+        }
+    }
+
+    /// A fresh Gaussian error in evaluation form over all of `basis`.
+    func errorPoly(basis: RNSBasis, stream: inout RandomStream) -> Poly<Eval> {
+        let e = Sampler.gaussian(n: basis.n, stream: &stream)
+        return Poly<Coeff>(basis: basis, moduliCount: basis.count, signedCoefficients: e).forwardNTT()
+    }
+
+    /// `b_j = −a_j·s + e_j + P·Q̃_j·s'` for every digit at the top level.
+    func switchingKey(from target: Poly<Eval>, to secretKey: SecretKey, stream: inout RandomStream) -> KeySwitchingKey {
+        let basis = context.basisQP
+        let n = parameters.n
+        let qCount = parameters.q.count
+        let primes = basis.count
+        let alpha = parameters.primesPerDigit
+        let digits = parameters.dnum
+        let seed = stream.nextSeed()
+        let backend = context.backend
+        var data = [UInt64](repeating: 0, count: digits * 2 * primes * n)
+        for j in 0..<digits {
+            var seeded = RandomStream(seed: seed, domain: UInt64(j))
+            let a = Sampler.uniform(basis: basis, moduliCount: primes, stream: &seeded)
+            var b = errorPoly(basis: basis, stream: &stream)
+            var product = a
+            product.multiply(secretKey.poly)
+            b.subtract(product)
+            let lo = j * alpha, hi = min(qCount, lo + alpha)
+            b.data.withUnsafeMutableBufferPointer { out in
+                target.data.withUnsafeBufferPointer { t in
+                    for i in lo..<hi {
+                        backend.multiplyScalarAdd(
+                            out.baseAddress! + i * n, t.baseAddress! + i * n, scalar: context.pModQ[i],
+                            count: n, modulus: basis.moduli[i])
+                    }
+                }
+            }
+            let base = j * 2 * primes * n
+            data.replaceSubrange(base..<(base + primes * n), with: b.data)
+            data.replaceSubrange((base + primes * n)..<(base + 2 * primes * n), with: a.data)
+        }
+        return KeySwitchingKey(digitCount: digits, primeCount: primes, n: n, data: data, seed: seed)
+    }
+}

@@ -1,0 +1,45 @@
+/// A hybrid key-switching key from s' to s: for each digit j, over Q·P,
+/// `b_j = −a_j·s + e_j + P·Q̃_j·s'` and `a_j` (expanded from `seed` with domain j).
+/// Used for relinearization (s' = s²) and Galois automorphisms (s' = σ_g(s)).
+///
+/// Storage is one contiguous buffer, digit-major: `[digit][b, a][prime of Q·P][n]`, which is
+/// what the key-switching inner product walks.
+public struct KeySwitchingKey: Sendable {
+    public let digitCount: Int
+    /// Number of primes of Q·P.
+    public let primeCount: Int
+    public let n: Int
+    public let data: [UInt64]
+    public let seed: [UInt8]
+
+    public init(digitCount: Int, primeCount: Int, n: Int, data: [UInt64], seed: [UInt8]) {
+        precondition(data.count == digitCount * 2 * primeCount * n)
+        self.digitCount = digitCount
+        self.primeCount = primeCount
+        self.n = n
+        self.data = data
+        self.seed = seed
+    }
+
+    /// Offset of residue `prime` of b_j (`part` 0) or a_j (`part` 1).
+    @inline(__always)
+    func offset(digit j: Int, part: Int, prime: Int) -> Int {
+        ((j * 2 + part) * primeCount + prime) * n
+    }
+}
+
+/// Evaluation keys a server needs: relinearization and Galois keys. Public material.
+public struct EvaluationKeys: Sendable {
+    public let relinearization: KeySwitchingKey?
+    /// Keyed by Galois element.
+    public let galois: [Int: KeySwitchingKey]
+    public let parametersID: UInt64
+    public let keyID: UInt64
+
+    public init(relinearization: KeySwitchingKey?, galois: [Int: KeySwitchingKey], parametersID: UInt64, keyID: UInt64) {
+        self.relinearization = relinearization
+        self.galois = galois
+        self.parametersID = parametersID
+        self.keyID = keyID
+    }
+}

@@ -1,0 +1,18 @@
+/// The secret key s (ternary), kept in evaluation form over Q and P. Zeroized when released;
+/// never leaves the client. A class so that exactly one copy of the secret exists.
+public final class SecretKey: @unchecked Sendable {
+    /// s over q_0 … q_L, p_0 … p_{K-1}, evaluation form.
+    public private(set) var poly: Poly<Eval>
+    public let parametersID: UInt64
+    public let keyID: UInt64
+
+    public init(poly: Poly<Eval>, parametersID: UInt64, keyID: UInt64) {
+        self.poly = poly
+        self.parametersID = parametersID
+        self.keyID = keyID
+    }
+
+    deinit {
+        poly.zeroize()
+    }
+}

@@ -1,0 +1,218 @@
+/// Marker for the representation of a polynomial.
+public protocol PolyFormat: Sendable {}
+/// Coefficient representation.
+public enum Coeff: PolyFormat {}
+/// Evaluation (NTT) representation: pointwise products are ring products.
+public enum Eval: PolyFormat {}
+
+/// A polynomial of `Z_Q[X]/(X^n + 1)` in RNS form over the first `moduliCount` primes of
+/// `basis`: residue `i` occupies `data[i*n ..< (i+1)*n]`. `Format` keeps coefficient and
+/// evaluation form apart in the type system.
+public struct Poly<Format: PolyFormat>: Sendable {
+    public let basis: RNSBasis
+    public private(set) var moduliCount: Int
+    public var data: [UInt64]
+
+    public var n: Int { basis.n }
+    public var backend: any RingBackend { basis.backend }
+
+    /// The zero polynomial on the first `moduliCount` primes.
+    public init(zeroOn basis: RNSBasis, moduliCount: Int) {
+        precondition(moduliCount >= 1 && moduliCount <= basis.count)
+        self.basis = basis
+        self.moduliCount = moduliCount
+        self.data = [UInt64](repeating: 0, count: moduliCount * basis.n)
+    }
+
+    public init(basis: RNSBasis, moduliCount: Int, data: [UInt64]) {
+        precondition(moduliCount >= 1 && moduliCount <= basis.count)
+        precondition(data.count == moduliCount * basis.n)
+        self.basis = basis
+        self.moduliCount = moduliCount
+        self.data = data
+    }
+
+    /// Keeps only the first `count` residues.
+    public mutating func truncate(toModuliCount count: Int) {
+        precondition(count >= 1 && count <= moduliCount)
+        if count < moduliCount {
+            data.removeLast((moduliCount - count) * n)
+            moduliCount = count
+        }
+    }
+
+    public func truncated(toModuliCount count: Int) -> Poly {
+        var copy = self
+        copy.truncate(toModuliCount: count)
+        return copy
+    }
+
+    /// Zeroes the memory (used for secrets before release).
+    public mutating func zeroize() {
+        data.withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices { buffer[i] = 0 }
+        }
+    }
+
+    // MARK: Elementwise arithmetic (both forms)
+
+    @inline(__always)
+    private mutating func apply(
+        _ other: Poly, _ body: (any RingBackend, UnsafeMutablePointer<UInt64>, UnsafePointer<UInt64>, Int, Modulus) -> Void
+    ) {
+        precondition(other.basis === basis, "polynomials from different RNS bases")
+        precondition(other.moduliCount >= moduliCount, "operand has fewer residues")
+        let n = self.n
+        let backend = self.backend
+        let moduli = basis.moduli
+        let count = moduliCount
+        data.withUnsafeMutableBufferPointer { r in
+            other.data.withUnsafeBufferPointer { b in
+                for i in 0..<count {
+                    body(backend, r.baseAddress! + i * n, b.baseAddress! + i * n, n, moduli[i])
+                }
+            }
+        }
+    }
+
+    public mutating func add(_ other: Poly) {
+        apply(other) { be, r, b, n, q in be.add(r, UnsafePointer(r), b, count: n, modulus: q) }
+    }
+
+    public mutating func subtract(_ other: Poly) {
+        apply(other) { be, r, b, n, q in be.subtract(r, UnsafePointer(r), b, count: n, modulus: q) }
+    }
+
+    public mutating func negate() {
+        let n = self.n, backend = self.backend, moduli = basis.moduli, count = moduliCount
+        data.withUnsafeMutableBufferPointer { r in
+            for i in 0..<count {
+                let p = r.baseAddress! + i * n
+                backend.negate(p, UnsafePointer(p), count: n, modulus: moduli[i])
+            }
+        }
+    }
+
+    /// Multiplies residue `i` by `scalars[i]` (each already reduced mod q_i).
+    public mutating func multiply(scalars: [UInt64]) {
+        precondition(scalars.count >= moduliCount)
+        let n = self.n, backend = self.backend, moduli = basis.moduli, count = moduliCount
+        data.withUnsafeMutableBufferPointer { r in
+            for i in 0..<count {
+                let p = r.baseAddress! + i * n
+                backend.multiplyScalar(p, UnsafePointer(p), scalar: scalars[i], count: n, modulus: moduli[i])
+            }
+        }
+    }
+
+    /// Adds `scalars[i]` to every coefficient of residue `i` (in evaluation form this adds a
+    /// constant polynomial; in coefficient form use it only on the constant term).
+    public mutating func add(scalars: [UInt64]) {
+        precondition(scalars.count >= moduliCount)
+        let n = self.n, backend = self.backend, moduli = basis.moduli, count = moduliCount
+        data.withUnsafeMutableBufferPointer { r in
+            for i in 0..<count {
+                let p = r.baseAddress! + i * n
+                backend.addScalar(p, UnsafePointer(p), scalar: scalars[i], count: n, modulus: moduli[i])
+            }
+        }
+    }
+
+    /// Residue `i` as a read-only buffer.
+    @inline(__always)
+    public func withResidue<R>(_ i: Int, _ body: (UnsafePointer<UInt64>) throws -> R) rethrows -> R {
+        try data.withUnsafeBufferPointer { try body($0.baseAddress! + i * n) }
+    }
+}
+
+extension Poly where Format == Eval {
+    /// Ring product (pointwise in evaluation form).
+    public mutating func multiply(_ other: Poly) {
+        apply(other) { be, r, b, n, q in be.multiply(r, UnsafePointer(r), b, count: n, modulus: q) }
+    }
+
+    /// `self += a * b`.
+    public mutating func multiplyAdd(_ a: Poly, _ b: Poly) {
+        precondition(a.basis === basis && b.basis === basis)
+        precondition(a.moduliCount >= moduliCount && b.moduliCount >= moduliCount)
+        let n = self.n, backend = self.backend, moduli = basis.moduli, count = moduliCount
+        data.withUnsafeMutableBufferPointer { r in
+            a.data.withUnsafeBufferPointer { pa in
+                b.data.withUnsafeBufferPointer { pb in
+                    for i in 0..<count {
+                        backend.multiplyAdd(
+                            r.baseAddress! + i * n, pa.baseAddress! + i * n, pb.baseAddress! + i * n,
+                            count: n, modulus: moduli[i])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Inverse NTT into coefficient form.
+    public func inverseNTT() -> Poly<Coeff> {
+        var out = Poly<Coeff>(basis: basis, moduliCount: moduliCount, data: data)
+        let n = self.n, backend = self.backend, tables = basis.tables, count = moduliCount
+        out.data.withUnsafeMutableBufferPointer { r in
+            for i in 0..<count { backend.inverseNTT(r.baseAddress! + i * n, tables: tables[i]) }
+        }
+        return out
+    }
+
+    /// Applies X -> X^g with a precomputed evaluation-form permutation.
+    public func permuted(by permutation: [UInt32]) -> Poly {
+        var out = Poly(zeroOn: basis, moduliCount: moduliCount)
+        let n = self.n, backend = self.backend, count = moduliCount
+        out.data.withUnsafeMutableBufferPointer { r in
+            data.withUnsafeBufferPointer { a in
+                permutation.withUnsafeBufferPointer { perm in
+                    for i in 0..<count {
+                        backend.permute(r.baseAddress! + i * n, a.baseAddress! + i * n, permutation: perm.baseAddress!, count: n)
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension Poly where Format == Coeff {
+    /// Forward NTT into evaluation form.
+    public func forwardNTT() -> Poly<Eval> {
+        var out = Poly<Eval>(basis: basis, moduliCount: moduliCount, data: data)
+        let n = self.n, backend = self.backend, tables = basis.tables, count = moduliCount
+        out.data.withUnsafeMutableBufferPointer { r in
+            for i in 0..<count { backend.forwardNTT(r.baseAddress! + i * n, tables: tables[i]) }
+        }
+        return out
+    }
+
+    /// Builds the RNS form of a polynomial with small signed integer coefficients.
+    public init(basis: RNSBasis, moduliCount: Int, signedCoefficients: [Int64]) {
+        precondition(signedCoefficients.count == basis.n)
+        self.init(zeroOn: basis, moduliCount: moduliCount)
+        let n = basis.n, backend = basis.backend, moduli = basis.moduli
+        data.withUnsafeMutableBufferPointer { r in
+            signedCoefficients.withUnsafeBufferPointer { s in
+                for i in 0..<moduliCount {
+                    backend.reduceSigned(r.baseAddress! + i * n, s.baseAddress!, count: n, modulus: moduli[i])
+                }
+            }
+        }
+    }
+
+    /// Applies X -> X^g in coefficient form.
+    public func automorphism(galoisElement g: Int) -> Poly {
+        var out = Poly(zeroOn: basis, moduliCount: moduliCount)
+        let n = self.n, backend = self.backend, moduli = basis.moduli, count = moduliCount
+        out.data.withUnsafeMutableBufferPointer { r in
+            data.withUnsafeBufferPointer { a in
+                for i in 0..<count {
+                    backend.automorphismCoefficients(
+                        r.baseAddress! + i * n, a.baseAddress! + i * n, galoisElement: g, count: n, modulus: moduli[i])
+                }
+            }
+        }
+        return out
+    }
+}

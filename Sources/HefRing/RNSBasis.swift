@@ -1,0 +1,33 @@
+/// An ordered list of NTT-friendly primes with their NTT tables, bound to one backend.
+///
+/// Polynomials live on a *prefix* of a basis (the first `moduliCount` primes): dropping the
+/// last prime is how CKKS moves down its level chain.
+public final class RNSBasis: Sendable {
+    public let logN: Int
+    public let n: Int
+    public let moduli: [Modulus]
+    public let tables: [NTTTables]
+    public let backend: any RingBackend
+
+    public init(moduli: [UInt64], logN: Int, backend: any RingBackend) {
+        precondition(!moduli.isEmpty, "an RNS basis needs at least one modulus")
+        precondition(Set(moduli).count == moduli.count, "RNS moduli must be distinct")
+        self.logN = logN
+        self.n = 1 << logN
+        self.moduli = moduli.map(Modulus.init)
+        self.backend = backend
+        self.tables = self.moduli.map { backend.makeNTTTables(modulus: $0, logN: logN) }
+    }
+
+    /// A basis over already-built tables (no recomputation), e.g. a sub-list of another basis.
+    public init(tables: [NTTTables], backend: any RingBackend) {
+        precondition(!tables.isEmpty)
+        self.logN = tables[0].logN
+        self.n = 1 << logN
+        self.moduli = tables.map(\.modulus)
+        self.tables = tables
+        self.backend = backend
+    }
+
+    public var count: Int { moduli.count }
+}

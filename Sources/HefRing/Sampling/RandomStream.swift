@@ -1,0 +1,84 @@
+/// A buffered ChaCha20 keystream that hands out words: the one source of randomness for every
+/// sampler. `RandomStream.secure()` keys it from the operating system's CSPRNG
+/// (`getrandom` on Linux, through `SystemRandomNumberGenerator`); `RandomStream(seed:)` makes a
+/// reproducible stream, for expanding public seeds and for tests.
+public struct RandomStream: Sendable {
+    private var cipher: ChaCha20
+    private var buffer: [UInt32]
+    private var position: Int
+
+    private static let blocksPerRefill = 16
+
+    /// A stream keyed by a 32-byte seed; `domain` separates independent streams of one seed.
+    public init(seed: [UInt8], domain: UInt64 = 0) {
+        precondition(seed.count == 32, "a seed is 32 bytes")
+        var nonce = [UInt8](repeating: 0, count: 12)
+        for i in 0..<8 { nonce[i] = UInt8(truncatingIfNeeded: domain >> (8 * UInt64(i))) }
+        self.cipher = ChaCha20(key: seed, nonce: nonce)
+        self.buffer = [UInt32](repeating: 0, count: 16 * Self.blocksPerRefill)
+        self.position = buffer.count
+    }
+
+    /// A stream keyed by 32 fresh bytes from the operating system's CSPRNG.
+    public static func secure() -> RandomStream {
+        RandomStream(seed: freshSeed())
+    }
+
+    /// 32 bytes from the operating system's CSPRNG.
+    public static func freshSeed() -> [UInt8] {
+        var system = SystemRandomNumberGenerator()
+        var seed = [UInt8](repeating: 0, count: 32)
+        for i in stride(from: 0, to: 32, by: 8) {
+            let w = system.next()
+            for j in 0..<8 { seed[i + j] = UInt8(truncatingIfNeeded: w >> (8 * UInt64(j))) }
+        }
+        return seed
+    }
+
+    private mutating func refill() {
+        let blocks = Self.blocksPerRefill
+        buffer.withUnsafeMutableBufferPointer { cipher.nextBlocks($0.baseAddress!, blockCount: blocks) }
+        position = 0
+    }
+
+    @inline(__always)
+    public mutating func next32() -> UInt32 {
+        if position == buffer.count { refill() }
+        let w = buffer[position]
+        position += 1
+        return w
+    }
+
+    @inline(__always)
+    public mutating func next64() -> UInt64 {
+        let lo = UInt64(next32())
+        return lo | UInt64(next32()) << 32
+    }
+
+    /// Uniform in `0..<bound` by rejection (no modulo bias).
+    public mutating func next(below bound: UInt64) -> UInt64 {
+        precondition(bound > 0)
+        let mask = bound == 1 ? 0 : UInt64.max >> UInt64((bound - 1).leadingZeroBitCount)
+        while true {
+            let v = next64() & mask
+            if v < bound { return v }
+        }
+    }
+
+    /// 32 bytes drawn from this stream (e.g. a public seed).
+    public mutating func nextSeed() -> [UInt8] {
+        var seed = [UInt8]()
+        seed.reserveCapacity(32)
+        for _ in 0..<8 {
+            let w = next32()
+            for j in 0..<4 { seed.append(UInt8(truncatingIfNeeded: w >> (8 * UInt32(j)))) }
+        }
+        return seed
+    }
+
+    /// Overwrites the buffered keystream (call before dropping a stream that drew secrets).
+    public mutating func wipe() {
+        buffer.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] = 0 } }
+        position = buffer.count
+    }
+}
