@@ -6,6 +6,10 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#if !defined(__clang__) && !defined(_Nonnull)
+#define _Nonnull /* nullability annotations are a clang extension */
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
