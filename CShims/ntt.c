@@ -25,12 +25,13 @@ void hef_ntt_forward(uint64_t *restrict a, size_t logN, uint64_t q,
             uint64_t *restrict X = a + 2 * i * t;
             uint64_t *restrict Y = X + t;
             HEF_SCALAR_LOOP
-            for (size_t j = 0; j < t; j++) {
-                uint64_t x = X[j];
-                x = hef_csub(x, q2);
-                uint64_t u = hef_mul_shoup_lazy(Y[j], W, Ws, q);
-                X[j] = x + u;
-                Y[j] = x - u + q2;
+            for (size_t j = 0; j < t; j += 4) {
+                uint64_t x0 = hef_csub(X[j], q2), x1 = hef_csub(X[j + 1], q2);
+                uint64_t x2 = hef_csub(X[j + 2], q2), x3 = hef_csub(X[j + 3], q2);
+                uint64_t u0 = hef_mul_shoup_lazy(Y[j], W, Ws, q), u1 = hef_mul_shoup_lazy(Y[j + 1], W, Ws, q);
+                uint64_t u2 = hef_mul_shoup_lazy(Y[j + 2], W, Ws, q), u3 = hef_mul_shoup_lazy(Y[j + 3], W, Ws, q);
+                X[j] = x0 + u0; X[j + 1] = x1 + u1; X[j + 2] = x2 + u2; X[j + 3] = x3 + u3;
+                Y[j] = x0 - u0 + q2; Y[j + 1] = x1 - u1 + q2; Y[j + 2] = x2 - u2 + q2; Y[j + 3] = x3 - u3 + q2;
             }
         }
     }
