@@ -5,8 +5,8 @@
 #include "modarith.h"
 
 HEF_INLINE uint64_t hef_reduce4q(uint64_t x, uint64_t q, uint64_t q2) {
-    x = x >= q2 ? x - q2 : x;
-    return x >= q ? x - q : x;
+    x = hef_csub(x, q2);
+    return hef_csub(x, q);
 }
 
 void hef_ntt_forward(uint64_t *restrict a, size_t logN, uint64_t q,
@@ -19,27 +19,31 @@ void hef_ntt_forward(uint64_t *restrict a, size_t logN, uint64_t q,
     // General stages, t >= 4.
     for (; m < n / 4; m <<= 1) {
         t >>= 1;
+        HEF_SCALAR_LOOP
         for (size_t i = 0; i < m; i++) {
             const uint64_t W = w[m + i], Ws = ws[m + i];
             uint64_t *restrict X = a + 2 * i * t;
             uint64_t *restrict Y = X + t;
-            for (size_t j = 0; j < t; j++) {
-                uint64_t x = X[j];
-                x = x >= q2 ? x - q2 : x;
-                uint64_t u = hef_mul_shoup_lazy(Y[j], W, Ws, q);
-                X[j] = x + u;
-                Y[j] = x - u + q2;
+            HEF_SCALAR_LOOP
+            for (size_t j = 0; j < t; j += 4) {
+                uint64_t x0 = hef_csub(X[j], q2), x1 = hef_csub(X[j + 1], q2);
+                uint64_t x2 = hef_csub(X[j + 2], q2), x3 = hef_csub(X[j + 3], q2);
+                uint64_t u0 = hef_mul_shoup_lazy(Y[j], W, Ws, q), u1 = hef_mul_shoup_lazy(Y[j + 1], W, Ws, q);
+                uint64_t u2 = hef_mul_shoup_lazy(Y[j + 2], W, Ws, q), u3 = hef_mul_shoup_lazy(Y[j + 3], W, Ws, q);
+                X[j] = x0 + u0; X[j + 1] = x1 + u1; X[j + 2] = x2 + u2; X[j + 3] = x3 + u3;
+                Y[j] = x0 - u0 + q2; Y[j + 1] = x1 - u1 + q2; Y[j + 2] = x2 - u2 + q2; Y[j + 3] = x3 - u3 + q2;
             }
         }
     }
     // t = 2: blocks of four words (a0, a1 | a2, a3).
     if (n >= 4) {
+        HEF_SCALAR_LOOP
         for (size_t i = 0; i < m; i++) {
             const uint64_t W = w[m + i], Ws = ws[m + i];
             uint64_t *restrict X = a + 4 * i;
             uint64_t x0 = X[0], x1 = X[1];
-            x0 = x0 >= q2 ? x0 - q2 : x0;
-            x1 = x1 >= q2 ? x1 - q2 : x1;
+            x0 = hef_csub(x0, q2);
+            x1 = hef_csub(x1, q2);
             uint64_t u0 = hef_mul_shoup_lazy(X[2], W, Ws, q);
             uint64_t u1 = hef_mul_shoup_lazy(X[3], W, Ws, q);
             X[0] = x0 + u0;
@@ -50,11 +54,12 @@ void hef_ntt_forward(uint64_t *restrict a, size_t logN, uint64_t q,
         m <<= 1;
     }
     // t = 1, with the final reduction to [0, q).
+    HEF_SCALAR_LOOP
     for (size_t i = 0; i < m; i++) {
         const uint64_t W = w[m + i], Ws = ws[m + i];
         uint64_t *restrict X = a + 2 * i;
         uint64_t x = X[0];
-        x = x >= q2 ? x - q2 : x;
+        x = hef_csub(x, q2);
         uint64_t u = hef_mul_shoup_lazy(X[1], W, Ws, q);
         X[0] = hef_reduce4q(x + u, q, q2);
         X[1] = hef_reduce4q(x - u + q2, q, q2);
@@ -71,26 +76,29 @@ void hef_ntt_inverse(uint64_t *restrict a, size_t logN, uint64_t q,
     size_t m = n >> 1;
     // t = 1 stage (when it is not also the last).
     if (m > 1) {
+        HEF_SCALAR_LOOP
         for (size_t i = 0; i < m; i++) {
             const uint64_t W = w[m + i], Ws = ws[m + i];
             uint64_t *restrict X = a + 2 * i;
             uint64_t x = X[0], y = X[1];
             uint64_t s = x + y;
-            X[0] = s >= q2 ? s - q2 : s;
+            X[0] = hef_csub(s, q2);
             X[1] = hef_mul_shoup_lazy(x - y + q2, W, Ws, q);
         }
         m >>= 1;
         t = 2;
     }
     for (; m > 1; m >>= 1) {
+        HEF_SCALAR_LOOP
         for (size_t i = 0; i < m; i++) {
             const uint64_t W = w[m + i], Ws = ws[m + i];
             uint64_t *restrict X = a + 2 * i * t;
             uint64_t *restrict Y = X + t;
+            HEF_SCALAR_LOOP
             for (size_t j = 0; j < t; j++) {
                 uint64_t x = X[j], y = Y[j];
                 uint64_t s = x + y;
-                X[j] = s >= q2 ? s - q2 : s;
+                X[j] = hef_csub(s, q2);
                 Y[j] = hef_mul_shoup_lazy(x - y + q2, W, Ws, q);
             }
         }
@@ -101,11 +109,12 @@ void hef_ntt_inverse(uint64_t *restrict a, size_t logN, uint64_t q,
     const uint64_t Ws = hef_shoup(W, q);
     uint64_t *restrict X = a;
     uint64_t *restrict Y = a + t;
+    HEF_SCALAR_LOOP
     for (size_t j = 0; j < t; j++) {
         uint64_t x = X[j], y = Y[j];
         uint64_t s = hef_mul_shoup_lazy(x + y, inverseN, inverseNShoup, q);
         uint64_t d = hef_mul_shoup_lazy(x - y + q2, W, Ws, q);
-        X[j] = s >= q ? s - q : s;
-        Y[j] = d >= q ? d - q : d;
+        X[j] = hef_csub(s, q);
+        Y[j] = hef_csub(d, q);
     }
 }

@@ -61,8 +61,8 @@ void hef_mul_scalar_add(uint64_t *result, const uint64_t *a, uint64_t scalar, si
     }
 }
 
-void hef_dot_product(uint64_t *restrict result, const uint64_t *_Nonnull const *_Nonnull a,
-                     const uint64_t *_Nonnull const *_Nonnull b,
+void hef_dot_product(uint64_t *restrict result, const uint64_t *const * a,
+                     const uint64_t *const * b,
                      size_t terms, size_t count, uint64_t q, uint64_t mh, uint64_t ml) {
     // Each product is < 2^124; an accumulator reduced below q takes 15 more without overflow.
     enum { CHUNK = 15 };

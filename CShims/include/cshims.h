@@ -36,8 +36,8 @@ void hef_mul_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t 
 void hef_mul_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q);
 void hef_mul_scalar_add(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q);
 /// result = Σ_t a[t]·b[t] mod q; result must not alias inputs. Any number of terms.
-void hef_dot_product(uint64_t *result, const uint64_t *_Nonnull const *_Nonnull a,
-                     const uint64_t *_Nonnull const *_Nonnull b,
+void hef_dot_product(uint64_t *result, const uint64_t *const * a,
+                     const uint64_t *const * b,
                      size_t terms, size_t count, uint64_t q, uint64_t barrettHigh, uint64_t barrettLow);
 /// Arbitrary 64-bit words to [0, q).
 void hef_reduce(uint64_t *result, const uint64_t *a, size_t count, uint64_t q, uint64_t barrettHigh);

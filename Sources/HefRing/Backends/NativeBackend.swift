@@ -79,7 +79,10 @@ public struct NativeBackend: RingBackend, Sendable {
     }
 
     public func dotProduct(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UnsafePointer<UInt64>>, _ b: UnsafePointer<UnsafePointer<UInt64>>, terms: Int, count: Int, modulus: Modulus) {
-        hef_dot_product(result, a, b, terms, count, modulus.value, modulus.barrettHigh, modulus.barrettLow)
+        // `const uint64_t *const *` imports with optional elements; same layout.
+        let pa = UnsafeRawPointer(a).assumingMemoryBound(to: UnsafePointer<UInt64>?.self)
+        let pb = UnsafeRawPointer(b).assumingMemoryBound(to: UnsafePointer<UInt64>?.self)
+        hef_dot_product(result, pa, pb, terms, count, modulus.value, modulus.barrettHigh, modulus.barrettLow)
     }
 
     public func reduce(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
