@@ -31,6 +31,7 @@ enum SwiftNTT {
 
     /// Cooley–Tukey, natural order in, bit-reversed out. Values stay in [0, 4q) between
     /// stages; the last stage (t = 1) reduces fully.
+    @_optimize(size)
     static func forward(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables) {
         let q = tables.modulus.value
         let twoQ = q &<< 1
@@ -50,8 +51,7 @@ enum SwiftNTT {
                     let ws = shoups[m &+ i]
                     let y = x + t
                     for j in 0..<t {
-                        var u = x[j]
-                        if u >= twoQ { u &-= twoQ }
+                        let u = swiftReduceOnce(x[j], twoQ)
                         let v = swiftShoupLazy(y[j], w, ws, q)
                         x[j] = u &+ v
                         y[j] = u &- v &+ twoQ
@@ -65,17 +65,11 @@ enum SwiftNTT {
             for i in 0..<m {
                 let w = roots[m &+ i]
                 let ws = shoups[m &+ i]
-                var u = x[0]
-                if u >= twoQ { u &-= twoQ }
+                let u = swiftReduceOnce(x[0], twoQ)
                 let v = swiftShoupLazy(x[1], w, ws, q)
-                var a = u &+ v           // [0, 4q)
-                var b = u &- v &+ twoQ   // [0, 4q)
-                if a >= twoQ { a &-= twoQ }
-                if a >= q { a &-= q }
-                if b >= twoQ { b &-= twoQ }
-                if b >= q { b &-= q }
-                x[0] = a
-                x[1] = b
+                // u + v and u - v + 2q are in [0, 4q): two conditional subtractions each.
+                x[0] = swiftReduceOnce(swiftReduceOnce(u &+ v, twoQ), q)
+                x[1] = swiftReduceOnce(swiftReduceOnce(u &- v &+ twoQ, twoQ), q)
                 x += 2
             }
         }
@@ -84,6 +78,7 @@ enum SwiftNTT {
 
     /// Gentleman–Sande, bit-reversed in, natural out, then times n^-1. Values stay in [0, 2q);
     /// the last stage (m = 1) is merged with the scaling by n^-1 and reduces fully.
+    @_optimize(size)
     static func inverse(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables) {
         let q = tables.modulus.value
         let twoQ = q &<< 1
@@ -109,9 +104,7 @@ enum SwiftNTT {
                     for j in 0..<t {
                         let u = x[j]
                         let v = y[j]
-                        var s = u &+ v
-                        if s >= twoQ { s &-= twoQ }
-                        x[j] = s
+                        x[j] = swiftReduceOnce(u &+ v, twoQ)
                         y[j] = swiftShoupLazy(u &- v &+ twoQ, w, ws, q)
                     }
                     x += 2 &* t
