@@ -50,11 +50,18 @@ enum SwiftNTT {
                     let w = roots[m &+ i]
                     let ws = shoups[m &+ i]
                     let y = x + t
-                    for j in 0..<t {
-                        let u = swiftReduceOnce(x[j], twoQ)
-                        let v = swiftShoupLazy(y[j], w, ws, q)
-                        x[j] = u &+ v
-                        y[j] = u &- v &+ twoQ
+                    // t ≥ 2 here (the t = 1 stage is below): two butterflies per iteration.
+                    var j = 0
+                    while j < t {
+                        let u0 = swiftReduceOnce(x[j], twoQ)
+                        let u1 = swiftReduceOnce(x[j &+ 1], twoQ)
+                        let v0 = swiftShoupLazy(y[j], w, ws, q)
+                        let v1 = swiftShoupLazy(y[j &+ 1], w, ws, q)
+                        x[j] = u0 &+ v0
+                        x[j &+ 1] = u1 &+ v1
+                        y[j] = u0 &- v0 &+ twoQ
+                        y[j &+ 1] = u1 &- v1 &+ twoQ
+                        j &+= 2
                     }
                     x += 2 &* t
                 }
