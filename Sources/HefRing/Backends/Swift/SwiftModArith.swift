@@ -8,11 +8,17 @@ func swiftShoupLazy(_ x: UInt64, _ w: UInt64, _ wShoup: UInt64, _ q: UInt64) -> 
     return x &* w &- quotient &* q
 }
 
+/// `x − bound` if `x ≥ bound`, else `x`, without a branch (`x < 2·bound ≤ 2^63`): when
+/// `x < bound` the difference wraps above `x`, and the minimum picks `x`.
+@inlinable @inline(__always)
+func swiftReduceOnce(_ x: UInt64, _ bound: UInt64) -> UInt64 {
+    Swift.min(x, x &- bound)
+}
+
 /// Shoup product `x · w mod q`, fully reduced.
 @inlinable @inline(__always)
 func swiftShoup(_ x: UInt64, _ w: UInt64, _ wShoup: UInt64, _ q: UInt64) -> UInt64 {
-    let r = swiftShoupLazy(x, w, wShoup, q)
-    return r >= q ? r &- q : r
+    swiftReduceOnce(swiftShoupLazy(x, w, wShoup, q), q)
 }
 
 /// Barrett reduction of a 128-bit value `(high, low)` (any value below 2^128) by `q < 2^62`,

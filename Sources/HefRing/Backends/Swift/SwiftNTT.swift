@@ -31,6 +31,7 @@ enum SwiftNTT {
 
     /// Cooley–Tukey, natural order in, bit-reversed out. Values stay in [0, 4q) between
     /// stages; the last stage (t = 1) reduces fully.
+    @_optimize(size)
     static func forward(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables) {
         let q = tables.modulus.value
         let twoQ = q &<< 1
@@ -49,12 +50,18 @@ enum SwiftNTT {
                     let w = roots[m &+ i]
                     let ws = shoups[m &+ i]
                     let y = x + t
-                    for j in 0..<t {
-                        var u = x[j]
-                        if u >= twoQ { u &-= twoQ }
-                        let v = swiftShoupLazy(y[j], w, ws, q)
-                        x[j] = u &+ v
-                        y[j] = u &- v &+ twoQ
+                    // t ≥ 2 here (the t = 1 stage is below): two butterflies per iteration.
+                    var j = 0
+                    while j < t {
+                        let u0 = swiftReduceOnce(x[j], twoQ)
+                        let u1 = swiftReduceOnce(x[j &+ 1], twoQ)
+                        let v0 = swiftShoupLazy(y[j], w, ws, q)
+                        let v1 = swiftShoupLazy(y[j &+ 1], w, ws, q)
+                        x[j] = u0 &+ v0
+                        x[j &+ 1] = u1 &+ v1
+                        y[j] = u0 &- v0 &+ twoQ
+                        y[j &+ 1] = u1 &- v1 &+ twoQ
+                        j &+= 2
                     }
                     x += 2 &* t
                 }
@@ -65,17 +72,11 @@ enum SwiftNTT {
             for i in 0..<m {
                 let w = roots[m &+ i]
                 let ws = shoups[m &+ i]
-                var u = x[0]
-                if u >= twoQ { u &-= twoQ }
+                let u = swiftReduceOnce(x[0], twoQ)
                 let v = swiftShoupLazy(x[1], w, ws, q)
-                var a = u &+ v           // [0, 4q)
-                var b = u &- v &+ twoQ   // [0, 4q)
-                if a >= twoQ { a &-= twoQ }
-                if a >= q { a &-= q }
-                if b >= twoQ { b &-= twoQ }
-                if b >= q { b &-= q }
-                x[0] = a
-                x[1] = b
+                // u + v and u - v + 2q are in [0, 4q): two conditional subtractions each.
+                x[0] = swiftReduceOnce(swiftReduceOnce(u &+ v, twoQ), q)
+                x[1] = swiftReduceOnce(swiftReduceOnce(u &- v &+ twoQ, twoQ), q)
                 x += 2
             }
         }
@@ -84,6 +85,7 @@ enum SwiftNTT {
 
     /// Gentleman–Sande, bit-reversed in, natural out, then times n^-1. Values stay in [0, 2q);
     /// the last stage (m = 1) is merged with the scaling by n^-1 and reduces fully.
+    @_optimize(size)
     static func inverse(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables) {
         let q = tables.modulus.value
         let twoQ = q &<< 1
@@ -109,9 +111,7 @@ enum SwiftNTT {
                     for j in 0..<t {
                         let u = x[j]
                         let v = y[j]
-                        var s = u &+ v
-                        if s >= twoQ { s &-= twoQ }
-                        x[j] = s
+                        x[j] = swiftReduceOnce(u &+ v, twoQ)
                         y[j] = swiftShoupLazy(u &- v &+ twoQ, w, ws, q)
                     }
                     x += 2 &* t
