@@ -1,5 +1,84 @@
 #ifndef HEF_CSHIMS_H
 #define HEF_CSHIMS_H
+// Hef's C kernels: negacyclic NTT, vector arithmetic mod q, automorphisms, RNS basis
+// conversion and CRT composition. Every modulus is a prime q < 2^62; unless stated otherwise
+// inputs are in [0, q) and outputs are fully reduced into [0, q).
 #include <stdint.h>
 #include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: Number theory (FLINT)
+
+/// The least primitive root modulo the prime q.
+uint64_t hef_primitive_root(uint64_t q);
+
+// MARK: NTT (in place, n = 2^logN words). Table layout as HefRing's NTTTables documents.
+
+void hef_ntt_forward(uint64_t *data, size_t logN, uint64_t q,
+                     const uint64_t *rootPowers, const uint64_t *rootPowersShoup);
+void hef_ntt_inverse(uint64_t *data, size_t logN, uint64_t q,
+                     const uint64_t *inverseRootPowers, const uint64_t *inverseRootPowersShoup,
+                     uint64_t inverseN, uint64_t inverseNShoup);
+
+// MARK: Vector arithmetic mod q. `barrettHigh:barrettLow` = floor(2^128 / q).
+
+void hef_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q);
+void hef_sub(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q);
+void hef_neg(uint64_t *result, const uint64_t *a, size_t count, uint64_t q);
+void hef_add_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q);
+void hef_mul(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+             uint64_t q, uint64_t barrettHigh, uint64_t barrettLow);
+void hef_mul_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                 uint64_t q, uint64_t barrettHigh, uint64_t barrettLow);
+void hef_mul_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q);
+void hef_mul_scalar_add(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q);
+/// result = Σ_t a[t]·b[t] mod q; result must not alias inputs. Any number of terms.
+void hef_dot_product(uint64_t *result, const uint64_t *const * a,
+                     const uint64_t *const * b,
+                     size_t terms, size_t count, uint64_t q, uint64_t barrettHigh, uint64_t barrettLow);
+/// Arbitrary 64-bit words to [0, q).
+void hef_reduce(uint64_t *result, const uint64_t *a, size_t count, uint64_t q, uint64_t barrettHigh);
+void hef_reduce_signed(uint64_t *result, const int64_t *a, size_t count, uint64_t q, uint64_t barrettHigh);
+
+// MARK: Automorphisms
+
+void hef_permute(uint64_t *result, const uint64_t *a, const uint32_t *permutation, size_t count);
+/// galoisElement must already be reduced into [0, 2n) and odd; n = count, a power of two.
+void hef_automorphism_coefficients(uint64_t *result, const uint64_t *a, uint64_t galoisElement,
+                                   size_t count, uint64_t q);
+
+// MARK: RNS basis conversion and CRT
+
+/// Fast basis conversion. inputModuli/qHatInverse/qHatInverseShoup: k entries;
+/// outputModuli + barrett constants: m entries; qHatModP: m*k row-major by output.
+void hef_convert_basis(uint64_t *output, const uint64_t *input, size_t count,
+                       const uint64_t *inputModuli, size_t k,
+                       const uint64_t *qHatInverse, const uint64_t *qHatInverseShoup,
+                       const uint64_t *outputModuli, const uint64_t *outputBarrettHigh,
+                       const uint64_t *outputBarrettLow, size_t m,
+                       const uint64_t *qHatModP);
+
+/// Exact CRT: output[c*limbCount ..< (c+1)*limbCount] = coefficient c in [0, Q).
+void hef_compose_crt(uint64_t *output, const uint64_t *residues, size_t count,
+                     const uint64_t *moduli, size_t k,
+                     const uint64_t *qHatInverse, const uint64_t *qHatInverseShoup,
+                     const uint64_t *qHat, const uint64_t *modulusProduct, size_t limbCount);
+
+/// Centered lift as double (truncated to 53 significant bits toward zero) times factor.
+/// barrettHigh: floor(2^64/q_i) for each modulus (the high word of floor(2^128/q_i)).
+void hef_compose_centered(double *output, const uint64_t *residues, size_t count,
+                          const uint64_t *moduli, const uint64_t *barrettHigh, size_t k,
+                          const uint64_t *qHatInverse, const uint64_t *qHatInverseShoup,
+                          const uint64_t *qHat, const uint64_t *modulusProduct,
+                          const uint64_t *halfProduct, size_t limbCount, double factor);
+
+/// The truncating conversion used by compose_centered: magnitude given as limbs.
+double hef_limbs_to_double_truncated(const uint64_t *limbs, size_t limbCount, int negative);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -1,0 +1,178 @@
+import CShims
+
+/// The ring backend on our C kernels (`CShims`) and FLINT/GMP for number theory.
+public struct NativeBackend: RingBackend, Sendable {
+    public init() {}
+
+    public var name: String { "native" }
+
+    // MARK: Number theory
+
+    public func isPrime(_ n: UInt64) -> Bool {
+        NativeNumberTheory.isPrime(n)
+    }
+
+    public func nttPrimes(bitWidth: Int, logN: Int, count: Int, excluding: Set<UInt64>) -> [UInt64] {
+        NativeNumberTheory.nttPrimes(bitWidth: bitWidth, logN: logN, count: count, excluding: excluding)
+    }
+
+    public func makeNTTTables(modulus: Modulus, logN: Int) -> NTTTables {
+        NativeNumberTheory.makeNTTTables(modulus: modulus, logN: logN)
+    }
+
+    public func makeCRTTables(moduli: [Modulus]) -> CRTTables {
+        NativeCRTTables.make(moduli: moduli)
+    }
+
+    // MARK: Transforms
+
+    public func forwardNTT(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables) {
+        tables.rootPowers.withUnsafeBufferPointer { w in
+            tables.rootPowersShoup.withUnsafeBufferPointer { ws in
+                hef_ntt_forward(data, tables.logN, tables.modulus.value, w.baseAddress, ws.baseAddress)
+            }
+        }
+    }
+
+    public func inverseNTT(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables) {
+        tables.inverseRootPowers.withUnsafeBufferPointer { w in
+            tables.inverseRootPowersShoup.withUnsafeBufferPointer { ws in
+                hef_ntt_inverse(
+                    data, tables.logN, tables.modulus.value, w.baseAddress, ws.baseAddress,
+                    tables.inverseN, tables.inverseNShoup)
+            }
+        }
+    }
+
+    // MARK: Vector arithmetic
+
+    public func add(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+        hef_add(result, a, b, count, modulus.value)
+    }
+
+    public func subtract(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+        hef_sub(result, a, b, count, modulus.value)
+    }
+
+    public func negate(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+        hef_neg(result, a, count, modulus.value)
+    }
+
+    public func multiply(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+        hef_mul(result, a, b, count, modulus.value, modulus.barrettHigh, modulus.barrettLow)
+    }
+
+    public func multiplyAdd(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+        hef_mul_add(result, a, b, count, modulus.value, modulus.barrettHigh, modulus.barrettLow)
+    }
+
+    public func multiplyScalar(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus) {
+        hef_mul_scalar(result, a, scalar, count, modulus.value)
+    }
+
+    public func multiplyScalarAdd(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus) {
+        hef_mul_scalar_add(result, a, scalar, count, modulus.value)
+    }
+
+    public func addScalar(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus) {
+        hef_add_scalar(result, a, scalar, count, modulus.value)
+    }
+
+    public func dotProduct(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UnsafePointer<UInt64>>, _ b: UnsafePointer<UnsafePointer<UInt64>>, terms: Int, count: Int, modulus: Modulus) {
+        // `const uint64_t *const *` imports with optional elements; same layout.
+        let pa = UnsafeRawPointer(a).assumingMemoryBound(to: UnsafePointer<UInt64>?.self)
+        let pb = UnsafeRawPointer(b).assumingMemoryBound(to: UnsafePointer<UInt64>?.self)
+        hef_dot_product(result, pa, pb, terms, count, modulus.value, modulus.barrettHigh, modulus.barrettLow)
+    }
+
+    public func reduce(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+        hef_reduce(result, a, count, modulus.value, modulus.barrettHigh)
+    }
+
+    public func reduceSigned(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<Int64>, count: Int, modulus: Modulus) {
+        hef_reduce_signed(result, a, count, modulus.value, modulus.barrettHigh)
+    }
+
+    // MARK: Automorphisms
+
+    public func permute(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, permutation: UnsafePointer<UInt32>, count: Int) {
+        hef_permute(result, a, permutation, count)
+    }
+
+    public func automorphismCoefficients(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, galoisElement: Int, count: Int, modulus: Modulus) {
+        precondition(count > 0 && count & (count - 1) == 0, "count must be a power of two")
+        let twoN = 2 * count
+        let g = ((galoisElement % twoN) + twoN) % twoN
+        precondition(g & 1 == 1, "Galois element must be odd")
+        hef_automorphism_coefficients(result, a, UInt64(g), count, modulus.value)
+    }
+
+    // MARK: RNS basis conversion and CRT
+
+    public func convertBasis(_ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables, count: Int) {
+        let k = tables.input.count
+        let m = tables.output.count
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k + 3 * m) { scratch in
+            let base = scratch.baseAddress!
+            for (i, q) in tables.input.enumerated() { base[i] = q.value }
+            for (j, p) in tables.output.enumerated() {
+                base[k + j] = p.value
+                base[k + m + j] = p.barrettHigh
+                base[k + 2 * m + j] = p.barrettLow
+            }
+            tables.qHatInverse.withUnsafeBufferPointer { inv in
+                tables.qHatInverseShoup.withUnsafeBufferPointer { invShoup in
+                    tables.qHatModP.withUnsafeBufferPointer { hat in
+                        hef_convert_basis(
+                            output, input, count, base, k, inv.baseAddress, invShoup.baseAddress,
+                            base + k, base + k + m, base + k + 2 * m, m, hat.baseAddress)
+                    }
+                }
+            }
+        }
+    }
+
+    public func composeCRT(_ output: UnsafeMutablePointer<UInt64>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int) {
+        let k = tables.moduli.count
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { moduli in
+            for (i, q) in tables.moduli.enumerated() { moduli[i] = q.value }
+            tables.qHatInverse.withUnsafeBufferPointer { inv in
+                tables.qHatInverseShoup.withUnsafeBufferPointer { invShoup in
+                    tables.qHat.withUnsafeBufferPointer { hat in
+                        tables.modulusProduct.withUnsafeBufferPointer { product in
+                            hef_compose_crt(
+                                output, residues, count, moduli.baseAddress, k,
+                                inv.baseAddress, invShoup.baseAddress, hat.baseAddress,
+                                product.baseAddress, tables.limbCount)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func composeCentered(_ output: UnsafeMutablePointer<Double>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int, factor: Double) {
+        let k = tables.moduli.count
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * k) { scratch in
+            let base = scratch.baseAddress!
+            for (i, q) in tables.moduli.enumerated() {
+                base[i] = q.value
+                base[k + i] = q.barrettHigh
+            }
+            tables.qHatInverse.withUnsafeBufferPointer { inv in
+                tables.qHatInverseShoup.withUnsafeBufferPointer { invShoup in
+                    tables.qHat.withUnsafeBufferPointer { hat in
+                        tables.modulusProduct.withUnsafeBufferPointer { product in
+                            tables.halfProduct.withUnsafeBufferPointer { half in
+                                hef_compose_centered(
+                                    output, residues, count, base, base + k, k,
+                                    inv.baseAddress, invShoup.baseAddress, hat.baseAddress,
+                                    product.baseAddress, half.baseAddress, tables.limbCount, factor)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// The pure-Swift ring backend: no C, no FLINT. Computes exactly the same words as
+/// ``NativeBackend`` (same primes, roots, tables, and fully reduced outputs).
+public struct SwiftBackend: RingBackend, Sendable {
+    public init() {}
+
+    public var name: String { "swift" }
+
+    // MARK: Number theory
+
+    public func isPrime(_ n: UInt64) -> Bool { SwiftPrimes.isPrime(n) }
+
+    public func nttPrimes(bitWidth: Int, logN: Int, count: Int, excluding: Set<UInt64>) -> [UInt64] {
+        SwiftPrimes.nttPrimes(bitWidth: bitWidth, logN: logN, count: count, excluding: excluding)
+    }
+
+    public func makeNTTTables(modulus: Modulus, logN: Int) -> NTTTables {
+        SwiftNTT.makeTables(modulus: modulus, logN: logN)
+    }
+
+    public func makeCRTTables(moduli: [Modulus]) -> CRTTables {
+        SwiftCRT.makeTables(moduli: moduli)
+    }
+
+    // MARK: Transforms
+
+    public func forwardNTT(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables) {
+        SwiftNTT.forward(data, tables: tables)
+    }
+
+    public func inverseNTT(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables) {
+        SwiftNTT.inverse(data, tables: tables)
+    }
+
+    // MARK: Vector arithmetic
+
+    public func add(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+        SwiftVectorArithmetic.add(result, a, b, count: count, q: modulus.value)
+    }
+
+    public func subtract(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+        SwiftVectorArithmetic.subtract(result, a, b, count: count, q: modulus.value)
+    }
+
+    public func negate(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+        SwiftVectorArithmetic.negate(result, a, count: count, q: modulus.value)
+    }
+
+    public func multiply(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+        SwiftVectorArithmetic.multiply(result, a, b, count: count, modulus: modulus)
+    }
+
+    public func multiplyAdd(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+        SwiftVectorArithmetic.multiplyAdd(result, a, b, count: count, modulus: modulus)
+    }
+
+    public func multiplyScalar(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus) {
+        SwiftVectorArithmetic.multiplyScalar(result, a, scalar: scalar, count: count, q: modulus.value)
+    }
+
+    public func multiplyScalarAdd(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus) {
+        SwiftVectorArithmetic.multiplyScalarAdd(result, a, scalar: scalar, count: count, q: modulus.value)
+    }
+
+    public func addScalar(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus) {
+        SwiftVectorArithmetic.addScalar(result, a, scalar: scalar, count: count, q: modulus.value)
+    }
+
+    public func dotProduct(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UnsafePointer<UInt64>>, _ b: UnsafePointer<UnsafePointer<UInt64>>, terms: Int, count: Int, modulus: Modulus) {
+        SwiftVectorArithmetic.dotProduct(result, a, b, terms: terms, count: count, modulus: modulus)
+    }
+
+    public func reduce(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+        SwiftVectorArithmetic.reduce(result, a, count: count, modulus: modulus)
+    }
+
+    public func reduceSigned(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<Int64>, count: Int, modulus: Modulus) {
+        SwiftVectorArithmetic.reduceSigned(result, a, count: count, modulus: modulus)
+    }
+
+    // MARK: Automorphisms
+
+    public func permute(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, permutation: UnsafePointer<UInt32>, count: Int) {
+        SwiftVectorArithmetic.permute(result, a, permutation: permutation, count: count)
+    }
+
+    public func automorphismCoefficients(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, galoisElement: Int, count: Int, modulus: Modulus) {
+        SwiftVectorArithmetic.automorphismCoefficients(result, a, galoisElement: galoisElement, count: count, q: modulus.value)
+    }
+
+    // MARK: Basis conversion and CRT
+
+    public func convertBasis(_ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables, count: Int) {
+        SwiftBasisConversion.convert(output, input, tables: tables, count: count)
+    }
+
+    public func composeCRT(_ output: UnsafeMutablePointer<UInt64>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int) {
+        SwiftCRT.compose(output, residues, tables: tables, count: count)
+    }
+
+    public func composeCentered(_ output: UnsafeMutablePointer<Double>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int, factor: Double) {
+        SwiftCRT.composeCentered(output, residues, tables: tables, count: count, factor: factor)
+    }
+}
