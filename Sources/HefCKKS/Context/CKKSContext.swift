@@ -21,6 +21,10 @@ public final class CKKSContext: Sendable {
     let pInverseModQ: [UInt64]
     /// `P mod q_i`.
     let pModQ: [UInt64]
+    /// `h = ⌊P/2⌋ mod p_k` and `−h mod q_i`: ModDown rounds instead of flooring (a floor's
+    /// bias, multiplied by s, would cost several bits of precision).
+    let halfPModP: [UInt64]
+    let minusHalfPModQ: [UInt64]
     /// Basis conversion P → (q_0 … q_l), per level l.
     let modDown: [BasisConversionTables]
     /// Basis conversion digit j → the other primes of Q_l and P, per level l and digit j.
@@ -55,6 +59,14 @@ public final class CKKSContext: Sendable {
         }
         pModQ = pMod
         pInverseModQ = zip(pMod, q).map { ScalarMod.inversePrime($0, $1) }
+        // ⌊P/2⌋ = (P − 1)/2 for odd P, so ⌊P/2⌋ mod m = (P mod m − 1) · 2^-1 mod m.
+        func halfP(mod m: UInt64) -> UInt64 {
+            var prod: UInt64 = 1
+            for pj in p { prod = ScalarMod.mul(prod, pj % m, m) }
+            return ScalarMod.mul(ScalarMod.sub(prod, 1, m), (m + 1) / 2, m)
+        }
+        halfPModP = p.map { halfP(mod: $0) }
+        minusHalfPModQ = q.map { ScalarMod.sub(0, halfP(mod: $0), $0) }
 
         let qModuli = basisQ.moduli, pModuli = basisP.moduli
         modDown = (0..<qCount).map { l in BasisConversionTables(input: pModuli, output: Array(qModuli[0...l])) }
@@ -63,7 +75,7 @@ public final class CKKSContext: Sendable {
             let digits = (l + alpha) / alpha
             return (0..<digits).map { j in
                 let lo = j * alpha, hi = min(l + 1, lo + alpha)
-                let others = Array(qModuli[0..<lo]) + Array(qModuli[hi...l]) + pModuli
+                let others = Array(qModuli[0..<lo]) + Array(qModuli[hi..<(l + 1)]) + pModuli
                 return BasisConversionTables(input: Array(qModuli[lo..<hi]), output: others)
             }
         }

@@ -6,7 +6,8 @@ public struct Encryptor: Sendable {
         self.context = context
     }
 
-    /// Encrypts with the public key: (b·u + e0 + m, a·u + e1), u ternary, e0 e1 Gaussian.
+    /// Encrypts with the public key, SEAL-style over Q_l·P: (b·u + e0, a·u + e1) with u ternary
+    /// and e0, e1 Gaussian, divided by P (ModDown) — which leaves almost no noise — plus m.
     public func encrypt(_ plaintext: Plaintext, publicKey: PublicKey, stream: inout RandomStream) throws -> Ciphertext {
         let params = context.parameters
         guard plaintext.parametersID == params.id else {
@@ -15,20 +16,32 @@ public struct Encryptor: Sendable {
         guard publicKey.parametersID == params.id else {
             throw CKKSError.parametersMismatch(expected: params.id, found: publicKey.parametersID)
         }
-        let count = plaintext.poly.moduliCount
-        let basis = context.basisQ
-        var ternary = Sampler.ternary(n: params.n, stream: &stream)
-        let u = Poly<Coeff>(basis: basis, moduliCount: count, signedCoefficients: ternary).forwardNTT()
+        let n = params.n
+        let level = plaintext.level
+        let qLevel = level + 1
+        let pCount = params.p.count
+        let ext = qLevel + pCount
+        // The extended basis q_0 … q_l, p_0 … p_{K-1} and the public key restricted to it.
+        let qpTables = context.basisQP.tables
+        let extTables = Array(qpTables[0..<qLevel]) + Array(qpTables[params.q.count...])
+        let extBasis = RNSBasis(tables: extTables, backend: context.backend)
+        func restrict(_ poly: Poly<Eval>) -> Poly<Eval> {
+            var data = Array(poly.data[0..<(qLevel * n)])
+            data.append(contentsOf: poly.data[(params.q.count * n)...])
+            return Poly<Eval>(basis: extBasis, moduliCount: ext, data: data)
+        }
+        var ternary = Sampler.ternary(n: n, stream: &stream)
+        let u = Poly<Coeff>(basis: extBasis, moduliCount: ext, signedCoefficients: ternary).forwardNTT()
         for i in ternary.indices { ternary[i] = 0 }
-        let e0 = Poly<Coeff>(basis: basis, moduliCount: count, signedCoefficients: Sampler.gaussian(n: params.n, stream: &stream))
-        let e1 = Poly<Coeff>(basis: basis, moduliCount: count, signedCoefficients: Sampler.gaussian(n: params.n, stream: &stream))
-        var c0 = e0.forwardNTT()
-        c0.multiplyAdd(publicKey.b.truncated(toModuliCount: count), u)
-        c0.add(plaintext.poly)
-        var c1 = e1.forwardNTT()
-        c1.multiplyAdd(publicKey.a.truncated(toModuliCount: count), u)
+        var c0 = Poly<Coeff>(basis: extBasis, moduliCount: ext, signedCoefficients: Sampler.gaussian(n: n, stream: &stream)).forwardNTT()
+        var c1 = Poly<Coeff>(basis: extBasis, moduliCount: ext, signedCoefficients: Sampler.gaussian(n: n, stream: &stream)).forwardNTT()
+        c0.multiplyAdd(restrict(publicKey.b), u)
+        c1.multiplyAdd(restrict(publicKey.a), u)
+        var d0 = context.modDown(&c0.data, level: level)
+        let d1 = context.modDown(&c1.data, level: level)
+        d0.add(plaintext.poly)
         return Ciphertext(
-            polys: [c0, c1], scale: plaintext.scale, slots: plaintext.slots,
+            polys: [d0, d1], scale: plaintext.scale, slots: plaintext.slots,
             parametersID: params.id, keyID: publicKey.keyID)
     }
 

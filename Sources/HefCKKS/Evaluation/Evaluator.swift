@@ -40,6 +40,16 @@ public struct Evaluator: Sendable {
 
     /// Brings two ciphertexts to one level and one scale.
     func aligned(_ a: Ciphertext, _ b: Ciphertext) throws -> (Ciphertext, Ciphertext) {
+        var (x, y) = try levelAligned(a, b)
+        if !Self.sameScale(x.scale, y.scale) {
+            // Multiply the smaller-scale operand by the integer ratio when the ratio is one.
+            if x.scale < y.scale { x = try scaleUp(x, to: y.scale) } else { y = try scaleUp(y, to: x.scale) }
+        }
+        return (x, y)
+    }
+
+    /// Brings two ciphertexts to one level (products need no common scale).
+    func levelAligned(_ a: Ciphertext, _ b: Ciphertext) throws -> (Ciphertext, Ciphertext) {
         try check(a)
         try check(b)
         guard a.keyID == b.keyID else { throw CKKSError.keyMismatch(expected: a.keyID, found: b.keyID) }
@@ -48,10 +58,6 @@ public struct Evaluator: Sendable {
         let level = min(x.level, y.level)
         if x.level > level { x.dropLevels(to: level) }
         if y.level > level { y.dropLevels(to: level) }
-        if !Self.sameScale(x.scale, y.scale) {
-            // Multiply the smaller-scale operand by the integer ratio when the ratio is one.
-            if x.scale < y.scale { x = try scaleUp(x, to: y.scale) } else { y = try scaleUp(y, to: x.scale) }
-        }
         return (x, y)
     }
 
@@ -168,7 +174,7 @@ public struct Evaluator: Sendable {
 
     /// The tensor product: a three-polynomial ciphertext under (1, s, s²).
     public func multiply(_ a: Ciphertext, _ b: Ciphertext) throws -> Ciphertext {
-        let (x, y) = try aligned(a, b)
+        let (x, y) = try levelAligned(a, b)
         guard x.size == 2 && y.size == 2 else {
             throw CKKSError.invalidCiphertext("relinearize before multiplying again")
         }
@@ -226,8 +232,8 @@ public struct Evaluator: Sendable {
 }
 
 extension CKKSContext {
-    /// Rounded division by the last prime q_l: (x + h − [x + h]_{q_l}) · q_l^-1 over q_0 … q_{l−1},
-    /// with h = ⌊q_l/2⌋.
+    /// Rounded division by the last prime q_l: (x − r) · q_l^-1 over q_0 … q_{l−1}, where
+    /// r = [x + h]_{q_l} − h is x's centered remainder mod q_l and h = ⌊q_l/2⌋.
     func rescale(_ x: Poly<Eval>) -> Poly<Eval> {
         let n = parameters.n
         let l = x.moduliCount - 1
@@ -251,11 +257,12 @@ extension CKKSContext {
                     for i in 0..<l {
                         let q = basisQ.moduli[i]
                         let xi = ob.baseAddress! + i * n
+                        // t − h, coefficient by coefficient: the centered remainder of x mod q_l.
+                        let minusHalf = (q.value - half % q.value) % q.value
                         backend.reduce(t, lb.baseAddress!, count: n, modulus: q)
+                        backend.addScalar(t, UnsafePointer(t), scalar: minusHalf, count: n, modulus: q)
                         backend.forwardNTT(t, tables: basisQ.tables[i])
-                        // x_i + h − t
                         backend.subtract(xi, UnsafePointer(xi), UnsafePointer(t), count: n, modulus: q)
-                        backend.addScalar(xi, UnsafePointer(xi), scalar: half % q.value, count: n, modulus: q)
                         backend.multiplyScalar(xi, UnsafePointer(xi), scalar: rescaleInverse[l][i], count: n, modulus: q)
                     }
                 }

@@ -109,7 +109,8 @@ extension CKKSContext {
         return (modDown(&acc0, level: l), modDown(&acc1, level: l))
     }
 
-    /// (x − [x]_P) / P over Q_l from x over Q_l ∪ P (evaluation form, `ext` residues).
+    /// (x − r) / P over Q_l from x over Q_l ∪ P (evaluation form, `ext` residues), where
+    /// r = [x + h]_P − h is x's centered remainder mod P (h = ⌊P/2⌋): rounding, not flooring.
     func modDown(_ x: inout [UInt64], level l: Int) -> Poly<Eval> {
         let n = parameters.n
         let qLevel = l + 1
@@ -119,7 +120,9 @@ extension CKKSContext {
         x.withUnsafeMutableBufferPointer { xb in
             let base = xb.baseAddress!
             for k in 0..<pCount {
-                backend.inverseNTT(base + (qLevel + k) * n, tables: basisP.tables[k])
+                let pk = base + (qLevel + k) * n
+                backend.inverseNTT(pk, tables: basisP.tables[k])
+                backend.addScalar(pk, UnsafePointer(pk), scalar: halfPModP[k], count: n, modulus: basisP.moduli[k])
             }
             converted.withUnsafeMutableBufferPointer { cb in
                 let conv = cb.baseAddress!
@@ -127,6 +130,7 @@ extension CKKSContext {
                 for i in 0..<qLevel {
                     let ci = conv + i * n, xi = base + i * n
                     let q = basisQ.moduli[i]
+                    backend.addScalar(ci, UnsafePointer(ci), scalar: minusHalfPModQ[i], count: n, modulus: q)
                     backend.forwardNTT(ci, tables: basisQ.tables[i])
                     backend.subtract(xi, UnsafePointer(xi), UnsafePointer(ci), count: n, modulus: q)
                     backend.multiplyScalar(xi, UnsafePointer(xi), scalar: pInverseModQ[i], count: n, modulus: q)

@@ -32,18 +32,16 @@ public struct KeyGenerator: Sendable {
         return secretKey(stream: &stream)
     }
 
-    /// The public key (−a·s + e, a) over Q, with `a` expanded from a fresh seed.
+    /// The public key (−a·s + e, a) over Q·P, with `a` expanded from a fresh seed. Encryption
+    /// works over Q·P and divides by P, which removes nearly all of the encryption noise.
     public func publicKey(for secretKey: SecretKey, stream: inout RandomStream) throws -> PublicKey {
         try check(secretKey)
-        let qCount = parameters.q.count
         let seed = stream.nextSeed()
-        var seeded = RandomStream(seed: seed, domain: 0)
-        let a = Sampler.uniform(basis: context.basisQ, moduliCount: qCount, stream: &seeded)
-        var b = errorPoly(basis: context.basisQ, stream: &stream)
-        let s = Poly<Eval>(basis: context.basisQ, moduliCount: qCount, data: Array(secretKey.poly.data[0..<(qCount * parameters.n)]))
-        var as_ = a
-        as_.multiply(s)
-        b.subtract(as_)
+        let a = PublicKey.expandA(context: context, seed: seed)
+        var b = errorPoly(basis: context.basisQP, stream: &stream)
+        var product = a
+        product.multiply(secretKey.poly)
+        b.subtract(product)
         return PublicKey(b: b, a: a, seed: seed, parametersID: parameters.id, keyID: secretKey.keyID)
     }
 
