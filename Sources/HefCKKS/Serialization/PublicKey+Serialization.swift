@@ -2,11 +2,12 @@
 /// ```
 /// flags  u8   bit 0: a is the expansion of the seed
 /// seed   32   (when seeded)
-/// b      polynomial section over Q
-/// a      polynomial section over Q (only when not seeded)
+/// b      polynomial section over Q·P
+/// a      polynomial section over Q·P (only when not seeded)
 /// ```
-/// A seeded `a` is re-expanded exactly as ``KeyGenerator/publicKey(for:stream:)`` drew it:
-/// `Sampler.uniform` over Q from `RandomStream(seed:domain: 0)`.
+/// A seeded `a` is re-expanded exactly as ``KeyGenerator/publicKey(for:stream:)`` drew it,
+/// with ``PublicKey/expandA(context:seed:)`` (`Sampler.uniform` over Q·P from
+/// `RandomStream(seed:domain: 0)`).
 extension PublicKey {
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         let params = context.parameters
@@ -14,7 +15,7 @@ extension PublicKey {
             throw CKKSError.parametersMismatch(expected: params.id, found: parametersID)
         }
         let seeded = seed.count == HefFile.seedSize
-        var w = ByteWriter(capacity: HefFile.prefixSize(params) + 1 + 32 + 2 * HefFile.polySize(moduli: context.basisQ.moduli[...], n: params.n))
+        var w = ByteWriter(capacity: HefFile.prefixSize(params) + 1 + 32 + 2 * HefFile.polySize(moduli: context.basisQP.moduli[...], n: params.n))
         HefFile.writeHeader(&w, kind: .publicKey, parameters: params, keyID: keyID)
         w.u8(seeded ? 1 : 0)
         if seeded { w.raw(seed) }
@@ -29,13 +30,12 @@ extension PublicKey {
         guard flags <= 1 else { throw CKKSError.malformedData("unknown public key flags \(flags)") }
         let seeded = flags & 1 == 1
         let seed = seeded ? try HefFile.readSeed(&r, what: "the public key") : []
-        let basis = context.basisQ
+        let basis = context.basisQP
         let full = basis.count...basis.count
         let (bData, count) = try HefFile.readPolyData(&r, moduli: basis.moduli, n: basis.n, counts: full, what: "the public key's b")
         let a: Poly<Eval>
         if seeded {
-            var stream = RandomStream(seed: seed, domain: 0)
-            a = Sampler.uniform(basis: basis, moduliCount: count, stream: &stream)
+            a = PublicKey.expandA(context: context, seed: seed)
         } else {
             let (aData, aCount) = try HefFile.readPolyData(&r, moduli: basis.moduli, n: basis.n, counts: full, what: "the public key's a")
             a = Poly<Eval>(basis: basis, moduliCount: aCount, data: aData)
