@@ -35,17 +35,17 @@ struct Decrypt: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (context, keyBytes) = try context(forFile: secretKey, backend: backend)
-            let key = try SecretKey(deserializing: keyBytes, context: context)
+            let key = try withFile(secretKey) { try SecretKey(deserializing: keyBytes, context: context) }
             var wiped = keyBytes
             wiped.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] = 0 } }
-            let ctBytes = try HefFile.read(path: input)
-            let stored = try HefFile.deserializeCiphertexts(ctBytes, context: context)
+            let ctBytes = try readFile(input)
+            let stored = try withFile(input) { try HefFile.deserializeCiphertexts(ctBytes, context: context) }
             let decryptor = try Decryptor(context: context, secretKey: key)
             let progress = Progress()
             var lines: [String] = []
             for (i, entry) in stored.enumerated() {
                 if stored.count > 1 { progress.update("decrypting \(i + 1)/\(stored.count)") }
-                let values = try decryptor.decryptValues(entry.ciphertext, roundingBits: roundBits)
+                let values = try withFile(input) { try decryptor.decryptValues(entry.ciphertext, roundingBits: roundBits) }
                 lines.append(CSV.format(values.prefix(entry.valueCount)))
             }
             progress.finish()

@@ -28,8 +28,8 @@ struct Encrypt: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (context, keyBytes) = try context(forFile: publicKey, backend: backend)
-            let key = try PublicKey(deserializing: keyBytes, context: context)
-            let data = try HefFile.read(path: input)
+            let key = try withFile(publicKey) { try PublicKey(deserializing: keyBytes, context: context) }
+            let data = try readFile(input)
             guard let text = String(validating: data, as: UTF8.self) else {
                 throw UserError("\(input) is not UTF-8 text")
             }

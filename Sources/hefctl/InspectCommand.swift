@@ -16,8 +16,8 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let bytes = try HefFile.read(path: file)
-            let s = try HefFile.inspect(bytes)
+            let bytes = try readFile(file)
+            let s = try withFile(file) { try HefFile.inspect(bytes) }
             print("kind          \(s.kind)")
             print("format        version \(s.version), \(s.byteCount) bytes")
             print("parameters    \(literalDescription(s.literal))")

@@ -64,12 +64,12 @@ struct ParametersSource: ExpressibleByArgument {
         if let preset = ParametersPreset(rawValue: argument) {
             return try CKKSParameters(preset: preset)
         }
-        guard FileManager.default.fileExists(atPath: argument) else {
+        guard FileManager.default.fileExists(atPath: argument) || argument.contains("/") || argument.contains(".") else {
             throw UserError("'\(argument)' is neither a preset (\(ParametersPreset.allCases.map(\.rawValue).joined(separator: ", "))) nor a file")
         }
-        let bytes = try HefFile.read(path: argument)
+        let bytes = try readFile(argument)
         if bytes.starts(with: HefFile.magic) {
-            return try HefFile.parameters(of: bytes)
+            return try withFile(argument) { try HefFile.parameters(of: bytes) }
         }
         let literal: ParametersLiteral
         do {
@@ -77,7 +77,7 @@ struct ParametersSource: ExpressibleByArgument {
         } catch {
             throw UserError("\(argument) is not a parameters JSON file: \(describeDecodingError(error))")
         }
-        return try CKKSParameters(literal)
+        return try withFile(argument) { try CKKSParameters(literal) }
     }
 }
 
@@ -92,10 +92,31 @@ func describeDecodingError(_ error: Error) -> String {
     }
 }
 
+/// Runs `body` on a file's content; errors are prefixed with the file name.
+func withFile<R>(_ path: String, _ body: () throws -> R) throws -> R {
+    do {
+        return try body()
+    } catch let error as UserError {
+        throw error
+    } catch {
+        throw UserError("\(path): \(error)")
+    }
+}
+
+/// Reads a file, with a plain message when it is missing.
+func readFile(_ path: String) throws -> [UInt8] {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw UserError("\(path): no such file")
+    }
+    guard !isDirectory.boolValue else { throw UserError("\(path): is a directory") }
+    return try withFile(path) { try HefFile.read(path: path) }
+}
+
 /// Reads a Hef file and builds a context for the parameters it embeds.
 func context(forFile path: String, backend: BackendChoice) throws -> (CKKSContext, [UInt8]) {
-    let bytes = try HefFile.read(path: path)
-    let parameters = try HefFile.parameters(of: bytes)
+    let bytes = try readFile(path)
+    let parameters = try withFile(path) { try HefFile.parameters(of: bytes) }
     return (CKKSContext(parameters: parameters, backend: backend.backend), bytes)
 }
 

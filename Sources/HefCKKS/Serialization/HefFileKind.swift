@@ -13,7 +13,7 @@ public enum HefFileKind: UInt8, Sendable, CaseIterable, CustomStringConvertible 
         case .parameters: return "parameters file"
         case .secretKey: return "secret key"
         case .publicKey: return "public key"
-        case .evaluationKeys: return "evaluation keys file"
+        case .evaluationKeys: return "set of evaluation keys"
         case .ciphertexts: return "ciphertext file"
         case .plaintext: return "plaintext"
         }
