@@ -59,6 +59,10 @@ var package = Package(
         .testTarget(
             name: "HefCKKSTests",
             dependencies: ["HefCKKS"]),
+        // Runs the built hefctl binary (the dependency makes `swift test` build it).
+        .testTarget(
+            name: "HefctlTests",
+            dependencies: ["hefctl", "HefCKKS"]),
     ],
     cxxLanguageStandard: .cxx17
 )

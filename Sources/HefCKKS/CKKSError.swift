@@ -19,6 +19,8 @@ public enum CKKSError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedData(String)
     case unsupportedVersion(Int)
     case wrongKind(expected: String, found: String)
+    /// A serialized blob ended early.
+    case truncated(String)
 
     public var description: String {
         switch self {
@@ -43,6 +45,7 @@ public enum CKKSError: Error, Equatable, Sendable, CustomStringConvertible {
         case .malformedData(let why): return "malformed data: \(why)"
         case .unsupportedVersion(let v): return "unsupported format version \(v)"
         case .wrongKind(let e, let f): return "expected a \(e), found a \(f)"
+        case .truncated(let why): return "truncated data: \(why)"
         }
     }
 }

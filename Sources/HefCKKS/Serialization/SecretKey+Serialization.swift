@@ -1,0 +1,28 @@
+/// Secret key file payload: s as one polynomial section over Q·P (evaluation form).
+/// Write it with ``HefFile/writeSecretKey(_:context:to:)`` (mode 0600, buffer wiped).
+extension SecretKey {
+    /// The serialized key. The caller owns secret bytes: wipe them when done.
+    public func serialized(context: CKKSContext) throws -> [UInt8] {
+        let params = context.parameters
+        guard parametersID == params.id else {
+            throw CKKSError.parametersMismatch(expected: params.id, found: parametersID)
+        }
+        let size = HefFile.prefixSize(params) + HefFile.polySize(moduli: context.basisQP.moduli[...], n: params.n)
+        // Exact capacity: the buffer never reallocates, so no stray copy of the secret is left.
+        var w = ByteWriter(capacity: size)
+        HefFile.writeHeader(&w, kind: .secretKey, parameters: params, keyID: keyID)
+        HefFile.writePoly(&w, poly)
+        return w.bytes
+    }
+
+    public convenience init(deserializing bytes: [UInt8], context: CKKSContext) throws {
+        var (header, r) = try HefFile.openPayload(bytes, kind: .secretKey, context: context)
+        let basis = context.basisQP
+        var (data, count) = try HefFile.readPolyData(
+            &r, moduli: basis.moduli, n: basis.n, counts: basis.count...basis.count, what: "the secret key")
+        try r.expectEnd("secret key")
+        let poly = Poly<Eval>(basis: basis, moduliCount: count, data: data)
+        data.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] = 0 } }
+        self.init(poly: poly, parametersID: header.parametersID, keyID: header.keyID)
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import HefCKKS
+
+struct Decrypt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Decrypt a ciphertext file into CSV rows with the secret key.",
+        discussion: """
+            Writes one line per ciphertext with as many values as the encrypted row had.
+            Example:
+              hefctl decrypt --secret-key keys/secret.key --in data.ct --out result.csv --round-bits 20
+            """)
+
+    @Option(name: .customLong("secret-key"), help: "The secret key file.")
+    var secretKey: String
+
+    @Option(name: .customLong("in"), help: "Input ciphertext file.")
+    var input: String
+
+    @Option(help: "Output CSV file (standard output when omitted).")
+    var out: String?
+
+    @Option(name: .customLong("round-bits"), help: "Round each value to this many bits after the binary point.")
+    var roundBits: Int?
+
+    @Option(help: "Ring backend.")
+    var backend: BackendChoice = .native
+
+    func validate() throws {
+        if let roundBits, !(0...52).contains(roundBits) {
+            throw ValidationError("--round-bits must be between 0 and 52")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let (context, keyBytes) = try context(forFile: secretKey, backend: backend)
+            let key = try withFile(secretKey) { try SecretKey(deserializing: keyBytes, context: context) }
+            var wiped = keyBytes
+            wiped.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] = 0 } }
+            let ctBytes = try readFile(input)
+            let stored = try withFile(input) { try HefFile.deserializeCiphertexts(ctBytes, context: context) }
+            let decryptor = try Decryptor(context: context, secretKey: key)
+            let progress = Progress()
+            var lines: [String] = []
+            for (i, entry) in stored.enumerated() {
+                if stored.count > 1 { progress.update("decrypting \(i + 1)/\(stored.count)") }
+                let values = try withFile(input) { try decryptor.decryptValues(entry.ciphertext, roundingBits: roundBits) }
+                lines.append(CSV.format(values.prefix(entry.valueCount)))
+            }
+            progress.finish()
+            let text = lines.map { $0 + "\n" }.joined()
+            if let out {
+                try HefFile.write(Array(text.utf8), to: out)
+            } else {
+                print(text, terminator: "")
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import HefCKKS
+
+struct Encrypt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Encrypt each row of a CSV file of real numbers under a public key.",
+        discussion: """
+            Each non-blank line is one vector of at most N/2 comma-separated reals; it becomes
+            one ciphertext over all N/2 slots (unused slots are zero). The output file holds
+            every row's ciphertext, in order.
+            Example:
+              hefctl encrypt --public-key keys/public.key --in data.csv --out data.ct
+            """)
+
+    @Option(name: .customLong("public-key"), help: "The public key file (it names its parameters).")
+    var publicKey: String
+
+    @Option(name: .customLong("in"), help: "Input CSV file.")
+    var input: String
+
+    @Option(help: "Output ciphertext file.")
+    var out: String
+
+    @Option(help: "Ring backend.")
+    var backend: BackendChoice = .native
+
+    func run() throws {
+        try reportingErrors {
+            let (context, keyBytes) = try context(forFile: publicKey, backend: backend)
+            let key = try withFile(publicKey) { try PublicKey(deserializing: keyBytes, context: context) }
+            let data = try readFile(input)
+            guard let text = String(validating: data, as: UTF8.self) else {
+                throw UserError("\(input) is not UTF-8 text")
+            }
+            let slots = context.parameters.maxSlots
+            let rows = try CSV.parse(text, name: input, maxValues: slots)
+            guard !rows.isEmpty else { throw UserError("\(input) holds no rows") }
+            let encryptor = Encryptor(context: context)
+            let progress = Progress()
+            var stored: [StoredCiphertext] = []
+            stored.reserveCapacity(rows.count)
+            for (i, row) in rows.enumerated() {
+                if rows.count > 1 { progress.update("encrypting row \(i + 1)/\(rows.count)") }
+                let plaintext: Plaintext
+                do {
+                    plaintext = try context.encode(row.values, slots: slots)
+                } catch {
+                    throw UserError("\(input):\(row.line): \(error)")
+                }
+                stored.append(StoredCiphertext(try encryptor.encrypt(plaintext, publicKey: key), valueCount: row.values.count))
+            }
+            progress.finish()
+            let bytes = try HefFile.serialize(stored, context: context)
+            try HefFile.write(bytes, to: out)
+            print("encrypted \(rows.count) row\(rows.count == 1 ? "" : "s") into \(out) (\(bytes.count) bytes)")
+        }
+    }
+}

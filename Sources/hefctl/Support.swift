@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import HefCKKS
+
+/// An error for the user: printed on stderr as `hefctl: error: …`, exit code 1.
+struct UserError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs a command body; any error becomes one line on stderr and a non-zero exit.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        printError("hefctl: error: \(error)")
+        throw ExitCode.failure
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Progress lines on stderr, only when it is a terminal.
+struct Progress {
+    let enabled = isatty(2) == 1
+    func update(_ message: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(message)".utf8))
+    }
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+enum BackendChoice: String, ExpressibleByArgument, CaseIterable {
+    case native, swift
+
+    var backend: any RingBackend {
+        switch self {
+        case .native: return NativeBackend()
+        case .swift: return SwiftBackend()
+        }
+    }
+}
+
+/// `--params PRESET|FILE`: a preset name, a JSON parameters literal, or a Hef parameters file.
+struct ParametersSource: ExpressibleByArgument {
+    let argument: String
+
+    init?(argument: String) { self.argument = argument }
+
+    static var allValueStrings: [String] { ParametersPreset.allCases.map(\.rawValue) }
+
+    static let help = "A preset (\(ParametersPreset.allCases.map(\.rawValue).joined(separator: ", "))) or a JSON file such as {\"logN\":13,\"logQ\":[60,40,40],\"logP\":[60],\"logScale\":40}."
+
+    func load() throws -> CKKSParameters {
+        if let preset = ParametersPreset(rawValue: argument) {
+            return try CKKSParameters(preset: preset)
+        }
+        guard FileManager.default.fileExists(atPath: argument) || argument.contains("/") || argument.contains(".") else {
+            throw UserError("'\(argument)' is neither a preset (\(ParametersPreset.allCases.map(\.rawValue).joined(separator: ", "))) nor a file")
+        }
+        let bytes = try readFile(argument)
+        if bytes.starts(with: HefFile.magic) {
+            return try withFile(argument) { try HefFile.parameters(of: bytes) }
+        }
+        let literal: ParametersLiteral
+        do {
+            literal = try JSONDecoder().decode(ParametersLiteral.self, from: Data(bytes))
+        } catch {
+            throw UserError("\(argument) is not a parameters JSON file: \(describeDecodingError(error))")
+        }
+        return try withFile(argument) { try CKKSParameters(literal) }
+    }
+}
+
+func describeDecodingError(_ error: Error) -> String {
+    switch error {
+    case DecodingError.keyNotFound(let key, _): return "missing field \"\(key.stringValue)\""
+    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        return "wrong type for \"\(path)\""
+    case DecodingError.dataCorrupted: return "not valid JSON"
+    default: return "\(error)"
+    }
+}
+
+/// Runs `body` on a file's content; errors are prefixed with the file name.
+func withFile<R>(_ path: String, _ body: () throws -> R) throws -> R {
+    do {
+        return try body()
+    } catch let error as UserError {
+        throw error
+    } catch {
+        throw UserError("\(path): \(error)")
+    }
+}
+
+/// Reads a file, with a plain message when it is missing.
+func readFile(_ path: String) throws -> [UInt8] {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw UserError("\(path): no such file")
+    }
+    guard !isDirectory.boolValue else { throw UserError("\(path): is a directory") }
+    return try withFile(path) { try HefFile.read(path: path) }
+}
+
+/// Reads a Hef file and builds a context for the parameters it embeds.
+func context(forFile path: String, backend: BackendChoice) throws -> (CKKSContext, [UInt8]) {
+    let bytes = try readFile(path)
+    let parameters = try withFile(path) { try HefFile.parameters(of: bytes) }
+    return (CKKSContext(parameters: parameters, backend: backend.backend), bytes)
+}
+
+func literalDescription(_ l: ParametersLiteral) -> String {
+    var parts = [
+        "logN=\(l.logN) (N=\(1 << l.logN))",
+        "logQ=[\(l.logQ.map(String.init).joined(separator: ","))]",
+        "logP=[\(l.logP.map(String.init).joined(separator: ","))]",
+        "logScale=\(formatNumber(l.logScale))",
+    ]
+    if let d = l.dnum { parts.append("dnum=\(d)") }
+    if let s = l.secret { parts.append("secret=\(s.rawValue)") }
+    if let h = l.hammingWeight { parts.append("hammingWeight=\(h)") }
+    if let s = l.security { parts.append("security=\(s)") }
+    return parts.joined(separator: " ")
+}
+
+func formatNumber(_ x: Double) -> String {
+    x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+}
+
+func hex16(_ v: UInt64) -> String {
+    let s = String(v, radix: 16)
+    return String(repeating: "0", count: max(0, 16 - s.count)) + s
+}
+
+func literalJSON(_ literal: ParametersLiteral, pretty: Bool = false) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
+    return String(decoding: try! encoder.encode(literal), as: UTF8.self)
+}

@@ -1,0 +1,192 @@
+import Foundation
+import HefCKKS
+import Testing
+
+/// The `hefctl` binary next to the test bundle (same build configuration), else in .build/debug.
+private func hefctlURL() throws -> URL {
+    var candidates: [URL] = []
+    let bundleDirectory = Bundle.main.bundleURL.deletingLastPathComponent()
+    candidates.append(bundleDirectory.appendingPathComponent("hefctl"))
+    if let executable = Bundle.main.executableURL {
+        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("hefctl"))
+        candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("hefctl"))
+    }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    candidates.append(root.appendingPathComponent(".build/debug/hefctl"))
+    for url in candidates where FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    throw HefctlTestError("hefctl binary not found in \(candidates.map(\.path))")
+}
+
+private struct HefctlTestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+private struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+@discardableResult
+private func hefctl(_ arguments: [String], in directory: URL) throws -> Run {
+    let process = Process()
+    process.executableURL = try hefctlURL()
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read before waiting so large outputs cannot block the child.
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+}
+
+private func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("hefctl-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// A clean failure: non-zero exit, one message on stderr, no crash or stack trace.
+private func expectFailure(_ run: Run, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(run.status == 1, "exit status \(run.status); stderr: \(run.stderr)", sourceLocation: sourceLocation)
+    #expect(run.stderr.contains("error"), sourceLocation: sourceLocation)
+    #expect(run.stderr.contains(text), "stderr: \(run.stderr)", sourceLocation: sourceLocation)
+    #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("Backtrace"), sourceLocation: sourceLocation)
+}
+
+@Suite("hefctl", .serialized)
+struct HefctlTests {
+    @Test func paramsListAndShow() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let list = try hefctl(["params", "list"], in: dir)
+        #expect(list.status == 0)
+        for preset in ParametersPreset.allCases { #expect(list.stdout.contains(preset.rawValue)) }
+        let show = try hefctl(["params", "show", "n8192", "--json"], in: dir)
+        #expect(show.status == 0)
+        let literal = try JSONDecoder().decode(ParametersLiteral.self, from: Data(show.stdout.utf8))
+        #expect(literal == ParametersPreset.n8192.literal)
+        let human = try hefctl(["params", "show", "n4096"], in: dir)
+        #expect(human.status == 0 && human.stdout.contains("128 bits"))
+        // A JSON file round-trips through --params.
+        try Data(show.stdout.utf8).write(to: dir.appendingPathComponent("p.json"))
+        let fromFile = try hefctl(["params", "show", "p.json"], in: dir)
+        let id = hex(try CKKSParameters(preset: .n8192).id)
+        #expect(fromFile.status == 0 && fromFile.stdout.contains(id))
+        let help = try hefctl(["keygen", "--help"], in: dir)
+        #expect(help.status == 0 && help.stdout.contains("Example"))
+    }
+
+    @Test func keygenEncryptDecryptInspect() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let keygen = try hefctl(["keygen", "--params", "n4096", "--out", "keys", "--rotations=1,2,-4"], in: dir)
+        #expect(keygen.status == 0, "\(keygen.stderr)")
+        let secretPath = dir.appendingPathComponent("keys/secret.key").path
+        let mode = (try FileManager.default.attributesOfItem(atPath: secretPath)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
+        let rows: [[Double]] = [[1, 2, 3], [0.5, -0.25], [3.75, 0, -1e3, 42.125]]
+        let csv = rows.map { $0.map { "\($0)" }.joined(separator: ", ") }.joined(separator: "\n") + "\n"
+        try Data(csv.utf8).write(to: dir.appendingPathComponent("x.csv"))
+        let encrypt = try hefctl(["encrypt", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir)
+        #expect(encrypt.status == 0, "\(encrypt.stderr)")
+        let decrypt = try hefctl(["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--out", "y.csv"], in: dir)
+        #expect(decrypt.status == 0, "\(decrypt.stderr)")
+        let output = try String(contentsOf: dir.appendingPathComponent("y.csv"), encoding: .utf8)
+        let lines = output.split(separator: "\n")
+        #expect(lines.count == rows.count)
+        for (line, row) in zip(lines, rows) {
+            let values = line.split(separator: ",").map { Double($0)! }
+            #expect(values.count == row.count)
+            for (a, b) in zip(values, row) { #expect(abs(a - b) < 1e-3, "\(a) vs \(b)") }
+        }
+        // Rounded output to stdout.
+        let rounded = try hefctl(["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--round-bits", "8"], in: dir)
+        #expect(rounded.status == 0 && rounded.stdout.hasPrefix("1.0,2.0,3.0\n"))
+
+        let inspectCt = try hefctl(["inspect", "x.ct"], in: dir)
+        #expect(inspectCt.status == 0)
+        #expect(inspectCt.stdout.contains("ciphertexts   3") && inspectCt.stdout.contains("scale 2^30.00"))
+        let inspectEval = try hefctl(["inspect", "keys/eval.key"], in: dir)
+        #expect(inspectEval.status == 0 && inspectEval.stdout.contains("1, 2, -4"))
+        for file in ["keys/public.key", "keys/secret.key"] {
+            #expect(try hefctl(["inspect", file], in: dir).status == 0)
+        }
+    }
+
+    @Test func badInput() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try hefctl(["keygen", "--params", "n4096", "--out", "keys"], in: dir).status == 0)
+        // Refuses to overwrite keys.
+        expectFailure(try hefctl(["keygen", "--params", "n4096", "--out", "keys"], in: dir), mentioning: "--force")
+        try Data("1,2,3\n4,x,6\n".utf8).write(to: dir.appendingPathComponent("bad.csv"))
+        expectFailure(
+            try hefctl(["encrypt", "--public-key", "keys/public.key", "--in", "bad.csv", "--out", "b.ct"], in: dir),
+            mentioning: "bad.csv:2:2")
+        try Data((Array(repeating: "1", count: 2049).joined(separator: ",") + "\n").utf8).write(to: dir.appendingPathComponent("big.csv"))
+        expectFailure(
+            try hefctl(["encrypt", "--public-key", "keys/public.key", "--in", "big.csv", "--out", "b.ct"], in: dir),
+            mentioning: "2049 values")
+        expectFailure(
+            try hefctl(["encrypt", "--public-key", "missing.key", "--in", "big.csv", "--out", "b.ct"], in: dir),
+            mentioning: "no such file")
+        // Wrong kind: a secret key where a public key is expected, and the reverse.
+        expectFailure(
+            try hefctl(["encrypt", "--public-key", "keys/secret.key", "--in", "bad.csv", "--out", "b.ct"], in: dir),
+            mentioning: "expected a public key")
+        try Data("1,2\n".utf8).write(to: dir.appendingPathComponent("x.csv"))
+        #expect(try hefctl(["encrypt", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir).status == 0)
+        expectFailure(
+            try hefctl(["decrypt", "--secret-key", "keys/public.key", "--in", "x.ct"], in: dir), mentioning: "expected a secret key")
+        // Truncated and garbage files.
+        let ct = try Data(contentsOf: dir.appendingPathComponent("x.ct"))
+        for length in [0, 3, 10, 30, 60, 200, ct.count - 1] {
+            try ct.prefix(length).write(to: dir.appendingPathComponent("t.ct"))
+            let inspect = try hefctl(["inspect", "t.ct"], in: dir)
+            #expect(inspect.status == 1 && !inspect.stderr.contains("Fatal"), "length \(length): \(inspect.stderr)")
+            let decrypt = try hefctl(["decrypt", "--secret-key", "keys/secret.key", "--in", "t.ct"], in: dir)
+            #expect(decrypt.status == 1 && !decrypt.stderr.contains("Fatal"), "length \(length): \(decrypt.stderr)")
+        }
+        expectFailure(try hefctl(["inspect", "bad.csv"], in: dir), mentioning: "not a Hef file")
+        // A key of another key pair cannot decrypt.
+        #expect(try hefctl(["keygen", "--params", "n4096", "--out", "other"], in: dir).status == 0)
+        expectFailure(try hefctl(["decrypt", "--secret-key", "other/secret.key", "--in", "x.ct"], in: dir), mentioning: "another key")
+        // Unknown preset, bad JSON.
+        expectFailure(try hefctl(["params", "show", "n1234"], in: dir), mentioning: "preset")
+        try Data("{\"logN\": 13}".utf8).write(to: dir.appendingPathComponent("p.json"))
+        expectFailure(try hefctl(["keygen", "--params", "p.json", "--out", "k3"], in: dir), mentioning: "logQ")
+        // Argument errors are reported by the parser with a non-zero exit.
+        #expect(try hefctl(["encrypt"], in: dir).status != 0)
+    }
+
+    @Test func benchJSON() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try hefctl(["bench", "--params", "n4096", "--backend", "both", "--json", "--iterations", "1"], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let backends = object?["backends"] as? [String: [String: Double]]
+        #expect(object?["params"] != nil)
+        for name in ["native", "swift"] {
+            let timings = backends?[name] ?? [:]
+            for op in ["encode", "encrypt", "decrypt", "add", "mul_plain", "mul_relin", "rescale", "rotate", "relin_keygen", "ntt_forward"] {
+                #expect((timings[op] ?? -1) >= 0, "\(name) \(op)")
+            }
+        }
+        let table = try hefctl(["bench", "--params", "n4096", "--backend", "both", "--iterations", "1"], in: dir)
+        #expect(table.status == 0 && table.stdout.contains("native/swift"))
+    }
+}
+
+private func hex(_ v: UInt64) -> String {
+    let s = String(v, radix: 16)
+    return String(repeating: "0", count: max(0, 16 - s.count)) + s
+}
