@@ -6,8 +6,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time the CKKS operations on one or both ring backends (median milliseconds).",
         discussion: """
-            Operations: encode, encrypt (public key), decrypt (decrypt + decode), add, mul_plain,
-            mul_relin, rescale, rotate, relin_keygen, ntt_forward (one NTT of one residue).
+            Operations: encode, encrypt (public key), decrypt (decrypt + decode), add, mul_plain, mul_relin, rescale, rotate, relin_keygen, ntt_forward (one NTT of one residue).
             Examples:
               hefctl bench --params n8192 --backend both
               hefctl bench --params n4096 --json --iterations 10

@@ -34,10 +34,12 @@ struct Decrypt: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let (context, keyBytes) = try context(forFile: secretKey, backend: backend)
-            let key = try withFile(secretKey) { try SecretKey(deserializing: keyBytes, context: context) }
-            var wiped = keyBytes
-            wiped.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] = 0 } }
+            var (context, keyBytes) = try context(forFile: secretKey, backend: backend)
+            let key: SecretKey
+            do {
+                defer { keyBytes.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] = 0 } } }
+                key = try withFile(secretKey) { try SecretKey(deserializing: keyBytes, context: context) }
+            }
             let ctBytes = try readFile(input)
             let stored = try withFile(input) { try HefFile.deserializeCiphertexts(ctBytes, context: context) }
             let decryptor = try Decryptor(context: context, secretKey: key)

@@ -6,9 +6,7 @@ struct Encrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Encrypt each row of a CSV file of real numbers under a public key.",
         discussion: """
-            Each non-blank line is one vector of at most N/2 comma-separated reals; it becomes
-            one ciphertext over all N/2 slots (unused slots are zero). The output file holds
-            every row's ciphertext, in order.
+            Each non-blank line is one vector of at most N/2 comma-separated reals; it becomes one ciphertext over all N/2 slots (unused slots are zero). The output file holds every row's ciphertext, in order.
             Example:
               hefctl encrypt --public-key keys/public.key --in data.csv --out data.ct
             """)

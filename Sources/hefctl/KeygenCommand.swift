@@ -6,9 +6,7 @@ struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate a secret key, a public key and evaluation keys into a directory.",
         discussion: """
-            Writes DIR/secret.key (mode 0600: keep it private), DIR/public.key and DIR/eval.key
-            (relinearization key plus one Galois key per rotation step; steps rotate
-            full N/2-slot vectors, negative steps rotate right).
+            Writes DIR/secret.key (mode 0600: keep it private), DIR/public.key and DIR/eval.key (relinearization key plus one Galois key per rotation step; steps rotate full N/2-slot vectors, negative steps rotate right).
             Example:
               hefctl keygen --params n4096 --out keys --rotations=1,2,-4
             """)
