@@ -155,3 +155,18 @@ import Testing
         #expect(PrecisionStats(got, x).minBits > 9)
     }
 }
+
+@Suite struct SparseSecretTests {
+    @Test func sparseSecretsWork() throws {
+        let literal = ParametersLiteral(logN: 10, logQ: [55, 40], logP: [55], logScale: 40, secret: .sparse, hammingWeight: 64)
+        let f = try Fixture(try CKKSParameters(literal, insecure: InsecureParametersForTestingOnly()))
+        let coeff = f.secretKey.poly.inverseNTT()
+        let q0 = f.context.parameters.q[0]
+        let nonZero = coeff.data[0..<1024].filter { $0 != 0 }
+        #expect(nonZero.count == 64)
+        #expect(nonZero.allSatisfy { $0 == 1 || $0 == q0 - 1 })
+        let x = randomValues(512, seed: 9)
+        let y = try f.evaluator.rescale(try f.evaluator.multiplyRelinearize(try f.encrypt(x), try f.encrypt(x)))
+        #expect(PrecisionStats(try f.decrypt(y), x.map { $0 * $0 }).minBits > 20)
+    }
+}
