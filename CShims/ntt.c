@@ -220,3 +220,18 @@ void hef_ntt_inverse_avx512ifma(uint64_t *data, size_t logN, uint64_t q,
     hef_ntt_inverse_vector(data, logN, q, inverseRootPowers, inverseRootPowersShoup,
                            inverseN, inverseNShoup, hef_cpu_level());
 }
+
+void hef_mul_shoup_vector(uint64_t *out, const uint64_t *in, size_t count,
+                          uint64_t w, uint64_t ws, uint64_t q) {
+    const int level = hef_cpu_level();
+#if HEF_HAVE_AVX512_NTT
+    if (level >= HEF_CPU_AVX512) {
+        hef_mul_shoup_avx512_impl(out, in, count, w, ws, q,
+                                  level >= HEF_CPU_AVX512_IFMA && q < HEF_IFMA_MODULUS_LIMIT);
+        return;
+    }
+#endif
+    (void)level;
+    HEF_SCALAR_LOOP
+    for (size_t i = 0; i < count; i++) out[i] = hef_mul_shoup(in[i], w, ws, q);
+}

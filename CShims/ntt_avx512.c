@@ -47,6 +47,37 @@ HEF_TARGET_F HEF_VINLINE __m512i hef_vmulhi64(__m512i a, __m512i b) {
 #undef HEF_NAME
 #undef HEF_PATH_IFMA
 
+HEF_TARGET_F static void hef_mul_shoup_avx512_64(uint64_t *out, const uint64_t *in, size_t count,
+                                                  uint64_t w, uint64_t ws, uint64_t q) {
+    const __m512i vq = _mm512_set1_epi64((long long)q);
+    const __m512i W = _mm512_set1_epi64((long long)w), Wc = _mm512_set1_epi64((long long)ws);
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m512i x = _mm512_loadu_si512((const void *)(in + i));
+        _mm512_storeu_si512((void *)(out + i), hef_vcsub(hef_vmul_shoup_lazy_64(x, W, Wc, vq), vq));
+    }
+    for (; i < count; i++) out[i] = hef_mul_shoup(in[i], w, ws, q);
+}
+
+__attribute__((target("avx512f,avx512dq,avx512vl,avx512ifma")))
+static void hef_mul_shoup_avx512_ifma(uint64_t *out, const uint64_t *in, size_t count,
+                                      uint64_t w, uint64_t ws, uint64_t q) {
+    const __m512i vq = _mm512_set1_epi64((long long)q);
+    const __m512i W = _mm512_set1_epi64((long long)w), Wc = _mm512_set1_epi64((long long)(ws >> 12));
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m512i x = _mm512_loadu_si512((const void *)(in + i));
+        _mm512_storeu_si512((void *)(out + i), hef_vcsub(hef_vmul_shoup_lazy_ifma(x, W, Wc, vq), vq));
+    }
+    for (; i < count; i++) out[i] = hef_mul_shoup(in[i], w, ws, q);
+}
+
+void hef_mul_shoup_avx512_impl(uint64_t *out, const uint64_t *in, size_t count,
+                               uint64_t w, uint64_t ws, uint64_t q, int useIFMA) {
+    if (useIFMA) hef_mul_shoup_avx512_ifma(out, in, count, w, ws, q);
+    else hef_mul_shoup_avx512_64(out, in, count, w, ws, q);
+}
+
 void hef_ntt_forward_avx512_impl(uint64_t *a, size_t logN, uint64_t q,
                                  const uint64_t *w, const uint64_t *ws, int useIFMA) {
     if (useIFMA) hef_ntt_forward_avx512_ifma(a, logN, q, w, ws);

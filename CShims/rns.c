@@ -3,6 +3,7 @@
 #include <math.h>
 #include "cshims.h"
 #include "modarith.h"
+#include "ntt_internal.h"
 
 enum { HEF_BLOCK = 64, HEF_CHUNK = 15 };
 
@@ -27,11 +28,8 @@ void hef_convert_basis(uint64_t *restrict output, const uint64_t *restrict input
     for (size_t c0 = 0; c0 < count; c0 += HEF_BLOCK) {
         const size_t len = count - c0 < HEF_BLOCK ? count - c0 : HEF_BLOCK;
         for (size_t i = 0; i < k; i++) {
-            const uint64_t qi = inputModuli[i], w = qHatInverse[i], ws = qHatInverseShoup[i];
-            const uint64_t *restrict x = input + i * count + c0;
-            uint64_t *restrict yi = y + i * HEF_BLOCK;
-            HEF_SCALAR_LOOP
-            for (size_t c = 0; c < len; c++) yi[c] = hef_mul_shoup(x[c], w, ws, qi);
+            hef_mul_shoup_vector(y + i * HEF_BLOCK, input + i * count + c0, len,
+                                 qHatInverse[i], qHatInverseShoup[i], inputModuli[i]);
         }
         for (size_t j = 0; j < m; j++) {
             const hef_reducer128 rj = red[j];

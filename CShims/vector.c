@@ -2,6 +2,7 @@
 // except dot_product; so pointers here are not restrict-qualified where aliasing is allowed.
 #include "cshims.h"
 #include "modarith.h"
+#include "ntt_internal.h"
 
 void hef_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q) {
     for (size_t i = 0; i < count; i++) {
@@ -47,10 +48,7 @@ void hef_mul_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t 
 }
 
 void hef_mul_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q) {
-    const uint64_t ws = hef_shoup(scalar, q);
-    for (size_t i = 0; i < count; i++) {
-        result[i] = hef_mul_shoup(a[i], scalar, ws, q);
-    }
+    hef_mul_shoup_vector(result, a, count, scalar, hef_shoup(scalar, q), q);
 }
 
 void hef_mul_scalar_add(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q) {
