@@ -49,6 +49,29 @@ HEF_INLINE uint64_t hef_barrett128(hef_u128 z, uint64_t q, uint64_t mh, uint64_t
     return r >= q ? r - q : r;
 }
 
+/// Constants for hef_reduce128: R = 2^64 mod q with its Shoup companion, and floor(2^64 / q).
+typedef struct { uint64_t q, r, rs, mh; } hef_reducer128;
+
+HEF_INLINE hef_reducer128 hef_make_reducer128(uint64_t q, uint64_t mh) {
+    hef_reducer128 c;
+    c.q = q;
+    c.r = (uint64_t)((((hef_u128)1) << 64) % q);
+    c.rs = hef_shoup(c.r, q);
+    c.mh = mh;
+    return c;
+}
+
+/// z mod q for any 128-bit z (q < 2^62): z1·2^64 via Shoup with R = 2^64 mod q (lazy, [0, 2q)),
+/// z0 via a lazy Barrett ([0, 2q)); the sum is below 4q. Same value as hef_barrett128, with a
+/// shorter dependency chain.
+HEF_INLINE uint64_t hef_reduce128(hef_u128 z, hef_reducer128 c) {
+    const uint64_t z0 = (uint64_t)z, z1 = (uint64_t)(z >> 64);
+    const uint64_t hi = hef_mul_shoup_lazy(z1, c.r, c.rs, c.q);
+    const uint64_t qh = (uint64_t)(((hef_u128)z0 * c.mh) >> 64);
+    const uint64_t lo = z0 - qh * c.q;
+    return hef_csub(hef_csub(hi + lo, 2 * c.q), c.q);
+}
+
 /// x mod q for any 64-bit x, with mh = floor(2^64 / q).
 HEF_INLINE uint64_t hef_barrett64(uint64_t x, uint64_t q, uint64_t mh) {
     uint64_t qh = (uint64_t)(((hef_u128)x * mh) >> 64);

@@ -1,15 +1,17 @@
 // Negacyclic NTT with Harvey's lazy butterflies and Shoup twiddles.
 // Forward (Cooley–Tukey): values stay in [0, 4q); inverse (Gentleman–Sande): in [0, 2q).
 // Both end fully reduced in [0, q). Layout and loop structure as NTTTables documents.
+#include <stdlib.h>
 #include "cshims.h"
 #include "modarith.h"
+#include "ntt_internal.h"
 
 HEF_INLINE uint64_t hef_reduce4q(uint64_t x, uint64_t q, uint64_t q2) {
     x = hef_csub(x, q2);
     return hef_csub(x, q);
 }
 
-void hef_ntt_forward(uint64_t *restrict a, size_t logN, uint64_t q,
+void hef_ntt_forward_scalar(uint64_t *restrict a, size_t logN, uint64_t q,
                      const uint64_t *restrict w, const uint64_t *restrict ws) {
     const size_t n = (size_t)1 << logN;
     const uint64_t q2 = 2 * q;
@@ -66,7 +68,7 @@ void hef_ntt_forward(uint64_t *restrict a, size_t logN, uint64_t q,
     }
 }
 
-void hef_ntt_inverse(uint64_t *restrict a, size_t logN, uint64_t q,
+void hef_ntt_inverse_scalar(uint64_t *restrict a, size_t logN, uint64_t q,
                      const uint64_t *restrict w, const uint64_t *restrict ws,
                      uint64_t inverseN, uint64_t inverseNShoup) {
     const size_t n = (size_t)1 << logN;
@@ -117,4 +119,119 @@ void hef_ntt_inverse(uint64_t *restrict a, size_t logN, uint64_t q,
         X[j] = hef_csub(s, q);
         Y[j] = hef_csub(d, q);
     }
+}
+
+// MARK: Run-time dispatch
+
+enum { HEF_CPU_SCALAR = 0, HEF_CPU_AVX512 = 1, HEF_CPU_AVX512_IFMA = 2 };
+
+static int hef_cpu_detect(void) {
+#if HEF_HAVE_AVX512_NTT
+    // HEF_NO_AVX512 in the environment forces the scalar kernels (for comparisons).
+    const char *off = getenv("HEF_NO_AVX512");
+    if (off != NULL && off[0] != '\0' && off[0] != '0') return HEF_CPU_SCALAR;
+    __builtin_cpu_init();
+    if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+          __builtin_cpu_supports("avx512vl"))) return HEF_CPU_SCALAR;
+    return __builtin_cpu_supports("avx512ifma") ? HEF_CPU_AVX512_IFMA : HEF_CPU_AVX512;
+#else
+    return HEF_CPU_SCALAR;
+#endif
+}
+
+static int hef_cpu_level(void) {
+    static int cached = -1;
+    int level = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (level < 0) {
+        level = hef_cpu_detect();
+        __atomic_store_n(&cached, level, __ATOMIC_RELAXED);
+    }
+    return level;
+}
+
+int hef_cpu_has_avx512(void) { return hef_cpu_level() >= HEF_CPU_AVX512; }
+int hef_cpu_has_avx512ifma(void) { return hef_cpu_level() >= HEF_CPU_AVX512_IFMA; }
+
+/// The IFMA path needs 4q < 2^52.
+#define HEF_IFMA_MODULUS_LIMIT ((uint64_t)1 << 50)
+
+static void hef_ntt_forward_vector(uint64_t *a, size_t logN, uint64_t q,
+                                   const uint64_t *w, const uint64_t *ws, int level) {
+#if HEF_HAVE_AVX512_NTT
+    if (level >= HEF_CPU_AVX512 && logN >= 4) {
+        hef_ntt_forward_avx512_impl(a, logN, q, w, ws,
+                                    level >= HEF_CPU_AVX512_IFMA && q < HEF_IFMA_MODULUS_LIMIT);
+        return;
+    }
+#endif
+    (void)level;
+    hef_ntt_forward_scalar(a, logN, q, w, ws);
+}
+
+static void hef_ntt_inverse_vector(uint64_t *a, size_t logN, uint64_t q,
+                                   const uint64_t *w, const uint64_t *ws,
+                                   uint64_t inverseN, uint64_t inverseNShoup, int level) {
+#if HEF_HAVE_AVX512_NTT
+    if (level >= HEF_CPU_AVX512 && logN >= 4) {
+        hef_ntt_inverse_avx512_impl(a, logN, q, w, ws, inverseN, inverseNShoup,
+                                    level >= HEF_CPU_AVX512_IFMA && q < HEF_IFMA_MODULUS_LIMIT);
+        return;
+    }
+#endif
+    (void)level;
+    hef_ntt_inverse_scalar(a, logN, q, w, ws, inverseN, inverseNShoup);
+}
+
+void hef_ntt_forward(uint64_t *data, size_t logN, uint64_t q,
+                     const uint64_t *rootPowers, const uint64_t *rootPowersShoup) {
+    hef_ntt_forward_vector(data, logN, q, rootPowers, rootPowersShoup, hef_cpu_level());
+}
+
+void hef_ntt_inverse(uint64_t *data, size_t logN, uint64_t q,
+                     const uint64_t *inverseRootPowers, const uint64_t *inverseRootPowersShoup,
+                     uint64_t inverseN, uint64_t inverseNShoup) {
+    hef_ntt_inverse_vector(data, logN, q, inverseRootPowers, inverseRootPowersShoup,
+                           inverseN, inverseNShoup, hef_cpu_level());
+}
+
+static int hef_min_level(int a, int b) { return a < b ? a : b; }
+
+void hef_ntt_forward_avx512(uint64_t *data, size_t logN, uint64_t q,
+                            const uint64_t *rootPowers, const uint64_t *rootPowersShoup) {
+    hef_ntt_forward_vector(data, logN, q, rootPowers, rootPowersShoup,
+                           hef_min_level(hef_cpu_level(), HEF_CPU_AVX512));
+}
+
+void hef_ntt_inverse_avx512(uint64_t *data, size_t logN, uint64_t q,
+                            const uint64_t *inverseRootPowers, const uint64_t *inverseRootPowersShoup,
+                            uint64_t inverseN, uint64_t inverseNShoup) {
+    hef_ntt_inverse_vector(data, logN, q, inverseRootPowers, inverseRootPowersShoup,
+                           inverseN, inverseNShoup, hef_min_level(hef_cpu_level(), HEF_CPU_AVX512));
+}
+
+void hef_ntt_forward_avx512ifma(uint64_t *data, size_t logN, uint64_t q,
+                                const uint64_t *rootPowers, const uint64_t *rootPowersShoup) {
+    hef_ntt_forward_vector(data, logN, q, rootPowers, rootPowersShoup, hef_cpu_level());
+}
+
+void hef_ntt_inverse_avx512ifma(uint64_t *data, size_t logN, uint64_t q,
+                                const uint64_t *inverseRootPowers, const uint64_t *inverseRootPowersShoup,
+                                uint64_t inverseN, uint64_t inverseNShoup) {
+    hef_ntt_inverse_vector(data, logN, q, inverseRootPowers, inverseRootPowersShoup,
+                           inverseN, inverseNShoup, hef_cpu_level());
+}
+
+void hef_mul_shoup_vector(uint64_t *out, const uint64_t *in, size_t count,
+                          uint64_t w, uint64_t ws, uint64_t q) {
+    const int level = hef_cpu_level();
+#if HEF_HAVE_AVX512_NTT
+    if (level >= HEF_CPU_AVX512) {
+        hef_mul_shoup_avx512_impl(out, in, count, w, ws, q,
+                                  level >= HEF_CPU_AVX512_IFMA && q < HEF_IFMA_MODULUS_LIMIT);
+        return;
+    }
+#endif
+    (void)level;
+    HEF_SCALAR_LOOP
+    for (size_t i = 0; i < count; i++) out[i] = hef_mul_shoup(in[i], w, ws, q);
 }

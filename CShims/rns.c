@@ -3,6 +3,7 @@
 #include <math.h>
 #include "cshims.h"
 #include "modarith.h"
+#include "ntt_internal.h"
 
 enum { HEF_BLOCK = 64, HEF_CHUNK = 15 };
 
@@ -12,33 +13,55 @@ void hef_convert_basis(uint64_t *restrict output, const uint64_t *restrict input
                        const uint64_t *outputModuli, const uint64_t *outputBarrettHigh,
                        const uint64_t *outputBarrettLow, size_t m,
                        const uint64_t *qHatModP) {
-    uint64_t *y = (uint64_t *)malloc(sizeof(uint64_t) * k * HEF_BLOCK);
+    (void)outputBarrettLow;
+    // y_i = [x_i · qHatInv_i]_{q_i} for a block of coefficients (on the stack for small k),
+    // then per output modulus the k-term sums, accumulated in 128 bits and reduced once per
+    // HEF_CHUNK terms. The block of y stays in L1.
+    enum { STACK_Y = 16 * HEF_BLOCK };
+    uint64_t stackY[STACK_Y];
+    uint64_t *y = k * HEF_BLOCK <= STACK_Y ? stackY : (uint64_t *)malloc(sizeof(uint64_t) * k * HEF_BLOCK);
     hef_u128 acc[HEF_BLOCK];
+    enum { STACK_RED = 16 };
+    hef_reducer128 stackRed[STACK_RED];
+    hef_reducer128 *red = m <= STACK_RED ? stackRed : (hef_reducer128 *)malloc(sizeof(hef_reducer128) * m);
+    for (size_t j = 0; j < m; j++) red[j] = hef_make_reducer128(outputModuli[j], outputBarrettHigh[j]);
     for (size_t c0 = 0; c0 < count; c0 += HEF_BLOCK) {
         const size_t len = count - c0 < HEF_BLOCK ? count - c0 : HEF_BLOCK;
         for (size_t i = 0; i < k; i++) {
-            const uint64_t qi = inputModuli[i], w = qHatInverse[i], ws = qHatInverseShoup[i];
-            const uint64_t *restrict x = input + i * count + c0;
-            uint64_t *restrict yi = y + i * HEF_BLOCK;
-            for (size_t c = 0; c < len; c++) yi[c] = hef_mul_shoup(x[c], w, ws, qi);
+            hef_mul_shoup_vector(y + i * HEF_BLOCK, input + i * count + c0, len,
+                                 qHatInverse[i], qHatInverseShoup[i], inputModuli[i]);
         }
         for (size_t j = 0; j < m; j++) {
-            const uint64_t p = outputModuli[j], mh = outputBarrettHigh[j], ml = outputBarrettLow[j];
+            const hef_reducer128 rj = red[j];
             const uint64_t *row = qHatModP + j * k;
+            uint64_t *restrict out = output + j * count + c0;
+            if (k <= HEF_CHUNK) {
+                // Sums in registers, one reduction.
+                HEF_SCALAR_LOOP
+                for (size_t c = 0; c < len; c++) {
+                    hef_u128 s = 0;
+                    for (size_t i = 0; i < k; i++) s += (hef_u128)y[i * HEF_BLOCK + c] * row[i];
+                    out[c] = hef_reduce128(s, rj);
+                }
+                continue;
+            }
             for (size_t c = 0; c < len; c++) acc[c] = 0;
             for (size_t i = 0; i < k; i++) {
                 const uint64_t h = row[i];
                 const uint64_t *restrict yi = y + i * HEF_BLOCK;
+                HEF_SCALAR_LOOP
                 for (size_t c = 0; c < len; c++) acc[c] += (hef_u128)yi[c] * h;
                 if (i % HEF_CHUNK == HEF_CHUNK - 1 && i + 1 < k) {
-                    for (size_t c = 0; c < len; c++) acc[c] = hef_barrett128(acc[c], p, mh, ml);
+                    HEF_SCALAR_LOOP
+                    for (size_t c = 0; c < len; c++) acc[c] = hef_reduce128(acc[c], rj);
                 }
             }
-            uint64_t *restrict out = output + j * count + c0;
-            for (size_t c = 0; c < len; c++) out[c] = hef_barrett128(acc[c], p, mh, ml);
+            HEF_SCALAR_LOOP
+            for (size_t c = 0; c < len; c++) out[c] = hef_reduce128(acc[c], rj);
         }
     }
-    free(y);
+    if (y != stackY) free(y);
+    if (red != stackRed) free(red);
 }
 
 HEF_INLINE int hef_limbs_cmp(const uint64_t *a, const uint64_t *b, size_t L) {

@@ -2,6 +2,7 @@
 // except dot_product; so pointers here are not restrict-qualified where aliasing is allowed.
 #include "cshims.h"
 #include "modarith.h"
+#include "ntt_internal.h"
 
 void hef_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q) {
     for (size_t i = 0; i < count; i++) {
@@ -47,10 +48,7 @@ void hef_mul_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t 
 }
 
 void hef_mul_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q) {
-    const uint64_t ws = hef_shoup(scalar, q);
-    for (size_t i = 0; i < count; i++) {
-        result[i] = hef_mul_shoup(a[i], scalar, ws, q);
-    }
+    hef_mul_shoup_vector(result, a, count, scalar, hef_shoup(scalar, q), q);
 }
 
 void hef_mul_scalar_add(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q) {
@@ -64,17 +62,36 @@ void hef_mul_scalar_add(uint64_t *result, const uint64_t *a, uint64_t scalar, si
 void hef_dot_product(uint64_t *restrict result, const uint64_t *const * a,
                      const uint64_t *const * b,
                      size_t terms, size_t count, uint64_t q, uint64_t mh, uint64_t ml) {
+    (void)ml;
+    if (terms == 0) {
+        for (size_t i = 0; i < count; i++) result[i] = 0;
+        return;
+    }
+    const hef_reducer128 red = hef_make_reducer128(q, mh);
     // Each product is < 2^124; an accumulator reduced below q takes 15 more without overflow.
-    enum { CHUNK = 15 };
-    for (size_t i = 0; i < count; i++) {
-        hef_u128 acc = 0;
-        size_t t = 0;
-        while (t < terms) {
-            size_t end = terms - t > CHUNK ? t + CHUNK : terms;
-            for (; t < end; t++) acc += (hef_u128)a[t][i] * b[t][i];
-            if (t < terms) acc = hef_barrett128(acc, q, mh, ml);
+    // Blocks of coefficients, terms outer: each inner loop streams two contiguous inputs.
+    enum { CHUNK = 15, BLOCK = 256 };
+    hef_u128 acc[BLOCK];
+    for (size_t c0 = 0; c0 < count; c0 += BLOCK) {
+        const size_t len = count - c0 < BLOCK ? count - c0 : BLOCK;
+        {
+            const uint64_t *restrict x = a[0] + c0, *restrict y = b[0] + c0;
+            HEF_SCALAR_LOOP
+            for (size_t c = 0; c < len; c++) acc[c] = (hef_u128)x[c] * y[c];
         }
-        result[i] = hef_barrett128(acc, q, mh, ml);
+        for (size_t t = 1; t < terms; t++) {
+            const uint64_t *restrict x = a[t] + c0, *restrict y = b[t] + c0;
+            if (t % CHUNK == 0) {
+                HEF_SCALAR_LOOP
+                for (size_t c = 0; c < len; c++) acc[c] = (hef_u128)hef_reduce128(acc[c], red) + (hef_u128)x[c] * y[c];
+            } else {
+                HEF_SCALAR_LOOP
+                for (size_t c = 0; c < len; c++) acc[c] += (hef_u128)x[c] * y[c];
+            }
+        }
+        uint64_t *restrict out = result + c0;
+        HEF_SCALAR_LOOP
+        for (size_t c = 0; c < len; c++) out[c] = hef_reduce128(acc[c], red);
     }
 }
 

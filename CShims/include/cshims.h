@@ -23,6 +23,29 @@ void hef_ntt_inverse(uint64_t *data, size_t logN, uint64_t q,
                      const uint64_t *inverseRootPowers, const uint64_t *inverseRootPowersShoup,
                      uint64_t inverseN, uint64_t inverseNShoup);
 
+// The kernels behind hef_ntt_forward/inverse, which choose at run time (AVX-512 when the CPU
+// has it, with 52-bit IFMA products for q < 2^50 when it also has IFMA; else scalar; the
+// environment variable HEF_NO_AVX512=1 forces scalar). All produce the same words. Exposed for
+// tests: the avx512 entry points fall back to scalar where the CPU (or n < 16) does not allow
+// them; the avx512ifma ones also to the 64-bit AVX-512 kernel when q >= 2^50 or without IFMA.
+int hef_cpu_has_avx512(void);
+int hef_cpu_has_avx512ifma(void);
+void hef_ntt_forward_scalar(uint64_t *data, size_t logN, uint64_t q,
+                            const uint64_t *rootPowers, const uint64_t *rootPowersShoup);
+void hef_ntt_inverse_scalar(uint64_t *data, size_t logN, uint64_t q,
+                            const uint64_t *inverseRootPowers, const uint64_t *inverseRootPowersShoup,
+                            uint64_t inverseN, uint64_t inverseNShoup);
+void hef_ntt_forward_avx512(uint64_t *data, size_t logN, uint64_t q,
+                            const uint64_t *rootPowers, const uint64_t *rootPowersShoup);
+void hef_ntt_inverse_avx512(uint64_t *data, size_t logN, uint64_t q,
+                            const uint64_t *inverseRootPowers, const uint64_t *inverseRootPowersShoup,
+                            uint64_t inverseN, uint64_t inverseNShoup);
+void hef_ntt_forward_avx512ifma(uint64_t *data, size_t logN, uint64_t q,
+                                const uint64_t *rootPowers, const uint64_t *rootPowersShoup);
+void hef_ntt_inverse_avx512ifma(uint64_t *data, size_t logN, uint64_t q,
+                                const uint64_t *inverseRootPowers, const uint64_t *inverseRootPowersShoup,
+                                uint64_t inverseN, uint64_t inverseNShoup);
+
 // MARK: Vector arithmetic mod q. `barrettHigh:barrettLow` = floor(2^128 / q).
 
 void hef_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q);

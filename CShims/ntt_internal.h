@@ -1,0 +1,28 @@
+#ifndef HEF_CSHIMS_NTT_INTERNAL_H
+#define HEF_CSHIMS_NTT_INTERNAL_H
+// Internal interface between ntt.c (dispatch) and ntt_avx512.c.
+#include <stdint.h>
+#include <stddef.h>
+
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__clang__) || defined(__GNUC__))
+#define HEF_HAVE_AVX512_NTT 1
+/// n = 2^logN >= 16. useIFMA requires q < 2^50 and a CPU with AVX-512 IFMA.
+void hef_ntt_forward_avx512_impl(uint64_t *a, size_t logN, uint64_t q,
+                                 const uint64_t *w, const uint64_t *ws, int useIFMA);
+void hef_ntt_inverse_avx512_impl(uint64_t *a, size_t logN, uint64_t q,
+                                 const uint64_t *w, const uint64_t *ws,
+                                 uint64_t inverseN, uint64_t inverseNShoup, int useIFMA);
+/// out[i] = w·in[i] mod q for in[i] < q (Shoup; 52-bit IFMA products when useIFMA, q < 2^50).
+/// out may equal in.
+void hef_mul_shoup_avx512_impl(uint64_t *out, const uint64_t *in, size_t count,
+                               uint64_t w, uint64_t ws, uint64_t q, int useIFMA);
+#else
+#define HEF_HAVE_AVX512_NTT 0
+#endif
+
+/// out[i] = w·in[i] mod q for in[i] < q, ws = Shoup companion of w; out may equal in.
+/// AVX-512 when available (dispatch in ntt.c), else scalar.
+void hef_mul_shoup_vector(uint64_t *out, const uint64_t *in, size_t count,
+                          uint64_t w, uint64_t ws, uint64_t q);
+
+#endif
