@@ -75,6 +75,39 @@ public struct Poly<Format: PolyFormat>: Sendable {
         }
     }
 
+    /// `op(a, b)` residue by residue into a fresh polynomial over `a`'s residues (one pass, no
+    /// copy of `a` first).
+    @inline(__always)
+    static func combine(
+        _ a: Poly, _ b: Poly,
+        _ body: (any RingBackend, UnsafeMutablePointer<UInt64>, UnsafePointer<UInt64>, UnsafePointer<UInt64>, Int, Modulus) -> Void
+    ) -> Poly {
+        precondition(a.basis === b.basis, "polynomials from different RNS bases")
+        precondition(b.moduliCount >= a.moduliCount, "operand has fewer residues")
+        let n = a.n, backend = a.backend, moduli = a.basis.moduli, count = a.moduliCount
+        let data = [UInt64](unsafeUninitializedCapacity: count * n) { out, initialized in
+            a.data.withUnsafeBufferPointer { pa in
+                b.data.withUnsafeBufferPointer { pb in
+                    for i in 0..<count {
+                        body(backend, out.baseAddress! + i * n, pa.baseAddress! + i * n, pb.baseAddress! + i * n, n, moduli[i])
+                    }
+                }
+            }
+            initialized = count * n
+        }
+        return Poly(basis: a.basis, moduliCount: count, data: data)
+    }
+
+    /// `a + b` over `a`'s residues.
+    public static func + (a: Poly, b: Poly) -> Poly {
+        combine(a, b) { be, r, x, y, n, q in be.add(r, x, y, count: n, modulus: q) }
+    }
+
+    /// `a − b` over `a`'s residues.
+    public static func - (a: Poly, b: Poly) -> Poly {
+        combine(a, b) { be, r, x, y, n, q in be.subtract(r, x, y, count: n, modulus: q) }
+    }
+
     public mutating func add(_ other: Poly) {
         apply(other) { be, r, b, n, q in be.add(r, UnsafePointer(r), b, count: n, modulus: q) }
     }
@@ -126,6 +159,11 @@ public struct Poly<Format: PolyFormat>: Sendable {
 }
 
 extension Poly where Format == Eval {
+    /// Ring product `a · b` over `a`'s residues, into a fresh polynomial.
+    public static func * (a: Poly, b: Poly) -> Poly {
+        combine(a, b) { be, r, x, y, n, q in be.multiply(r, x, y, count: n, modulus: q) }
+    }
+
     /// Ring product (pointwise in evaluation form).
     public mutating func multiply(_ other: Poly) {
         apply(other) { be, r, b, n, q in be.multiply(r, UnsafePointer(r), b, count: n, modulus: q) }

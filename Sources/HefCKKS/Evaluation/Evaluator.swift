@@ -77,7 +77,7 @@ public struct Evaluator: Sendable {
     public func add(_ a: Ciphertext, _ b: Ciphertext) throws -> Ciphertext {
         var (x, y) = try aligned(a, b)
         if y.size > x.size { swap(&x, &y) }
-        for i in 0..<y.size { x.polys[i].add(y.polys[i]) }
+        for i in 0..<y.size { x.polys[i] = x.polys[i] + y.polys[i] }
         x.seed = nil
         return x
     }
@@ -143,7 +143,7 @@ public struct Evaluator: Sendable {
         }
         try checkScaleFits(a.scale * p.scale, level: a.level)
         var x = a
-        for i in x.polys.indices { x.polys[i].multiply(p.poly) }
+        for i in x.polys.indices { x.polys[i] = x.polys[i] * p.poly }
         x.scale *= p.scale
         x.seed = nil
         return x
@@ -179,13 +179,10 @@ public struct Evaluator: Sendable {
             throw CKKSError.invalidCiphertext("relinearize before multiplying again")
         }
         try checkScaleFits(x.scale * y.scale, level: x.level)
-        var d0 = x.polys[0]
-        d0.multiply(y.polys[0])
-        var d1 = x.polys[0]
-        d1.multiply(y.polys[1])
+        let d0 = x.polys[0] * y.polys[0]
+        var d1 = x.polys[0] * y.polys[1]
         d1.multiplyAdd(x.polys[1], y.polys[0])
-        var d2 = x.polys[1]
-        d2.multiply(y.polys[1])
+        let d2 = x.polys[1] * y.polys[1]
         return Ciphertext(polys: [d0, d1, d2], scale: x.scale * y.scale, slots: x.slots, parametersID: x.parametersID, keyID: x.keyID)
     }
 
