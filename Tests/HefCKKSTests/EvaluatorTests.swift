@@ -170,3 +170,19 @@ import Testing
         #expect(PrecisionStats(try f.decrypt(y), x.map { $0 * $0 }).minBits > 20)
     }
 }
+
+@Suite struct MixedSizeTests {
+    @Test func subtractingAThreePolynomialCiphertext() throws {
+        let f = try Fixture(try smallParameters())
+        let x = randomValues(512, seed: 31), y = randomValues(512, seed: 32)
+        let a = try f.encrypt(x), b = try f.encrypt(y)
+        let square = try f.evaluator.multiply(b, b)  // three polynomials, scale²
+        let scaledA = try f.evaluator.multiply(a, try f.context.encode(Array(repeating: 1, count: 512)))
+        let diff = try f.evaluator.subtract(scaledA, square)
+        #expect(diff.size == 3)
+        let want = (0..<512).map { x[$0] - y[$0] * y[$0] }
+        #expect(PrecisionStats(try f.decrypt(diff), want).minBits > 20)
+        let sum = try f.evaluator.add(square, scaledA)
+        #expect(PrecisionStats(try f.decrypt(sum), (0..<512).map { x[$0] + y[$0] * y[$0] }).minBits > 20)
+    }
+}

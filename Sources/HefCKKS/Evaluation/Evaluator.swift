@@ -84,9 +84,12 @@ public struct Evaluator: Sendable {
 
     public func subtract(_ a: Ciphertext, _ b: Ciphertext) throws -> Ciphertext {
         var (x, y) = try aligned(a, b)
-        for i in 0..<y.size { y.polys[i].negate() }
-        if y.size > x.size { swap(&x, &y) }
-        for i in 0..<y.size { x.polys[i].add(y.polys[i]) }
+        for i in 0..<min(x.size, y.size) { x.polys[i] = x.polys[i] - y.polys[i] }
+        for i in x.size..<max(x.size, y.size) {
+            var negated = y.polys[i]
+            negated.negate()
+            x.polys.append(negated)
+        }
         x.seed = nil
         return x
     }
