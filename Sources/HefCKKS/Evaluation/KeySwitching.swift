@@ -21,10 +21,10 @@ extension CKKSContext {
         let digits = digitCount(level: l)
         let alpha = parameters.primesPerDigit
         let coeff = c.inverseNTT()
-        var data = [UInt64](repeating: 0, count: digits * ext * n)
+        var data = uninitializedWords(digits * ext * n)
         let tablesQ = basisQ.tables, tablesP = basisP.tables
         let backend = self.backend
-        var scratch = [UInt64](repeating: 0, count: ext * n)
+        var scratch = uninitializedWords(ext * n)
         data.withUnsafeMutableBufferPointer { outBuffer in
             coeff.data.withUnsafeBufferPointer { coeffBuffer in
                 c.data.withUnsafeBufferPointer { evalBuffer in
@@ -67,7 +67,7 @@ extension CKKSContext {
         let backend = self.backend
         var source = d.data
         if let permutation {
-            var permuted = [UInt64](repeating: 0, count: source.count)
+            var permuted = uninitializedWords(source.count)
             permuted.withUnsafeMutableBufferPointer { dst in
                 source.withUnsafeBufferPointer { src in
                     permutation.withUnsafeBufferPointer { perm in
@@ -79,8 +79,8 @@ extension CKKSContext {
             }
             source = permuted
         }
-        var acc0 = [UInt64](repeating: 0, count: ext * n)
-        var acc1 = [UInt64](repeating: 0, count: ext * n)
+        var acc0 = uninitializedWords(ext * n)
+        var acc1 = uninitializedWords(ext * n)
         let moduliQ = basisQ.moduli, moduliP = basisP.moduli
         source.withUnsafeBufferPointer { srcBuffer in
             key.data.withUnsafeBufferPointer { keyBuffer in
@@ -116,7 +116,7 @@ extension CKKSContext {
         let qLevel = l + 1
         let pCount = parameters.p.count
         let backend = self.backend
-        var converted = [UInt64](repeating: 0, count: qLevel * n)
+        var converted = uninitializedWords(qLevel * n)
         x.withUnsafeMutableBufferPointer { xb in
             let base = xb.baseAddress!
             for k in 0..<pCount {
@@ -140,4 +140,10 @@ extension CKKSContext {
         x.removeLast(pCount * n)
         return Poly<Eval>(basis: basisQ, moduliCount: qLevel, data: x)
     }
+}
+
+/// A word buffer whose every element the caller overwrites before reading (skips the memset).
+@inline(__always)
+func uninitializedWords(_ count: Int) -> [UInt64] {
+    [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
 }
