@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Side-by-side tables for BENCHMARKS.md from one session's runs.
 
-Usage: compare.py seal.json hef_p50.json
-  seal.json    - output of /work/shared/peers/seal_quick.py P1 P2 (ms)
+Usage: compare.py seal.json [seal2.json ...] hef_p50.json
+  seal*.json   - output(s) of /work/shared/peers/seal_quick.py P1 P2 (ms); several runs (e.g.
+                 one right before and one right after Hef's) are averaged, range shown
   hef_p50.json - output of p50.py on the ordo-one markdown run (µs, wall-clock p50)
 OpenFHE figures are the recorded 1-thread medians of ../shared/peers/results/ckks_ops.md
 (2026-11-21, not re-run here)."""
@@ -22,11 +23,13 @@ def fmt(x):
     if x is None: return "-"
     return f"{x:.3g}" if x < 100 else f"{x:.0f}"
 
-seal = json.load(open(sys.argv[1]))["seal"]
-hef = json.load(open(sys.argv[2]))
+seals = [json.load(open(f))["seal"] for f in sys.argv[1:-1]]
+hef = json.load(open(sys.argv[-1]))
+seal = {p: {op: sum(s[p][op] for s in seals) / len(seals) for op in seals[0][p]} for p in seals[0]}
+srange = {p: {op: (min(s[p][op] for s in seals), max(s[p][op] for s in seals)) for op in seals[0][p]} for p in seals[0]}
 for p in ("P1", "P2"):
     print(f"\n### {p} ({SIZE[p]})\n")
-    print("| op | Hef native (ms) | Hef swift (ms) | swift/native | SEAL this run (ms) | native/SEAL | OpenFHE 1T recorded (ms) |")
+    print("| op | Hef native (ms) | Hef swift (ms) | swift/native | SEAL this session (ms) | native/SEAL | OpenFHE 1T recorded (ms) |")
     print("|---|---|---|---|---|---|---|")
     for op in OPS:
         nat = hef.get(f"{op}/native/{SIZE[p]}", {}).get("p50_us")
@@ -37,7 +40,9 @@ for p in ("P1", "P2"):
         o = OPENFHE_RECORDED[p].get(op)
         r1 = f"{swi / nat:.2f}" if nat and swi else "-"
         r2 = f"**{nat / s:.2f}**" if nat and s and nat > s else (f"{nat / s:.2f}" if nat and s else "-")
-        print(f"| {op} | {fmt(nat)} | {fmt(swi)} | {r1} | {fmt(s)} | {r2} | {fmt(o)} |")
+        rng = srange.get(p, {}).get(op)
+        sc = f"{fmt(s)} ({fmt(rng[0])}–{fmt(rng[1])})" if s and len(seals) > 1 else fmt(s)
+        print(f"| {op} | {fmt(nat)} | {fmt(swi)} | {r1} | {sc} | {r2} | {fmt(o)} |")
 
 print("\n### Native vs swift at every size (ms, p50)\n")
 sizes = ["N8192", "N16384", "N32768", "N65536"]
