@@ -33,7 +33,13 @@ extension CKKSContext {
                         for j in 0..<digits {
                             let lo = j * alpha, hi = min(qLevel, lo + alpha)
                             let out = outBuffer.baseAddress! + j * ext * n
-                            backend.convertBasis(tmp, coeffBuffer.baseAddress! + lo * n, tables: modUp[l][j], count: n)
+                            if hi - lo == 1 {
+                                // One prime per digit: lift [c]_{q_j} centered, in (−q_j/2, q_j/2],
+                                // which halves the key-switching noise and removes its bias.
+                                centeredLift(tmp, coeffBuffer.baseAddress! + lo * n, digit: lo, outputs: modUp[l][j].output, scratch: out + lo * n)
+                            } else {
+                                backend.convertBasis(tmp, coeffBuffer.baseAddress! + lo * n, tables: modUp[l][j], count: n)
+                            }
                             // Scatter the converted residues around the digit's own primes.
                             var o = 0
                             for t in 0..<ext where t < lo || t >= hi {
@@ -51,6 +57,24 @@ extension CKKSContext {
             }
         }
         return DecomposedPoly(level: l, digitCount: digits, primeCount: ext, data: data)
+    }
+
+    /// `output_o = x̃ mod p_o` for the centered representative x̃ of each coefficient of `x`
+    /// (residues mod q_digit). `scratch` (n words) is overwritten.
+    private func centeredLift(
+        _ output: UnsafeMutablePointer<UInt64>, _ x: UnsafePointer<UInt64>, digit: Int, outputs: [Modulus],
+        scratch: UnsafeMutablePointer<UInt64>
+    ) {
+        let n = parameters.n
+        let q = basisQ.moduli[digit]
+        let half = q.value >> 1
+        // x + h mod q lies in [0, q) and equals x̃ + h as an integer.
+        backend.addScalar(scratch, x, scalar: half, count: n, modulus: q)
+        for (o, p) in outputs.enumerated() {
+            let dst = output + o * n
+            backend.reduce(dst, UnsafePointer(scratch), count: n, modulus: p)
+            backend.addScalar(dst, UnsafePointer(dst), scalar: ScalarMod.sub(0, half % p.value, p.value), count: n, modulus: p)
+        }
     }
 
     /// Inner product of a decomposed polynomial with a key-switching key, then ModDown:
