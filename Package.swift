@@ -13,10 +13,12 @@ var package = Package(
     products: [
         .library(name: "Hef", targets: ["HefCKKS"]),
         .library(name: "HefRing", targets: ["HefRing"]),
+        .library(name: "HefML", targets: ["HefML"]),
         .executable(name: "hefctl", targets: ["hefctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // GMP and FLINT 2.9 from the system (Debian: libgmp-dev, libflint-dev).
@@ -40,10 +42,25 @@ var package = Package(
             name: "HefCKKS",
             dependencies: ["HefRing"],
             swiftSettings: optimisedSwift),
+        // Circuits: linear transforms (diagonal method, baby-step/giant-step, hoisting),
+        // polynomial evaluation in the Chebyshev basis, function approximation.
+        .target(
+            name: "HefCircuits",
+            dependencies: ["HefCKKS"],
+            swiftSettings: optimisedSwift),
+        // Machine learning: models (JSON, ONNX), compiler, planner, encrypted MLP inference.
+        .target(
+            name: "HefML",
+            dependencies: [
+                "HefCircuits",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: optimisedSwift),
         .executableTarget(
             name: "hefctl",
             dependencies: [
                 "HefCKKS",
+                "HefML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimisedSwift),
@@ -59,6 +76,13 @@ var package = Package(
         .testTarget(
             name: "HefCKKSTests",
             dependencies: ["HefCKKS"]),
+        .testTarget(
+            name: "HefCircuitsTests",
+            dependencies: ["HefCircuits"]),
+        .testTarget(
+            name: "HefMLTests",
+            dependencies: ["HefML"],
+            resources: [.copy("Fixtures")]),
         // Runs the built hefctl binary (the dependency makes `swift test` build it).
         .testTarget(
             name: "HefctlTests",
