@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HefCKKS
+import HefML
 
 struct Encrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +10,12 @@ struct Encrypt: ParsableCommand {
             Each non-blank line is one vector of at most N/2 comma-separated reals; it becomes one ciphertext over all N/2 slots (unused slots are zero). The output file holds every row's ciphertext, in order.
             Example:
               hefctl encrypt --public-key keys/public.key --in data.csv --out data.ct
+              hefctl encrypt --model digits.hef --public-key keys/public.key --in X.csv --out X.ct
+            With --model, each row is one sample's raw features (the model's input width), packed as the model's plan says.
             """)
+
+    @Option(help: "A compiled model (MODEL.hef): encrypt samples for it.")
+    var model: String?
 
     @Option(name: .customLong("public-key"), help: "The public key file (it names its parameters).")
     var publicKey: String
@@ -25,6 +31,10 @@ struct Encrypt: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if let model {
+                try encryptForModel(model)
+                return
+            }
             let (context, keyBytes) = try context(forFile: publicKey, backend: backend)
             let key = try withFile(publicKey) { try PublicKey(deserializing: keyBytes, context: context) }
             let data = try readFile(input)
@@ -53,5 +63,23 @@ struct Encrypt: ParsableCommand {
             try HefFile.write(bytes, to: out)
             print("encrypted \(rows.count) row\(rows.count == 1 ? "" : "s") into \(out) (\(bytes.count) bytes)")
         }
+    }
+
+    private func encryptForModel(_ path: String) throws {
+        let compiled = try ModelFlow.loadCompiled(path)
+        let context = try ModelFlow.context(for: compiled, backend: backend)
+        let keyBytes = try readFile(publicKey)
+        try ModelFlow.checkKeyFile(keyBytes, path: publicKey, model: compiled)
+        let key = try withFile(publicKey) { try PublicKey(deserializing: keyBytes, context: context) }
+        let rows = try ModelFlow.readRows(input, width: compiled.inputSize)
+        let progress = Progress()
+        let client = InferenceClient(model: compiled, context: context)
+        let encrypted = try client.encrypt(rows, publicKey: key) { done, total in
+            progress.update("encrypting batch \(done)/\(total)")
+        }
+        progress.finish()
+        let bytes = try encrypted.serialized(context: context)
+        try HefFile.write(bytes, to: out)
+        print("encrypted \(rows.count) sample\(rows.count == 1 ? "" : "s") for \(compiled.source.name) (\(compiled.packing.rawValue) packing) into \(out) (\(bytes.count) bytes)")
     }
 }

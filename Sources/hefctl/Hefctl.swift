@@ -11,6 +11,13 @@ struct Hefctl: ParsableCommand {
               hefctl encrypt --public-key keys/public.key --in data.csv --out data.ct
               hefctl decrypt --secret-key keys/secret.key --in data.ct --out result.csv
               hefctl inspect data.ct
+            Encrypted inference with a model:
+              hefctl model compile Models/digits-square/model.json --out digits.hef
+              hefctl keygen --model digits.hef --out keys
+              hefctl encrypt --model digits.hef --public-key keys/public.key --in X.csv --out X.ct
+              hefctl infer --model digits.hef --eval-key keys/eval.key --in X.ct --out Y.ct
+              hefctl decrypt --model digits.hef --secret-key keys/secret.key --in Y.ct --out Y.csv --output labels
+              hefctl demo
             """,
-        subcommands: [Params.self, Keygen.self, Encrypt.self, Decrypt.self, Inspect.self, Bench.self])
+        subcommands: [Params.self, Keygen.self, Encrypt.self, Decrypt.self, Inspect.self, Bench.self, ModelCommand.self, Infer.self, Demo.self])
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HefCKKS
+import HefML
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,10 +10,14 @@ struct Keygen: ParsableCommand {
             Writes DIR/secret.key (mode 0600: keep it private), DIR/public.key and DIR/eval.key (relinearization key plus one Galois key per rotation step; steps rotate full N/2-slot vectors, negative steps rotate right).
             Example:
               hefctl keygen --params n4096 --out keys --rotations=1,2,-4
+              hefctl keygen --model digits.hef --out keys     (the model's parameters and rotations)
             """)
 
     @Option(help: ArgumentHelp("Parameters.", discussion: ParametersSource.help))
     var params = ParametersSource(argument: ParametersPreset.defaultPreset.rawValue)!
+
+    @Option(help: "A compiled model (MODEL.hef): use its parameters and exactly the rotations it needs.")
+    var model: String?
 
     @Option(help: "Output directory (created if missing).")
     var out: String
@@ -31,8 +36,13 @@ struct Keygen: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let steps = try parseSteps(rotations)
-            let parameters = try params.load()
+            var steps = try parseSteps(rotations)
+            var parameters = try params.load()
+            if let model {
+                let compiled = try ModelFlow.loadCompiled(model)
+                parameters = try CKKSParameters(compiled.plan.parameters)
+                steps = Array(Set(steps + compiled.plan.rotationSteps)).sorted()
+            }
             let fm = FileManager.default
             var isDirectory: ObjCBool = false
             if fm.fileExists(atPath: out, isDirectory: &isDirectory) {

@@ -1,0 +1,81 @@
+import Foundation
+
+extension CompiledModel {
+    /// A fingerprint of everything that defines the encrypted computation: ciphertexts made for
+    /// one compiled model are refused by another.
+    public var id: UInt64 {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(self)) ?? Data()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return try encoder.encode(self)
+    }
+
+    public static func load(contentsOf url: URL) throws -> CompiledModel {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ModelError.unsupportedFormat("cannot read \(url.path)")
+        }
+        let model: CompiledModel
+        do { model = try JSONDecoder().decode(CompiledModel.self, from: data) } catch {
+            throw ModelError.unsupportedFormat("\(url.lastPathComponent) is not a compiled Hef model (hefctl model compile makes one)")
+        }
+        guard model.format == formatName else {
+            throw ModelError.unsupportedFormat("format is \"\(model.format)\", expected \"\(formatName)\"")
+        }
+        guard model.version == currentVersion else {
+            throw ModelError.unsupportedFormat("compiled model version \(model.version); this Hef reads \(currentVersion)")
+        }
+        try model.source.validate()
+        return model
+    }
+
+    /// The CKKS context of the plan.
+    public func makeContext(backend: any RingBackend = NativeBackend()) throws -> CKKSContext {
+        CKKSContext(parameters: try CKKSParameters(plan.parameters), backend: backend)
+    }
+}
+
+extension MLPModel {
+    /// Reads a model: Hef JSON (`.json`) or ONNX (`.onnx`).
+    public static func load(contentsOf url: URL) throws -> MLPModel {
+        if url.pathExtension.lowercased() == "onnx" {
+            return try ONNXImporter.load(contentsOf: url)
+        }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ModelError.unsupportedFormat("cannot read \(url.path)")
+        }
+        let model: MLPModel
+        do { model = try JSONDecoder().decode(MLPModel.self, from: data) } catch let error as DecodingError {
+            throw ModelError.unsupportedFormat("\(url.lastPathComponent): \(Self.describe(error))")
+        }
+        try model.validate()
+        return model
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let c): return c.debugDescription + Self.path(c.codingPath)
+        case .keyNotFound(let key, let c): return "missing field \"\(key.stringValue)\"" + Self.path(c.codingPath)
+        case .typeMismatch(_, let c): return c.debugDescription + Self.path(c.codingPath)
+        case .valueNotFound(_, let c): return c.debugDescription + Self.path(c.codingPath)
+        @unknown default: return "\(error)"
+        }
+    }
+
+    private static func path(_ codingPath: [CodingKey]) -> String {
+        guard !codingPath.isEmpty else { return "" }
+        return " at " + codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+}

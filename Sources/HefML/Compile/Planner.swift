@@ -1,0 +1,68 @@
+import Foundation
+
+/// Chooses parameters for a compiled model: the depth it needs, the smallest ring that holds
+/// that depth securely (128-bit table), the scale, the rotation steps, and a precision
+/// estimate.
+public struct Planner: Sendable {
+    public let packing: Packing
+
+    public init(packing: Packing) {
+        self.packing = packing
+    }
+
+    /// Levels consumed by each layer: one for the dense part (plaintext or constant product
+    /// and its rescale) plus the activation's depth.
+    public static func depth(of layers: [CompiledLayer]) -> Int {
+        layers.reduce(0) { $0 + 1 + $1.activation.depth }
+    }
+
+    /// Smallest power of two ≥ every layer's input and output width.
+    public static func blockSize(of layers: [CompiledLayer], inputSize: Int) -> Int {
+        var width = inputSize
+        for layer in layers { width = max(width, layer.weights.count, layer.weights.first?.count ?? 0) }
+        var d = 1
+        while d < width { d <<= 1 }
+        return d
+    }
+
+    public func plan(layers: [CompiledLayer], inputSize: Int, notes: [String] = []) throws -> InferencePlan {
+        let depth = Self.depth(of: layers)
+        let blockSize = Self.blockSize(of: layers, inputSize: inputSize)
+        // Head room in q_0 for the scores: at least 16 bits of integer part.
+        let integerBits = 16
+        var chosen: (ParametersLiteral, CKKSParameters)?
+        search: for logN in 12...16 {
+            if packing == .latency && blockSize > (1 << (logN - 1)) && logN < 16 { continue }
+            for scaleBits in [40, 36, 33, 30] {
+                let q0 = min(60, scaleBits + integerBits)
+                let literal = ParametersLiteral(
+                    logN: logN, logQ: [q0] + Array(repeating: scaleBits, count: depth), logP: [max(q0, scaleBits)],
+                    logScale: Double(scaleBits))
+                if let parameters = try? CKKSParameters(literal) {
+                    chosen = (literal, parameters)
+                    break search
+                }
+            }
+        }
+        guard let (literal, parameters) = chosen else {
+            throw ModelError.planFailed("depth \(depth) does not fit N ≤ 65536 at 128-bit security")
+        }
+        let slots = parameters.maxSlots
+        var steps: [Int] = []
+        var planNotes = notes
+        switch packing {
+        case .latency:
+            steps = LatencyLayout.rotationSteps(layers: layers, blockSize: blockSize, slots: slots)
+        case .throughput:
+            break
+        }
+        // Fresh CKKS precision is about scale/√N·2^-6; every level costs a little.
+        let logScale = literal.logScale
+        let predicted = max(0, logScale - 0.5 * Double(literal.logN) - 7 - 0.5 * Double(depth))
+        planNotes.append("depth \(depth), N = \(parameters.n), scale 2^\(Int(logScale)), log2(QP) = \(Int(parameters.logQP))")
+        return InferencePlan(
+            parameters: literal, blockSize: packing == .latency ? blockSize : 0, rotationSteps: steps.sorted(),
+            depth: depth, samplesPerCiphertext: packing == .latency ? 1 : slots,
+            inputCiphertexts: packing == .latency ? 1 : inputSize, predictedPrecisionBits: predicted, notes: planNotes)
+    }
+}

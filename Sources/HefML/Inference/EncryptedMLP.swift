@@ -1,0 +1,73 @@
+/// The server side of encrypted inference: runs a compiled model on ciphertexts with public
+/// evaluation keys only. Build it once per model and key set (it prepares the layer transforms)
+/// and call ``evaluate(_:)`` for every request; it is safe to share across tasks.
+public struct EncryptedMLP: Sendable {
+    public let model: CompiledModel
+    public let context: CKKSContext
+    public let evaluator: Evaluator
+    private let transforms: [LinearTransform]
+
+    public init(model: CompiledModel, context: CKKSContext, evaluationKeys: EvaluationKeys) throws {
+        guard context.parameters.literal == model.plan.parameters else {
+            throw ModelError.wrongModel("the context's parameters are not the model's")
+        }
+        self.model = model
+        self.context = context
+        self.evaluator = try Evaluator(context: context, keys: evaluationKeys)
+        switch model.packing {
+        case .latency:
+            transforms = LatencyLayout.transforms(
+                layers: model.layers, blockSize: model.plan.blockSize, slots: context.parameters.maxSlots)
+        case .throughput:
+            transforms = []
+        }
+    }
+
+    /// Evaluates the encrypted layers. Latency packing: one input ciphertext per sample, one
+    /// output ciphertext. Throughput packing: `inputSize` ciphertexts per batch, `outputSize` out.
+    public func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)? = nil) throws -> [Ciphertext] {
+        switch model.packing {
+        case .latency:
+            guard inputs.count == 1 else {
+                throw ModelError.wrongModel("latency packing takes one ciphertext per sample (got \(inputs.count))")
+            }
+            var ct = inputs[0]
+            for (k, layer) in model.layers.enumerated() {
+                ct = try transforms[k].evaluate(ct, evaluator: evaluator, bias: layer.bias)
+                ct = try activate(ct, layer.activation)
+                progress?(k + 1, model.layers.count)
+            }
+            return [ct]
+        case .throughput:
+            guard inputs.count == model.inputSize else {
+                throw ModelError.wrongModel("throughput packing takes \(model.inputSize) ciphertexts per batch (got \(inputs.count))")
+            }
+            var xs = inputs
+            for (k, layer) in model.layers.enumerated() {
+                var ys: [Ciphertext] = []
+                ys.reserveCapacity(layer.weights.count)
+                for o in layer.weights.indices {
+                    var y = try evaluator.linearCombination(xs, layer.weights[o])
+                    y = try evaluator.rescale(y)
+                    y = try evaluator.add(y, scalar: layer.bias[o])
+                    ys.append(try activate(y, layer.activation))
+                }
+                xs = ys
+                progress?(k + 1, model.layers.count)
+            }
+            return xs
+        }
+    }
+
+    private func activate(_ ct: Ciphertext, _ activation: CompiledActivation) throws -> Ciphertext {
+        switch activation {
+        case .none:
+            return ct
+        case .square:
+            return try evaluator.rescale(try evaluator.multiplyRelinearize(ct, ct))
+        case .chebyshev(let c):
+            let series = ChebyshevSeries(coefficients: c.coefficients, interval: -1...1)
+            return try PolynomialEvaluator.evaluate(series, on: ct, evaluator: evaluator)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// The data owner's side: encrypts samples for a compiled model and turns decrypted results
+/// into scores, probabilities and labels with the model's own output tail.
+public struct InferenceClient: Sendable {
+    public let model: CompiledModel
+    public let context: CKKSContext
+
+    public init(model: CompiledModel, context: CKKSContext) {
+        self.model = model
+        self.context = context
+    }
+
+    /// Checks row widths and values.
+    public func validate(_ rows: [[Double]]) throws {
+        for (r, row) in rows.enumerated() {
+            guard row.count == model.inputSize else {
+                throw ModelError.inputShape(row: r + 1, expected: model.inputSize, found: row.count)
+            }
+            if let c = row.firstIndex(where: { !$0.isFinite }) {
+                throw ModelError.notANumber(row: r + 1, column: c + 1, text: "\(row[c])")
+            }
+        }
+    }
+
+    /// The plaintexts to encrypt, batch by batch.
+    public func encode(_ rows: [[Double]]) throws -> [(samples: Int, plaintexts: [Plaintext])] {
+        try validate(rows)
+        let slots = context.parameters.maxSlots
+        switch model.packing {
+        case .latency:
+            return try rows.map { row in
+                (1, [try context.encode(LatencyLayout.slots(for: row, blockSize: model.plan.blockSize, slots: slots))])
+            }
+        case .throughput:
+            var batches: [(Int, [Plaintext])] = []
+            var start = 0
+            while start < rows.count {
+                let chunk = rows[start..<min(rows.count, start + slots)]
+                let plaintexts = try (0..<model.inputSize).map { f in
+                    try context.encode(chunk.map { $0[f] }, slots: slots)
+                }
+                batches.append((chunk.count, plaintexts))
+                start += slots
+            }
+            return batches
+        }
+    }
+
+    /// Encrypts rows under the public key.
+    public func encrypt(_ rows: [[Double]], publicKey: PublicKey, progress: ((Int, Int) -> Void)? = nil) throws -> ModelCiphertexts {
+        let encryptor = Encryptor(context: context)
+        let encoded = try encode(rows)
+        var batches: [ModelCiphertexts.Batch] = []
+        for (i, batch) in encoded.enumerated() {
+            batches.append(.init(samples: batch.samples, ciphertexts: try batch.plaintexts.map { try encryptor.encrypt($0, publicKey: publicKey) }))
+            progress?(i + 1, encoded.count)
+        }
+        return ModelCiphertexts(modelID: model.id, stage: .inputs, batches: batches)
+    }
+
+    /// Decrypts results into one score vector per sample, in input order.
+    public func decryptScores(_ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil) throws -> [[Double]] {
+        try results.check(model: model, stage: .outputs)
+        let decryptor = try Decryptor(context: context, secretKey: secretKey)
+        var scores: [[Double]] = []
+        for batch in results.batches {
+            switch model.packing {
+            case .latency:
+                let values = try decryptor.decryptValues(batch.ciphertexts[0], roundingBits: roundingBits)
+                scores.append(Array(values.prefix(model.outputSize)))
+            case .throughput:
+                let columns = try batch.ciphertexts.map { try decryptor.decryptValues($0, roundingBits: roundingBits) }
+                for s in 0..<batch.samples { scores.append(columns.map { $0[s] }) }
+            }
+        }
+        return scores
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import HefML
+
+struct ModelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Compile a model (Hef JSON or ONNX) for encrypted inference, or describe a compiled one.",
+        subcommands: [Compile.self, Show.self])
+
+    struct Compile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compile MODEL.onnx or MODEL.json into MODEL.hef: folded scaler, approximated activations, parameters, rotations.",
+            discussion: """
+                Non-polynomial activations (relu, sigmoid, tanh, silu, gelu) are replaced by Chebyshev series over the range their inputs take on the calibration rows (plus a margin); without --calibrate a default range is assumed and `model show` says so.
+                Examples:
+                  hefctl model compile Models/digits-square/model.json --out digits.hef
+                  hefctl model compile Models/digits-tanh/model_skl2onnx.onnx --calibrate Models/digits-tanh/test_X.csv --packing throughput --out digits-tanh.hef
+                """)
+
+        @Argument(help: "The model: a Hef JSON model or an ONNX file.")
+        var model: String
+
+        @Option(help: "CSV of raw input rows used to calibrate activation ranges.")
+        var calibrate: String?
+
+        @Option(help: "latency (one sample per ciphertext) or throughput (one slot per sample).")
+        var packing: Packing = .latency
+
+        @Option(name: .customLong("max-degree"), help: "Largest Chebyshev degree for approximated activations.")
+        var maxDegree: Int = 31
+
+        @Option(help: "Output compiled model file.")
+        var out: String
+
+        func run() throws {
+            try reportingErrors {
+                let source = try withFile(model) { try MLPModel.load(contentsOf: URL(fileURLWithPath: model)) }
+                let rows = try calibrate.map { try ModelFlow.readRows($0, width: source.inputSize) }
+                var options = ModelCompiler.Options(packing: packing)
+                options.maxDegree = maxDegree
+                let compiled = try ModelCompiler(options: options).compile(source, calibration: rows)
+                try HefFile.write(Array(try compiled.jsonData()), to: out)
+                print(ModelFlow.describe(compiled))
+                print("wrote \(out)")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Describe a compiled model: layers, activations with their ranges and errors, packing, parameters, depth, rotations.",
+            discussion: "Example:\n  hefctl model show digits.hef")
+
+        @Argument(help: "The compiled model (MODEL.hef).")
+        var model: String
+
+        func run() throws {
+            try reportingErrors {
+                print(ModelFlow.describe(try ModelFlow.loadCompiled(model)))
+            }
+        }
+    }
+}
+
+extension Packing: ExpressibleByArgument {}

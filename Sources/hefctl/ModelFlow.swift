@@ -1,0 +1,78 @@
+import Foundation
+import HefML
+
+/// Shared pieces of the model commands.
+enum ModelFlow {
+    static func loadCompiled(_ path: String) throws -> CompiledModel {
+        try withFile(path) { try CompiledModel.load(contentsOf: URL(fileURLWithPath: path)) }
+    }
+
+    /// Raw feature rows from a CSV file (no header), checked against the model's width.
+    static func readRows(_ path: String, width: Int) throws -> [[Double]] {
+        let data = try readFile(path)
+        guard let text = String(validating: data, as: UTF8.self) else { throw UserError("\(path) is not UTF-8 text") }
+        let rows = try CSV.parse(text, name: path, maxValues: Int.max)
+        guard !rows.isEmpty else { throw UserError("\(path) holds no rows") }
+        for row in rows where row.values.count != width {
+            throw UserError("\(path):\(row.line): \(row.values.count) values, the model expects \(width) features")
+        }
+        return rows.map(\.values)
+    }
+
+    /// The plan's context, checked against a key or ciphertext file's parameters.
+    static func context(for model: CompiledModel, backend: BackendChoice) throws -> CKKSContext {
+        try model.makeContext(backend: backend.backend)
+    }
+
+    static func checkKeyFile(_ bytes: [UInt8], path: String, model: CompiledModel) throws {
+        let (literal, _, _) = try withFile(path) { try HefFile.parametersLiteral(of: bytes) }
+        guard literal == model.plan.parameters else {
+            throw UserError("\(path): these keys were made for other parameters than the model's (generate them with hefctl keygen --model)")
+        }
+    }
+
+    static func describe(_ model: CompiledModel) -> String {
+        var lines: [String] = []
+        let source = model.source
+        lines.append("model        \(source.name) (\(source.task.rawValue)), \(source.inputSize) features → \(model.outputSize) scores")
+        let widths = [source.inputSize] + model.layers.map { $0.weights.count }
+        lines.append("layers       " + widths.map(String.init).joined(separator: "-"))
+        for (k, layer) in model.layers.enumerated() {
+            var text = "  layer \(k + 1): dense \(layer.weights.first?.count ?? 0)→\(layer.weights.count)"
+            switch layer.activation {
+            case .none: text += ", no activation"
+            case .square: text += ", square (exact)"
+            case .chebyshev(let c):
+                if c.exact {
+                    text += ", polynomial of degree \(c.degree) (exact)"
+                } else {
+                    text += String(format: ", %@ ≈ Chebyshev degree %d on [%.3g, %.3g], max error %.2g", c.function, c.degree, c.lower, c.upper, c.maxError)
+                    if let lo = c.calibratedLower, let hi = c.calibratedUpper {
+                        text += String(format: " (calibrated %.3g…%.3g + margin)", lo, hi)
+                    } else {
+                        text += " (uncalibrated default range)"
+                    }
+                }
+            }
+            text += ", depth \(1 + layer.activation.depth)"
+            lines.append(text)
+        }
+        let tail = source.output
+        lines.append("output tail  \(tail.probabilities.rawValue) on the client" + (tail.labels.map { ", labels \($0.joined(separator: " "))" } ?? ""))
+        lines.append("packing      \(model.packing.rawValue)" + (model.packing == .latency ? " (block \(model.plan.blockSize))" : " (\(model.plan.samplesPerCiphertext) samples per ciphertext)"))
+        lines.append("parameters   \(literalDescription(model.plan.parameters))")
+        lines.append("depth        \(model.plan.depth)")
+        lines.append("rotations    \(model.plan.rotationSteps.isEmpty ? "none" : model.plan.rotationSteps.map(String.init).joined(separator: ","))")
+        lines.append(String(format: "precision    ≈ %.0f bits predicted for the scores", model.plan.predictedPrecisionBits))
+        lines.append("model id     \(hex16(model.id))")
+        for note in model.plan.notes { lines.append("note         \(note)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// What `--output` asks decrypt for.
+enum OutputKind: String, ExpressibleByArgument, CaseIterable {
+    case scores, probabilities, labels
+}
+
+import ArgumentParser
