@@ -11,6 +11,7 @@ Models/<name>/:
   model.json             Hef's native format (docs/model-format.md): weights [out][in], y = W·x + b,
                          weights and biases rounded to 6 significant digits
   test_X.csv             raw features of the held-back test split (no header, repr floats)
+  calibration_X.csv      up to 500 raw training rows, for calibrating activation ranges
   test_y.csv             true labels (label strings; regression: target values)
   reference_scores.csv   outputs of the last layer BEFORE the output tail, computed with numpy in
                          float64 from the values stored in model.json, exactly like Hef's plaintext
@@ -179,6 +180,11 @@ def record(name, model, scores, pre, yte_strings, onnx_files, note, Xtr=None):
         ranges.append(float(np.abs(z).max()))
     train_ranges = None
     if Xtr is not None:
+        # Calibration rows for hefctl model compile --calibrate: training data only, never the
+        # test split (at most 500 rows, in the split's order).
+        with open(os.path.join(HERE, name, "calibration_X.csv"), "w") as f:
+            for row in Xtr[:500]:
+                f.write(",".join(fmt(v) for v in row) + "\n")
         _, pre_tr = hef_scores(model, Xtr, return_preacts=True)
         train_ranges = [float(np.abs(z).max()) for z in pre_tr]
     SUMMARY.append(dict(name=name, arch=arch, act=acts, tail=model["output"]["probabilities"],
