@@ -66,6 +66,12 @@ private enum ONNX {
     static func attr(_ name: String, floats: [Double]) -> Onnx_AttributeProto {
         var a = Onnx_AttributeProto(); a.name = name; a.type = .floats; a.floats = floats.map(Float.init); return a
     }
+    static func attr(_ name: String, ints: [Int64]) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto(); a.name = name; a.type = .ints; a.ints = ints; return a
+    }
+    static func attr(_ name: String, strings: [String]) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto(); a.name = name; a.type = .strings; a.strings = strings.map { Data($0.utf8) }; return a
+    }
     static func attr(_ name: String, tensor: Onnx_TensorProto) -> Onnx_AttributeProto {
         var a = Onnx_AttributeProto(); a.name = name; a.type = .tensor; a.t = tensor; return a
     }
@@ -367,7 +373,43 @@ struct ONNXImporterTests {
         }
     }
 
+    @Test("ArgMax on the logits → LabelEncoder (index → name) → ZipMap: softmax tail with labels")
+    func labelEncoderTail() throws {
+        let (n, k) = (3, 3)
+        let w = f32(numbers(n * k, seed: 60)), b = f32(numbers(k, seed: 61))
+        let ml = "ai.onnx.ml"
+        let data = try ONNX.model([
+            ONNX.node("MatMul", ["input", "W"], ["xw"], name: "fc_matmul"),
+            ONNX.node("Add", ["xw", "b"], ["logits"], name: "fc_add"),
+            ONNX.node("ArgMax", ["logits"], ["index"], name: "argmax", [ONNX.attr("axis", int: 1)]),
+            ONNX.node("LabelEncoder", ["index"], ["label"], name: "names", domain: ml,
+                      [ONNX.attr("keys_int64s", ints: [0, 1, 2]), ONNX.attr("values_strings", strings: ["cat", "dog", "owl"])]),
+            ONNX.node("ZipMap", ["logits"], ["scores_map"], name: "zipmap", domain: ml,
+                      [ONNX.attr("classlabels_strings", strings: ["x", "y", "z"])]),
+        ], initializers: [ONNX.tensor("W", [n, k], w), ONNX.tensor("b", [k], b)], inputWidth: nil, outputs: ["label"])
+        let model = try ONNXImporter.model(from: data, name: "animals")
+        #expect(model.name == "animals")
+        #expect(model.inputSize == n)   // inferred from the weights: the input's width is symbolic
+        #expect(model.task == .classification)
+        #expect(model.output == OutputTail(probabilities: .softmax, labels: ["cat", "dog", "owl"]))
+        let x = numbers(n, seed: 62)
+        expectClose(model.scores(x), affineInOut(x, w, b), tolerance: 1e-12)
+    }
+
     // MARK: Errors
+
+    @Test("a branching graph (residual connection) is refused")
+    func residual() throws {
+        let data = try ONNX.model([
+            ONNX.node("MatMul", ["input", "W"], ["y"], name: "fc"),
+            ONNX.node("Relu", ["y"], ["a"], name: "relu"),
+            ONNX.node("Add", ["a", "input"], ["z"], name: "skip"),
+        ], initializers: [ONNX.tensor("W", [2, 2], [1, 2, 3, 4])], inputWidth: 2, outputs: ["z"])
+        #expect(throws: ONNXImportError.self) { try ONNXImporter.model(from: data) }
+        do { _ = try ONNXImporter.model(from: data) } catch {
+            #expect("\(error)".contains("skip") && "\(error)".contains("branching"))
+        }
+    }
 
     private static func simpleGraph(extra: [Onnx_NodeProto] = [], replacing: Onnx_NodeProto? = nil,
                                     initializers: [Onnx_TensorProto]? = nil) throws -> Data {

@@ -25,9 +25,15 @@ struct ONNXGraphIndex {
         }
         inputName = input.name
         declaredInputSize = Self.featureCount(input.type)
+        if let n = declaredInputSize, n > Self.maximumInputSize {
+            throw ONNXImportError.unsupportedGraph(reason: "input \"\(input.name)\" has \(n) features (at most \(Self.maximumInputSize))")
+        }
         nodes = try Self.topologicalOrder(graph.node, available: Set(initializers.keys).union([input.name]))
         guard !nodes.isEmpty else { throw ONNXImportError.unsupportedGraph(reason: "the graph has no nodes") }
     }
+
+    /// More features than any model Hef can evaluate (guards against corrupt shapes).
+    static let maximumInputSize = 1 << 20
 
     /// Product of the non-batch dimensions of a tensor type, when all are known.
     static func featureCount(_ type: Onnx_TypeProto) -> Int? {
