@@ -55,6 +55,7 @@ var package = Package(
                 "HefCircuits",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            exclude: ["ONNX/Proto/onnx-subset.proto"],
             swiftSettings: optimisedSwift),
         .executableTarget(
             name: "hefctl",
