@@ -1,0 +1,124 @@
+import Foundation
+
+/// y = M·x (+ bias) on a ciphertext whose slots hold x ∈ R^D replicated with period D
+/// (slot i holds x[i mod D]), by the diagonal method with baby-step/giant-step and hoisted
+/// baby rotations (Halevi–Shoup):
+///
+///     y = Σ_g rot_{g·n1}( Σ_j diag'_{g·n1+j} ⊙ rot_j(x) ),   diag'_k = rot_{−g·n1}(diag_k),
+///
+/// with diag_k[i] = M[i][(i + k) mod D]. M (rows = outputs) is zero padded to D × D; the
+/// output is again period-D replicated, with zeros in slots rows…D−1 of every block.
+///
+/// Levels: one. The diagonals are encoded at scale q_l (the prime the final rescale drops), so
+/// the output scale equals the input scale exactly and the output level is the input's − 1.
+///
+/// Rotation steps: with n1 the baby step (a power of two) and K the set of non-zero
+/// diagonals, {k mod n1 : k ∈ K} ∪ {⌊k/n1⌋·n1 : k ∈ K}, without 0 (``rotationSteps``).
+public struct LinearTransform: Sendable {
+    public let rows: Int
+    public let columns: Int
+    /// D: the period of input and output (a power of two dividing `slots`).
+    public let blockSize: Int
+    public let slots: Int
+    /// n1.
+    public let babyStep: Int
+    let block: DiagonalBlock
+
+    /// - Parameters:
+    ///   - matrix: rows = outputs (at most D), each with at most D entries (inputs).
+    ///   - babyStep: n1 (a power of two ≤ D); default: the one minimising rotations.
+    public init(matrix: [[Double]], blockSize: Int, slots: Int, babyStep: Int? = nil) throws {
+        let d = blockSize
+        guard d >= 1, d & (d - 1) == 0, slots % d == 0, d <= slots else {
+            throw CKKSError.invalidParameters("the block size must be a power of two dividing the slot count (\(d), \(slots))")
+        }
+        let columns = matrix.map(\.count).max() ?? 0
+        guard matrix.count <= d, columns <= d else {
+            throw CKKSError.invalidParameters("a \(matrix.count)×\(columns) matrix does not fit blocks of \(d); use TiledLinearTransform")
+        }
+        rows = matrix.count
+        self.columns = columns
+        self.blockSize = d
+        self.slots = slots
+        block = DiagonalBlock(size: d) { i, j in i < matrix.count && j < matrix[i].count ? matrix[i][j] : 0 }
+        if let babyStep {
+            guard babyStep >= 1, babyStep & (babyStep - 1) == 0, babyStep <= d else {
+                throw CKKSError.invalidParameters("the baby step must be a power of two ≤ the block size")
+            }
+            self.babyStep = babyStep
+        } else {
+            self.babyStep = DiagonalEngine.chooseBabyStep(size: d, blocks: [[block]])
+        }
+    }
+
+    /// Number of non-zero diagonals (plaintext products).
+    public var diagonalCount: Int { block.diagonals.count }
+
+    public var babySteps: [Int] { DiagonalEngine.babySteps(block, n1: babyStep).sorted() }
+    public var giantSteps: [Int] { DiagonalEngine.giantSteps(block, n1: babyStep).sorted() }
+
+    /// Exactly the rotation steps ``evaluate(_:evaluator:bias:encoded:)`` uses (for key generation).
+    public var rotationSteps: [Int] { Set(babySteps).union(giantSteps).sorted() }
+
+    /// The diagonals encoded for inputs at `level` (reusable across evaluations at that level).
+    public func encoded(context: CKKSContext, level: Int) throws -> EncodedLinearTransform {
+        EncodedLinearTransform(level: level, block: try DiagonalEngine.encode(block, n1: babyStep, slots: slots, context: context, level: level))
+    }
+
+    /// M·x (+ bias, replicated with period D and added at the result's scale).
+    public func evaluate(_ ct: Ciphertext, evaluator: Evaluator, bias: [Double]? = nil, encoded: EncodedLinearTransform? = nil) throws -> Ciphertext {
+        guard ct.slots == slots else { throw CKKSError.slotCountMismatch(slots, ct.slots) }
+        var x = ct
+        let enc: EncodedLinearTransform
+        if let encoded {
+            guard encoded.level <= x.level else {
+                throw CKKSError.levelExhausted("the transform was encoded for level \(encoded.level), above the input's \(x.level)")
+            }
+            if x.level > encoded.level { x.dropLevels(to: encoded.level) }
+            enc = encoded
+        } else {
+            enc = try self.encoded(context: evaluator.context, level: x.level)
+        }
+        var y = try DiagonalEngine.evaluate(inputs: [x], blocks: [[block]], encoded: [[enc.block]], n1: babyStep, evaluator: evaluator)[0]
+        if let bias {
+            guard bias.count <= blockSize else { throw CKKSError.tooManyValues(given: bias.count, slots: blockSize) }
+            y = try evaluator.add(y, replicated: bias, period: blockSize)
+        }
+        return y
+    }
+
+    // MARK: Period folding
+
+    /// Shrinks the period of a replicated vector from `period` to `target` (powers of two,
+    /// target ≤ period): z ← z + rot(z, p/2) for p = period, period/2, …, 2·target.
+    ///
+    /// Precondition: in every period-`period` block only the first `target` slots are
+    /// non-zero (as after a transform with at most `target` rows). Each step maps a period-p
+    /// vector whose blocks are [v, 0] (halves of p/2) to the period-p/2 vector [v]: slot i with
+    /// i mod p < p/2 gets v + 0, and slot i with i mod p ≥ p/2 gets 0 + v[(i + p/2) mod p].
+    /// No level is used; the steps are ``foldSteps(from:to:)``.
+    public static func foldPeriod(_ ct: Ciphertext, from period: Int, to target: Int, evaluator: Evaluator) throws -> Ciphertext {
+        var z = ct
+        for step in try foldSteps(from: period, to: target) {
+            z = try evaluator.add(z, try evaluator.rotate(z, by: step))
+        }
+        return z
+    }
+
+    /// The rotations of ``foldPeriod(_:from:to:evaluator:)``: period/2, period/4, …, target.
+    public static func foldSteps(from period: Int, to target: Int) throws -> [Int] {
+        guard target >= 1, period >= target, target & (target - 1) == 0, period & (period - 1) == 0 else {
+            throw CKKSError.invalidParameters("fold periods must be powers of two with target ≤ period")
+        }
+        var steps: [Int] = []
+        var p = period
+        while p > target { steps.append(p / 2); p /= 2 }
+        return steps
+    }
+}
+
+/// A ``LinearTransform``'s diagonals encoded as plaintexts for one input level.
+public struct EncodedLinearTransform: Sendable {
+    public let level: Int
+    let block: EncodedBlock
+}
