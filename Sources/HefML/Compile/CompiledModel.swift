@@ -69,13 +69,11 @@ public struct ChebyshevActivation: Codable, Sendable {
     public var calibratedUpper: Double?
     public var exact: Bool
 
-    public var degree: Int { coefficients.count - 1 }
-    /// Multiplicative depth of the baby-step/giant-step evaluation.
-    public var depth: Int {
-        var d = 0
-        while (1 << d) < degree + 1 { d += 1 }
-        return max(d, 1)
-    }
+    /// Index of the last non-zero coefficient.
+    public var degree: Int { coefficients.lastIndex { $0 != 0 } ?? 0 }
+    /// Multiplicative depth of the baby-step/giant-step evaluation, ⌈log2(degree + 1)⌉ (the
+    /// input is already mapped to [−1, 1]).
+    public var depth: Int { PolynomialEvaluator.depth(degree: degree) }
 }
 
 /// What the planner chose.

@@ -52,7 +52,7 @@ public struct Planner: Sendable {
         var planNotes = notes
         switch packing {
         case .latency:
-            steps = LatencyLayout.rotationSteps(layers: layers, blockSize: blockSize, slots: slots)
+            steps = try LatencyLayout.rotationSteps(layers: layers, blockSize: blockSize, slots: slots)
         case .throughput:
             break
         }

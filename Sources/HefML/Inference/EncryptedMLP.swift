@@ -6,6 +6,9 @@ public struct EncryptedMLP: Sendable {
     public let context: CKKSContext
     public let evaluator: Evaluator
     private let transforms: [LinearTransform]
+    /// Diagonal plaintexts per layer, encoded once at the level the layer runs at.
+    private let encodedTransforms: [EncodedLinearTransform]
+    private let polynomials: PolynomialEvaluator
 
     public init(model: CompiledModel, context: CKKSContext, evaluationKeys: EvaluationKeys) throws {
         guard context.parameters.literal == model.plan.parameters else {
@@ -14,12 +17,21 @@ public struct EncryptedMLP: Sendable {
         self.model = model
         self.context = context
         self.evaluator = try Evaluator(context: context, keys: evaluationKeys)
+        self.polynomials = PolynomialEvaluator(evaluator: evaluator)
         switch model.packing {
         case .latency:
-            transforms = LatencyLayout.transforms(
+            transforms = try LatencyLayout.transforms(
                 layers: model.layers, blockSize: model.plan.blockSize, slots: context.parameters.maxSlots)
+            var level = context.parameters.maxLevel
+            var encoded: [EncodedLinearTransform] = []
+            for (k, layer) in model.layers.enumerated() {
+                encoded.append(try transforms[k].encoded(context: context, level: level))
+                level -= 1 + layer.activation.depth
+            }
+            encodedTransforms = encoded
         case .throughput:
             transforms = []
+            encodedTransforms = []
         }
     }
 
@@ -33,7 +45,7 @@ public struct EncryptedMLP: Sendable {
             }
             var ct = inputs[0]
             for (k, layer) in model.layers.enumerated() {
-                ct = try transforms[k].evaluate(ct, evaluator: evaluator, bias: layer.bias)
+                ct = try transforms[k].evaluate(ct, evaluator: evaluator, bias: layer.bias, encoded: encodedTransforms[k])
                 ct = try activate(ct, layer.activation)
                 progress?(k + 1, model.layers.count)
             }
@@ -67,7 +79,7 @@ public struct EncryptedMLP: Sendable {
             return try evaluator.rescale(try evaluator.multiplyRelinearize(ct, ct))
         case .chebyshev(let c):
             let series = ChebyshevSeries(coefficients: c.coefficients, interval: -1...1)
-            return try PolynomialEvaluator.evaluate(series, on: ct, evaluator: evaluator)
+            return try polynomials.evaluate(ct, series, inputIsMapped: true)
         }
     }
 }

@@ -13,13 +13,13 @@ enum LatencyLayout {
         return out
     }
 
-    static func transforms(layers: [CompiledLayer], blockSize: Int, slots: Int) -> [LinearTransform] {
-        layers.map { LinearTransform(matrix: $0.weights, blockSize: blockSize, slots: slots) }
+    static func transforms(layers: [CompiledLayer], blockSize: Int, slots: Int) throws -> [LinearTransform] {
+        try layers.map { try LinearTransform(matrix: $0.weights, blockSize: blockSize, slots: slots) }
     }
 
-    static func rotationSteps(layers: [CompiledLayer], blockSize: Int, slots: Int) -> [Int] {
+    static func rotationSteps(layers: [CompiledLayer], blockSize: Int, slots: Int) throws -> [Int] {
         var steps = Set<Int>()
-        for t in transforms(layers: layers, blockSize: blockSize, slots: slots) { steps.formUnion(t.rotationSteps) }
+        for t in try transforms(layers: layers, blockSize: blockSize, slots: slots) { steps.formUnion(t.rotationSteps) }
         return steps.sorted()
     }
 }

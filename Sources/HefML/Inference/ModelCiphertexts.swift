@@ -17,6 +17,11 @@ public struct ModelCiphertexts: Sendable {
     public struct Batch: Sendable {
         public var samples: Int
         public var ciphertexts: [Ciphertext]
+
+        public init(samples: Int, ciphertexts: [Ciphertext]) {
+            self.samples = samples
+            self.ciphertexts = ciphertexts
+        }
     }
 
     public static let magic: [UInt8] = Array("HEFM".utf8)
