@@ -28,7 +28,7 @@ struct ModelCommand: ParsableCommand {
         var packing: Packing = .latency
 
         @Option(name: .customLong("max-degree"), help: "Largest Chebyshev degree for approximated activations.")
-        var maxDegree: Int = 31
+        var maxDegree: Int = 63
 
         @Option(help: "Output compiled model file.")
         var out: String

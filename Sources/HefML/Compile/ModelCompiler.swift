@@ -15,7 +15,7 @@ public struct ModelCompiler: Sendable {
         public var defaultRange: ClosedRange<Double>
 
         public init(
-            packing: Packing = .latency, margin: Double = 0.25, maxDegree: Int = 31, tolerance: Double = 0.01,
+            packing: Packing = .latency, margin: Double = 0.5, maxDegree: Int = 63, tolerance: Double = 0.005,
             defaultRange: ClosedRange<Double> = -8...8
         ) {
             self.packing = packing
