@@ -67,6 +67,12 @@ void hef_dot_product(uint64_t *restrict result, const uint64_t *const * a,
         for (size_t i = 0; i < count; i++) result[i] = 0;
         return;
     }
+#if HEF_HAVE_AVX512_NTT
+    if (q < ((uint64_t)1 << 52) && terms <= 4096 && count % 8 == 0 && hef_cpu_has_avx512ifma()) {
+        hef_dot_product_ifma_impl(result, a, b, terms, count, q, mh);
+        return;
+    }
+#endif
     const hef_reducer128 red = hef_make_reducer128(q, mh);
     // Each product is < 2^124; an accumulator reduced below q takes 15 more without overflow.
     // Blocks of coefficients, terms outer: each inner loop streams two contiguous inputs.

@@ -114,16 +114,20 @@ enum DiagonalEngine {
             for b in xs.indices { if let e = encoded[a][b] { giants.formUnion(e.groups.keys) } }
             var total: Ciphertext?
             for g in giants.sorted() {
-                var acc0 = Poly<Eval>(zeroOn: context.basisQ, moduliCount: level + 1)
-                var acc1 = acc0
+                // Σ_j diag_j ⊙ rot_j(x), one lazily reduced inner product per polynomial.
+                var c0: [Poly<Eval>] = [], c1: [Poly<Eval>] = [], diagonals: [Poly<Eval>] = []
                 for b in xs.indices {
                     guard let terms = encoded[a][b]?.groups[g] else { continue }
                     for (j, pt) in terms {
                         let r = babies[b][j]!
-                        acc0.multiplyAdd(r.polys[0], pt.poly)
-                        acc1.multiplyAdd(r.polys[1], pt.poly)
+                        c0.append(r.polys[0])
+                        c1.append(r.polys[1])
+                        diagonals.append(pt.poly)
                     }
                 }
+                guard !diagonals.isEmpty else { continue }
+                let acc0 = Poly<Eval>.innerProduct(c0, diagonals, moduliCount: level + 1)
+                let acc1 = Poly<Eval>.innerProduct(c1, diagonals, moduliCount: level + 1)
                 var inner = Ciphertext(polys: [acc0, acc1], scale: productScale, slots: first.slots,
                                        parametersID: first.parametersID, keyID: first.keyID)
                 if g != 0 { inner = try evaluator.rotate(inner, by: g * n1) }

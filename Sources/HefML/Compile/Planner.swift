@@ -16,13 +16,9 @@ public struct Planner: Sendable {
         layers.reduce(0) { $0 + 1 + $1.activation.depth }
     }
 
-    /// Smallest power of two ≥ every layer's input and output width.
+    /// The period the client encodes with (latency packing).
     public static func blockSize(of layers: [CompiledLayer], inputSize: Int) -> Int {
-        var width = inputSize
-        for layer in layers { width = max(width, layer.weights.count, layer.weights.first?.count ?? 0) }
-        var d = 1
-        while d < width { d <<= 1 }
-        return d
+        LatencyLayout.inputPeriod(layers: layers, inputSize: inputSize)
     }
 
     public func plan(layers: [CompiledLayer], inputSize: Int, notes: [String] = []) throws -> InferencePlan {
@@ -32,7 +28,8 @@ public struct Planner: Sendable {
         let integerBits = 16
         var chosen: (ParametersLiteral, CKKSParameters)?
         search: for logN in 12...16 {
-            if packing == .latency && blockSize > (1 << (logN - 1)) && logN < 16 { continue }
+            let widest = LatencyLayout.layouts(layers: layers, inputSize: inputSize).map(\.blockSize).max() ?? 1
+            if packing == .latency && widest > (1 << (logN - 1)) && logN < 16 { continue }
             for scaleBits in [40, 36, 33, 30] {
                 let q0 = min(60, scaleBits + integerBits)
                 let literal = ParametersLiteral(
@@ -52,7 +49,7 @@ public struct Planner: Sendable {
         var planNotes = notes
         switch packing {
         case .latency:
-            steps = try LatencyLayout.rotationSteps(layers: layers, blockSize: blockSize, slots: slots)
+            steps = try LatencyLayout.rotationSteps(layers: layers, inputSize: inputSize, slots: slots)
         case .throughput:
             break
         }

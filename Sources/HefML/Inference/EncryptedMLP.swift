@@ -9,6 +9,8 @@ public struct EncryptedMLP: Sendable {
     /// Diagonal plaintexts per layer, encoded once at the level the layer runs at.
     private let encodedTransforms: [EncodedLinearTransform]
     private let polynomials: PolynomialEvaluator
+    /// Per-layer layout (latency packing).
+    private let layouts: [LatencyLayout.LayerLayout]
 
     public init(model: CompiledModel, context: CKKSContext, evaluationKeys: EvaluationKeys) throws {
         guard context.parameters.literal == model.plan.parameters else {
@@ -20,8 +22,8 @@ public struct EncryptedMLP: Sendable {
         self.polynomials = PolynomialEvaluator(evaluator: evaluator)
         switch model.packing {
         case .latency:
-            transforms = try LatencyLayout.transforms(
-                layers: model.layers, blockSize: model.plan.blockSize, slots: context.parameters.maxSlots)
+            layouts = LatencyLayout.layouts(layers: model.layers, inputSize: model.inputSize)
+            transforms = try LatencyLayout.transforms(layouts, slots: context.parameters.maxSlots)
             var level = context.parameters.maxLevel
             var encoded: [EncodedLinearTransform] = []
             for (k, layer) in model.layers.enumerated() {
@@ -32,6 +34,7 @@ public struct EncryptedMLP: Sendable {
         case .throughput:
             transforms = []
             encodedTransforms = []
+            layouts = []
         }
     }
 
@@ -45,7 +48,15 @@ public struct EncryptedMLP: Sendable {
             }
             var ct = inputs[0]
             for (k, layer) in model.layers.enumerated() {
-                ct = try transforms[k].evaluate(ct, evaluator: evaluator, bias: layer.bias, encoded: encodedTransforms[k])
+                let layout = layouts[k]
+                if let (from, to) = layout.preFold {
+                    ct = try LinearTransform.foldPeriod(ct, from: from, to: to, evaluator: evaluator)
+                }
+                ct = try transforms[k].evaluate(ct, evaluator: evaluator, encoded: encodedTransforms[k])
+                if let (from, to) = layout.postFold {
+                    ct = try LinearTransform.foldPeriod(ct, from: from, to: to, evaluator: evaluator)
+                }
+                ct = try evaluator.add(ct, replicated: layer.bias, period: layout.outputPeriod)
                 ct = try activate(ct, layer.activation)
                 progress?(k + 1, model.layers.count)
             }
