@@ -190,3 +190,82 @@ private func hex(_ v: UInt64) -> String {
     let s = String(v, radix: 16)
     return String(repeating: "0", count: max(0, 16 - s.count)) + s
 }
+
+/// The model flow through the real binary: ONNX files written by skl2onnx and in torch.onnx's
+/// shape, compiled, keyed, encrypted, evaluated with the evaluation keys only, decrypted.
+@Suite(.serialized) struct HefctlModelFlowTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Case: Sendable, CustomStringConvertible {
+        var model: String
+        var file: String
+        var input: String
+        var packing: String
+        var description: String { "\(model)/\(file) (\(packing))" }
+    }
+
+    static let cases = [
+        Case(model: "breast-cancer-square", file: "model_torch.onnx", input: "test_X_standardized.csv", packing: "latency"),
+        Case(model: "digits-square", file: "model_torch.onnx", input: "test_X_standardized.csv", packing: "throughput"),
+        Case(model: "breast-cancer-relu", file: "model_skl2onnx.onnx", input: "test_X.csv", packing: "throughput"),
+        Case(model: "digits-tanh", file: "model_skl2onnx.onnx", input: "test_X.csv", packing: "throughput"),
+    ]
+
+    @Test(arguments: cases)
+    func onnxThroughTheCommandLine(_ c: Case) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let models = Self.repository.appendingPathComponent("Models/\(c.model)")
+        // 12 samples; their expected labels from the reference scores of the JSON model.
+        let rows = try String(contentsOf: models.appendingPathComponent(c.input), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).prefix(12)
+        try (rows.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+        let reference = try String(contentsOf: models.appendingPathComponent("reference_scores.csv"), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).prefix(12).map { $0.split(separator: ",").map { Double($0)! } }
+
+        var compile = ["model", "compile", models.appendingPathComponent(c.file).path, "--packing", c.packing, "--out", "m.hef"]
+        if c.input == "test_X.csv" { compile += ["--calibrate", models.appendingPathComponent("calibration_X.csv").path] }
+        let compiled = try hefctl(compile, in: dir)
+        #expect(compiled.status == 0, "\(compiled.stderr)")
+        #expect(try hefctl(["model", "show", "m.hef"], in: dir).stdout.contains("parameters"))
+        #expect(try hefctl(["keygen", "--model", "m.hef", "--out", "keys"], in: dir).status == 0)
+        #expect(try hefctl(["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir).status == 0)
+        let infer = try hefctl(["infer", "--model", "m.hef", "--eval-key", "keys/eval.key", "--in", "x.ct", "--out", "y.ct"], in: dir)
+        #expect(infer.status == 0, "\(infer.stderr)")
+        let decrypt = try hefctl(["decrypt", "--model", "m.hef", "--secret-key", "keys/secret.key", "--in", "y.ct", "--output", "scores"], in: dir)
+        #expect(decrypt.status == 0, "\(decrypt.stderr)")
+        let scores = decrypt.stdout.split(whereSeparator: \.isNewline).map { $0.split(separator: ",").map { Double($0)! } }
+        #expect(scores.count == reference.count)
+        for (got, want) in zip(scores, reference) {
+            // Same predicted class as the plaintext model.
+            let g = got.count == 1 ? (got[0] > 0 ? 1 : 0) : got.indices.max { got[$0] < got[$1] }!
+            let w = want.count == 1 ? (want[0] > 0 ? 1 : 0) : want.indices.max { want[$0] < want[$1] }!
+            #expect(g == w, "scores \(got) vs plaintext \(want)")
+        }
+        let labels = try hefctl(["decrypt", "--model", "m.hef", "--secret-key", "keys/secret.key", "--in", "y.ct", "--output", "labels"], in: dir)
+        #expect(labels.stdout.split(whereSeparator: \.isNewline).count == 12)
+    }
+
+    @Test func badModelInputIsRefused() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let models = Self.repository.appendingPathComponent("Models/breast-cancer-square")
+        #expect(try hefctl(["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir).status == 0)
+        #expect(try hefctl(["keygen", "--model", "m.hef", "--out", "keys"], in: dir).status == 0)
+        try "1,2,3\n".write(to: dir.appendingPathComponent("short.csv"), atomically: true, encoding: .utf8)
+        expectFailure(try hefctl(["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "short.csv", "--out", "x.ct"], in: dir), mentioning: "30 features")
+        let wide = (0..<30).map { $0 == 4 ? "abc" : "1" }.joined(separator: ",")
+        try (wide + "\n").write(to: dir.appendingPathComponent("nan.csv"), atomically: true, encoding: .utf8)
+        expectFailure(try hefctl(["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "nan.csv", "--out", "x.ct"], in: dir), mentioning: "not a finite number")
+        // Ciphertexts for another model (same parameters, other weights).
+        let other = models.deletingLastPathComponent().appendingPathComponent("digits-square/model.json")
+        #expect(try hefctl(["model", "compile", other.path, "--out", "other.hef"], in: dir).status == 0)
+        let ok = (0..<30).map { _ in "0.5" }.joined(separator: ",")
+        try (ok + "\n").write(to: dir.appendingPathComponent("ok.csv"), atomically: true, encoding: .utf8)
+        #expect(try hefctl(["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "ok.csv", "--out", "x.ct"], in: dir).status == 0)
+        expectFailure(try hefctl(["infer", "--model", "other.hef", "--eval-key", "keys/eval.key", "--in", "x.ct", "--out", "y.ct"], in: dir), mentioning: "error")
+        // A missing model file is refused (unsupported operators: ONNXImporterTests).
+        let bad = try hefctl(["model", "compile", Self.repository.appendingPathComponent("Tests/HefMLTests/Fixtures").path + "/does-not-exist.onnx", "--out", "z.hef"], in: dir)
+        #expect(bad.status == 1)
+    }
+}
