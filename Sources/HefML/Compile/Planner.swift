@@ -32,11 +32,19 @@ public struct Planner: Sendable {
             if packing == .latency && widest > (1 << (logN - 1)) && logN < 16 { continue }
             for scaleBits in [40, 36, 33, 30] {
                 let q0 = min(60, scaleBits + integerBits)
-                let literal = ParametersLiteral(
-                    logN: logN, logQ: [q0] + Array(repeating: scaleBits, count: depth), logP: [max(q0, scaleBits)],
-                    logScale: Double(scaleBits))
-                if let parameters = try? CKKSParameters(literal) {
-                    chosen = (literal, parameters)
+                let logQ = [q0] + Array(repeating: scaleBits, count: depth)
+                // As many special primes (up to 4) as the security budget allows: each one more
+                // divides the number of key-switching digits, so keys shrink and rotations speed up.
+                var best: (ParametersLiteral, CKKSParameters)?
+                for pCount in 1...min(4, logQ.count) {
+                    let literal = ParametersLiteral(
+                        logN: logN, logQ: logQ, logP: Array(repeating: max(q0, scaleBits), count: pCount),
+                        logScale: Double(scaleBits))
+                    guard let parameters = try? CKKSParameters(literal) else { break }
+                    best = (literal, parameters)
+                }
+                if let best {
+                    chosen = best
                     break search
                 }
             }
