@@ -71,15 +71,20 @@ var package = Package(
             path: "Tests/NTLReference",
             cxxSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("ntl"), .linkedLibrary("gmp")]),
+        // Test helpers shared by the test targets and the benchmarks.
+        .target(
+            name: "HefTestSupport",
+            dependencies: ["HefCKKS"],
+            path: "Tests/HefTestSupport"),
         .testTarget(
             name: "HefRingTests",
             dependencies: ["HefRing", "NTLReference"]),
         .testTarget(
             name: "HefCKKSTests",
-            dependencies: ["HefCKKS"]),
+            dependencies: ["HefCKKS", "HefTestSupport"]),
         .testTarget(
             name: "HefCircuitsTests",
-            dependencies: ["HefCircuits"]),
+            dependencies: ["HefCircuits", "HefTestSupport"]),
         .testTarget(
             name: "HefMLTests",
             dependencies: ["HefML"],
@@ -102,6 +107,7 @@ if ProcessInfo.processInfo.environment["HEF_BENCHMARKS"] != nil {
             name: "HefBenchmarks",
             dependencies: [
                 "HefCKKS",
+                "HefTestSupport",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/HefBenchmarks",

@@ -1,5 +1,6 @@
 import Benchmark
 import HefCKKS
+import HefTestSupport
 
 /// The ring degrees benchmarked. 2^13 and 2^14 are the presets the peers (SEAL, OpenFHE) were
 /// run at (P1, P2); 2^15 is the n32768 preset; 2^16 is a custom literal that passes the
@@ -112,19 +113,6 @@ final class Fixture {
             b = nil
             product = nil
         }
-    }
-}
-
-/// Reproducible reals in [-1, 1] (splitmix64).
-func randomValues(_ count: Int, seed: UInt64) -> [Double] {
-    var state = seed
-    return (0..<count).map { _ in
-        state = state &+ 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(1 << 53) * 2 - 1
     }
 }
 

@@ -25,7 +25,7 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
         let m = randomMatrix(rows, cols, seed: seed)
         let lt = try LinearTransform(matrix: m, blockSize: d, slots: slots)
         // Keys for exactly the transform's steps: anything else would throw missingRotationKey.
-        let f = try CircuitFixture(Self.parameters, rotations: lt.rotationSteps)
+        let f = try Fixture.circuit(Self.parameters, rotations: lt.rotationSteps)
         let x = randomValues(cols, seed: seed + 1)
         let xPadded = x + [Double](repeating: 0, count: d - cols)
         let ct = try f.encrypt((0..<slots).map { xPadded[$0 % d] }, slots: slots)
@@ -64,7 +64,7 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
         #expect(lt.diagonalCount == 3)
         #expect(lt.rotationSteps == [1, 7, 56])
         // Dropping any one key makes the evaluation fail.
-        let f = try CircuitFixture(Self.parameters, rotations: [1, 7])
+        let f = try Fixture.circuit(Self.parameters, rotations: [1, 7])
         let ct = try f.encrypt([Double](repeating: 0.5, count: Self.parameters.maxSlots))
         #expect(throws: (any Error).self) { try lt.evaluate(ct, evaluator: f.evaluator) }
     }
@@ -76,7 +76,7 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
         let lt = try LinearTransform(matrix: m, blockSize: d, slots: slots)
         let fold = try LinearTransform.foldSteps(from: d, to: 16)
         #expect(fold == [32, 16])
-        let f = try CircuitFixture(Self.parameters, rotations: lt.rotationSteps + fold)
+        let f = try Fixture.circuit(Self.parameters, rotations: lt.rotationSteps + fold)
         let x = randomValues(d, seed: 22)
         let ct = try f.encrypt((0..<slots).map { x[$0 % d] })
         let y = try LinearTransform.foldPeriod(try lt.evaluate(ct, evaluator: f.evaluator), from: d, to: 16, evaluator: f.evaluator)
@@ -92,7 +92,7 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
         let m = randomMatrix(300, 200, seed: 31)
         let lt = try TiledLinearTransform(matrix: m, slots: slots)
         #expect(lt.inputCount == 2 && lt.outputCount == 3)
-        let f = try CircuitFixture(params, rotations: lt.rotationSteps)
+        let f = try Fixture.circuit(params, rotations: lt.rotationSteps)
         let x = randomValues(200, seed: 32)
         let bias = randomValues(300, seed: 33)
         let cts = try lt.split(x).map { try f.encrypt($0, slots: slots) }
@@ -114,7 +114,7 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
         let d = 16
         let m = randomMatrix(d, d, seed: 41)
         let lt = try LinearTransform(matrix: m, blockSize: d, slots: slots)
-        let f = try CircuitFixture(Self.parameters, rotations: lt.rotationSteps)
+        let f = try Fixture.circuit(Self.parameters, rotations: lt.rotationSteps)
         let enc = try lt.encoded(context: f.context, level: 1)
         let x = randomValues(d, seed: 42)
         let ct = try f.encrypt((0..<slots).map { x[$0 % d] })   // top level 2: dropped to 1

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct PolynomialEvaluatorTests {
     /// Seven 40-bit levels over a 55-bit base prime (N = 2^10): enough for degree 63 plus the map.
-    static let fixture: CircuitFixture = try! CircuitFixture(circuitParameters(logQ: [55] + Array(repeating: 40, count: 7)))
+    static let fixture: Fixture = try! Fixture.circuit(circuitParameters(logQ: [55] + Array(repeating: 40, count: 7)))
 
     @Test func depthFormula() {
         #expect(PolynomialEvaluator.depth(degree: 0) == 0)

@@ -18,7 +18,7 @@ struct TimingTests {
         let d = 64
         let m = randomMatrix(d, d, seed: 5)
         let lt = try LinearTransform(matrix: m, blockSize: d, slots: slots)
-        let f = try CircuitFixture(params, rotations: lt.rotationSteps)
+        let f = try Fixture.circuit(params, rotations: lt.rotationSteps)
         let x = randomValues(d, seed: 6)
         let ct = try f.encrypt((0..<slots).map { x[$0 % d] })
         var enc: EncodedLinearTransform?
