@@ -1,18 +1,8 @@
 import Testing
 @testable import HefRing
 
-/// SplitMix64: a tiny seeded generator so that failures reproduce.
-struct NativeTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The native tests' generator: the SplitMix64 of SwiftBackendTestSupport.swift.
+typealias NativeTestRNG = SplitMix64
 
 enum NativeTestData {
     /// Random words in [0, q), with the edge values 0, 1 and q-1 at the front.

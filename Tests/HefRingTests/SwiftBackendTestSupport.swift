@@ -1,7 +1,7 @@
 @testable import HefRing
 
 /// Deterministic SplitMix64, so that failures reproduce.
-struct SplitMix64 {
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
