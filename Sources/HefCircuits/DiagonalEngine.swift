@@ -17,6 +17,17 @@ struct DiagonalBlock: Sendable {
         self.diagonals = diagonals
     }
 
+    /// Only the diagonals in `indices` (the others are zero): O(|indices|·size) work.
+    init(size: Int, diagonals indices: [Int], entry: (Int, Int) -> Double) {
+        self.size = size
+        var diagonals: [Int: [Double]] = [:]
+        for k in Set(indices) where k >= 0 && k < size {
+            let d = (0..<size).map { i in entry(i, (i + k) % size) }
+            if d.contains(where: { $0 != 0 }) { diagonals[k] = d }
+        }
+        self.diagonals = diagonals
+    }
+
     var isZero: Bool { diagonals.isEmpty }
 }
 

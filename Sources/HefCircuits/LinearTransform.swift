@@ -51,6 +51,32 @@ public struct LinearTransform: Sendable {
         }
     }
 
+    /// A transform known only on some diagonals: diag_k[i] = entry(i, (i + k) mod D) for k in
+    /// `diagonals`, every other diagonal zero. Builds in O(|diagonals|·D) without a D×D matrix
+    /// (for structured matrices such as the hybrid method's stacked rows).
+    public init(
+        blockSize: Int, slots: Int, rows: Int, columns: Int, diagonals: [Int], babyStep: Int? = nil,
+        entry: (Int, Int) -> Double
+    ) throws {
+        let d = blockSize
+        guard d >= 1, d & (d - 1) == 0, slots % d == 0, d <= slots, rows <= d, columns <= d else {
+            throw CKKSError.invalidParameters("the block size must be a power of two dividing the slot count and holding the matrix")
+        }
+        self.rows = rows
+        self.columns = columns
+        self.blockSize = d
+        self.slots = slots
+        block = DiagonalBlock(size: d, diagonals: diagonals, entry: entry)
+        if let babyStep {
+            guard babyStep >= 1, babyStep & (babyStep - 1) == 0, babyStep <= d else {
+                throw CKKSError.invalidParameters("the baby step must be a power of two ≤ the block size")
+            }
+            self.babyStep = babyStep
+        } else {
+            self.babyStep = DiagonalEngine.chooseBabyStep(size: d, blocks: [[block]])
+        }
+    }
+
     /// Number of non-zero diagonals (plaintext products).
     public var diagonalCount: Int { block.diagonals.count }
 

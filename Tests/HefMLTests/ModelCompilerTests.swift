@@ -93,3 +93,29 @@ import Testing
         #expect(throws: ModelError.self) { try client.encrypt([[1, 2, 3]], publicKey: try keygen.publicKey(for: sk)) }
     }
 }
+
+@Suite struct WideInputTests {
+    /// 5000 features do not fit one N = 8192 ciphertext (4096 slots): the first layer is tiled
+    /// over two input ciphertexts in latency packing.
+    @Test func inputsWiderThanACiphertextAreTiled() throws {
+        let inputs = 5000
+        let w1 = (0..<8).map { o in (0..<inputs).map { i in sin(Double(o * 7919 + i)) * 0.02 } }
+        let model = MLPModel(
+            name: "wide", task: .classification, inputSize: inputs,
+            layers: [
+                DenseLayer(weights: w1, bias: (0..<8).map { Double($0) * 0.01 }, activation: .square),
+                DenseLayer(weights: (0..<2).map { o in (0..<8).map { cos(Double(o * 8 + $0)) } }, bias: [0.1, -0.1], activation: .none),
+            ],
+            output: OutputTail(probabilities: .softmax, labels: ["a", "b"]))
+        let compiled = try ModelCompiler(options: .init(packing: .latency)).compile(model)
+        let slots = 1 << (compiled.plan.parameters.logN - 1)
+        #expect(slots < inputs)
+        #expect(compiled.plan.inputCiphertexts == (inputs + slots - 1) / slots)
+        let rows = (0..<2).map { r in (0..<inputs).map { i in cos(Double(r * 31 + i) * 0.1) } }
+        let report = try InferenceSession(model: compiled).run(rows)
+        for (i, row) in rows.enumerated() {
+            let want = model.scores(row)
+            for j in want.indices { #expect(abs(report.scores[i][j] - want[j]) < 1e-3, "sample \(i) score \(j)") }
+        }
+    }
+}

@@ -28,8 +28,9 @@ public struct Planner: Sendable {
         let integerBits = 16
         var chosen: (ParametersLiteral, CKKSParameters)?
         search: for logN in 12...16 {
-            let widest = LatencyLayout.layouts(layers: layers, inputSize: inputSize).map(\.blockSize).max() ?? 1
-            if packing == .latency && widest > (1 << (logN - 1)) && logN < 16 { continue }
+            if packing == .latency && (try? LatencyLayout.layouts(layers: layers, inputSize: inputSize, slots: 1 << (logN - 1))) == nil {
+                continue
+            }
             for scaleBits in [40, 36, 33, 30] {
                 let q0 = min(60, scaleBits + integerBits)
                 let logQ = [q0] + Array(repeating: scaleBits, count: depth)
@@ -50,7 +51,10 @@ public struct Planner: Sendable {
             }
         }
         guard let (literal, parameters) = chosen else {
-            throw ModelError.planFailed("depth \(depth) does not fit N ≤ 65536 at 128-bit security")
+            throw ModelError.planFailed(
+                packing == .latency
+                    ? "depth \(depth) does not fit N ≤ 65536 at 128-bit security, or a layer is wider than a ciphertext (try throughput packing)"
+                    : "depth \(depth) does not fit N ≤ 65536 at 128-bit security")
         }
         let slots = parameters.maxSlots
         var steps: [Int] = []
@@ -68,6 +72,6 @@ public struct Planner: Sendable {
         return InferencePlan(
             parameters: literal, blockSize: packing == .latency ? blockSize : 0, rotationSteps: steps.sorted(),
             depth: depth, samplesPerCiphertext: packing == .latency ? 1 : slots,
-            inputCiphertexts: packing == .latency ? 1 : inputSize, predictedPrecisionBits: predicted, notes: planNotes)
+            inputCiphertexts: packing == .latency ? LatencyLayout.inputChunks(inputSize: inputSize, slots: slots) : inputSize, predictedPrecisionBits: predicted, notes: planNotes)
     }
 }

@@ -5,9 +5,9 @@ public struct EncryptedMLP: Sendable {
     public let model: CompiledModel
     public let context: CKKSContext
     public let evaluator: Evaluator
-    private let transforms: [LinearTransform]
-    /// Diagonal plaintexts per layer, encoded once at the level the layer runs at.
-    private let encodedTransforms: [EncodedLinearTransform]
+    private let transforms: [[LinearTransform]]
+    /// Diagonal plaintexts per layer (per input chunk), encoded once at the layer's level.
+    private let encodedTransforms: [[EncodedLinearTransform]]
     private let polynomials: PolynomialEvaluator
     /// Per-layer layout (latency packing).
     private let layouts: [LatencyLayout.LayerLayout]
@@ -22,12 +22,12 @@ public struct EncryptedMLP: Sendable {
         self.polynomials = PolynomialEvaluator(evaluator: evaluator)
         switch model.packing {
         case .latency:
-            layouts = LatencyLayout.layouts(layers: model.layers, inputSize: model.inputSize)
-            transforms = try LatencyLayout.transforms(layouts, slots: context.parameters.maxSlots)
+            layouts = try LatencyLayout.layouts(layers: model.layers, inputSize: model.inputSize, slots: context.parameters.maxSlots)
+            transforms = try LatencyLayout.transforms(layouts, layers: model.layers, slots: context.parameters.maxSlots)
             var level = context.parameters.maxLevel
-            var encoded: [EncodedLinearTransform] = []
+            var encoded: [[EncodedLinearTransform]] = []
             for (k, layer) in model.layers.enumerated() {
-                encoded.append(try transforms[k].encoded(context: context, level: level))
+                encoded.append(try transforms[k].map { try $0.encoded(context: context, level: level) })
                 level -= 1 + layer.activation.depth
             }
             encodedTransforms = encoded
@@ -43,8 +43,9 @@ public struct EncryptedMLP: Sendable {
     public func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)? = nil) throws -> [Ciphertext] {
         switch model.packing {
         case .latency:
-            guard inputs.count == 1 else {
-                throw ModelError.wrongModel("latency packing takes one ciphertext per sample (got \(inputs.count))")
+            let chunks = model.plan.inputCiphertexts
+            guard inputs.count == chunks else {
+                throw ModelError.wrongModel("latency packing takes \(chunks) ciphertext\(chunks == 1 ? "" : "s") per sample (got \(inputs.count))")
             }
             var ct = inputs[0]
             for (k, layer) in model.layers.enumerated() {
@@ -52,7 +53,16 @@ public struct EncryptedMLP: Sendable {
                 if let (from, to) = layout.preFold {
                     ct = try LinearTransform.foldPeriod(ct, from: from, to: to, evaluator: evaluator)
                 }
-                ct = try transforms[k].evaluate(ct, evaluator: evaluator, encoded: encodedTransforms[k])
+                if layout.parts.count > 1 {
+                    var sum: Ciphertext?
+                    for (c, input) in inputs.enumerated() {
+                        let part = try transforms[0][c].evaluate(input, evaluator: evaluator, encoded: encodedTransforms[0][c])
+                        sum = try sum.map { try evaluator.add($0, part) } ?? part
+                    }
+                    ct = sum!
+                } else {
+                    ct = try transforms[k][0].evaluate(ct, evaluator: evaluator, encoded: encodedTransforms[k][0])
+                }
                 if let (from, to) = layout.postFold {
                     ct = try LinearTransform.foldPeriod(ct, from: from, to: to, evaluator: evaluator)
                 }

@@ -28,7 +28,7 @@ public struct InferenceClient: Sendable {
         switch model.packing {
         case .latency:
             return try rows.map { row in
-                (1, [try context.encode(LatencyLayout.slots(for: row, period: model.plan.blockSize, slots: slots))])
+                (1, try LatencyLayout.slots(for: row, period: model.plan.blockSize, slots: slots).map { try context.encode($0) })
             }
         case .throughput:
             var batches: [(Int, [Plaintext])] = []

@@ -12,17 +12,35 @@
 ///   output is the r outputs replicated with period R — already the next layer's input.
 /// Before a layer, an input whose period exceeds D (zeros after its meaningful entries) is
 /// folded down to D. Biases are added with the output period.
+///
+/// Inputs wider than a ciphertext (m > N/2 slots S) are tiled: the client sends ⌈m/S⌉
+/// ciphertexts, chunk c holding features cS ..< (c+1)S (period S); the first layer evaluates the
+/// hybrid transform of each column slice M[:, chunk c] (R diagonals each) and adds the partial
+/// sums before the fold. Layers with more than S outputs are refused (use throughput packing).
 enum LatencyLayout {
     struct LayerLayout {
         /// Fold the input period before the transform: (from, to).
         var preFold: (Int, Int)?
-        /// The D×D matrix given to the diagonal engine (narrowing layers: only diagonals < R).
-        var matrix: [[Double]]
+        /// One transform per input chunk (their products are added; one chunk unless the first
+        /// layer is tiled).
+        var parts: [Part]
         var blockSize: Int
         /// Fold after the transform (narrowing layers): (D, R).
         var postFold: (Int, Int)?
         /// Period of the layer's output.
         var outputPeriod: Int
+    }
+
+    /// One diagonal-method transform: the weights restricted to `columns`, either as the
+    /// zero-padded D×D matrix or in stacked-hybrid form with R = `narrow` diagonals.
+    struct Part {
+        var columns: Range<Int>
+        var narrow: Int?
+    }
+
+    /// Number of input ciphertexts per sample.
+    static func inputChunks(inputSize: Int, slots: Int) -> Int {
+        inputSize > slots ? (inputSize + slots - 1) / slots : 1
     }
 
     static func nextPowerOfTwo(_ x: Int) -> Int {
@@ -36,29 +54,44 @@ enum LatencyLayout {
         nextPowerOfTwo(max(inputSize, layers.first?.weights.count ?? 1))
     }
 
-    static func layouts(layers: [CompiledLayer], inputSize: Int) -> [LayerLayout] {
-        var period = inputPeriod(layers: layers, inputSize: inputSize)
-        var width = inputSize
+    static func layouts(layers: [CompiledLayer], inputSize: Int, slots: Int) throws -> [LayerLayout] {
         var out: [LayerLayout] = []
-        for layer in layers {
+        var width = inputSize
+        var period: Int
+        if inputSize > slots {
+            // Tiled first layer: one hybrid (or full) transform per chunk of S input columns.
+            let r = layers[0].weights.count
+            guard r <= slots else {
+                throw ModelError.planFailed("layer 1 has \(r) outputs, more than a ciphertext's \(slots) slots; use throughput packing")
+            }
+            let narrow = nextPowerOfTwo(r)
+            let parts = (0..<inputChunks(inputSize: inputSize, slots: slots)).map { c in
+                Part(columns: (c * slots)..<min(inputSize, (c + 1) * slots), narrow: narrow < slots ? narrow : nil)
+            }
+            out.append(LayerLayout(
+                preFold: nil, parts: parts, blockSize: slots, postFold: narrow < slots ? (slots, narrow) : nil,
+                outputPeriod: narrow))
+            period = narrow
+            width = r
+        } else {
+            period = inputPeriod(layers: layers, inputSize: inputSize)
+        }
+        for layer in layers.dropFirst(out.count) {
             let r = layer.weights.count
             let d = nextPowerOfTwo(max(width, r))
+            guard d <= slots else {
+                throw ModelError.planFailed("a layer \(width)→\(r) is wider than a ciphertext's \(slots) slots; use throughput packing")
+            }
             let preFold: (Int, Int)? = period > d ? (period, d) : nil
             let narrow = nextPowerOfTwo(r)
             if narrow < d {
-                // Stacked rows, only the diagonals k < R (those with (j − i) mod D < R).
-                var matrix = [[Double]](repeating: [Double](repeating: 0, count: d), count: d)
-                for i in 0..<d {
-                    let row = layer.weights[i % narrow < r ? i % narrow : 0]
-                    guard i % narrow < r else { continue }
-                    for j in 0..<width where ((j - i) % d + d) % d < narrow {
-                        matrix[i][j] = row[j]
-                    }
-                }
-                out.append(LayerLayout(preFold: preFold, matrix: matrix, blockSize: d, postFold: (d, narrow), outputPeriod: narrow))
+                out.append(LayerLayout(
+                    preFold: preFold, parts: [Part(columns: 0..<width, narrow: narrow)], blockSize: d, postFold: (d, narrow),
+                    outputPeriod: narrow))
                 period = narrow
             } else {
-                out.append(LayerLayout(preFold: preFold, matrix: layer.weights, blockSize: d, postFold: nil, outputPeriod: d))
+                out.append(LayerLayout(
+                    preFold: preFold, parts: [Part(columns: 0..<width, narrow: nil)], blockSize: d, postFold: nil, outputPeriod: d))
                 period = d
             }
             width = r
@@ -66,24 +99,54 @@ enum LatencyLayout {
         return out
     }
 
-    /// Slot values for one sample.
-    static func slots(for features: [Double], period: Int, slots: Int) -> [Double] {
+    /// Slot values for one sample: one array per input ciphertext.
+    static func slots(for features: [Double], period: Int, slots: Int) -> [[Double]] {
+        if features.count > slots {
+            return (0..<inputChunks(inputSize: features.count, slots: slots)).map { c in
+                var chunk = Array(features[(c * slots)..<min(features.count, (c + 1) * slots)])
+                chunk += [Double](repeating: 0, count: slots - chunk.count)
+                return chunk
+            }
+        }
         var out = [Double](repeating: 0, count: slots)
         for i in 0..<slots {
             let j = i % period
             if j < features.count { out[i] = features[j] }
         }
-        return out
+        return [out]
     }
 
-    static func transforms(_ layouts: [LayerLayout], slots: Int) throws -> [LinearTransform] {
-        try layouts.map { try LinearTransform(matrix: $0.matrix, blockSize: $0.blockSize, slots: slots) }
+    /// The transforms of each layer (several for a tiled first layer).
+    static func transforms(_ layouts: [LayerLayout], layers: [CompiledLayer], slots: Int) throws -> [[LinearTransform]] {
+        try zip(layouts, layers).map { layout, layer in
+            try layout.parts.map { part in
+                let d = layout.blockSize
+                let weights = layer.weights
+                let r = weights.count
+                let base = part.columns.lowerBound, width = part.columns.count
+                if let narrow = part.narrow {
+                    // Stacked rows M[i mod R], only on the diagonals k < R.
+                    return try LinearTransform(
+                        blockSize: d, slots: slots, rows: d, columns: width, diagonals: Array(0..<narrow)
+                    ) { i, j in
+                        let row = i % narrow
+                        guard row < r, j < width, ((j - i) % d + d) % d < narrow else { return 0 }
+                        return weights[row][base + j]
+                    }
+                }
+                return try LinearTransform(blockSize: d, slots: slots, rows: r, columns: width, diagonals: Array(0..<d)) { i, j in
+                    i < r && j < width ? weights[i][base + j] : 0
+                }
+            }
+        }
     }
 
     static func rotationSteps(layers: [CompiledLayer], inputSize: Int, slots: Int) throws -> [Int] {
-        let plan = layouts(layers: layers, inputSize: inputSize)
+        let plan = try layouts(layers: layers, inputSize: inputSize, slots: slots)
         var steps = Set<Int>()
-        for t in try transforms(plan, slots: slots) { steps.formUnion(t.rotationSteps) }
+        for layer in try transforms(plan, layers: layers, slots: slots) {
+            for t in layer { steps.formUnion(t.rotationSteps) }
+        }
         for layout in plan {
             if let (from, to) = layout.preFold { steps.formUnion(try LinearTransform.foldSteps(from: from, to: to)) }
             if let (from, to) = layout.postFold { steps.formUnion(try LinearTransform.foldSteps(from: from, to: to)) }

@@ -99,7 +99,9 @@ public struct ModelCiphertexts: Sendable {
         guard stage == expected else {
             throw ModelError.wrongModel(stage == .inputs ? "this file holds encrypted inputs, not results: run hefctl infer first" : "this file holds results, not inputs")
         }
-        let expectedCount = model.packing == .latency ? 1 : (stage == .inputs ? model.inputSize : model.outputSize)
+        let expectedCount = model.packing == .latency
+            ? (stage == .inputs ? model.plan.inputCiphertexts : 1)
+            : (stage == .inputs ? model.inputSize : model.outputSize)
         for (b, batch) in batches.enumerated() {
             guard batch.ciphertexts.count == expectedCount else {
                 throw ModelError.wrongModel("batch \(b + 1) holds \(batch.ciphertexts.count) ciphertexts; the model's \(model.packing.rawValue) packing expects \(expectedCount)")
