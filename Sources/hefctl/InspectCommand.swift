@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HefCKKS
+import HefML
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +18,22 @@ struct Inspect: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let bytes = try readFile(file)
+            if ModelCiphertexts.isModelCiphertexts(bytes) {
+                let m = try withFile(file) { try ModelCiphertexts.summary(bytes) }
+                print("kind          model \(m.stage == .inputs ? "inputs" : "results") (encrypted), \(bytes.count) bytes")
+                print("model id      \(hex16(m.modelID))")
+                print("samples       \(m.samples) in \(m.batches) batch\(m.batches == 1 ? "" : "es")")
+                if let inner = m.firstBatch, let s = try? HefFile.inspect(inner) {
+                    print("parameters    \(literalDescription(s.literal))")
+                    print("key id        \(hex16(s.keyID))")
+                    print("batch 1       \(s.ciphertexts.count) ciphertext\(s.ciphertexts.count == 1 ? "" : "s"), level \(s.ciphertexts.first?.level ?? 0)")
+                }
+                return
+            }
+            if bytes.first == UInt8(ascii: "{"), let model = try? ModelFlow.loadCompiled(file) {
+                print(ModelFlow.describe(model))
+                return
+            }
             let s = try withFile(file) { try HefFile.inspect(bytes) }
             print("kind          \(s.kind)")
             print("format        version \(s.version), \(s.byteCount) bytes")

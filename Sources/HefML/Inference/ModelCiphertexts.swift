@@ -113,3 +113,47 @@ public struct ModelCiphertexts: Sendable {
         }
     }
 }
+
+extension ModelCiphertexts {
+    /// What a model ciphertext file holds, read without a context (for `hefctl inspect`).
+    public struct Summary: Sendable {
+        public var modelID: UInt64
+        public var stage: Stage
+        public var samples: Int
+        public var batches: Int
+        /// The first batch's inner Hef ciphertext file.
+        public var firstBatch: [UInt8]?
+    }
+
+    public static func isModelCiphertexts(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 4 && Array(bytes[0..<4]) == magic
+    }
+
+    public static func summary(_ bytes: [UInt8]) throws -> Summary {
+        var offset = 0
+        func word(_ count: Int, _ what: String) throws -> UInt64 {
+            guard bytes.count - offset >= count else { throw CKKSError.truncated("the file ends inside \(what)") }
+            var v: UInt64 = 0
+            for i in 0..<count { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
+            offset += count
+            return v
+        }
+        guard isModelCiphertexts(bytes) else { throw ModelError.unsupportedFormat("not a model ciphertext file") }
+        offset = 4
+        let version = try word(2, "the version")
+        guard version == 1 else { throw CKKSError.unsupportedVersion(Int(version)) }
+        let modelID = try word(8, "the model id")
+        guard let stage = Stage(rawValue: UInt8(try word(1, "the stage"))) else { throw CKKSError.malformedData("unknown stage") }
+        let count = Int(try word(4, "the batch count"))
+        var samples = 0
+        var first: [UInt8]?
+        for b in 0..<count {
+            samples += Int(try word(4, "batch \(b + 1)"))
+            let length = Int(clamping: try word(8, "batch \(b + 1)"))
+            guard length >= 0, bytes.count - offset >= length else { throw CKKSError.truncated("the file ends inside batch \(b + 1)") }
+            if first == nil { first = Array(bytes[offset..<(offset + length)]) }
+            offset += length
+        }
+        return Summary(modelID: modelID, stage: stage, samples: samples, batches: count, firstBatch: first)
+    }
+}
