@@ -107,6 +107,7 @@ if ProcessInfo.processInfo.environment["HEF_BENCHMARKS"] != nil {
             name: "HefBenchmarks",
             dependencies: [
                 "HefCKKS",
+                "HefML",
                 "HefTestSupport",
                 .product(name: "Benchmark", package: "benchmark"),
             ],

@@ -20,6 +20,7 @@ let benchmarks: @Sendable () -> Void = {
             registerEvaluation(size: size, backend: kind)
         }
     }
+    registerInference()
 }
 
 /// Registers `op/backend/N…` with a setup hook that builds the fixture it needs.
