@@ -34,7 +34,8 @@ public struct Evaluator: Sendable {
         }
     }
 
-    static func sameScale(_ a: Double, _ b: Double) -> Bool {
+    /// True when two scales are equal up to a relative 1e-9 (what additions accept).
+    public static func sameScale(_ a: Double, _ b: Double) -> Bool {
         abs(a - b) <= 1e-9 * max(abs(a), abs(b))
     }
 

@@ -11,6 +11,9 @@ public struct EncryptedMLP: Sendable {
     private let polynomials: PolynomialEvaluator
     /// Per-layer layout (latency packing).
     private let layouts: [LatencyLayout.LayerLayout]
+    /// Bias plaintexts per layer (latency packing), encoded once at the level and scale the
+    /// layer's output has.
+    private let biases: [Plaintext]
 
     public init(model: CompiledModel, context: CKKSContext, evaluationKeys: EvaluationKeys) throws {
         guard context.parameters.literal == model.plan.parameters else {
@@ -26,12 +29,22 @@ public struct EncryptedMLP: Sendable {
             transforms = try LatencyLayout.transforms(layouts, layers: model.layers, slots: context.parameters.maxSlots)
             var level = context.parameters.maxLevel
             var encoded: [[EncodedLinearTransform]] = []
+            var biases: [Plaintext] = []
+            var scale = context.parameters.defaultScale
+            let slots = context.parameters.maxSlots
             for (k, layer) in model.layers.enumerated() {
                 encoded.append(try transforms[k].map { try $0.encoded(context: context, level: level) })
+                // A transform keeps the scale and uses one level.
+                let period = layouts[k].outputPeriod
+                let padded = layer.bias + [Double](repeating: 0, count: period - layer.bias.count)
+                biases.append(try context.encode((0..<slots).map { padded[$0 % period] }, level: level - 1, scale: scale, slots: slots))
+                scale = Self.scaleAfter(layer.activation, scale: scale, level: level - 1, parameters: context.parameters)
                 level -= 1 + layer.activation.depth
             }
             encodedTransforms = encoded
+            self.biases = biases
         case .throughput:
+            self.biases = []
             transforms = []
             encodedTransforms = []
             layouts = []
@@ -66,7 +79,11 @@ public struct EncryptedMLP: Sendable {
                 if let (from, to) = layout.postFold {
                     ct = try LinearTransform.foldPeriod(ct, from: from, to: to, evaluator: evaluator)
                 }
-                ct = try evaluator.add(ct, replicated: layer.bias, period: layout.outputPeriod)
+                if Evaluator.sameScale(biases[k].scale, ct.scale) && biases[k].level >= ct.level {
+                    ct = try evaluator.add(ct, biases[k])
+                } else {
+                    ct = try evaluator.add(ct, replicated: layer.bias, period: layout.outputPeriod)
+                }
                 ct = try activate(ct, layer.activation)
                 progress?(k + 1, model.layers.count)
             }
@@ -89,6 +106,15 @@ public struct EncryptedMLP: Sendable {
                 progress?(k + 1, model.layers.count)
             }
             return xs
+        }
+    }
+
+    /// The scale after an activation that starts at `scale` on `level` (square: s²/q_level;
+    /// Chebyshev series: kept; none: kept).
+    static func scaleAfter(_ activation: CompiledActivation, scale: Double, level: Int, parameters: CKKSParameters) -> Double {
+        switch activation {
+        case .square: return scale * scale / Double(parameters.q[level])
+        case .none, .chebyshev: return scale
         }
     }
 
