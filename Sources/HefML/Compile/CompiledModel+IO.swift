@@ -37,6 +37,9 @@ extension CompiledModel {
             throw ModelError.unsupportedFormat("compiled model version \(model.version); this Hef reads \(currentVersion)")
         }
         try model.source.validate()
+        guard model.plan.layoutVersion == InferencePlan.currentLayoutVersion else {
+            throw ModelError.unsupportedFormat("compiled for slot layout \(model.plan.layoutVersion), this Hef uses \(InferencePlan.currentLayoutVersion): compile the model again")
+        }
         return model
     }
 

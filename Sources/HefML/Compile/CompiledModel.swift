@@ -92,4 +92,9 @@ public struct InferencePlan: Codable, Sendable {
     /// A rough prediction of the bits of precision of the scores.
     public var predictedPrecisionBits: Double
     public var notes: [String]
+    /// The slot layout the client and the server agree on (see ``LatencyLayout``); a model
+    /// compiled for another layout is refused rather than evaluated wrongly.
+    public var layoutVersion: Int
+
+    public static let currentLayoutVersion = 2
 }

@@ -72,6 +72,7 @@ public struct Planner: Sendable {
         return InferencePlan(
             parameters: literal, blockSize: packing == .latency ? blockSize : 0, rotationSteps: steps.sorted(),
             depth: depth, samplesPerCiphertext: packing == .latency ? 1 : slots,
-            inputCiphertexts: packing == .latency ? LatencyLayout.inputChunks(inputSize: inputSize, slots: slots) : inputSize, predictedPrecisionBits: predicted, notes: planNotes)
+            inputCiphertexts: packing == .latency ? LatencyLayout.inputChunks(inputSize: inputSize, slots: slots) : inputSize,
+            predictedPrecisionBits: predicted, notes: planNotes, layoutVersion: InferencePlan.currentLayoutVersion)
     }
 }

@@ -14,8 +14,13 @@ public struct EncryptedMLP: Sendable {
     /// Bias plaintexts per layer (latency packing), encoded once at the level and scale the
     /// layer's output has.
     private let biases: [Plaintext]
+    /// The first layer's side-by-side diagonals (pre-rotated input), at scale q_top.
+    private let firstDiagonals: Plaintext?
 
     public init(model: CompiledModel, context: CKKSContext, evaluationKeys: EvaluationKeys) throws {
+        guard model.plan.layoutVersion == InferencePlan.currentLayoutVersion else {
+            throw ModelError.unsupportedFormat("the model was compiled for another slot layout: compile it again")
+        }
         guard context.parameters.literal == model.plan.parameters else {
             throw ModelError.wrongModel("the context's parameters are not the model's")
         }
@@ -32,6 +37,13 @@ public struct EncryptedMLP: Sendable {
             var biases: [Plaintext] = []
             var scale = context.parameters.defaultScale
             let slots = context.parameters.maxSlots
+            if layouts[0].preRotatedDiagonals != nil {
+                firstDiagonals = try context.encode(
+                    LatencyLayout.sideBySideDiagonals(layouts[0], layer: model.layers[0], slots: slots), level: level,
+                    scale: Double(context.parameters.q[level]), slots: slots)
+            } else {
+                firstDiagonals = nil
+            }
             for (k, layer) in model.layers.enumerated() {
                 encoded.append(try transforms[k].map { try $0.encoded(context: context, level: level) })
                 // A transform keeps the scale and uses one level.
@@ -45,6 +57,7 @@ public struct EncryptedMLP: Sendable {
             self.biases = biases
         case .throughput:
             self.biases = []
+            firstDiagonals = nil
             transforms = []
             encodedTransforms = []
             layouts = []
@@ -66,7 +79,15 @@ public struct EncryptedMLP: Sendable {
                 if let (from, to) = layout.preFold {
                     ct = try LinearTransform.foldPeriod(ct, from: from, to: to, evaluator: evaluator)
                 }
-                if layout.parts.count > 1 {
+                if let diagonals = firstDiagonals, k == 0 {
+                    // Pre-rotated input: one product, then sum the blocks (replicated result).
+                    let scale = ct.scale
+                    ct = try evaluator.rescale(try evaluator.multiply(ct, diagonals))
+                    ct.scale = scale  // exact: the diagonals were encoded at q_l
+                    for step in LatencyLayout.blockSumSteps(blockSize: layout.blockSize, slots: ct.slots) {
+                        ct = try evaluator.add(ct, try evaluator.rotate(ct, by: step))
+                    }
+                } else if layout.parts.count > 1 {
                     var sum: Ciphertext?
                     for (c, input) in inputs.enumerated() {
                         let part = try transforms[0][c].evaluate(input, evaluator: evaluator, encoded: encodedTransforms[0][c])

@@ -27,8 +27,9 @@ public struct InferenceClient: Sendable {
         let slots = context.parameters.maxSlots
         switch model.packing {
         case .latency:
+            let first = try LatencyLayout.layouts(layers: model.layers, inputSize: model.inputSize, slots: slots)[0]
             return try rows.map { row in
-                (1, try LatencyLayout.slots(for: row, period: model.plan.blockSize, slots: slots).map { try context.encode($0) })
+                (1, try LatencyLayout.slots(for: row, layout: first, period: model.plan.blockSize, slots: slots).map { try context.encode($0) })
             }
         case .throughput:
             var batches: [(Int, [Plaintext])] = []

@@ -13,6 +13,12 @@
 /// Before a layer, an input whose period exceeds D (zeros after its meaningful entries) is
 /// folded down to D. Biases are added with the output period.
 ///
+/// First layer, when its diagonals fit side by side (#diagonals · D ≤ S): the client, who holds
+/// the plaintext, encodes block b of the slots as x rotated by b ("pre-rotated" input), so one
+/// plaintext product gives every d_b ⊙ rot(x, b) at once; log2(S/D) rotations by multiples of
+/// D sum the blocks (and leave the sum replicated). This replaces the baby and giant steps and
+/// the per-diagonal products of the first layer.
+///
 /// Inputs wider than a ciphertext (m > N/2 slots S) are tiled: the client sends ⌈m/S⌉
 /// ciphertexts, chunk c holding features cS ..< (c+1)S (period S); the first layer evaluates the
 /// hybrid transform of each column slice M[:, chunk c] (R diagonals each) and adds the partial
@@ -29,6 +35,8 @@ enum LatencyLayout {
         var postFold: (Int, Int)?
         /// Period of the layer's output.
         var outputPeriod: Int
+        /// First layer with pre-rotated input: the number of diagonals placed side by side.
+        var preRotatedDiagonals: Int?
     }
 
     /// One diagonal-method transform: the weights restricted to `columns`, either as the
@@ -84,19 +92,72 @@ enum LatencyLayout {
             }
             let preFold: (Int, Int)? = period > d ? (period, d) : nil
             let narrow = nextPowerOfTwo(r)
+            let diagonals = narrow < d ? narrow : d
+            // The first layer sees the client's encoding: pre-rotate when the diagonals fit.
+            let preRotated = out.isEmpty && diagonals * d <= slots && d < slots ? diagonals : nil
             if narrow < d {
                 out.append(LayerLayout(
                     preFold: preFold, parts: [Part(columns: 0..<width, narrow: narrow)], blockSize: d, postFold: (d, narrow),
-                    outputPeriod: narrow))
+                    outputPeriod: narrow, preRotatedDiagonals: preRotated))
                 period = narrow
             } else {
                 out.append(LayerLayout(
-                    preFold: preFold, parts: [Part(columns: 0..<width, narrow: nil)], blockSize: d, postFold: nil, outputPeriod: d))
+                    preFold: preFold, parts: [Part(columns: 0..<width, narrow: nil)], blockSize: d, postFold: nil, outputPeriod: d,
+                    preRotatedDiagonals: preRotated))
                 period = d
             }
             width = r
         }
         return out
+    }
+
+    /// Slot values for one sample laid out for the first layer: pre-rotated blocks when the
+    /// layout says so, else replicated with the input period (or tiled).
+    static func slots(for features: [Double], layout first: LayerLayout, period: Int, slots: Int) -> [[Double]] {
+        guard let diagonals = first.preRotatedDiagonals else { return self.slots(for: features, period: period, slots: slots) }
+        let d = first.blockSize
+        var out = [Double](repeating: 0, count: slots)
+        for b in 0..<diagonals {
+            for i in 0..<d {
+                let j = (i + b) % d
+                if j < features.count { out[b * d + i] = features[j] }
+            }
+        }
+        return [out]
+    }
+
+    /// The first layer's diagonals side by side (block b = diagonal b), for pre-rotated input.
+    static func sideBySideDiagonals(_ layout: LayerLayout, layer: CompiledLayer, slots: Int) -> [Double] {
+        let d = layout.blockSize
+        let entry = entryFunction(layout.parts[0], blockSize: d, weights: layer.weights)
+        var out = [Double](repeating: 0, count: slots)
+        for b in 0..<(layout.preRotatedDiagonals ?? 0) {
+            for i in 0..<d { out[b * d + i] = entry(i, (i + b) % d) }
+        }
+        return out
+    }
+
+    /// The matrix entry (i, j) of a part's D×D transform.
+    static func entryFunction(_ part: Part, blockSize d: Int, weights: [[Double]]) -> (Int, Int) -> Double {
+        let r = weights.count
+        let base = part.columns.lowerBound, width = part.columns.count
+        if let narrow = part.narrow {
+            // Stacked rows M[i mod R], only on the diagonals k < R.
+            return { i, j in
+                let row = i % narrow
+                guard row < r, j < width, ((j - i) % d + d) % d < narrow else { return 0 }
+                return weights[row][base + j]
+            }
+        }
+        return { i, j in i < r && j < width ? weights[i][base + j] : 0 }
+    }
+
+    /// Rotations that sum the side-by-side blocks of period D over all the slots.
+    static func blockSumSteps(blockSize d: Int, slots: Int) -> [Int] {
+        var steps: [Int] = []
+        var s = d
+        while s < slots { steps.append(s); s <<= 1 }
+        return steps
     }
 
     /// Slot values for one sample: one array per input ciphertext.
@@ -116,27 +177,17 @@ enum LatencyLayout {
         return [out]
     }
 
-    /// The transforms of each layer (several for a tiled first layer).
+    /// The transforms of each layer (several for a tiled first layer; none for a pre-rotated one).
     static func transforms(_ layouts: [LayerLayout], layers: [CompiledLayer], slots: Int) throws -> [[LinearTransform]] {
         try zip(layouts, layers).map { layout, layer in
-            try layout.parts.map { part in
+            if layout.preRotatedDiagonals != nil { return [] }
+            return try layout.parts.map { part in
                 let d = layout.blockSize
-                let weights = layer.weights
-                let r = weights.count
-                let base = part.columns.lowerBound, width = part.columns.count
-                if let narrow = part.narrow {
-                    // Stacked rows M[i mod R], only on the diagonals k < R.
-                    return try LinearTransform(
-                        blockSize: d, slots: slots, rows: d, columns: width, diagonals: Array(0..<narrow)
-                    ) { i, j in
-                        let row = i % narrow
-                        guard row < r, j < width, ((j - i) % d + d) % d < narrow else { return 0 }
-                        return weights[row][base + j]
-                    }
-                }
-                return try LinearTransform(blockSize: d, slots: slots, rows: r, columns: width, diagonals: Array(0..<d)) { i, j in
-                    i < r && j < width ? weights[i][base + j] : 0
-                }
+                let entry = entryFunction(part, blockSize: d, weights: layer.weights)
+                let diagonals = part.narrow.map { Array(0..<$0) } ?? Array(0..<d)
+                return try LinearTransform(
+                    blockSize: d, slots: slots, rows: part.narrow == nil ? layer.weights.count : d, columns: part.columns.count,
+                    diagonals: diagonals, entry: entry)
             }
         }
     }
@@ -148,6 +199,9 @@ enum LatencyLayout {
             for t in layer { steps.formUnion(t.rotationSteps) }
         }
         for layout in plan {
+            if layout.preRotatedDiagonals != nil {
+                steps.formUnion(blockSumSteps(blockSize: layout.blockSize, slots: slots))
+            }
             if let (from, to) = layout.preFold { steps.formUnion(try LinearTransform.foldSteps(from: from, to: to)) }
             if let (from, to) = layout.postFold { steps.formUnion(try LinearTransform.foldSteps(from: from, to: to)) }
         }
