@@ -28,27 +28,14 @@ public struct LinearTransform: Sendable {
     ///   - matrix: rows = outputs (at most D), each with at most D entries (inputs).
     ///   - babyStep: n1 (a power of two ≤ D); default: the one minimising rotations.
     public init(matrix: [[Double]], blockSize: Int, slots: Int, babyStep: Int? = nil) throws {
-        let d = blockSize
-        guard d >= 1, d & (d - 1) == 0, slots % d == 0, d <= slots else {
-            throw CKKSError.invalidParameters("the block size must be a power of two dividing the slot count (\(d), \(slots))")
-        }
         let columns = matrix.map(\.count).max() ?? 0
-        guard matrix.count <= d, columns <= d else {
-            throw CKKSError.invalidParameters("a \(matrix.count)×\(columns) matrix does not fit blocks of \(d); use TiledLinearTransform")
+        guard matrix.count <= blockSize, columns <= blockSize else {
+            throw CKKSError.invalidParameters("a \(matrix.count)×\(columns) matrix does not fit blocks of \(blockSize); use TiledLinearTransform")
         }
-        rows = matrix.count
-        self.columns = columns
-        self.blockSize = d
-        self.slots = slots
-        block = DiagonalBlock(size: d) { i, j in i < matrix.count && j < matrix[i].count ? matrix[i][j] : 0 }
-        if let babyStep {
-            guard babyStep >= 1, babyStep & (babyStep - 1) == 0, babyStep <= d else {
-                throw CKKSError.invalidParameters("the baby step must be a power of two ≤ the block size")
-            }
-            self.babyStep = babyStep
-        } else {
-            self.babyStep = DiagonalEngine.chooseBabyStep(size: d, blocks: [[block]])
-        }
+        try self.init(
+            blockSize: blockSize, slots: slots, rows: matrix.count, columns: columns, diagonals: Array(0..<max(blockSize, 1)),
+            babyStep: babyStep
+        ) { i, j in i < matrix.count && j < matrix[i].count ? matrix[i][j] : 0 }
     }
 
     /// A transform known only on some diagonals: diag_k[i] = entry(i, (i + k) mod D) for k in

@@ -116,39 +116,33 @@ public struct Poly<Format: PolyFormat>: Sendable {
         apply(other) { be, r, b, n, q in be.subtract(r, UnsafePointer(r), b, count: n, modulus: q) }
     }
 
-    public mutating func negate() {
+    /// Runs `body(backend, residue i, i, modulus)` in place on every residue.
+    @inline(__always)
+    private mutating func eachResidue(_ body: (any RingBackend, UnsafeMutablePointer<UInt64>, Int, Modulus) -> Void) {
         let n = self.n, backend = self.backend, moduli = basis.moduli, count = moduliCount
         data.withUnsafeMutableBufferPointer { r in
-            for i in 0..<count {
-                let p = r.baseAddress! + i * n
-                backend.negate(p, UnsafePointer(p), count: n, modulus: moduli[i])
-            }
+            for i in 0..<count { body(backend, r.baseAddress! + i * n, i, moduli[i]) }
         }
+    }
+
+    public mutating func negate() {
+        let n = self.n
+        eachResidue { be, p, _, q in be.negate(p, UnsafePointer(p), count: n, modulus: q) }
     }
 
     /// Multiplies residue `i` by `scalars[i]` (each already reduced mod q_i).
     public mutating func multiply(scalars: [UInt64]) {
         precondition(scalars.count >= moduliCount)
-        let n = self.n, backend = self.backend, moduli = basis.moduli, count = moduliCount
-        data.withUnsafeMutableBufferPointer { r in
-            for i in 0..<count {
-                let p = r.baseAddress! + i * n
-                backend.multiplyScalar(p, UnsafePointer(p), scalar: scalars[i], count: n, modulus: moduli[i])
-            }
-        }
+        let n = self.n
+        eachResidue { be, p, i, q in be.multiplyScalar(p, UnsafePointer(p), scalar: scalars[i], count: n, modulus: q) }
     }
 
     /// Adds `scalars[i]` to every coefficient of residue `i` (in evaluation form this adds a
     /// constant polynomial; in coefficient form use it only on the constant term).
     public mutating func add(scalars: [UInt64]) {
         precondition(scalars.count >= moduliCount)
-        let n = self.n, backend = self.backend, moduli = basis.moduli, count = moduliCount
-        data.withUnsafeMutableBufferPointer { r in
-            for i in 0..<count {
-                let p = r.baseAddress! + i * n
-                backend.addScalar(p, UnsafePointer(p), scalar: scalars[i], count: n, modulus: moduli[i])
-            }
-        }
+        let n = self.n
+        eachResidue { be, p, i, q in be.addScalar(p, UnsafePointer(p), scalar: scalars[i], count: n, modulus: q) }
     }
 
     /// Residue `i` as a read-only buffer.

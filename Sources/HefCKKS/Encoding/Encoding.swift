@@ -20,9 +20,7 @@ extension CKKSContext {
     /// - Parameter roundingBits: when set, each value is rounded to that many bits after the
     ///   binary point before it is returned (for results that leave the key holder).
     public func decode(_ plaintext: Plaintext, roundingBits: Int? = nil) throws -> (real: [Double], imag: [Double]) {
-        guard plaintext.parametersID == parameters.id else {
-            throw CKKSError.parametersMismatch(expected: parameters.id, found: plaintext.parametersID)
-        }
+        try parameters.requireID(plaintext.parametersID)
         let coeff = plaintext.poly.inverseNTT()
         let l = plaintext.level
         var doubles = [Double](repeating: 0, count: parameters.n)

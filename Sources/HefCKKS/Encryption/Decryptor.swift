@@ -4,18 +4,14 @@ public struct Decryptor: Sendable {
     public let secretKey: SecretKey
 
     public init(context: CKKSContext, secretKey: SecretKey) throws {
-        guard secretKey.parametersID == context.parameters.id else {
-            throw CKKSError.parametersMismatch(expected: context.parameters.id, found: secretKey.parametersID)
-        }
+        try context.parameters.requireID(secretKey.parametersID)
         self.context = context
         self.secretKey = secretKey
     }
 
     public func decrypt(_ ciphertext: Ciphertext) throws -> Plaintext {
         let params = context.parameters
-        guard ciphertext.parametersID == params.id else {
-            throw CKKSError.parametersMismatch(expected: params.id, found: ciphertext.parametersID)
-        }
+        try params.requireID(ciphertext.parametersID)
         guard ciphertext.keyID == secretKey.keyID else {
             throw CKKSError.keyMismatch(expected: secretKey.keyID, found: ciphertext.keyID)
         }

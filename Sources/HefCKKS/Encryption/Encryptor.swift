@@ -10,12 +10,8 @@ public struct Encryptor: Sendable {
     /// and e0, e1 Gaussian, divided by P (ModDown) — which leaves almost no noise — plus m.
     public func encrypt(_ plaintext: Plaintext, publicKey: PublicKey, stream: inout RandomStream) throws -> Ciphertext {
         let params = context.parameters
-        guard plaintext.parametersID == params.id else {
-            throw CKKSError.parametersMismatch(expected: params.id, found: plaintext.parametersID)
-        }
-        guard publicKey.parametersID == params.id else {
-            throw CKKSError.parametersMismatch(expected: params.id, found: publicKey.parametersID)
-        }
+        try params.requireID(plaintext.parametersID)
+        try params.requireID(publicKey.parametersID)
         let n = params.n
         let level = plaintext.level
         let qLevel = level + 1
@@ -55,12 +51,8 @@ public struct Encryptor: Sendable {
     /// the ciphertext serializes at half size until it is first modified.
     public func encrypt(_ plaintext: Plaintext, secretKey: SecretKey, stream: inout RandomStream) throws -> Ciphertext {
         let params = context.parameters
-        guard plaintext.parametersID == params.id else {
-            throw CKKSError.parametersMismatch(expected: params.id, found: plaintext.parametersID)
-        }
-        guard secretKey.parametersID == params.id else {
-            throw CKKSError.parametersMismatch(expected: params.id, found: secretKey.parametersID)
-        }
+        try params.requireID(plaintext.parametersID)
+        try params.requireID(secretKey.parametersID)
         let count = plaintext.poly.moduliCount
         let seed = stream.nextSeed()
         let a = Self.expandUniform(context: context, seed: seed, moduliCount: count)

@@ -20,17 +20,23 @@ public struct Evaluator: Sendable {
     // MARK: Checks and alignment
 
     func check(_ ct: Ciphertext) throws {
-        guard ct.parametersID == parameters.id else {
-            throw CKKSError.parametersMismatch(expected: parameters.id, found: ct.parametersID)
-        }
+        try parameters.requireID(ct.parametersID)
         if let keys, ct.keyID != keys.keyID {
             throw CKKSError.keyMismatch(expected: keys.keyID, found: ct.keyID)
         }
     }
 
     func check(_ pt: Plaintext) throws {
-        guard pt.parametersID == parameters.id else {
-            throw CKKSError.parametersMismatch(expected: parameters.id, found: pt.parametersID)
+        try parameters.requireID(pt.parametersID)
+    }
+
+    /// Checks a ciphertext–plaintext pair: same parameters, and a plaintext defined on at least
+    /// the ciphertext's primes.
+    func checkOperands(_ a: Ciphertext, _ p: Plaintext) throws {
+        try check(a)
+        try check(p)
+        guard p.level >= a.level else {
+            throw CKKSError.levelExhausted("the plaintext is at level \(p.level), below the ciphertext's \(a.level)")
         }
     }
 
@@ -104,11 +110,7 @@ public struct Evaluator: Sendable {
     }
 
     public func add(_ a: Ciphertext, _ p: Plaintext) throws -> Ciphertext {
-        try check(a)
-        try check(p)
-        guard p.level >= a.level else {
-            throw CKKSError.levelExhausted("the plaintext is at level \(p.level), below the ciphertext's \(a.level)")
-        }
+        try checkOperands(a, p)
         guard Self.sameScale(a.scale, p.scale) else { throw CKKSError.scaleMismatch(a.scale, p.scale) }
         var x = a
         x.polys[0].add(p.poly)
@@ -140,11 +142,7 @@ public struct Evaluator: Sendable {
 
     /// Multiplies by a plaintext; the scale becomes the product of the scales.
     public func multiply(_ a: Ciphertext, _ p: Plaintext) throws -> Ciphertext {
-        try check(a)
-        try check(p)
-        guard p.level >= a.level else {
-            throw CKKSError.levelExhausted("the plaintext is at level \(p.level), below the ciphertext's \(a.level)")
-        }
+        try checkOperands(a, p)
         try checkScaleFits(a.scale * p.scale, level: a.level)
         var x = a
         for i in x.polys.indices { x.polys[i] = x.polys[i] * p.poly }

@@ -100,9 +100,7 @@ public struct KeyGenerator: Sendable {
     // MARK: Internals
 
     private func check(_ secretKey: SecretKey) throws {
-        guard secretKey.parametersID == parameters.id else {
-            throw CKKSError.parametersMismatch(expected: parameters.id, found: secretKey.parametersID)
-        }
+        try parameters.requireID(secretKey.parametersID)
     }
 
     /// A fresh Gaussian error in evaluation form over all of `basis`.

@@ -170,6 +170,11 @@ public final class CKKSParameters: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Throws ``CKKSError/parametersMismatch(expected:found:)`` unless `id` is this set's.
+    public func requireID(_ id: UInt64) throws {
+        guard id == self.id else { throw CKKSError.parametersMismatch(expected: self.id, found: id) }
+    }
+
     private static func sumLog2(_ bits: [Int]) -> Double { Double(bits.reduce(0, +)) }
 
     public var description: String {

@@ -29,9 +29,7 @@ extension HefFile {
         let keyID = ciphertexts.first?.ciphertext.keyID ?? 0
         for stored in ciphertexts {
             let ct = stored.ciphertext
-            guard ct.parametersID == params.id else {
-                throw CKKSError.parametersMismatch(expected: params.id, found: ct.parametersID)
-            }
+            try params.requireID(ct.parametersID)
             guard ct.keyID == keyID else { throw CKKSError.keyMismatch(expected: keyID, found: ct.keyID) }
             guard stored.valueCount >= 0 && stored.valueCount <= ct.slots else {
                 throw CKKSError.tooManyValues(given: stored.valueCount, slots: ct.slots)

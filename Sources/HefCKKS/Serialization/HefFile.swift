@@ -124,9 +124,7 @@ public enum HefFile {
         var r = ByteReader(bytes)
         let header = try readHeader(&r, expecting: kind)
         _ = try readLiteral(&r)
-        guard header.parametersID == context.parameters.id else {
-            throw CKKSError.parametersMismatch(expected: context.parameters.id, found: header.parametersID)
-        }
+        try context.parameters.requireID(header.parametersID)
         return (header, r)
     }
 

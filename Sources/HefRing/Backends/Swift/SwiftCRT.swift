@@ -17,8 +17,8 @@ enum SwiftCRT {
             qHat += SwiftMultiWord.product(others, limbs: limbs)
             let q = values[i]
             var hatModQ: UInt64 = 1 % q
-            for v in others { hatModQ = swiftMulMod(hatModQ, v % q, q) }
-            let inv = swiftPowMod(hatModQ, q - 2, q)
+            for v in others { hatModQ = ScalarMod.mul(hatModQ, v % q, q) }
+            let inv = ScalarMod.pow(hatModQ, q - 2, q)
             inverse.append(inv)
             inverseShoup.append(ScalarMod.shoup(inv, q))
         }

@@ -50,24 +50,3 @@ func swiftBarrett64(_ x: UInt64, _ q: UInt64, _ floor2e64q: UInt64) -> UInt64 {
     let r = x &- quotient &* q
     return r >= q ? r &- q : r
 }
-
-/// `a · b mod q` for arbitrary words (setup-time helper).
-@inlinable @inline(__always)
-func swiftMulMod(_ a: UInt64, _ b: UInt64, _ q: UInt64) -> UInt64 {
-    let p = a.multipliedFullWidth(by: b)
-    return q.dividingFullWidth((high: p.high % q, low: p.low)).remainder
-}
-
-/// `base^exponent mod q` (setup-time helper).
-@inlinable
-func swiftPowMod(_ base: UInt64, _ exponent: UInt64, _ q: UInt64) -> UInt64 {
-    var result: UInt64 = 1 % q
-    var b = base % q
-    var e = exponent
-    while e > 0 {
-        if e & 1 == 1 { result = swiftMulMod(result, b, q) }
-        b = swiftMulMod(b, b, q)
-        e >>= 1
-    }
-    return result
-}

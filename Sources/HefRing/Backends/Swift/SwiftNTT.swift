@@ -7,7 +7,7 @@ enum SwiftNTT {
         let psi = SwiftPrimes.minimalPrimitiveRoot(modulus: q, logN: logN)
         // powers[e] = psi^e for e in 0..<2n; psi^-e = psi^(2n-e).
         var powers = [UInt64](repeating: 1, count: 2 * n)
-        for e in 1..<(2 * n) { powers[e] = swiftMulMod(powers[e - 1], psi, q) }
+        for e in 1..<(2 * n) { powers[e] = ScalarMod.mul(powers[e - 1], psi, q) }
         var roots = [UInt64](repeating: 0, count: n)
         var rootsShoup = [UInt64](repeating: 0, count: n)
         var inverseRoots = [UInt64](repeating: 0, count: n)
@@ -21,7 +21,7 @@ enum SwiftNTT {
             inverseRoots[i] = wInv
             inverseRootsShoup[i] = ScalarMod.shoup(wInv, q)
         }
-        let inverseN = swiftPowMod(UInt64(n) % q, q - 2, q)
+        let inverseN = ScalarMod.pow(UInt64(n) % q, q - 2, q)
         return NTTTables(
             modulus: modulus, logN: logN, psi: psi,
             rootPowers: roots, rootPowersShoup: rootsShoup,
@@ -120,7 +120,7 @@ enum SwiftNTT {
                 m &>>= 1
             }
             // m = 1, t = n/2: (u + v)·n^-1 and (u − v)·(w·n^-1).
-            let wScaled = swiftMulMod(roots[1], inverseN, q)
+            let wScaled = ScalarMod.mul(roots[1], inverseN, q)
             let wScaledShoup = ScalarMod.shoup(wScaled, q)
             let y = data + t
             for j in 0..<t {

@@ -13,11 +13,11 @@ enum SwiftPrimes {
         var s = 0
         while d & 1 == 0 { d >>= 1; s += 1 }
         witnesses: for a in smallPrimes {
-            var x = swiftPowMod(a, d, n)
+            var x = ScalarMod.pow(a, d, n)
             if x == 1 || x == n - 1 { continue }
             var r = 1
             while r < s {
-                x = swiftMulMod(x, x, n)
+                x = ScalarMod.mul(x, x, n)
                 if x == n - 1 { continue witnesses }
                 r += 1
             }
@@ -60,18 +60,18 @@ enum SwiftPrimes {
         var root: UInt64 = 0
         var a: UInt64 = 2
         while true {
-            let x = swiftPowMod(a, cofactor, q)
-            if swiftPowMod(x, n, q) == q - 1 { root = x; break }
+            let x = ScalarMod.pow(a, cofactor, q)
+            if ScalarMod.pow(x, n, q) == q - 1 { root = x; break }
             a += 1
         }
         // The primitive 2n-th roots are root^k for odd k: take the smallest.
-        let square = swiftMulMod(root, root, q)
+        let square = ScalarMod.mul(root, root, q)
         var current = root
         var best = root
         var k: UInt64 = 1
         while k < twoN {
             if current < best { best = current }
-            current = swiftMulMod(current, square, q)
+            current = ScalarMod.mul(current, square, q)
             k += 2
         }
         return best
