@@ -35,9 +35,13 @@ public struct InferenceClient: Sendable {
             var batches: [(Int, [Plaintext])] = []
             var start = 0
             while start < rows.count {
-                let chunk = rows[start..<min(rows.count, start + slots)]
+                let chunk = Array(rows[start..<min(rows.count, start + slots)])
+                // Unused slots repeat the batch's first row: a zero row can lie far outside the
+                // calibrated range (raw features with a folded scaler), where an approximated
+                // activation's polynomial grows past the modulus and corrupts every slot.
+                let padded = chunk + Array(repeating: chunk[0], count: slots - chunk.count)
                 let plaintexts = try (0..<model.inputSize).map { f in
-                    try context.encode(chunk.map { $0[f] }, slots: slots)
+                    try context.encode(padded.map { $0[f] }, slots: slots)
                 }
                 batches.append((chunk.count, plaintexts))
                 start += slots
