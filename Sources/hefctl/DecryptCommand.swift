@@ -11,7 +11,7 @@ struct Decrypt: ParsableCommand {
             Example:
               hefctl decrypt --secret-key keys/secret.key --in data.ct --out result.csv --round-bits 20
               hefctl decrypt --model digits.hef --secret-key keys/secret.key --in y.ct --out y.csv --output labels
-            With --model: one line per input sample, in order: the scores of the encrypted part, or the model's own probabilities or labels.
+            With --model: one line per input sample, in order: the scores of the encrypted part, or the model's own probabilities or labels. Each row is checked against the compiled model's guarantees: a row that was isolated as out of range, or whose scores leave the interval the plan guarantees, is written as the line "invalid" and named on stderr, and the exit code is 3. Rows whose top scores are closer than the model's error bound (model show prints it) keep their label and are counted on stderr as undecided.
             """)
 
     @Option(help: "A compiled model (MODEL.hef): decrypt its results.")
@@ -82,16 +82,36 @@ struct Decrypt: ParsableCommand {
         let bytes = try readFile(input)
         let results = try withFile(input) { try ModelCiphertexts(deserializing: bytes, context: context) }
         let client = InferenceClient(model: compiled, context: context)
-        let scores = try withFile(input) { try client.decryptScores(results, secretKey: key, roundingBits: roundBits) }
+        let decrypted = try withFile(input) { try client.decrypt(results, secretKey: key, roundingBits: roundBits) }
         let tail = compiled.source.output
-        let lines: [String] = scores.map { row in
+        var invalid = 0, undecided = 0
+        var lines: [String] = []
+        for (i, result) in decrypted.rows.enumerated() {
+            let row = result.scores
+            switch result.status {
+            case .invalid(let why):
+                invalid += 1
+                printError("hefctl: row \(i + 1) is invalid: \(why)")
+                lines.append("invalid")
+                continue
+            case .undecided: undecided += 1
+            case .valid: break
+            }
             switch output {
-            case .scores: return CSV.format(row[...])
-            case .probabilities: return CSV.format(tail.probabilities(row)[...])
-            case .labels: return tail.label(row)
+            case .scores: lines.append(CSV.format(row[...]))
+            case .probabilities: lines.append(CSV.format(tail.probabilities(row)[...]))
+            case .labels: lines.append(tail.label(row))
             }
         }
         let text = lines.map { $0 + "\n" }.joined()
         if let out { try HefFile.write(Array(text.utf8), to: out) } else { print(text, terminator: "") }
+        if undecided > 0 {
+            let rows = decrypted.undecidedRows.prefix(20).map { String($0 + 1) }.joined(separator: ",")
+            printError("hefctl: note: \(undecided) row\(undecided == 1 ? "" : "s") (\(rows)\(undecided > 20 ? ",…" : "")) have top scores closer than the model's error bound: their labels may differ from the plaintext model's")
+        }
+        if invalid > 0 {
+            printError("hefctl: \(invalid) of \(decrypted.rows.count) rows are invalid (written as \"invalid\")")
+            throw ExitCode(3)
+        }
     }
 }

@@ -11,7 +11,10 @@ struct Encrypt: ParsableCommand {
             Example:
               hefctl encrypt --public-key keys/public.key --in data.csv --out data.ct
               hefctl encrypt --model digits.hef --public-key keys/public.key --in X.csv --out X.ct
-            With --model, each row is one sample's raw features (the model's input width), packed as the model's plan says.
+            With --model, each row is one sample's raw features (the model's input width), packed as the model's plan says. Every row is first checked against the range the compiled model guarantees (model show prints the input box); a row outside is refused with its row and feature (exit 1) unless --out-of-range says otherwise:
+              refuse   (default) error naming the row and the feature
+              clamp    clamp the row's features into the guaranteed box, reported per row on stderr
+              isolate  encrypt the row in a batch of its own so it cannot affect others; decrypt reports it invalid
             """)
 
     @Option(help: "A compiled model (MODEL.hef): encrypt samples for it.")
@@ -25,6 +28,9 @@ struct Encrypt: ParsableCommand {
 
     @Option(help: "Output ciphertext file.")
     var out: String
+
+    @Option(name: .customLong("out-of-range"), help: "With --model: refuse, clamp or isolate rows outside the model's guaranteed range.")
+    var outOfRange: OutOfRangeChoice = .refuse
 
     @Option(help: "Ring backend.")
     var backend: BackendChoice = .native
@@ -74,7 +80,9 @@ struct Encrypt: ParsableCommand {
         let rows = try ModelFlow.readRows(input, width: compiled.inputSize)
         let progress = Progress()
         let client = InferenceClient(model: compiled, context: context)
-        let encrypted = try client.encrypt(rows, publicKey: key) { done, total in
+        let prepared = try withFile(input) { try client.prepare(rows, outOfRange: outOfRange.policy) }
+        for report in prepared.reports { printError("hefctl: \(input): \(report)") }
+        let encrypted = try client.encrypt(prepared, publicKey: key) { done, total in
             progress.update("encrypting batch \(done)/\(total)")
         }
         progress.finish()
@@ -82,4 +90,9 @@ struct Encrypt: ParsableCommand {
         try HefFile.write(bytes, to: out)
         print("encrypted \(rows.count) sample\(rows.count == 1 ? "" : "s") for \(compiled.source.name) (\(compiled.packing.rawValue) packing) into \(out) (\(bytes.count) bytes)")
     }
+}
+
+enum OutOfRangeChoice: String, ExpressibleByArgument, CaseIterable {
+    case refuse, clamp, isolate
+    var policy: OutOfRangePolicy { OutOfRangePolicy(rawValue: rawValue)! }
 }

@@ -38,16 +38,12 @@ struct Infer: ParsableCommand {
             try withFile(input) { try inputs.check(model: compiled, stage: .inputs) }
             let mlp = try EncryptedMLP(model: compiled, context: context, evaluationKeys: keys)
             let progress = Progress()
-            var outputs: [ModelCiphertexts.Batch] = []
             let start = Date()
-            for (b, batch) in inputs.batches.enumerated() {
-                progress.update("batch \(b + 1)/\(inputs.batches.count)")
-                let result = try withFile(input) { try mlp.evaluate(batch.ciphertexts) }
-                outputs.append(.init(samples: batch.samples, ciphertexts: result))
+            let results = try withFile(input) {
+                try mlp.evaluate(inputs) { done, total in progress.update("batch \(done)/\(total)") }
             }
             progress.finish()
             let elapsed = Date().timeIntervalSince(start)
-            let results = ModelCiphertexts(modelID: compiled.id, stage: .outputs, batches: outputs)
             let bytes = try results.serialized(context: context)
             try HefFile.write(bytes, to: out)
             let samples = inputs.sampleCount

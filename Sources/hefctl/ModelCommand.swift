@@ -27,8 +27,8 @@ struct ModelCommand: ParsableCommand {
         @Option(help: "latency (one sample per ciphertext) or throughput (one slot per sample).")
         var packing: Packing = .latency
 
-        @Option(name: .customLong("max-degree"), help: "Largest Chebyshev degree for approximated activations.")
-        var maxDegree: Int = 63
+        @Option(name: .customLong("max-degree"), help: "Largest Chebyshev degree for approximated activations (above 63 only where 63 misses the tolerance and the extra level fits the same ring).")
+        var maxDegree: Int = 127
 
         @Option(help: "Output compiled model file.")
         var out: String

@@ -64,6 +64,20 @@ enum ModelFlow {
         lines.append("depth        \(model.plan.depth)")
         lines.append("rotations    \(model.plan.rotationSteps.isEmpty ? "none" : model.plan.rotationSteps.map(String.init).joined(separator: ","))")
         lines.append(String(format: "precision    ≈ %.0f bits predicted for the scores", model.plan.predictedPrecisionBits))
+        let g = model.rangeGuarantees
+        if let lo = g.inputLower, let hi = g.inputUpper, let t = g.boxFraction {
+            let shown = (0..<min(lo.count, 8)).map { String(format: "%.4g…%.4g", lo[$0], hi[$0]) }.joined(separator: ", ")
+            lines.append(String(format: "input box    %@%@ (%.0f%% of the calibration box with margin; rows outside are checked one by one)",
+                                shown, lo.count > 8 ? ", …" : "", 100 * t))
+        } else {
+            lines.append("input box    none (compiled without calibration rows): rows are checked one by one against the plan's envelopes")
+        }
+        for j in 0..<model.outputSize {
+            var text = String(format: "output %-5d in [%.4g, %.4g]; |encrypted − plaintext model| ≤ %.3g (approximation ≤ %.3g worst case, noise ≤ %.3g)",
+                              j + 1, g.outputLower[j], g.outputUpper[j], g.combinedBound(j), g.approximationBound[j], g.noiseBound[j])
+            if let seen = g.observedApproximationError { text += String(format: "; approximation seen on calibration rows %.3g", seen[j]) }
+            lines.append(text)
+        }
         lines.append("model id     \(hex16(model.id))")
         for note in model.plan.notes { lines.append("note         \(note)") }
         return lines.joined(separator: "\n")

@@ -30,16 +30,7 @@ extension CompiledModel {
         do { model = try JSONDecoder().decode(CompiledModel.self, from: data) } catch {
             throw ModelError.unsupportedFormat("\(url.lastPathComponent) is not a compiled Hef model (hefctl model compile makes one)")
         }
-        guard model.format == formatName else {
-            throw ModelError.unsupportedFormat("format is \"\(model.format)\", expected \"\(formatName)\"")
-        }
-        guard model.version == currentVersion else {
-            throw ModelError.unsupportedFormat("compiled model version \(model.version); this Hef reads \(currentVersion)")
-        }
-        try model.source.validate()
-        guard model.plan.layoutVersion == InferencePlan.currentLayoutVersion else {
-            throw ModelError.unsupportedFormat("compiled for slot layout \(model.plan.layoutVersion), this Hef uses \(InferencePlan.currentLayoutVersion): compile the model again")
-        }
+        try model.validate()
         return model
     }
 

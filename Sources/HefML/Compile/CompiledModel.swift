@@ -95,6 +95,9 @@ public struct InferencePlan: Codable, Sendable {
     /// The slot layout the client and the server agree on (see ``LatencyLayout``); a model
     /// compiled for another layout is refused rather than evaluated wrongly.
     public var layoutVersion: Int
+    /// Input box, envelopes and error bounds (nil in files compiled before they existed: they
+    /// are then derived without a calibration box when the model is loaded).
+    public var guarantees: PlanGuarantees?
 
     public static let currentLayoutVersion = 2
 }

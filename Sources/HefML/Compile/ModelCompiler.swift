@@ -11,13 +11,17 @@ public struct ModelCompiler: Sendable {
         public var maxDegree: Int
         /// Approximation error aimed at, relative to the largest |activation| on the range.
         public var tolerance: Double
+        /// Largest share of calibration rows whose label the predicted noise may decide before
+        /// the plan is refused.
+        public var maxAmbiguous: Double
         /// Range assumed for an activation when no calibration data is given.
         public var defaultRange: ClosedRange<Double>
 
         public init(
-            packing: Packing = .latency, margin: Double = 0.5, maxDegree: Int = 63, tolerance: Double = 0.005,
-            defaultRange: ClosedRange<Double> = -8...8
+            packing: Packing = .latency, margin: Double = 0.5, maxDegree: Int = 127, tolerance: Double = 0.005,
+            defaultRange: ClosedRange<Double> = -8...8, maxAmbiguous: Double = 0.1
         ) {
+            self.maxAmbiguous = maxAmbiguous
             self.packing = packing
             self.margin = margin
             self.maxDegree = maxDegree
@@ -33,13 +37,47 @@ public struct ModelCompiler: Sendable {
     }
 
     /// Compiles `model`, calibrating on `calibration` (raw input rows), if any.
+    ///
+    /// Approximations use the smallest degree 2^k − 1 that meets the tolerance, up to 63; a
+    /// layer that misses it at 63 gets up to `maxDegree` (127 by default) when the extra level
+    /// still fits the same ring. The plan then carries its ``PlanGuarantees``, and a plan whose
+    /// predicted noise alone would decide the label of more than `maxAmbiguous` of the
+    /// calibration rows is refused.
     public func compile(_ model: MLPModel, calibration: [[Double]]? = nil) throws -> CompiledModel {
         try model.validate()
         if let calibration {
-            for (r, row) in calibration.enumerated() where row.count != model.inputSize {
-                throw ModelError.inputShape(row: r + 1, expected: model.inputSize, found: row.count)
+            for (r, row) in calibration.enumerated() {
+                guard row.count == model.inputSize else {
+                    throw ModelError.inputShape(row: r + 1, expected: model.inputSize, found: row.count)
+                }
+                if let c = row.firstIndex(where: { !$0.isFinite }) {
+                    throw ModelError.notANumber(row: r + 1, column: c + 1, text: "\(row[c])")
+                }
             }
         }
+        let base = min(options.maxDegree, 63)
+        var (layers, notes, missed) = try compileLayers(model, calibration: calibration, cap: { _ in base })
+        var plan = try Planner(packing: options.packing).plan(layers: layers, inputSize: model.inputSize, notes: notes)
+        if options.maxDegree > base && !missed.isEmpty {
+            let upgraded = try compileLayers(model, calibration: calibration, cap: { missed.contains($0) ? options.maxDegree : base })
+            if let better = try? Planner(packing: options.packing).plan(layers: upgraded.layers, inputSize: model.inputSize, notes: upgraded.notes),
+               better.parameters.logN == plan.parameters.logN {
+                (layers, notes, missed) = upgraded
+                plan = better
+            }
+        }
+        plan.guarantees = Self.guarantees(layers: layers, plan: plan, packing: options.packing, model: model, calibration: calibration, margin: options.margin)
+        let compiled = CompiledModel(source: model, packing: options.packing, layers: layers, plan: plan)
+        try Self.checkSeparation(compiled, calibration: calibration, maxAmbiguous: options.maxAmbiguous)
+        try compiled.validate()
+        return compiled
+    }
+
+    /// The compiled layers; `cap(k)` is the largest degree for layer k. Also returns the
+    /// layers whose approximation missed the tolerance.
+    func compileLayers(
+        _ model: MLPModel, calibration: [[Double]]?, cap: (Int) -> Int
+    ) throws -> (layers: [CompiledLayer], notes: [String], missed: Set<Int>) {
         var layers = model.layers.map { CompiledLayer(weights: $0.weights, bias: $0.bias, activation: .none) }
         if let scaler = model.scaler { Self.foldScaler(scaler, into: &layers[0]) }
 
@@ -47,6 +85,7 @@ public struct ModelCompiler: Sendable {
         // model as compiled so far (each layer's input comes from the exact activations).
         var inputs = calibration ?? []
         var notes: [String] = []
+        var missed: Set<Int> = []
         for k in layers.indices {
             let activation = model.layers[k].activation
             let pre = inputs.map { Self.affine(layers[k], $0) }
@@ -71,9 +110,10 @@ public struct ModelCompiler: Sendable {
                     lo = mn - options.margin * width
                     hi = mx + options.margin * width
                 } else {
-                    notes.append("layer \(k) (\(activation.name)): no calibration data, assumed range \(lo)…\(hi)")
+                    notes.append("layer \(k + 1) (\(activation.name)): no calibration data, assumed range \(lo)…\(hi)")
                 }
-                let approx = try approximate(activation, lower: lo, upper: hi)
+                let approx = try approximate(activation, lower: lo, upper: hi, maxDegree: cap(k))
+                if !approx.met { missed.insert(k) }
                 layers[k].activation = .chebyshev(ChebyshevActivation(
                     function: activation.name, coefficients: approx.series.coefficients, lower: lo, upper: hi,
                     maxError: approx.error, calibratedLower: calLo, calibratedUpper: calHi, exact: false))
@@ -81,25 +121,96 @@ public struct ModelCompiler: Sendable {
             }
             inputs = pre.map { $0.map(activation.apply) }
         }
-        let plan = try Planner(packing: options.packing).plan(layers: layers, inputSize: model.inputSize, notes: notes)
-        return CompiledModel(source: model, packing: options.packing, layers: layers, plan: plan)
+        return (layers, notes, missed)
+    }
+
+    /// Box, envelopes and bounds of a plan.
+    static func guarantees(
+        layers: [CompiledLayer], plan: InferencePlan, packing: Packing, model: MLPModel, calibration: [[Double]]?, margin: Double
+    ) -> PlanGuarantees {
+        var lower: [Double]?, upper: [Double]?, fraction: Double?
+        var envelopeBox: [PlanAnalysis.Interval]?
+        if let calibration, !calibration.isEmpty {
+            let n = model.inputSize
+            var mn = [Double](repeating: .infinity, count: n), mx = [Double](repeating: -.infinity, count: n)
+            for row in calibration {
+                for i in 0..<n {
+                    mn[i] = min(mn[i], row[i])
+                    mx[i] = max(mx[i], row[i])
+                }
+            }
+            let withMargin: [PlanAnalysis.Interval] = (0..<n).map { i in
+                let w = mx[i] - mn[i]
+                return (mn[i] - margin * w, mx[i] + margin * w)
+            }
+            envelopeBox = withMargin
+            if let (box, t) = PlanAnalysis.guaranteedBox(layers, lower: withMargin.map(\.lo), upper: withMargin.map(\.hi)) {
+                lower = box.map(\.lo)
+                upper = box.map(\.hi)
+                fraction = t
+            }
+        }
+        let envelopes = PlanAnalysis.envelopes(layers, box: envelopeBox)
+        let last = layers[layers.count - 1]
+        let outputs = envelopes[layers.count - 1].map { PlanAnalysis.activationRange(last.activation, $0) }
+        var observed: [Double]?
+        if let calibration, !calibration.isEmpty {
+            var worst = [Double](repeating: 0, count: last.weights.count)
+            let probe = CompiledModel(source: model, packing: packing, layers: layers, plan: plan)
+            for row in calibration.prefix(2000) {
+                let a = probe.plainScores(row), b = model.scores(row)
+                for j in worst.indices { worst[j] = max(worst[j], abs(a[j] - b[j])) }
+            }
+            observed = worst
+        }
+        return PlanGuarantees(
+            inputLower: lower, inputUpper: upper, boxFraction: fraction, headroom: PlanAnalysis.headroom,
+            preActivationLower: envelopes.map { $0.map(\.lo) }, preActivationUpper: envelopes.map { $0.map(\.hi) },
+            outputLower: outputs.map(\.lo), outputUpper: outputs.map(\.hi),
+            approximationBound: PlanAnalysis.approximationBounds(layers, envelopes: envelopes),
+            observedApproximationError: observed,
+            noiseBound: NoiseModel.predict(layers, envelopes: envelopes, packing: packing, parameters: plan.parameters))
+    }
+
+    /// Refuses a plan whose predicted noise alone could change the label of more than
+    /// `maxAmbiguous` of the (admissible) calibration rows.
+    static func checkSeparation(_ model: CompiledModel, calibration: [[Double]]?, maxAmbiguous: Double) throws {
+        guard let calibration, !calibration.isEmpty, let g = model.plan.guarantees,
+              model.source.output.probabilities != .none else { return }
+        var checked = 0, ambiguous = 0
+        for row in calibration.prefix(2000) where model.admissibility(of: row, index: 0) == nil {
+            checked += 1
+            if !model.labelIsDecided(model.plainScores(row), bounds: g.noiseBound) { ambiguous += 1 }
+        }
+        guard checked > 0 else { return }
+        let share = Double(ambiguous) / Double(checked)
+        if share > maxAmbiguous {
+            let worst = g.noiseBound.max() ?? 0
+            throw ModelError.planFailed(String(
+                format: "the predicted encryption noise (±%.3g on the scores, N = %d, scale 2^%.0f, depth %d) exceeds the decision margin of %.0f%% of the calibration rows: the encrypted labels would be noise. Use fewer or lower-degree approximated layers, a lower --max-degree, or a model with larger margins",
+                worst, 1 << model.plan.parameters.logN, model.plan.parameters.logScale, model.plan.depth, 100 * share))
+        }
     }
 
     /// The smallest degree 2^k − 1 whose error meets the tolerance (or the largest allowed).
-    func approximate(_ activation: Activation, lower: Double, upper: Double) throws -> (series: ChebyshevSeries, error: Double) {
+    func approximate(
+        _ activation: Activation, lower: Double, upper: Double, maxDegree: Int? = nil
+    ) throws -> (series: ChebyshevSeries, error: Double, met: Bool) {
         let f: @Sendable (Double) -> Double = { activation.apply($0) }
         let samples = (0...2000).map { lower + (upper - lower) * Double($0) / 2000 }
         let peak = max(samples.map { abs(f($0)) }.max() ?? 1, 1e-9)
-        var best: (ChebyshevSeries, Double)?
+        let cap = max(3, maxDegree ?? options.maxDegree)
+        var best: (ChebyshevSeries, Double, Bool)?
         var degree = 3
-        while degree <= max(3, options.maxDegree) {
+        while degree <= cap {
             let series = ChebyshevSeries.approximate(f, degree: degree, interval: lower...upper)
             let error = samples.map { abs(series.evaluate($0) - f($0)) }.max() ?? 0
-            best = (series, error)
-            if error <= options.tolerance * peak { break }
+            let met = error <= options.tolerance * peak
+            best = (series, error, met)
+            if met { break }
             degree = degree * 2 + 1
         }
-        guard let best else { throw ModelError.invalidModel("no approximation for \(activation.name)") }
+        guard let best, best.1.isFinite else { throw ModelError.invalidModel("no approximation for \(activation.name)") }
         return best
     }
 
@@ -140,16 +251,7 @@ extension CompiledModel {
     /// included): scores for one raw input row.
     public func plainScores(_ input: [Double]) -> [Double] {
         var x = input
-        for layer in layers {
-            let z = ModelCompiler.affine(layer, x)
-            switch layer.activation {
-            case .none: x = z
-            case .square: x = z.map { $0 * $0 }
-            case .chebyshev(let c):
-                let series = ChebyshevSeries(coefficients: c.coefficients, interval: -1...1)
-                x = z.map { series.evaluate($0) }
-            }
-        }
+        for layer in layers { x = Self.activate(layer.activation, ModelCompiler.affine(layer, x)) }
         return x
     }
 }

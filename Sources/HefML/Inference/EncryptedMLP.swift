@@ -18,6 +18,7 @@ public struct EncryptedMLP: Sendable {
     private let firstDiagonals: Plaintext?
 
     public init(model: CompiledModel, context: CKKSContext, evaluationKeys: EvaluationKeys) throws {
+        try model.validate()
         guard model.plan.layoutVersion == InferencePlan.currentLayoutVersion else {
             throw ModelError.unsupportedFormat("the model was compiled for another slot layout: compile it again")
         }
@@ -62,6 +63,20 @@ public struct EncryptedMLP: Sendable {
             encodedTransforms = []
             layouts = []
         }
+    }
+
+    /// Evaluates a client's request (a model ciphertext file's contents): checks that it was
+    /// made for this model and holds inputs, evaluates every batch, and answers the outputs
+    /// with each batch's sample count and out-of-range flag.
+    public func evaluate(_ request: ModelCiphertexts, progress: ((Int, Int) -> Void)? = nil) throws -> ModelCiphertexts {
+        try request.check(model: model, stage: .inputs)
+        var batches: [ModelCiphertexts.Batch] = []
+        batches.reserveCapacity(request.batches.count)
+        for (b, batch) in request.batches.enumerated() {
+            batches.append(.init(samples: batch.samples, ciphertexts: try evaluate(batch.ciphertexts), outOfRange: batch.outOfRange))
+            progress?(b + 1, request.batches.count)
+        }
+        return ModelCiphertexts(modelID: model.id, stage: .outputs, batches: batches)
     }
 
     /// Evaluates the encrypted layers. Latency packing: one input ciphertext per sample, one

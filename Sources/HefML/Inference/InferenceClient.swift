@@ -21,21 +21,57 @@ public struct InferenceClient: Sendable {
         }
     }
 
-    /// The plaintexts to encrypt, batch by batch.
-    public func encode(_ rows: [[Double]]) throws -> [(samples: Int, plaintexts: [Plaintext])] {
+    /// Checks every row against the plan's guarantees and applies `policy` to those outside
+    /// (see ``OutOfRangePolicy``): throws ``ModelError/outOfRange(_:)`` for `.refuse`.
+    public func prepare(_ rows: [[Double]], outOfRange policy: OutOfRangePolicy = .refuse) throws -> PreparedRows {
         try validate(rows)
+        var prepared = PreparedRows(rows: rows, isolated: Array(repeating: false, count: rows.count), reports: [])
+        for (r, row) in rows.enumerated() {
+            guard let violation = model.admissibility(of: row, index: r) else { continue }
+            switch policy {
+            case .refuse:
+                throw ModelError.outOfRange(violation.description + " (use --out-of-range clamp or isolate to encrypt it anyway)")
+            case .clamp:
+                guard let clamped = model.clamped(row), model.admissibility(of: clamped, index: r) == nil else {
+                    throw ModelError.outOfRange(violation.description + " (the model has no guaranteed input box to clamp to: compile it with --calibrate)")
+                }
+                prepared.rows[r] = clamped
+                prepared.reports.append(.init(row: r + 1, violation: violation, action: .clamped))
+            case .isolate:
+                prepared.isolated[r] = true
+                prepared.reports.append(.init(row: r + 1, violation: violation, action: .isolated))
+            }
+        }
+        return prepared
+    }
+
+    /// The plaintexts to encrypt, batch by batch (rows checked with the `.refuse` policy).
+    public func encode(_ rows: [[Double]]) throws -> [(samples: Int, plaintexts: [Plaintext], outOfRange: Bool)] {
+        try encode(try prepare(rows))
+    }
+
+    /// The plaintexts to encrypt, batch by batch: latency packing one batch per row;
+    /// throughput packing consecutive admissible rows share batches of up to N/2 samples and
+    /// each isolated row has a batch of its own, so rows stay in order.
+    public func encode(_ prepared: PreparedRows) throws -> [(samples: Int, plaintexts: [Plaintext], outOfRange: Bool)] {
+        let rows = prepared.rows
         let slots = context.parameters.maxSlots
         switch model.packing {
         case .latency:
             let first = try LatencyLayout.layouts(layers: model.layers, inputSize: model.inputSize, slots: slots)[0]
-            return try rows.map { row in
-                (1, try LatencyLayout.slots(for: row, layout: first, period: model.plan.blockSize, slots: slots).map { try context.encode($0) })
+            return try rows.enumerated().map { r, row in
+                (1, try LatencyLayout.slots(for: row, layout: first, period: model.plan.blockSize, slots: slots).map { try context.encode($0) },
+                 prepared.isolated[r])
             }
         case .throughput:
-            var batches: [(Int, [Plaintext])] = []
+            var batches: [(Int, [Plaintext], Bool)] = []
             var start = 0
             while start < rows.count {
-                let chunk = Array(rows[start..<min(rows.count, start + slots)])
+                var end = start + 1
+                if !prepared.isolated[start] {
+                    while end < rows.count && end - start < slots && !prepared.isolated[end] { end += 1 }
+                }
+                let chunk = Array(rows[start..<end])
                 // Unused slots repeat the batch's first row: a zero row can lie far outside the
                 // calibrated range (raw features with a folded scaler), where an approximated
                 // activation's polynomial grows past the modulus and corrupts every slot.
@@ -43,23 +79,58 @@ public struct InferenceClient: Sendable {
                 let plaintexts = try (0..<model.inputSize).map { f in
                     try context.encode(padded.map { $0[f] }, slots: slots)
                 }
-                batches.append((chunk.count, plaintexts))
-                start += slots
+                batches.append((chunk.count, plaintexts, prepared.isolated[start]))
+                start = end
             }
             return batches
         }
     }
 
-    /// Encrypts rows under the public key.
-    public func encrypt(_ rows: [[Double]], publicKey: PublicKey, progress: ((Int, Int) -> Void)? = nil) throws -> ModelCiphertexts {
+    /// Encrypts rows under the public key, after checking them against the plan's guarantees
+    /// with `policy`.
+    public func encrypt(
+        _ rows: [[Double]], publicKey: PublicKey, outOfRange policy: OutOfRangePolicy = .refuse,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> ModelCiphertexts {
+        try encrypt(try prepare(rows, outOfRange: policy), publicKey: publicKey, progress: progress)
+    }
+
+    /// Encrypts prepared rows under the public key.
+    public func encrypt(_ prepared: PreparedRows, publicKey: PublicKey, progress: ((Int, Int) -> Void)? = nil) throws -> ModelCiphertexts {
         let encryptor = Encryptor(context: context)
-        let encoded = try encode(rows)
+        let encoded = try encode(prepared)
         var batches: [ModelCiphertexts.Batch] = []
         for (i, batch) in encoded.enumerated() {
-            batches.append(.init(samples: batch.samples, ciphertexts: try batch.plaintexts.map { try encryptor.encrypt($0, publicKey: publicKey) }))
+            batches.append(.init(
+                samples: batch.samples, ciphertexts: try batch.plaintexts.map { try encryptor.encrypt($0, publicKey: publicKey) },
+                outOfRange: batch.outOfRange))
             progress?(i + 1, encoded.count)
         }
         return ModelCiphertexts(modelID: model.id, stage: .inputs, batches: batches)
+    }
+
+    /// Decrypts results and checks each row: rows isolated as out of range, and rows whose
+    /// scores leave the interval the plan guarantees, are marked invalid; rows whose label an
+    /// error within the plan's combined bound could change are marked undecided.
+    public func decrypt(_ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil) throws -> InferenceResults {
+        let scores = try decryptScores(results, secretKey: secretKey, roundingBits: roundingBits)
+        var flags: [Bool] = []
+        for batch in results.batches { flags += Array(repeating: batch.outOfRange, count: batch.samples) }
+        let g = model.rangeGuarantees
+        let bounds = model.outputSize == g.noiseBound.count ? (0..<model.outputSize).map(g.combinedBound) : []
+        var rows: [InferenceResults.Row] = []
+        for (i, s) in scores.enumerated() {
+            var status = InferenceResults.Status.valid
+            if flags[i] {
+                status = .invalid("the row was outside the model's range and encrypted alone (--out-of-range isolate)")
+            } else if let why = model.outputViolation(s) {
+                status = .invalid(why)
+            } else if !bounds.isEmpty && !model.labelIsDecided(s, bounds: bounds) {
+                status = .undecided
+            }
+            rows.append(.init(scores: s, status: status))
+        }
+        return InferenceResults(rows: rows)
     }
 
     /// Decrypts results into one score vector per sample, in input order.
@@ -79,4 +150,54 @@ public struct InferenceClient: Sendable {
         }
         return scores
     }
+}
+
+/// What the client does with a row outside the range the compiled model guarantees.
+public enum OutOfRangePolicy: String, Sendable, CaseIterable {
+    /// Throw an error naming the row and the feature (the default).
+    case refuse
+    /// Clamp every feature into the guaranteed input box, and report it.
+    case clamp
+    /// Encrypt the row in a batch of its own (it cannot affect other rows); its result is
+    /// reported invalid after decryption.
+    case isolate
+}
+
+/// Rows checked against a plan's guarantees, ready to encrypt.
+public struct PreparedRows: Sendable {
+    public struct Report: Sendable, CustomStringConvertible {
+        public enum Action: String, Sendable { case clamped, isolated }
+        public var row: Int
+        public var violation: RangeViolation
+        public var action: Action
+
+        public var description: String { "\(violation): \(action.rawValue)" }
+    }
+
+    public var rows: [[Double]]
+    public var isolated: [Bool]
+    public var reports: [Report]
+}
+
+/// Decrypted results with a verdict per row.
+public struct InferenceResults: Sendable {
+    public enum Status: Sendable, Equatable {
+        /// Inside every bound: the label equals the plaintext model's.
+        case valid
+        /// Within the plan's intervals, but the top scores are closer than the combined
+        /// error bound: the label may differ from the plaintext model's.
+        case undecided
+        /// Not to be trusted, with the reason.
+        case invalid(String)
+    }
+
+    public struct Row: Sendable {
+        public var scores: [Double]
+        public var status: Status
+    }
+
+    public var rows: [Row]
+    public var scores: [[Double]] { rows.map(\.scores) }
+    public var invalidRows: [Int] { rows.indices.filter { if case .invalid = rows[$0].status { return true } else { return false } } }
+    public var undecidedRows: [Int] { rows.indices.filter { rows[$0].status == .undecided } }
 }

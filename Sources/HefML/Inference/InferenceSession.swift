@@ -61,13 +61,10 @@ public struct InferenceSession: Sendable {
         var download: [UInt8] = []
         let inferTime = try clock.measure {
             let inputs = try ModelCiphertexts(deserializing: upload, context: context)
-            try inputs.check(model: model, stage: .inputs)
-            var batches: [ModelCiphertexts.Batch] = []
-            for (b, batch) in inputs.batches.enumerated() {
-                batches.append(.init(samples: batch.samples, ciphertexts: try server.evaluate(batch.ciphertexts)))
-                if inputs.batches.count > 1 { progress?("evaluating batch \(b + 1)/\(inputs.batches.count)") }
+            let outputs = try server.evaluate(inputs) { done, total in
+                if total > 1 { progress?("evaluating batch \(done)/\(total)") }
             }
-            download = try ModelCiphertexts(modelID: model.id, stage: .outputs, batches: batches).serialized(context: context)
+            download = try outputs.serialized(context: context)
         }
 
         // Client: decrypt.

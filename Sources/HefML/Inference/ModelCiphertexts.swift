@@ -3,11 +3,12 @@
 ///
 /// ```
 /// magic     "HEFM"
-/// version   u16 (1)
+/// version   u16 (2; version 1 files, without the flags byte, are still read)
 /// model id  u64   CompiledModel.id
 /// stage     u8    1 = inputs, 2 = outputs
 /// batches   u32
-/// batch × { samples u32, bytes u64, a Hef ciphertext file of `bytes` bytes }
+/// batch × { samples u32, flags u8 (bit 0: out of range, isolated), bytes u64,
+///           a Hef ciphertext file of `bytes` bytes }
 /// ```
 /// Latency packing: one batch per sample holding one ciphertext. Throughput packing: one batch
 /// per group of up to N/2 samples holding one ciphertext per input feature (or output score).
@@ -17,10 +18,14 @@ public struct ModelCiphertexts: Sendable {
     public struct Batch: Sendable {
         public var samples: Int
         public var ciphertexts: [Ciphertext]
+        /// The client put an out-of-range row alone in this batch (`--out-of-range isolate`):
+        /// the server carries the flag to the results and the client reports the row invalid.
+        public var outOfRange: Bool
 
-        public init(samples: Int, ciphertexts: [Ciphertext]) {
+        public init(samples: Int, ciphertexts: [Ciphertext], outOfRange: Bool = false) {
             self.samples = samples
             self.ciphertexts = ciphertexts
+            self.outOfRange = outOfRange
         }
     }
 
@@ -40,13 +45,14 @@ public struct ModelCiphertexts: Sendable {
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         var out = Self.magic
         func put(_ v: UInt64, _ bytes: Int) { for i in 0..<bytes { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) } }
-        put(1, 2)
+        put(2, 2)
         put(modelID, 8)
         out.append(stage.rawValue)
         put(UInt64(batches.count), 4)
         for batch in batches {
             let inner = try HefFile.serialize(batch.ciphertexts.map { StoredCiphertext($0) }, context: context)
             put(UInt64(batch.samples), 4)
+            out.append(batch.outOfRange ? 1 : 0)
             put(UInt64(inner.count), 8)
             out.append(contentsOf: inner)
         }
@@ -71,7 +77,7 @@ public struct ModelCiphertexts: Sendable {
             throw ModelError.unsupportedFormat("not a model ciphertext file (hefctl encrypt --model writes one)")
         }
         let version = try word(2, "the version")
-        guard version == 1 else { throw CKKSError.unsupportedVersion(Int(version)) }
+        guard version == 1 || version == 2 else { throw CKKSError.unsupportedVersion(Int(version)) }
         modelID = try word(8, "the model id")
         guard let stage = Stage(rawValue: UInt8(try word(1, "the stage"))) else {
             throw CKKSError.malformedData("unknown stage")
@@ -82,10 +88,12 @@ public struct ModelCiphertexts: Sendable {
         var batches: [Batch] = []
         for b in 0..<count {
             let samples = Int(try word(4, "batch \(b + 1)"))
+            let flags = version >= 2 ? try word(1, "batch \(b + 1)") : 0
+            guard flags <= 1 else { throw CKKSError.malformedData("batch \(b + 1) has unknown flags \(flags)") }
             let length = Int(clamping: try word(8, "batch \(b + 1)"))
             let inner = Array(try take(length, "batch \(b + 1)"))
             let stored = try HefFile.deserializeCiphertexts(inner, context: context)
-            batches.append(Batch(samples: samples, ciphertexts: stored.map(\.ciphertext)))
+            batches.append(Batch(samples: samples, ciphertexts: stored.map(\.ciphertext), outOfRange: flags == 1))
         }
         guard offset == bytes.count else { throw CKKSError.malformedData("\(bytes.count - offset) trailing bytes") }
         self.batches = batches
@@ -141,7 +149,7 @@ extension ModelCiphertexts {
         guard isModelCiphertexts(bytes) else { throw ModelError.unsupportedFormat("not a model ciphertext file") }
         offset = 4
         let version = try word(2, "the version")
-        guard version == 1 else { throw CKKSError.unsupportedVersion(Int(version)) }
+        guard version == 1 || version == 2 else { throw CKKSError.unsupportedVersion(Int(version)) }
         let modelID = try word(8, "the model id")
         guard let stage = Stage(rawValue: UInt8(try word(1, "the stage"))) else { throw CKKSError.malformedData("unknown stage") }
         let count = Int(try word(4, "the batch count"))
@@ -149,6 +157,7 @@ extension ModelCiphertexts {
         var first: [UInt8]?
         for b in 0..<count {
             samples += Int(try word(4, "batch \(b + 1)"))
+            if version >= 2 { _ = try word(1, "batch \(b + 1)") }
             let length = Int(clamping: try word(8, "batch \(b + 1)"))
             guard length >= 0, bytes.count - offset >= length else { throw CKKSError.truncated("the file ends inside batch \(b + 1)") }
             if first == nil { first = Array(bytes[offset..<(offset + length)]) }

@@ -6,6 +6,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case notANumber(row: Int, column: Int, text: String)
     case planFailed(String)
     case wrongModel(String)
+    /// A row outside the range the compiled model guarantees (with row and feature).
+    case outOfRange(String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "row \(row), column \(column): \"\(text)\" is not a number"
         case .planFailed(let why): return "no secure parameters fit this model: \(why)"
         case .wrongModel(let why): return why
+        case .outOfRange(let why): return "out of range: \(why)"
         }
     }
 }
