@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns an ``MLPModel`` into a ``CompiledModel``: folds the scaler into the first layer,
 /// calibrates the input range of each non-polynomial activation on sample data, replaces it by
 /// a Chebyshev series over that range (with a margin, and the range map folded into the
@@ -66,7 +68,10 @@ public struct ModelCompiler: Sendable {
                 plan = better
             }
         }
-        plan.guarantees = Self.guarantees(layers: layers, plan: plan, packing: options.packing, model: model, calibration: calibration, margin: options.margin)
+        let guarantees = Self.guarantees(layers: layers, plan: plan, packing: options.packing, model: model, calibration: calibration, margin: options.margin)
+        plan.guarantees = guarantees
+        // Bits of absolute precision of the scores under the noise bound.
+        plan.predictedPrecisionBits = max(0, -log2(guarantees.noiseBound.max() ?? 1))
         let compiled = CompiledModel(source: model, packing: options.packing, layers: layers, plan: plan)
         try Self.checkSeparation(compiled, calibration: calibration, maxAmbiguous: options.maxAmbiguous)
         try compiled.validate()
