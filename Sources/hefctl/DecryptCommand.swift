@@ -44,15 +44,13 @@ struct Decrypt: ParsableCommand {
     func run() throws {
         try reportingErrors {
             var (context, keyBytes) = try context(forFile: secretKey, backend: backend)
+            defer { secureZero(&keyBytes) }
             if let model {
                 let compiled = try ModelFlow.loadCompiled(model)
                 try ModelFlow.checkKeyFile(keyBytes, path: secretKey, model: compiled)
             }
-            let key: SecretKey
-            do {
-                defer { keyBytes.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] = 0 } } }
-                key = try withFile(secretKey) { try SecretKey(deserializing: keyBytes, context: context) }
-            }
+            let key = try withFile(secretKey) { try SecretKey(deserializing: keyBytes, context: context) }
+            secureZero(&keyBytes)
             if let model {
                 try decryptForModel(model, key: key, context: context)
                 return
