@@ -59,17 +59,23 @@ public struct InferenceClient: Sendable {
     }
 
     /// Decrypts results into one score vector per sample, in input order.
-    public func decryptScores(_ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil) throws -> [[Double]] {
+    /// - Parameter flooding: when set, each decryption is noise-flooded (``Decryptor/decrypt(_:flooding:)``).
+    public func decryptScores(
+        _ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil, flooding: FloodingPolicy? = nil
+    ) throws -> [[Double]] {
         try results.check(model: model, stage: .outputs)
         let decryptor = try Decryptor(context: context, secretKey: secretKey)
+        func values(_ ct: Ciphertext) throws -> [Double] {
+            if let flooding { return try decryptor.decryptValues(ct, flooding: flooding, roundingBits: roundingBits) }
+            return try decryptor.decryptValues(ct, roundingBits: roundingBits)
+        }
         var scores: [[Double]] = []
         for batch in results.batches {
             switch model.packing {
             case .latency:
-                let values = try decryptor.decryptValues(batch.ciphertexts[0], roundingBits: roundingBits)
-                scores.append(Array(values.prefix(model.outputSize)))
+                scores.append(Array(try values(batch.ciphertexts[0]).prefix(model.outputSize)))
             case .throughput:
-                let columns = try batch.ciphertexts.map { try decryptor.decryptValues($0, roundingBits: roundingBits) }
+                let columns = try batch.ciphertexts.map { try values($0) }
                 for s in 0..<batch.samples { scores.append(columns.map { $0[s] }) }
             }
         }
