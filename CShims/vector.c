@@ -107,13 +107,15 @@ void hef_reduce(uint64_t *result, const uint64_t *a, size_t count, uint64_t q, u
 
 void hef_reduce_signed(uint64_t *result, const int64_t *a, size_t count, uint64_t q, uint64_t mh) {
     for (size_t i = 0; i < count; i++) {
-        int64_t x = a[i];
-        if (x >= 0) {
-            result[i] = hef_barrett64((uint64_t)x, q, mh);
-        } else {
-            uint64_t r = hef_barrett64(0 - (uint64_t)x, q, mh);
-            result[i] = r == 0 ? 0 : q - r;
-        }
+        // Branch-free in the sign (the inputs are secrets and errors): |x| by mask, then
+        // q − r selected by mask when x < 0 and r ≠ 0.
+        uint64_t x = (uint64_t)a[i];
+        uint64_t negative = 0 - (x >> 63);                       // all ones when x < 0
+        uint64_t magnitude = (x ^ negative) - negative;
+        uint64_t r = hef_barrett64(magnitude, q, mh);
+        uint64_t nonzero = 0 - ((r | (0 - r)) >> 63);            // all ones when r != 0
+        uint64_t flip = negative & nonzero;
+        result[i] = (r & ~flip) | ((q - r) & flip);
     }
 }
 

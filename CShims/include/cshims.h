@@ -101,6 +101,12 @@ void hef_compose_centered(double *output, const uint64_t *residues, size_t count
 /// The truncating conversion used by compose_centered: magnitude given as limbs.
 double hef_limbs_to_double_truncated(const uint64_t *limbs, size_t limbCount, int negative);
 
+// MARK: Secrets
+
+/// Overwrites byteCount bytes at pointer with zeros through volatile stores (plus a compiler
+/// barrier), so the zeroization of a buffer about to be freed is not removed as a dead store.
+void hef_secure_zero(void *pointer, size_t byteCount);
+
 #ifdef __cplusplus
 }
 #endif

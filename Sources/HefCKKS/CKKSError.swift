@@ -10,6 +10,11 @@ public enum CKKSError: Error, Equatable, Sendable, CustomStringConvertible {
     case levelExhausted(String)
     case scaleOverflow(String)
     case scaleMismatch(Double, Double)
+    /// ``Ciphertext/resetScale(to:)`` was asked for a scale the ciphertext is not at (beyond
+    /// floating-point rounding).
+    case scaleResetOutOfTolerance(current: Double, intended: Double)
+    /// The noise-flooding σ does not fit the modulus left at the ciphertext's level.
+    case floodingTooLarge(String)
     case slotCountMismatch(Int, Int)
     case tooManyValues(given: Int, slots: Int)
     case missingRotationKey(step: Int)
@@ -34,6 +39,9 @@ public enum CKKSError: Error, Equatable, Sendable, CustomStringConvertible {
         case .scaleOverflow(let why): return "scale too large for the remaining modulus: \(why)"
         case .scaleMismatch(let a, let b):
             return "scales differ (2^\(log2s(a)) vs 2^\(log2s(b))) and cannot be aligned exactly"
+        case .scaleResetOutOfTolerance(let c, let i):
+            return "cannot reset the scale to 2^\(log2s(i)): the ciphertext is at 2^\(log2s(c)) (relative difference \(String(format: "%.3g", abs(c - i) / i)) > 2^-32)"
+        case .floodingTooLarge(let why): return "noise flooding does not fit: \(why)"
         case .slotCountMismatch(let a, let b): return "slot counts differ (\(a) vs \(b))"
         case .tooManyValues(let given, let slots):
             return "\(given) values do not fit in \(slots) slots"

@@ -152,7 +152,7 @@ enum DiagonalEngine {
                 out = try evaluator.multiply(xs[0], integer: 0)
                 out.dropLevels(to: level - 1)
             }
-            out.scale = scale
+            try out.resetScale(to: scale)
             outputs.append(out)
         }
         return outputs

@@ -42,7 +42,7 @@ public struct PolynomialEvaluator: Sendable {
         let a = interval.lowerBound, b = interval.upperBound
         let alpha = 2 / (b - a), beta = -(a + b) / (b - a)
         var y = try evaluator.rescale(try evaluator.multiply(ct, scalar: alpha, rescaledScale: ct.scale))
-        y.scale = ct.scale
+        try y.resetScale(to: ct.scale)
         return try evaluator.addConstant(y, beta)
     }
 
@@ -61,8 +61,7 @@ public struct PolynomialEvaluator: Sendable {
         var coefficients = Array(series.coefficients.prefix(series.degree + 1))
         if series.degree == 0 {
             // A constant: a zero ciphertext (any scale encodes zero) plus the constant.
-            var zero = try evaluator.multiply(x, integer: 0)
-            zero.scale = target
+            let zero = try evaluator.zero(like: x, scale: target)
             return try evaluator.addConstant(zero, coefficients[0])
         }
         let depth = Self.depth(degree: series.degree)
@@ -124,7 +123,7 @@ extension PolynomialEvaluator {
                 var td = try power(m - n)
                 if td.level > lambda { td.dropLevels(to: lambda) }
                 var fix = try evaluator.rescale(try evaluator.multiply(td, scalar: 1, rescaledScale: prod.scale))
-                fix.scale = prod.scale
+                try fix.resetScale(to: prod.scale)
                 result = try evaluator.subtract(prod, fix)
             }
             powers[j] = result
@@ -144,7 +143,7 @@ extension PolynomialEvaluator {
                 }
                 let sum = try evaluator.linearCombination(cts, coeffs, rescaledScale: scale, constant: c[0], level: level + 1)
                 var out = try evaluator.rescale(sum)
-                out.scale = scale
+                try out.resetScale(to: scale)
                 return out
             }
             var g = 1
@@ -172,7 +171,7 @@ extension PolynomialEvaluator {
                 let quotient = try node(qc, level: level + 1, scale: scale * ql / tg.scale)
                 product = try evaluator.relinearize(try evaluator.rescale(try evaluator.multiply(quotient, tg)))
             }
-            product.scale = scale
+            try product.resetScale(to: scale)
             if rc.dropFirst().contains(where: { $0 != 0 }) {
                 let remainder = try node(rc, level: level, scale: scale)
                 return try evaluator.add(product, remainder)

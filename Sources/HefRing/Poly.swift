@@ -47,11 +47,9 @@ public struct Poly<Format: PolyFormat>: Sendable {
         return copy
     }
 
-    /// Zeroes the memory (used for secrets before release).
+    /// Zeroes the memory with ``secureZero(_:)`` (used for secrets before release).
     public mutating func zeroize() {
-        data.withUnsafeMutableBufferPointer { buffer in
-            for i in buffer.indices { buffer[i] = 0 }
-        }
+        secureZero(&data)
     }
 
     // MARK: Elementwise arithmetic (both forms)

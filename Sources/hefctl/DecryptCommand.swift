@@ -12,6 +12,10 @@ struct Decrypt: ParsableCommand {
               hefctl decrypt --secret-key keys/secret.key --in data.ct --out result.csv --round-bits 20
               hefctl decrypt --model digits.hef --secret-key keys/secret.key --in y.ct --out y.csv --output labels
             With --model: one line per input sample, in order: the scores of the encrypted part, or the model's own probabilities or labels. Each row is checked against the compiled model's guarantees: a row that was isolated as out of range, or whose scores leave the interval the plan guarantees, is written as the line "invalid" and named on stderr, and the exit code is 3. Rows whose top scores are closer than the model's error bound (model show prints it) keep their label and are counted on stderr as undecided.
+            With --flood, every decryption adds fresh noise-flooding noise before decoding (IND-CPA^D security, see docs/flooding.md):
+            σ = √(12·Q)·2^(λ/2)·Δ·2^-p with Q = --flood-queries, λ = --flood-bits, p = --flood-precision (the precision the
+            results are known to have, in bits). The expected noise per value is printed on standard error.
+              hefctl decrypt --secret-key keys/secret.key --in data.ct --flood --flood-precision 25 --flood-queries 10
             """)
 
     @Option(help: "A compiled model (MODEL.hef): decrypt its results.")
@@ -35,24 +39,56 @@ struct Decrypt: ParsableCommand {
     @Option(help: "Ring backend.")
     var backend: BackendChoice = .native
 
+    @Flag(help: "Noise-flood each decryption (IND-CPA^D): adds fresh Gaussian noise before decoding.")
+    var flood = false
+
+    @Option(name: .customLong("flood-queries"), help: "With --flood: decryptions an adversary may see (Q).")
+    var floodQueries: Int = 1
+
+    @Option(name: .customLong("flood-bits"), help: "With --flood: security bits λ (divergence 2^-λ/24).")
+    var floodBits: Double = 30
+
+    @Option(name: .customLong("flood-precision"), help: "With --flood: bits of precision the results are known to have (every value within 2^-p).")
+    var floodPrecision: Double = 20
+
     func validate() throws {
         if let roundBits, !(0...52).contains(roundBits) {
             throw ValidationError("--round-bits must be between 0 and 52")
         }
+        if floodQueries < 1 { throw ValidationError("--flood-queries must be at least 1") }
+        if !(1...128).contains(floodBits) { throw ValidationError("--flood-bits must be between 1 and 128") }
+        if !floodPrecision.isFinite || !(-64...64).contains(floodPrecision) {
+            throw ValidationError("--flood-precision must be between -64 and 64")
+        }
+    }
+
+    /// The flooding policy, or nil without --flood.
+    private func floodingPolicy() throws -> FloodingPolicy? {
+        guard flood else { return nil }
+        return try FloodingPolicy(noiseBound: .precisionBits(floodPrecision), queries: floodQueries, securityBits: floodBits)
+    }
+
+    /// One line on standard error: what the flooding costs for a ciphertext at `scale`.
+    private func reportFlooding(_ policy: FloodingPolicy, context: CKKSContext, scale: Double) {
+        let n = context.parameters.n
+        let sigma = policy.sigma(n: n, scale: scale)
+        let deviation = policy.slotDeviation(n: n, scale: scale)
+        let line = String(
+            format: "flooding: σ = 2^%.1f per coefficient (Q = %d, λ = %.0f, p = %.1f); each value carries noise of standard deviation ≈ 2^%.1f\n",
+            log2(sigma), policy.queries, policy.securityBits, floodPrecision, log2(deviation))
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
     func run() throws {
         try reportingErrors {
             var (context, keyBytes) = try context(forFile: secretKey, backend: backend)
+            defer { secureZero(&keyBytes) }
             if let model {
                 let compiled = try ModelFlow.loadCompiled(model)
                 try ModelFlow.checkKeyFile(keyBytes, path: secretKey, model: compiled)
             }
-            let key: SecretKey
-            do {
-                defer { keyBytes.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] = 0 } } }
-                key = try withFile(secretKey) { try SecretKey(deserializing: keyBytes, context: context) }
-            }
+            let key = try withFile(secretKey) { try SecretKey(deserializing: keyBytes, context: context) }
+            secureZero(&keyBytes)
             if let model {
                 try decryptForModel(model, key: key, context: context)
                 return
@@ -60,11 +96,18 @@ struct Decrypt: ParsableCommand {
             let ctBytes = try readFile(input)
             let stored = try withFile(input) { try HefFile.deserializeCiphertexts(ctBytes, context: context) }
             let decryptor = try Decryptor(context: context, secretKey: key)
+            let flooding = try floodingPolicy()
+            if let flooding, let first = stored.first { reportFlooding(flooding, context: context, scale: first.ciphertext.scale) }
             let progress = Progress()
             var lines: [String] = []
             for (i, entry) in stored.enumerated() {
                 if stored.count > 1 { progress.update("decrypting \(i + 1)/\(stored.count)") }
-                let values = try withFile(input) { try decryptor.decryptValues(entry.ciphertext, roundingBits: roundBits) }
+                let values = try withFile(input) {
+                    if let flooding {
+                        return try decryptor.decryptValues(entry.ciphertext, flooding: flooding, roundingBits: roundBits)
+                    }
+                    return try decryptor.decryptValues(entry.ciphertext, roundingBits: roundBits)
+                }
                 lines.append(CSV.format(values.prefix(entry.valueCount)))
             }
             progress.finish()
@@ -82,7 +125,13 @@ struct Decrypt: ParsableCommand {
         let bytes = try readFile(input)
         let results = try withFile(input) { try ModelCiphertexts(deserializing: bytes, context: context) }
         let client = InferenceClient(model: compiled, context: context)
-        let decrypted = try withFile(input) { try client.decrypt(results, secretKey: key, roundingBits: roundBits) }
+        let flooding = try floodingPolicy()
+        if let flooding, let first = results.batches.first?.ciphertexts.first {
+            reportFlooding(flooding, context: context, scale: first.scale)
+        }
+        let decrypted = try withFile(input) {
+            try client.decrypt(results, secretKey: key, roundingBits: roundBits, flooding: flooding)
+        }
         let tail = compiled.source.output
         var invalid = 0, undecided = 0
         var lines: [String] = []

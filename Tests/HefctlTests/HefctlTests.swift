@@ -61,6 +61,19 @@ private func expectFailure(_ run: Run, mentioning text: String, sourceLocation: 
     #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("Backtrace"), sourceLocation: sourceLocation)
 }
 
+/// The per-value standard deviation hefctl reports on stderr for --flood ("≈ 2^x").
+private func reportedFloodDeviation(_ stderr: String) -> Double? {
+    guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix("flooding:") }),
+          let range = line.range(of: "≈ 2^", options: .backwards),
+          let exponent = Double(line[range.upperBound...].trimmingCharacters(in: .whitespaces))
+    else { return nil }
+    return pow(2, exponent)
+}
+
+private func parseRows(_ text: String) -> [[Double]] {
+    text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",").map { Double($0)! } }
+}
+
 @Suite("hefctl", .serialized)
 struct HefctlTests {
     @Test func paramsListAndShow() throws {
@@ -167,6 +180,34 @@ struct HefctlTests {
         #expect(try hefctl(["encrypt"], in: dir).status != 0)
     }
 
+    @Test func floodedDecrypt() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try hefctl(["keygen", "--params", "n4096", "--out", "keys"], in: dir).status == 0)
+        let rows: [[Double]] = [[1, 2, 3], [0.5, -0.25]]
+        try Data("1,2,3\n0.5,-0.25\n".utf8).write(to: dir.appendingPathComponent("x.csv"))
+        #expect(try hefctl(["encrypt", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir).status == 0)
+        let args = ["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--flood", "--flood-precision", "32", "--flood-queries", "3"]
+        let one = try hefctl(args, in: dir), two = try hefctl(args, in: dir)
+        #expect(one.status == 0 && two.status == 0, "\(one.stderr)")
+        // σ = √36 · 2^15 · 2^30 · 2^-32 = 2^15.58; per value σ·√2048/2^30 = 2^-8.92.
+        let deviation = try #require(reportedFloodDeviation(one.stderr), "stderr: \(one.stderr)")
+        #expect(abs(log2(deviation) + 8.92) < 0.06)
+        let a = parseRows(one.stdout), b = parseRows(two.stdout)
+        #expect(a.count == 2 && b.count == 2)
+        for (got, want) in zip(a, rows) {
+            #expect(got.count == want.count)
+            for (x, y) in zip(got, want) { #expect(abs(x - y) < 8 * deviation, "\(x) vs \(y)") }
+        }
+        // Fresh noise on every run.
+        #expect(one.stdout != two.stdout)
+        // A flooding that cannot fit the modulus is a clean error.
+        expectFailure(
+            try hefctl(["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--flood", "--flood-bits", "128", "--flood-precision=-40"], in: dir),
+            mentioning: "noise flooding does not fit")
+        #expect(try hefctl(["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--flood", "--flood-queries", "0"], in: dir).status != 0)
+    }
+
     @Test func benchJSON() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -244,6 +285,32 @@ private func hex(_ v: UInt64) -> String {
         }
         let labels = try hefctl(["decrypt", "--model", "m.hef", "--secret-key", "keys/secret.key", "--in", "y.ct", "--output", "labels"], in: dir)
         #expect(labels.stdout.split(whereSeparator: \.isNewline).count == 12)
+    }
+
+    @Test func floodedModelDecrypt() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let models = Self.repository.appendingPathComponent("Models/breast-cancer-square")
+        #expect(try hefctl(["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir).status == 0)
+        #expect(try hefctl(["keygen", "--model", "m.hef", "--out", "keys"], in: dir).status == 0)
+        let rows = try String(contentsOf: models.appendingPathComponent("test_X_standardized.csv"), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).prefix(3)
+        try (rows.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+        #expect(try hefctl(["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir).status == 0)
+        #expect(try hefctl(["infer", "--model", "m.hef", "--eval-key", "keys/eval.key", "--in", "x.ct", "--out", "y.ct"], in: dir).status == 0)
+        let base = ["decrypt", "--model", "m.hef", "--secret-key", "keys/secret.key", "--in", "y.ct", "--output", "scores"]
+        let plain = try hefctl(base, in: dir)
+        let flooded = try hefctl(base + ["--flood", "--flood-precision", "30"], in: dir)
+        #expect(plain.status == 0 && flooded.status == 0, "\(flooded.stderr)")
+        let deviation = try #require(reportedFloodDeviation(flooded.stderr), "stderr: \(flooded.stderr)")
+        #expect(!plain.stderr.contains("flooding:"))
+        let p = parseRows(plain.stdout), f = parseRows(flooded.stdout)
+        #expect(p.count == 3 && f.count == 3)
+        for (x, y) in zip(p, f) {
+            #expect(x.count == y.count)
+            for (u, v) in zip(x, y) { #expect(abs(u - v) < 8 * deviation, "\(u) vs \(v)") }
+        }
+        #expect(p != f)
     }
 
     @Test func badModelInputIsRefused() throws {

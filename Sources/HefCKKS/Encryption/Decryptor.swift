@@ -16,7 +16,8 @@ public struct Decryptor: Sendable {
             throw CKKSError.keyMismatch(expected: secretKey.keyID, found: ciphertext.keyID)
         }
         let count = ciphertext.polys[0].moduliCount
-        let s = Encryptor.secretOverQ(secretKey, context: context, moduliCount: count)
+        var s = Encryptor.secretOverQ(secretKey, context: context, moduliCount: count)
+        defer { s.zeroize() }  // a copy of the secret
         var m = ciphertext.polys[0]
         m.multiplyAdd(ciphertext.polys[1], s)
         if ciphertext.size == 3 {

@@ -27,14 +27,26 @@ public struct Encryptor: Sendable {
             return Poly<Eval>(basis: extBasis, moduliCount: ext, data: data)
         }
         var ternary = Sampler.ternary(n: n, stream: &stream)
-        let u = Poly<Coeff>(basis: extBasis, moduliCount: ext, signedCoefficients: ternary).forwardNTT()
-        for i in ternary.indices { ternary[i] = 0 }
-        var c0 = Poly<Coeff>(basis: extBasis, moduliCount: ext, signedCoefficients: Sampler.gaussian(n: n, stream: &stream)).forwardNTT()
-        var c1 = Poly<Coeff>(basis: extBasis, moduliCount: ext, signedCoefficients: Sampler.gaussian(n: n, stream: &stream)).forwardNTT()
+        var uCoeff = Poly<Coeff>(basis: extBasis, moduliCount: ext, signedCoefficients: ternary)
+        secureZero(&ternary)
+        var u = uCoeff.forwardNTT()
+        uCoeff.zeroize()
+        defer { u.zeroize() }
+        var e0 = Sampler.gaussian(n: n, stream: &stream), e1 = Sampler.gaussian(n: n, stream: &stream)
+        var e0Coeff = Poly<Coeff>(basis: extBasis, moduliCount: ext, signedCoefficients: e0)
+        var e1Coeff = Poly<Coeff>(basis: extBasis, moduliCount: ext, signedCoefficients: e1)
+        secureZero(&e0)
+        secureZero(&e1)
+        var c0 = e0Coeff.forwardNTT()
+        var c1 = e1Coeff.forwardNTT()
+        e0Coeff.zeroize()
+        e1Coeff.zeroize()
         c0.multiplyAdd(restrict(publicKey.b), u)
         c1.multiplyAdd(restrict(publicKey.a), u)
         var d0 = context.modDown(&c0.data, level: level)
         let d1 = context.modDown(&c1.data, level: level)
+        c0.zeroize()
+        c1.zeroize()
         d0.add(plaintext.poly)
         return Ciphertext(
             polys: [d0, d1], scale: plaintext.scale, slots: plaintext.slots,
@@ -56,11 +68,17 @@ public struct Encryptor: Sendable {
         let count = plaintext.poly.moduliCount
         let seed = stream.nextSeed()
         let a = Self.expandUniform(context: context, seed: seed, moduliCount: count)
-        let e = Poly<Coeff>(basis: context.basisQ, moduliCount: count, signedCoefficients: Sampler.gaussian(n: params.n, stream: &stream))
+        var eValues = Sampler.gaussian(n: params.n, stream: &stream)
+        var e = Poly<Coeff>(basis: context.basisQ, moduliCount: count, signedCoefficients: eValues)
+        secureZero(&eValues)
         var c0 = e.forwardNTT()
+        e.zeroize()
+        var s = Self.secretOverQ(secretKey, context: context, moduliCount: count)
         var as_ = a
-        as_.multiply(Self.secretOverQ(secretKey, context: context, moduliCount: count))
+        as_.multiply(s)
+        s.zeroize()
         c0.subtract(as_)
+        as_.zeroize()
         c0.add(plaintext.poly)
         return Ciphertext(
             polys: [c0, a], scale: plaintext.scale, slots: plaintext.slots,

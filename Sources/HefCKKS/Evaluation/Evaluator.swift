@@ -201,6 +201,17 @@ public struct Evaluator: Sendable {
         return out
     }
 
+    /// A transparent encryption of zero (every polynomial zero) at `a`'s level, size, slot count
+    /// and key, at `scale`: zero is zero at any scale, so no check of `scale` against `a`'s.
+    public func zero(like a: Ciphertext, scale: Double) throws -> Ciphertext {
+        try check(a)
+        guard scale.isFinite, scale > 0 else {
+            throw CKKSError.invalidCiphertext("a scale must be positive and finite (got \(scale))")
+        }
+        let polys = a.polys.map { Poly<Eval>(zeroOn: $0.basis, moduliCount: $0.moduliCount) }
+        return Ciphertext(polys: polys, scale: scale, slots: a.slots, parametersID: a.parametersID, keyID: a.keyID)
+    }
+
     /// multiply then relinearize.
     public func multiplyRelinearize(_ a: Ciphertext, _ b: Ciphertext) throws -> Ciphertext {
         try relinearize(try multiply(a, b))

@@ -19,7 +19,7 @@ public struct KeyGenerator: Sendable {
         }
         let basis = context.basisQP
         var coeff = Poly<Coeff>(basis: basis, moduliCount: basis.count, signedCoefficients: coefficients)
-        for i in coefficients.indices { coefficients[i] = 0 }
+        secureZero(&coefficients)
         let eval = coeff.forwardNTT()
         coeff.zeroize()
         let keyID = stream.next64()
@@ -42,6 +42,7 @@ public struct KeyGenerator: Sendable {
         var product = a
         product.multiply(secretKey.poly)
         b.subtract(product)
+        product.zeroize()  // a·s gives s away
         return PublicKey(b: b, a: a, seed: seed, parametersID: parameters.id, keyID: secretKey.keyID)
     }
 
@@ -105,8 +106,11 @@ public struct KeyGenerator: Sendable {
 
     /// A fresh Gaussian error in evaluation form over all of `basis`.
     func errorPoly(basis: RNSBasis, stream: inout RandomStream) -> Poly<Eval> {
-        let e = Sampler.gaussian(n: basis.n, stream: &stream)
-        return Poly<Coeff>(basis: basis, moduliCount: basis.count, signedCoefficients: e).forwardNTT()
+        var e = Sampler.gaussian(n: basis.n, stream: &stream)
+        var coeff = Poly<Coeff>(basis: basis, moduliCount: basis.count, signedCoefficients: e)
+        secureZero(&e)
+        defer { coeff.zeroize() }
+        return coeff.forwardNTT()
     }
 
     /// `b_j = −a_j·s + e_j + P·Q̃_j·s'` for every digit at the top level.
@@ -127,6 +131,7 @@ public struct KeyGenerator: Sendable {
             var product = a
             product.multiply(secretKey.poly)
             b.subtract(product)
+            product.zeroize()
             let lo = j * alpha, hi = min(qCount, lo + alpha)
             b.data.withUnsafeMutableBufferPointer { out in
                 target.data.withUnsafeBufferPointer { t in

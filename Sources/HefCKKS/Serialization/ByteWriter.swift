@@ -27,8 +27,6 @@ struct ByteWriter {
 
     /// Overwrites every byte (for buffers that held secret material).
     mutating func wipe() {
-        bytes.withUnsafeMutableBufferPointer { b in
-            for i in b.indices { b[i] = 0 }
-        }
+        secureZero(&bytes)
     }
 }

@@ -218,9 +218,7 @@ public enum HefFile {
     /// Serializes `secretKey`, writes it with mode 0600 and wipes the serialized bytes.
     public static func writeSecretKey(_ secretKey: SecretKey, context: CKKSContext, to path: String) throws {
         var bytes = try secretKey.serialized(context: context)
-        defer {
-            bytes.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] = 0 } }
-        }
+        defer { secureZero(&bytes) }
         try write(bytes, to: path, secret: true)
     }
 

@@ -21,8 +21,8 @@ extension SecretKey {
         var (data, count) = try HefFile.readPolyData(
             &r, moduli: basis.moduli, n: basis.n, counts: basis.count...basis.count, what: "the secret key")
         try r.expectEnd("secret key")
+        defer { secureZero(&data) }
         let poly = Poly<Eval>(basis: basis, moduliCount: count, data: data)
-        data.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] = 0 } }
         self.init(poly: poly, parametersID: header.parametersID, keyID: header.keyID)
     }
 }

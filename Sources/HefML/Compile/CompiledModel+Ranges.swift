@@ -60,8 +60,8 @@ extension CompiledModel {
 
     /// nil when decrypted `scores` lie within the plan's output intervals widened by the noise
     /// bound; otherwise why not.
-    public func outputViolation(_ scores: [Double]) -> String? {
-        let g = rangeGuarantees
+    public func outputViolation(_ scores: [Double], guarantees: PlanGuarantees? = nil) -> String? {
+        let g = guarantees ?? rangeGuarantees
         for (j, s) in scores.enumerated() {
             let lo = g.outputLower[j] - g.noiseBound[j], hi = g.outputUpper[j] + g.noiseBound[j]
             if !(s >= lo && s <= hi) {

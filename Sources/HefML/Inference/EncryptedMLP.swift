@@ -98,7 +98,7 @@ public struct EncryptedMLP: Sendable {
                     // Pre-rotated input: one product, then sum the blocks (replicated result).
                     let scale = ct.scale
                     ct = try evaluator.rescale(try evaluator.multiply(ct, diagonals))
-                    ct.scale = scale  // exact: the diagonals were encoded at q_l
+                    try ct.resetScale(to: scale)  // exact up to rounding: the diagonals were encoded at q_l
                     for step in LatencyLayout.blockSumSteps(blockSize: layout.blockSize, slots: ct.slots) {
                         ct = try evaluator.add(ct, try evaluator.rotate(ct, by: step))
                     }

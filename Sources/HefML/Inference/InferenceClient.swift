@@ -112,20 +112,27 @@ public struct InferenceClient: Sendable {
     /// Decrypts results and checks each row: rows isolated as out of range, and rows whose
     /// scores leave the interval the plan guarantees, are marked invalid; rows whose label an
     /// error within the plan's combined bound could change are marked undecided.
-    public func decrypt(_ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil) throws -> InferenceResults {
-        let scores = try decryptScores(results, secretKey: secretKey, roundingBits: roundingBits)
+    /// With `flooding`, the flooding noise (8σ per value) widens every bound.
+    public func decrypt(
+        _ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil, flooding: FloodingPolicy? = nil
+    ) throws -> InferenceResults {
+        let scores = try decryptScores(results, secretKey: secretKey, roundingBits: roundingBits, flooding: flooding)
         var flags: [Bool] = []
         for batch in results.batches { flags += Array(repeating: batch.outOfRange, count: batch.samples) }
-        let g = model.rangeGuarantees
-        let bounds = model.outputSize == g.noiseBound.count ? (0..<model.outputSize).map(g.combinedBound) : []
+        var g = model.rangeGuarantees
+        if let flooding, let scale = results.batches.first?.ciphertexts.first?.scale {
+            let extra = 8 * flooding.slotDeviation(n: context.parameters.n, scale: scale)
+            g.noiseBound = g.noiseBound.map { $0 + extra }
+        }
+        let bounds = (0..<model.outputSize).map(g.combinedBound)
         var rows: [InferenceResults.Row] = []
         for (i, s) in scores.enumerated() {
             var status = InferenceResults.Status.valid
             if flags[i] {
                 status = .invalid("the row was outside the model's range and encrypted alone (--out-of-range isolate)")
-            } else if let why = model.outputViolation(s) {
+            } else if let why = model.outputViolation(s, guarantees: g) {
                 status = .invalid(why)
-            } else if !bounds.isEmpty && !model.labelIsDecided(s, bounds: bounds) {
+            } else if !model.labelIsDecided(s, bounds: bounds) {
                 status = .undecided
             }
             rows.append(.init(scores: s, status: status))
@@ -134,17 +141,23 @@ public struct InferenceClient: Sendable {
     }
 
     /// Decrypts results into one score vector per sample, in input order.
-    public func decryptScores(_ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil) throws -> [[Double]] {
+    /// - Parameter flooding: when set, each decryption is noise-flooded (``Decryptor/decrypt(_:flooding:)``).
+    public func decryptScores(
+        _ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil, flooding: FloodingPolicy? = nil
+    ) throws -> [[Double]] {
         try results.check(model: model, stage: .outputs)
         let decryptor = try Decryptor(context: context, secretKey: secretKey)
+        func values(_ ct: Ciphertext) throws -> [Double] {
+            if let flooding { return try decryptor.decryptValues(ct, flooding: flooding, roundingBits: roundingBits) }
+            return try decryptor.decryptValues(ct, roundingBits: roundingBits)
+        }
         var scores: [[Double]] = []
         for batch in results.batches {
             switch model.packing {
             case .latency:
-                let values = try decryptor.decryptValues(batch.ciphertexts[0], roundingBits: roundingBits)
-                scores.append(Array(values.prefix(model.outputSize)))
+                scores.append(Array(try values(batch.ciphertexts[0]).prefix(model.outputSize)))
             case .throughput:
-                let columns = try batch.ciphertexts.map { try decryptor.decryptValues($0, roundingBits: roundingBits) }
+                let columns = try batch.ciphertexts.map { try values($0) }
                 for s in 0..<batch.samples { scores.append(columns.map { $0[s] }) }
             }
         }

@@ -26,6 +26,14 @@ public struct ChaCha20: Sendable {
         self.counter = counter
     }
 
+    /// Overwrites the key with zeros (``secureZero(_:)-([T])``'s C helper); the cipher then
+    /// produces the keystream of the all-zero key, so callers must not use it afterwards
+    /// (``RandomStream/wipe()`` re-keys before any further use).
+    public mutating func wipe() {
+        withUnsafeMutableBytes(of: &key) { secureZero($0) }
+        counter = 0
+    }
+
     /// Writes the next `blockCount` 64-byte blocks of keystream to `output` (16 words each).
     public mutating func nextBlocks(_ output: UnsafeMutablePointer<UInt32>, blockCount: Int) {
         for b in 0..<blockCount {

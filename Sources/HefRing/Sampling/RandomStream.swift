@@ -6,6 +6,7 @@ public struct RandomStream: Sendable {
     private var cipher: ChaCha20
     private var buffer: [UInt32]
     private var position: Int
+    private var wiped = false
 
     private static let blocksPerRefill = 16
 
@@ -21,7 +22,9 @@ public struct RandomStream: Sendable {
 
     /// A stream keyed by 32 fresh bytes from the operating system's CSPRNG.
     public static func secure() -> RandomStream {
-        RandomStream(seed: freshSeed())
+        var seed = freshSeed()
+        defer { secureZero(&seed) }
+        return RandomStream(seed: seed)
     }
 
     /// 32 bytes from the operating system's CSPRNG.
@@ -36,6 +39,13 @@ public struct RandomStream: Sendable {
     }
 
     private mutating func refill() {
+        if wiped {
+            // Used after wipe(): never hand out the zero key's keystream; re-key from the OS.
+            var seed = Self.freshSeed()
+            cipher = ChaCha20(key: seed, nonce: [UInt8](repeating: 0, count: 12))
+            secureZero(&seed)
+            wiped = false
+        }
         let blocks = Self.blocksPerRefill
         buffer.withUnsafeMutableBufferPointer { cipher.nextBlocks($0.baseAddress!, blockCount: blocks) }
         position = 0
@@ -76,9 +86,13 @@ public struct RandomStream: Sendable {
         return seed
     }
 
-    /// Overwrites the buffered keystream (call before dropping a stream that drew secrets).
+    /// Overwrites the buffered keystream and the ChaCha20 key with ``secureZero(_:)-([T])``
+    /// (call before dropping a stream that drew secrets). A stream used after `wipe()` is
+    /// re-keyed from the operating system's CSPRNG: it never replays a predictable keystream.
     public mutating func wipe() {
-        buffer.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] = 0 } }
+        secureZero(&buffer)
+        cipher.wipe()
         position = buffer.count
+        wiped = true
     }
 }

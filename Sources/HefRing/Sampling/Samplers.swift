@@ -26,15 +26,19 @@ public enum Sampler {
     }
 
     /// Uniform ternary coefficients in {-1, 0, 1}.
+    ///
+    /// Constant time in the accepted values: the only branch is the rejection of the byte 255
+    /// (which depends on the rejected byte alone); `byte mod 3` is a multiply-shift and the
+    /// coefficient is written to the next position whatever its value.
     public static func ternary(n: Int, stream: inout RandomStream) -> [Int64] {
         var out = [Int64](repeating: 0, count: n)
         var j = 0
         while j < n {
             let w = stream.next32()
             for shift in stride(from: UInt32(0), to: 32, by: 8) where j < n {
-                let byte = (w >> shift) & 0xff
+                let byte = UInt64((w >> shift) & 0xff)
                 if byte < 255 {  // 255 = 3 * 85: reject the last value for uniformity
-                    out[j] = Int64(byte % 3) - 1
+                    out[j] = Int64(bitPattern: mod3(byte)) - 1
                     j += 1
                 }
             }
@@ -42,32 +46,78 @@ public enum Sampler {
         return out
     }
 
+    /// `x mod 3` for x < 255 without a division: ⌊x/3⌋ = ⌊171·x / 512⌋ on that range.
+    @inline(__always)
+    static func mod3(_ x: UInt64) -> UInt64 {
+        x &- 3 &* ((x &* 171) >> 9)
+    }
+
+    /// All ones when a == b, else zero, without a branch.
+    @inline(__always)
+    static func equalMask(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let d = a ^ b
+        return ((d | (0 &- d)) >> 63) &- 1
+    }
+
     /// Ternary coefficients with exactly `hammingWeight` non-zero entries (random positions
     /// and signs), for sparse secrets.
+    ///
+    /// A partial Fisher–Yates shuffle whose secret-indexed accesses are full scans: the swap of
+    /// `positions[k]` with `positions[pick]` and the write `out[positions[k]] = ±1` touch every
+    /// entry with masked selects, so the memory access pattern does not depend on the secret
+    /// positions (cost h·2N word operations). The same stream gives the same output as the
+    /// direct shuffle.
     public static func sparseTernary(n: Int, hammingWeight: Int, stream: inout RandomStream) -> [Int64] {
         precondition(hammingWeight > 0 && hammingWeight <= n)
-        var positions = Array(0..<n)
-        var out = [Int64](repeating: 0, count: n)
-        for k in 0..<hammingWeight {
-            let pick = k + Int(stream.next(below: UInt64(n - k)))
-            positions.swapAt(k, pick)
-            out[positions[k]] = (stream.next32() & 1) == 0 ? 1 : -1
+        var positions = (0..<UInt64(n)).map { $0 }
+        var out = [UInt64](repeating: 0, count: n)
+        positions.withUnsafeMutableBufferPointer { pos in
+            out.withUnsafeMutableBufferPointer { o in
+                for k in 0..<hammingWeight {
+                    let pick = UInt64(k) + stream.next(below: UInt64(n - k))
+                    // picked = positions[pick], by a scan of k..<n.
+                    var picked: UInt64 = 0
+                    for i in k..<n { picked |= pos[i] & equalMask(UInt64(i), pick) }
+                    // positions[pick] = positions[k], by the same scan; positions[k] = picked.
+                    let current = pos[k]
+                    for i in k..<n {
+                        let m = equalMask(UInt64(i), pick)
+                        pos[i] = (pos[i] & ~m) | (current & m)
+                    }
+                    pos[k] = picked
+                    // out[picked] = +1 or -1 (bit 0 of a word: 0 gives +1), by a scan of out.
+                    let value = UInt64(bitPattern: 1 - 2 * Int64(stream.next32() & 1))
+                    for i in 0..<n {
+                        let m = equalMask(UInt64(i), picked)
+                        o[i] = (o[i] & ~m) | (value & m)
+                    }
+                }
+            }
         }
-        return out
+        let result = out.map { Int64(bitPattern: $0) }
+        secureZero(&positions)
+        secureZero(&out)
+        return result
     }
 
     /// Discrete Gaussian with standard deviation `DiscreteGaussian.sigma` (3.2), tails cut at
-    /// 6σ, by inversion of a 64-bit cumulative table (a full scan per sample).
+    /// 6σ, by inversion of a 64-bit cumulative table.
+    ///
+    /// Constant time: every sample reads every table entry and adds the comparison `r ≥ t` as
+    /// a 0/1 computed from the sign bit of `r − t` (both below 2^63, so no overflow); the sign
+    /// is applied with a mask (`(m ^ mask) − mask`).
     public static func gaussian(n: Int, stream: inout RandomStream) -> [Int64] {
         let table = DiscreteGaussian.cumulative
         var out = [Int64](repeating: 0, count: n)
-        for j in 0..<n {
-            let u = stream.next64()
-            let sign = u & 1
-            let r = u >> 1
-            var magnitude: Int64 = 0
-            for t in table where r >= t { magnitude += 1 }
-            out[j] = sign == 1 ? -magnitude : magnitude
+        table.withUnsafeBufferPointer { t in
+            for j in 0..<n {
+                let u = stream.next64()
+                let negative = 0 &- (u & 1)  // all ones for a negative sample
+                let r = u >> 1
+                var magnitude: UInt64 = 0
+                for k in 0..<t.count { magnitude &+= 1 &- ((r &- t[k]) >> 63) }
+                out[j] = Int64(bitPattern: (magnitude ^ negative) &- negative)
+            }
         }
         return out
     }

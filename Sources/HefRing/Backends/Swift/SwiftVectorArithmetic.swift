@@ -109,9 +109,12 @@ enum SwiftVectorArithmetic {
     static func reduceSigned(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<Int64>, count: Int, modulus: Modulus) {
         let q = modulus.value, f = modulus.barrettHigh
         for i in 0..<count {
-            let x = a[i]
-            let m = swiftBarrett64(x.magnitude, q, f)
-            r[i] = (x >= 0 || m == 0) ? m : q &- m
+            // Branch-free in the sign, as the C kernel (secret inputs).
+            let x = UInt64(bitPattern: a[i])
+            let negative = 0 &- (x >> 63)
+            let m = swiftBarrett64((x ^ negative) &- negative, q, f)
+            let flip = negative & (0 &- ((m | (0 &- m)) >> 63))
+            r[i] = (m & ~flip) | ((q &- m) & flip)
         }
     }
 
