@@ -57,6 +57,17 @@ public struct ModelCompiler: Sendable {
                 }
             }
         }
+        // A folded scaler with large means makes W·x + b a large cancellation; the bias must
+        // still fit the last prime's head room at the layer's output level.
+        if let scaler = model.scaler {
+            var first = CompiledLayer(weights: model.layers[0].weights, bias: model.layers[0].bias, activation: .none)
+            Self.foldScaler(scaler, into: &first)
+            if let big = first.bias.map(abs).max(), big > PlanAnalysis.headroom / 2 {
+                throw ModelError.planFailed(String(
+                    format: "folding the scaler into the first layer gives a bias of %.3g, beyond the plan's head room (%.0f): standardize the inputs on the client instead",
+                    big, PlanAnalysis.headroom / 2))
+            }
+        }
         let base = min(options.maxDegree, 63)
         var (layers, notes, missed) = try compileLayers(model, calibration: calibration, cap: { _ in base })
         var plan = try Planner(packing: options.packing).plan(layers: layers, inputSize: model.inputSize, notes: notes)
@@ -174,7 +185,7 @@ public struct ModelCompiler: Sendable {
             outputLower: outputs.map(\.lo), outputUpper: outputs.map(\.hi),
             approximationBound: PlanAnalysis.approximationBounds(layers, envelopes: envelopes),
             observedApproximationError: observed,
-            noiseBound: NoiseModel.predict(layers, envelopes: envelopes, packing: packing, parameters: plan.parameters))
+            noiseBound: NoiseModel.predict(layers, envelopes: envelopes, packing: packing, blockSize: plan.blockSize, parameters: plan.parameters))
     }
 
     /// Refuses a plan whose predicted noise alone could change the label of more than

@@ -1,0 +1,209 @@
+import Foundation
+import Testing
+@testable import HefML
+
+/// Differential testing against the plaintext model: seeded random MLPs (widths, depths, every
+/// activation, scalers with means and scales from 10^-3 to 10^4, classification and regression
+/// tails), compiled for both packings and run on both ring backends. Three-way comparison per
+/// admissible row: encrypted vs compiled plan within the plan's noise bound, plan vs source
+/// within its approximation bound, labels equal wherever the plaintext margin exceeds the
+/// combined bound. Rows at and beyond the calibrated box's edges go through the `isolate`
+/// policy and must be reported invalid, never silently labelled.
+///
+/// `swift test` runs `HEF_DIFF_CASES` cases (default 200) from `HEF_DIFF_SEED` (default 1);
+/// `scripts/differential.sh --cases N --seed S` runs a soak. A failure prints its case seed:
+/// `HEF_DIFF_CASES=1 HEF_DIFF_SEED=<seed> swift test --filter DifferentialTests` replays it.
+@Suite struct DifferentialTests {
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+        mutating func normal() -> Double {
+            let u = max(uniform(), 1e-300), v = uniform()
+            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+        }
+        mutating func pick<T>(_ xs: [T]) -> T { xs[int(0...(xs.count - 1))] }
+    }
+
+    struct Case: CustomStringConvertible {
+        var seed: UInt64
+        var model: MLPModel
+        var calibration: [[Double]]
+        var rows: [[Double]]
+        var edgeRows: Int
+        var packing: Packing
+        var swiftBackend: Bool
+
+        var description: String {
+            let widths = [model.inputSize] + model.layers.map(\.outputSize)
+            return "case seed \(seed): \(widths.map(String.init).joined(separator: "-")), activations \(model.layers.map(\.activation.name)), scaler \(model.scaler != nil), tail \(model.output.probabilities.rawValue), \(packing.rawValue) packing, \(swiftBackend ? "swift" : "native") backend"
+        }
+    }
+
+    /// Widths around and across powers of two (the quick run keeps them small).
+    static let widths = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33]
+    static let activations: [Activation] = [.none, .square, .polynomial([0.05, 0.5, 0.25]), .relu, .tanh, .sigmoid, .silu, .gelu]
+
+    static func generate(seed: UInt64, maxWidth: Int, maxLayers: Int) -> Case {
+        var g = Generator(state: seed)
+        let widths = Self.widths.filter { $0 <= maxWidth }
+        let inputSize = g.pick(widths)
+        let layerCount = g.int(1...maxLayers)
+        var layers: [DenseLayer] = []
+        var fanIn = inputSize
+        for k in 0..<layerCount {
+            let last = k == layerCount - 1
+            let out = last ? g.pick([1, 2, 3, 4, 10].filter { $0 <= max(maxWidth, 4) }) : g.pick(widths)
+            let activation: Activation = last ? (g.int(0...4) == 0 ? g.pick([.square, .tanh]) : .none) : g.pick(Self.activations)
+            let std = 1 / Double(fanIn).squareRoot()
+            layers.append(DenseLayer(
+                weights: (0..<out).map { _ in (0..<fanIn).map { _ in std * g.normal() } },
+                bias: (0..<out).map { _ in 0.2 * g.normal() }, activation: activation))
+            fanIn = out
+        }
+        let outputs = layers.last!.outputSize
+        let regression = g.int(0...3) == 0
+        let tail: OutputTail = regression ? OutputTail(probabilities: .none)
+            : outputs == 1 ? OutputTail(probabilities: .sigmoid) : OutputTail(probabilities: .softmax)
+        // Raw features: with a scaler, means and scales anywhere in 10^-3 … 10^4.
+        var scaler: Scaler?
+        var means = [Double](repeating: 0, count: inputSize), scales = [Double](repeating: 1, count: inputSize)
+        if g.int(0...1) == 0 {
+            means = (0..<inputSize).map { _ in (g.int(0...1) == 0 ? -1 : 1) * pow(10, -3 + 7 * g.uniform()) }
+            scales = (0..<inputSize).map { _ in pow(10, -3 + 7 * g.uniform()) }
+            scaler = Scaler(mean: means, scale: scales)
+        }
+        func draw() -> [Double] { (0..<inputSize).map { means[$0] + scales[$0] * g.normal() } }
+        let calibration = (0..<160).map { _ in draw() }
+        var rows = (0..<12).map { _ in draw() }
+        // Edge rows: a feature at the calibration box's edge, or well beyond it.
+        let lo = (0..<inputSize).map { i in calibration.map { $0[i] }.min()! }
+        let hi = (0..<inputSize).map { i in calibration.map { $0[i] }.max()! }
+        for e in 0..<3 {
+            var row = draw()
+            let i = g.int(0...(inputSize - 1))
+            let width = hi[i] - lo[i]
+            row[i] = e == 0 ? hi[i] : e == 1 ? lo[i] : hi[i] + 20 * width
+            rows.append(row)
+        }
+        let model = MLPModel(
+            name: "generated-\(seed)", task: regression ? .regression : .classification, inputSize: inputSize,
+            scaler: scaler, layers: layers, output: tail)
+        return Case(
+            seed: seed, model: model, calibration: calibration, rows: rows, edgeRows: 3,
+            packing: g.int(0...1) == 0 ? .throughput : .latency, swiftBackend: g.int(0...1) == 0)
+    }
+
+    struct Outcome {
+        var failures: [String] = []
+        var refused = false
+        var worstNoiseRatio = 0.0
+        var worstApproximationRatio = 0.0
+        var isolated = 0
+    }
+
+    /// Runs one case and returns what disagreed.
+    static func check(_ c: Case, maxDegree: Int) throws -> Outcome {
+        var outcome = Outcome()
+        // Through the JSON format first.
+        let json = try JSONEncoder().encode(c.model)
+        let model = try JSONDecoder().decode(MLPModel.self, from: json)
+        guard model == c.model else {
+            outcome.failures.append("JSON round trip changed the model")
+            return outcome
+        }
+        var options = ModelCompiler.Options(packing: c.packing)
+        options.maxDegree = maxDegree
+        let compiled: CompiledModel
+        do {
+            compiled = try ModelCompiler(options: options).compile(model, calibration: c.calibration)
+        } catch ModelError.planFailed {
+            outcome.refused = true
+            return outcome
+        }
+        let g = compiled.rangeGuarantees
+        let context = try compiled.makeContext(backend: c.swiftBackend ? SwiftBackend() : NativeBackend())
+        let keys = KeyGenerator(context: context)
+        let secretKey = keys.secretKey()
+        let client = InferenceClient(model: compiled, context: context)
+        let prepared = try client.prepare(c.rows, outOfRange: .isolate)
+        let request = try client.encrypt(prepared, publicKey: try keys.publicKey(for: secretKey))
+        let server = try EncryptedMLP(
+            model: compiled, context: context,
+            evaluationKeys: try keys.evaluationKeys(for: secretKey, rotations: compiled.plan.rotationSteps))
+        let results = try client.decrypt(try server.evaluate(request), secretKey: secretKey)
+        let bounds = (0..<compiled.outputSize).map(g.combinedBound)
+        for (i, row) in c.rows.enumerated() {
+            let result = results.rows[i]
+            if prepared.isolated[i] {
+                outcome.isolated += 1
+                if case .invalid = result.status {} else { outcome.failures.append("row \(i + 1): isolated but not reported invalid") }
+                continue
+            }
+            if case .invalid(let why) = result.status { outcome.failures.append("row \(i + 1): admissible but reported invalid: \(why)") }
+            let plan = compiled.plainScores(row), source = model.scores(row), enc = result.scores
+            for j in plan.indices {
+                let noise = abs(enc[j] - plan[j]), approx = abs(plan[j] - source[j])
+                outcome.worstNoiseRatio = max(outcome.worstNoiseRatio, noise / g.noiseBound[j])
+                if g.approximationBound[j] > 0 {
+                    outcome.worstApproximationRatio = max(outcome.worstApproximationRatio, approx / g.approximationBound[j])
+                }
+                if !(noise <= g.noiseBound[j]) {
+                    outcome.failures.append("row \(i + 1), output \(j + 1): |encrypted − plan| = \(noise) exceeds the noise bound \(g.noiseBound[j])")
+                }
+                if !(approx <= g.approximationBound[j] + 1e-9 * max(1, abs(source[j]))) {
+                    outcome.failures.append("row \(i + 1), output \(j + 1): |plan − source| = \(approx) exceeds the approximation bound \(g.approximationBound[j])")
+                }
+            }
+            guard model.output.probabilities != .none else { continue }
+            if compiled.labelIsDecided(source, bounds: bounds) && model.output.label(source) != model.output.label(enc) {
+                outcome.failures.append("row \(i + 1): label \(model.output.label(enc)) differs from the plaintext model's \(model.output.label(source)) although the margin exceeds the bound")
+            }
+            if result.status == .valid && !compiled.labelIsDecided(enc, bounds: bounds) {
+                outcome.failures.append("row \(i + 1): reported valid but its label is not decided")
+            }
+        }
+        return outcome
+    }
+
+    static func environment(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
+
+    @Test func generatedModelsAgreeWithThePlaintextModel() throws {
+        let cases = Int(Self.environment("HEF_DIFF_CASES") ?? "") ?? 200
+        let first = UInt64(Self.environment("HEF_DIFF_SEED") ?? "") ?? 1
+        let full = Self.environment("HEF_DIFF_FULL") != nil
+        let (maxWidth, maxLayers, maxDegree) = full ? (33, 4, 63) : (5, 2, 3)
+        var failed: [String] = []
+        var refused = 0, isolated = 0, worstNoise = 0.0, worstApprox = 0.0
+        var packings: [Packing: Int] = [:], backends = [0, 0]
+        for k in 0..<cases {
+            let seed = first &+ UInt64(k)
+            let c = Self.generate(seed: seed, maxWidth: maxWidth, maxLayers: maxLayers)
+            packings[c.packing, default: 0] += 1
+            backends[c.swiftBackend ? 1 : 0] += 1
+            do {
+                let outcome = try Self.check(c, maxDegree: maxDegree)
+                if outcome.refused { refused += 1 }
+                isolated += outcome.isolated
+                worstNoise = max(worstNoise, outcome.worstNoiseRatio)
+                worstApprox = max(worstApprox, outcome.worstApproximationRatio)
+                if !outcome.failures.isEmpty {
+                    failed.append("\(c)\n    " + outcome.failures.prefix(5).joined(separator: "\n    "))
+                }
+            } catch {
+                failed.append("\(c)\n    threw \(error)")
+            }
+        }
+        print("differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift): \(failed.count) failed, \(refused) plans refused, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))")
+        for f in failed.prefix(10) { print("FAILED " + f) }
+        #expect(failed.isEmpty, "\(failed.count) of \(cases) generated models disagree; replay with HEF_DIFF_CASES=1 HEF_DIFF_SEED=<seed>")
+        #expect(refused < cases / 2, "most generated plans were refused")
+    }
+}
