@@ -21,10 +21,9 @@ import HefML
     let client = InferenceClient(model: model, context: context)
     let request = try client.encrypt(rows, publicKey: try keygen.publicKey(for: secretKey))
 
-    // Server: evaluation keys only.
+    // Server: evaluation keys only; it checks that the request was made for this model.
     let server = try EncryptedMLP(model: model, context: context, evaluationKeys: evalKeys)
-    let outputs = try request.batches.map { ModelCiphertexts.Batch(samples: $0.samples, ciphertexts: try server.evaluate($0.ciphertexts)) }
-    let response = ModelCiphertexts(modelID: model.id, stage: .outputs, batches: outputs)
+    let response = try server.evaluate(request)
 
     // Data owner: decrypt and apply the model's own output tail.
     let scores = try client.decryptScores(response, secretKey: secretKey)
