@@ -1,0 +1,1 @@
+../../../Sources/hefctl/CSV.swift
