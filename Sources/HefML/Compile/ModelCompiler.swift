@@ -21,7 +21,7 @@ public struct ModelCompiler: Sendable {
 
         public init(
             packing: Packing = .latency, margin: Double = 0.5, maxDegree: Int = 127, tolerance: Double = 0.005,
-            defaultRange: ClosedRange<Double> = -8...8, maxAmbiguous: Double = 0.1
+            defaultRange: ClosedRange<Double> = -8...8, maxAmbiguous: Double = 1.0
         ) {
             self.maxAmbiguous = maxAmbiguous
             self.packing = packing
