@@ -68,11 +68,17 @@ for h in "${SELECTED[@]}"; do
     artifacts=$OUT/artifacts/$h
     mkdir -p "$corpus" "$artifacts" "$OUT/logs"
     log=$OUT/logs/$h.log
+    dict=()
+    case $h in
+        onnx) dict=(-dict=Fuzz/dicts/onnx.dict) ;;
+        mlp-json|compiled-model) dict=(-dict=Fuzz/dicts/json.dict) ;;
+        csv) dict=(-dict=Fuzz/dicts/csv.dict) ;;
+    esac
     start=$(date +%s.%N)
     # The corpus directory collects new inputs; the seeds directory is only read.
     "$BIN/fuzz-$h" "$corpus" "$OUT/seeds/$h" -runs="$RUNS" -max_len="$(max_len "$h")" \
         -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -print_final_stats=1 \
-        -artifact_prefix="$artifacts/" > "$log" 2>&1
+        -artifact_prefix="$artifacts/" "${dict[@]}" > "$log" 2>&1
     rc=$?
     end=$(date +%s.%N)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
