@@ -88,7 +88,7 @@ for h in "${SELECTED[@]}"; do
         result=ok
     else
         status=1
-        result="FAILED (exit $rc): $(grep -m1 -E 'ERROR: libFuzzer|Fatal error|SUMMARY|deadly signal' "$log" | cut -c1-120); see $log, $(ls -t "$artifacts" | head -1)"
+        result="FAILED (exit $rc): $(grep -m1 -E 'ERROR: libFuzzer|Fatal error|SUMMARY|deadly signal|error' "$log" | cut -c1-120); see $log, $(ls -t "$artifacts" | head -1)"
     fi
     printf '%-18s %10s %8.0f %8s  %s\n' "$h" "${execs:-?}" "$secs" "$rate" "$result"
 done
