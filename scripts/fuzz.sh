@@ -7,6 +7,7 @@
 #          model-ciphertexts compiled-model mlp-json onnx csv   (default: all)
 # --runs N    inputs per harness (libFuzzer -runs=N), default 1000000
 # --no-build  reuse the binaries and seeds of a previous run
+# --asan      also AddressSanitizer (separate build in .build-fuzz-asan; ~2-3x slower)
 #
 # Everything goes to .build-fuzz*/ (git-ignored): .build-fuzz-tools (hefctl for the seeds),
 # .build-fuzz (the instrumented harnesses, seeds/, corpus/, artifacts/, logs/). One fuzzer runs
@@ -18,12 +19,14 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=1000000
 BUILD=1
+ASAN=0
 SELECTED=()
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) RUNS=$2; shift 2 ;;
         --runs=*) RUNS=${1#--runs=}; shift ;;
         --no-build) BUILD=0; shift ;;
+        --asan) ASAN=1; shift ;;
         -h|--help) sed -n 2,16p "$0"; exit 0 ;;
         *) SELECTED+=("$1"); shift ;;
     esac
@@ -52,14 +55,20 @@ max_len() {
 for h in "${SELECTED[@]}"; do max_len "$h" > /dev/null || exit 2; done
 
 OUT=$ROOT/.build-fuzz
+SANITIZE=(--sanitize=fuzzer)
+if [ $ASAN = 1 ]; then
+    OUT=$ROOT/.build-fuzz-asan
+    SANITIZE+=(--sanitize=address)
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+fi
 if [ $BUILD = 1 ]; then
     scripts/fuzz-seeds.sh "$OUT/seeds" || exit 1
     # --sanitize=fuzzer instruments every module (Hef's, SwiftProtobuf's) for coverage and
     # links libFuzzer's main; -parse-as-library because the harnesses have no top-level code.
     swift build -c release --package-path Fuzz --scratch-path "$OUT" \
-        --sanitize=fuzzer -Xswiftc -parse-as-library || exit 1
+        "${SANITIZE[@]}" -Xswiftc -parse-as-library || exit 1
 fi
-BIN=$(swift build -c release --package-path Fuzz --scratch-path "$OUT" --show-bin-path)
+BIN=$(swift build -c release --package-path Fuzz --scratch-path "$OUT" "${SANITIZE[@]}" --show-bin-path)
 
 status=0
 printf '%-18s %10s %8s %8s  %s\n' harness inputs seconds exec/s result
