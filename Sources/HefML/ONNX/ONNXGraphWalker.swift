@@ -409,14 +409,15 @@ struct ONNXGraphWalker {
         pending.multiply(by: weights)
     }
 
-    /// More weights in one layer than any model Hef can evaluate (2^24: a 4096×4096 layer).
+    /// Largest layer materialised from a diagonal map (2^24 weights: 4096 × 4096).
     static let maximumLayerWeights = 1 << 24
 
     /// Ends the current layer with an activation.
     private mutating func closeLayer(_ activation: Activation) throws {
-        // A layer closed before any matrix materialises its diagonal as inputSize² weights.
+        // A layer closed while the map is still diagonal (an activation before any matrix)
+        // materialises the diagonal as inputSize² weights: refuse absurd sizes.
         let (size, overflow) = pending.inputSize.multipliedReportingOverflow(by: pending.outputSize)
-        guard !overflow, size <= Self.maximumLayerWeights else {
+        guard !pending.isDiagonal || (!overflow && size <= Self.maximumLayerWeights) else {
             throw ONNXImportError.unsupportedGraph(reason: "layer \(layers.count + 1) would have \(pending.outputSize)×\(pending.inputSize) weights (at most \(Self.maximumLayerWeights))")
         }
         layers.append(DenseLayer(weights: pending.weights, bias: pending.bias, activation: activation))
