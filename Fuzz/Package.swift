@@ -11,7 +11,7 @@ import struct Foundation.URL
 // The main package by relative path. Its identity is the name of its folder (a checkout may be
 // called anything), so it is computed rather than spelled.
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-let hef = root.lastPathComponent
+let hef = root.lastPathComponent.lowercased()
 
 let harnesses = [
     "fuzz-parameters", "fuzz-inspect", "fuzz-secret-key", "fuzz-public-key", "fuzz-evaluation-keys",

@@ -57,6 +57,7 @@ for f in Models/*/model.json; do cp "$f" "$OUT/mlp-json/$(basename "$(dirname "$
 for f in Models/*/*.onnx Tests/HefMLTests/Fixtures/*.onnx Tests/HefMLTests/Fixtures/regressions/*/*.onnx; do
     cp "$f" "$OUT/onnx/$(echo "${f#*/}" | tr / -)"
 done
+python3 scripts/fuzz_onnx_crafted.py "$OUT/onnx"
 cp Tests/HefMLTests/Fixtures/*.json "$OUT/mlp-json/" 2>/dev/null || true
 for f in Models/diabetes-regression/test_X.csv Models/*/reference_scores.csv Models/*/test_y.csv; do
     head -c 4096 "$f" > "$OUT/csv/$(echo "${f#*/}" | tr / -)"

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses of Fuzz/ and runs each for N inputs.
 #
-#   scripts/fuzz.sh [--runs N] [--no-build] [harness...]
+#   scripts/fuzz.sh [--runs N] [--no-build] [--asan] [harness...]
 #
 # harness: parameters inspect secret-key public-key evaluation-keys ciphertexts plaintext
 #          model-ciphertexts compiled-model mlp-json onnx csv   (default: all)
 # --runs N    inputs per harness (libFuzzer -runs=N), default 1000000
 # --no-build  reuse the binaries and seeds of a previous run
+# --asan      replay the seeds and the corpus of the plain build (.build-fuzz/corpus) under
+#             AddressSanitizer (separate build in .build-fuzz-asan), no mutation: in that
+#             build only the harness module registers coverage counters (Swift 6.3 on Linux),
+#             so mutating there would not be guided inside the library. --runs is ignored.
 #
 # Everything goes to .build-fuzz*/ (git-ignored): .build-fuzz-tools (hefctl for the seeds),
 # .build-fuzz (the instrumented harnesses, seeds/, corpus/, artifacts/, logs/). One fuzzer runs
@@ -18,12 +22,14 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=1000000
 BUILD=1
+ASAN=0
 SELECTED=()
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) RUNS=$2; shift 2 ;;
         --runs=*) RUNS=${1#--runs=}; shift ;;
         --no-build) BUILD=0; shift ;;
+        --asan) ASAN=1; shift ;;
         -h|--help) sed -n 2,16p "$0"; exit 0 ;;
         *) SELECTED+=("$1"); shift ;;
     esac
@@ -52,27 +58,42 @@ max_len() {
 for h in "${SELECTED[@]}"; do max_len "$h" > /dev/null || exit 2; done
 
 OUT=$ROOT/.build-fuzz
+SANITIZE=(--sanitize=fuzzer)
+if [ $ASAN = 1 ]; then
+    OUT=$ROOT/.build-fuzz-asan
+    SANITIZE+=(--sanitize=address)
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+fi
 if [ $BUILD = 1 ]; then
     scripts/fuzz-seeds.sh "$OUT/seeds" || exit 1
     # --sanitize=fuzzer instruments every module (Hef's, SwiftProtobuf's) for coverage and
     # links libFuzzer's main; -parse-as-library because the harnesses have no top-level code.
     swift build -c release --package-path Fuzz --scratch-path "$OUT" \
-        --sanitize=fuzzer -Xswiftc -parse-as-library || exit 1
+        "${SANITIZE[@]}" -Xswiftc -parse-as-library || exit 1
 fi
-BIN=$(swift build -c release --package-path Fuzz --scratch-path "$OUT" --show-bin-path)
+BIN=$(swift build -c release --package-path Fuzz --scratch-path "$OUT" "${SANITIZE[@]}" --show-bin-path)
 
 status=0
 printf '%-18s %10s %8s %8s  %s\n' harness inputs seconds exec/s result
 for h in "${SELECTED[@]}"; do
     corpus=$OUT/corpus/$h
+    [ $ASAN = 1 ] && corpus=$ROOT/.build-fuzz/corpus/$h
     artifacts=$OUT/artifacts/$h
     mkdir -p "$corpus" "$artifacts" "$OUT/logs"
     log=$OUT/logs/$h.log
+    dict=()
+    case $h in
+        onnx) dict=(-dict=Fuzz/dicts/onnx.dict) ;;
+        mlp-json|compiled-model) dict=(-dict=Fuzz/dicts/json.dict) ;;
+        csv) dict=(-dict=Fuzz/dicts/csv.dict) ;;
+    esac
     start=$(date +%s.%N)
     # The corpus directory collects new inputs; the seeds directory is only read.
-    "$BIN/fuzz-$h" "$corpus" "$OUT/seeds/$h" -runs="$RUNS" -max_len="$(max_len "$h")" \
+    runs=$RUNS
+    [ $ASAN = 1 ] && runs=0
+    "$BIN/fuzz-$h" "$corpus" "$OUT/seeds/$h" -runs="$runs" -max_len="$(max_len "$h")" \
         -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -print_final_stats=1 \
-        -artifact_prefix="$artifacts/" > "$log" 2>&1
+        -artifact_prefix="$artifacts/" "${dict[@]}" > "$log" 2>&1
     rc=$?
     end=$(date +%s.%N)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -82,7 +103,7 @@ for h in "${SELECTED[@]}"; do
         result=ok
     else
         status=1
-        result="FAILED (exit $rc): $(grep -m1 -E 'ERROR: libFuzzer|Fatal error|SUMMARY|deadly signal' "$log" | cut -c1-120); see $log, $(ls -t "$artifacts" | head -1)"
+        result="FAILED (exit $rc): $(grep -m1 -E 'ERROR: libFuzzer|Fatal error|SUMMARY|deadly signal|error' "$log" | cut -c1-120); see $log, $(ls -t "$artifacts" | head -1)"
     fi
     printf '%-18s %10s %8.0f %8s  %s\n' "$h" "${execs:-?}" "$secs" "$rate" "$result"
 done

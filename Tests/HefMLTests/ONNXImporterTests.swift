@@ -571,3 +571,86 @@ struct ONNXImporterTests {
         #expect(model.layers.map(\.outputSize) == [16, 1])
     }
 }
+
+// MARK: Fuzzing findings
+
+/// Inputs that trapped the importer (Double → Int of NaN/∞/huge values, Int overflow in shape
+/// products, unbounded allocations). Found by reviewing what the `fuzz-onnx` harness
+/// (Fuzz/, docs/fuzzing.md) reaches and confirmed with it; `scripts/fuzz_onnx_crafted.py`
+/// writes the same graphs into the harness's seed corpus. Each now gets an `ONNXImportError`.
+@Suite("ONNX importer: fuzzing findings")
+struct ONNXFuzzFindingTests {
+    private static let w = ONNX.tensor("W", [2, 1], [1, 2])
+    private static func constant(_ name: String, _ t: Onnx_TensorProto) -> Onnx_NodeProto {
+        ONNX.node("Constant", [], [name], [ONNX.attr("value", tensor: t)])
+    }
+
+    private func expectImportError(_ data: Data) {
+        #expect(throws: ONNXImportError.self) { try ONNXImporter.model(from: data) }
+    }
+
+    @Test func fuzzFinding_reshapeOfConstantsToNaN() throws {
+        expectImportError(try ONNX.model([
+            Self.constant("c", ONNX.tensor("c", [2], [1, 2])),
+            Self.constant("s", ONNX.tensor("s", [1], [.nan])),
+            ONNX.node("Reshape", ["c", "s"], ["d"]),
+            ONNX.node("MatMul", ["input", "W"], ["y"]),
+        ], initializers: [Self.w], inputWidth: 2, outputs: ["y"]))
+    }
+
+    @Test func fuzzFinding_unsqueezeAxisInfinite() throws {
+        expectImportError(try ONNX.model([
+            Self.constant("c", ONNX.tensor("c", [2], [1, 2])),
+            ONNX.node("Unsqueeze", ["c", "axes"], ["d"]),
+            ONNX.node("MatMul", ["input", "W"], ["y"]),
+        ], initializers: [Self.w, ONNX.tensor("axes", [1], [.infinity])], inputWidth: 2, outputs: ["y"]))
+    }
+
+    @Test func fuzzFinding_reshapeOfFeaturesToHugeValue() throws {
+        expectImportError(try ONNX.model([
+            ONNX.node("Reshape", ["input", "shape"], ["r"]),
+            ONNX.node("MatMul", ["r", "W"], ["y"]),
+        ], initializers: [Self.w, ONNX.tensor("shape", [2], [1, 1e30])], inputWidth: 2, outputs: ["y"]))
+    }
+
+    @Test func fuzzFinding_reshapeProductOverflows() throws {
+        let shape = ONNX.int64Tensor("shape", [3], [-1, 1 << 32, 1 << 32])
+        // On the features…
+        expectImportError(try ONNX.model([
+            ONNX.node("Reshape", ["input", "shape"], ["r"]),
+            ONNX.node("MatMul", ["r", "W"], ["y"]),
+        ], initializers: [Self.w, shape], inputWidth: 2, outputs: ["y"]))
+        // …and on constants.
+        expectImportError(try ONNX.model([
+            Self.constant("c", ONNX.tensor("c", [2], [1, 2])),
+            ONNX.node("Reshape", ["c", "shape"], ["d"]),
+            ONNX.node("MatMul", ["input", "W"], ["y"]),
+        ], initializers: [Self.w, shape], inputWidth: 2, outputs: ["y"]))
+    }
+
+    @Test func fuzzFinding_flattenOfEmptyTensorOverflows() throws {
+        // dims [0, 2^28, 2^28, 2^28]: zero elements, but the flattened width overflows Int.
+        expectImportError(try ONNX.model([
+            ONNX.node("Flatten", ["z"], ["f"]),
+            ONNX.node("MatMul", ["input", "W"], ["y"]),
+        ], initializers: [Self.w, ONNX.tensor("z", [0, 1 << 28, 1 << 28, 1 << 28], [])], inputWidth: 2, outputs: ["y"]))
+    }
+
+    @Test func fuzzFinding_inputWidthInferredFromHugeWeights() throws {
+        // No declared input width: it is read from the weights' dims, 2^40 here (was a 8 TB
+        // allocation).
+        var w = ONNX.tensor("W", [1 << 40, 1], [1, 2])
+        w.dims = [1 << 40, 1]
+        expectImportError(try ONNX.model([
+            ONNX.node("MatMul", ["input", "W"], ["y"]),
+        ], initializers: [w], inputWidth: nil, outputs: ["y"]))
+    }
+
+    @Test func fuzzFinding_activationOnWideInput() throws {
+        // An activation straight on 2^20 features materialised a 2^20 × 2^20 identity layer.
+        expectImportError(try ONNX.model([
+            ONNX.node("Relu", ["input"], ["r"]),
+            ONNX.node("MatMul", ["r", "W"], ["y"]),
+        ], initializers: [Self.w], inputWidth: 1 << 20, outputs: ["y"]))
+    }
+}

@@ -45,7 +45,7 @@ enum ONNXConstantFolding {
             }
         case "Reshape":
             result = try operand(0)
-            let target = try operand(1).values.map { Int($0) }
+            let target = try operand(1).integers(node: node.displayName)
             result.shape = try resolveReshape(target, from: result.shape, count: result.count, node: node)
         case "Flatten":
             result = try operand(0)
@@ -55,14 +55,17 @@ enum ONNXConstantFolding {
             guard a >= 0, a <= rank else {
                 throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Flatten axis \(axis) for rank \(rank)")
             }
-            result.shape = [result.shape[..<a].reduce(1, *), result.shape[a...].reduce(1, *)]
+            guard let rows = ONNXTensor.product(result.shape[..<a]), let cols = ONNXTensor.product(result.shape[a...]) else {
+                throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "Flatten of shape \(result.shape) overflows")
+            }
+            result.shape = [rows, cols]
         case "Squeeze":
             result = try operand(0)
             result.shape = result.shape.filter { $0 != 1 }
         case "Unsqueeze":
             result = try operand(0)
             var axes = node.intsAttribute("axes")?.map { Int($0) } ?? []
-            if axes.isEmpty, inputs.count > 1 { axes = try operand(1).values.map { Int($0) } }
+            if axes.isEmpty, inputs.count > 1 { axes = try operand(1).integers(node: node.displayName) }
             var shape = result.shape
             let rank = shape.count + axes.count
             for axis in axes.map({ $0 < 0 ? $0 + rank : $0 }).sorted() {
@@ -114,14 +117,16 @@ enum ONNXConstantFolding {
     /// `Reshape` target dims with 0 (copy) and −1 (infer) resolved.
     static func resolveReshape(_ target: [Int], from shape: [Int], count: Int, node: Onnx_NodeProto) throws -> [Int] {
         var dims = target.enumerated().map { i, d in d == 0 && i < shape.count ? shape[i] : d }
-        let known = dims.filter { $0 != -1 }.reduce(1, *)
+        guard let known = ONNXTensor.product(dims.filter { $0 != -1 }) else {
+            throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "cannot reshape \(shape) to \(target)")
+        }
         if let wildcard = dims.firstIndex(of: -1) {
             guard known > 0, count % known == 0 else {
                 throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "cannot reshape \(shape) to \(target)")
             }
             dims[wildcard] = count / known
         }
-        guard dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, *) == count else {
+        guard dims.allSatisfy({ $0 >= 0 }), ONNXTensor.product(dims) == count else {
             throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "cannot reshape \(shape) to \(target)")
         }
         return dims

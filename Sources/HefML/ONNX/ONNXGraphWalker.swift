@@ -47,6 +47,9 @@ struct ONNXGraphWalker {
         guard let n = index.declaredInputSize ?? Self.inferInputSize(nodes, index.initializers) else {
             throw ONNXImportError.unsupportedGraph(reason: "cannot tell the number of input features: input \"\(index.inputName)\" has no fixed shape and no MatMul/Gemm weights follow it")
         }
+        guard n <= ONNXGraphIndex.maximumInputSize else {
+            throw ONNXImportError.unsupportedGraph(reason: "the weights after input \"\(index.inputName)\" take \(n) features (at most \(ONNXGraphIndex.maximumInputSize))")
+        }
         inputSize = n
         pending = .identity(n)
         values[index.inputName] = .stream(0)
@@ -214,12 +217,12 @@ struct ONNXGraphWalker {
         case "Reshape":
             let s = try streamOperand(node, inputs)
             guard s == 0 else { throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName) }
-            let target = try constantOperand(node, inputs, at: 1).values.map { Int($0) }
+            let target = try constantOperand(node, inputs, at: 1).integers(node: node.displayName)
             // Keeps one sample per row: [-1 or batch, width] or [width].
             let features = target.count == 1 ? target : Array(target.dropFirst())
-            let known = features.filter { $0 > 0 }.reduce(1, *)
+            let known = ONNXTensor.product(features.filter { $0 > 0 })
             let wildcard = features.contains { $0 <= 0 }
-            guard wildcard ? width % known == 0 : known == width,
+            guard let known, wildcard ? width % known == 0 : known == width,
                   target.count == 1 || [-1, 0, 1].contains(target[0]) else {
                 throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "Reshape to \(target) does not keep \(width) features per sample")
             }
@@ -406,8 +409,17 @@ struct ONNXGraphWalker {
         pending.multiply(by: weights)
     }
 
+    /// Largest layer materialised from a diagonal map (2^24 weights: 4096 × 4096).
+    static let maximumLayerWeights = 1 << 24
+
     /// Ends the current layer with an activation.
     private mutating func closeLayer(_ activation: Activation) throws {
+        // A layer closed while the map is still diagonal (an activation before any matrix)
+        // materialises the diagonal as inputSize² weights: refuse absurd sizes.
+        let (size, overflow) = pending.inputSize.multipliedReportingOverflow(by: pending.outputSize)
+        guard !pending.isDiagonal || (!overflow && size <= Self.maximumLayerWeights) else {
+            throw ONNXImportError.unsupportedGraph(reason: "layer \(layers.count + 1) would have \(pending.outputSize)×\(pending.inputSize) weights (at most \(Self.maximumLayerWeights))")
+        }
         layers.append(DenseLayer(weights: pending.weights, bias: pending.bias, activation: activation))
         pending = .identity(pending.outputSize)
         generation += 1

@@ -150,6 +150,32 @@ extension ONNXTensor {
         }
     }
 
+    /// The elements as dimensions or axes (`Reshape`'s shape, `Unsqueeze`'s axes): each must be
+    /// an integer of magnitude at most ``maximumCount`` (a NaN, infinite or huge value is a
+    /// corrupt file, not a trap).
+    func integers(node: String) throws -> [Int] {
+        guard strings == nil else {
+            throw ONNXImportError.unsupportedPattern(node: node, reason: "the string tensor \"\(name)\" used as dimensions")
+        }
+        return try values.map { v in
+            guard v.rounded() == v, abs(v) <= Double(Self.maximumCount) else {
+                throw ONNXImportError.shapeMismatch(node: node, detail: "\"\(name)\" holds \(v), not a dimension")
+            }
+            return Int(v)
+        }
+    }
+
+    /// The product of `dims`, or nil when it overflows.
+    static func product<C: Collection<Int>>(_ dims: C) -> Int? {
+        var p = 1
+        for d in dims {
+            let (q, overflow) = p.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            p = q
+        }
+        return p
+    }
+
     /// Fixed-width little-endian integers from bytes (any alignment).
     static func littleEndian<T: FixedWidthInteger>(_ data: Data, _: T.Type) -> [T] {
         let width = MemoryLayout<T>.size
