@@ -40,10 +40,15 @@ import Testing
         var edgeRows: Int
         var packing: Packing
         var swiftBackend: Bool
+        /// nil: through Hef's JSON format; otherwise through an ONNX graph of that shape.
+        var onnx: DifferentialONNX.Shape?
+        var minMaxStyle = false
+        var batchNorm: [Int: (gamma: [Double], beta: [Double], mean: [Double], variance: [Double])] = [:]
 
         var description: String {
             let widths = [model.inputSize] + model.layers.map(\.outputSize)
-            return "case seed \(seed): \(widths.map(String.init).joined(separator: "-")), activations \(model.layers.map(\.activation.name)), scaler \(model.scaler != nil), tail \(model.output.probabilities.rawValue), \(packing.rawValue) packing, \(swiftBackend ? "swift" : "native") backend"
+            let route = onnx.map { "ONNX \($0.rawValue)\(minMaxStyle ? " (Mul/Add pre-processing)" : "")\(batchNorm.isEmpty ? "" : " with BatchNormalization")" } ?? "JSON"
+            return "case seed \(seed): \(widths.map(String.init).joined(separator: "-")), activations \(model.layers.map(\.activation.name)), scaler \(model.scaler != nil), tail \(model.output.probabilities.rawValue), \(route), \(packing.rawValue) packing, \(swiftBackend ? "swift" : "native") backend"
         }
     }
 
@@ -96,9 +101,23 @@ import Testing
         let model = MLPModel(
             name: "generated-\(seed)", task: regression ? .regression : .classification, inputSize: inputSize,
             scaler: scaler, layers: layers, output: tail)
-        return Case(
+        var c = Case(
             seed: seed, model: model, calibration: calibration, rows: rows, edgeRows: 3,
             packing: g.int(0...1) == 0 ? .throughput : .latency, swiftBackend: g.int(0...1) == 0)
+        switch g.int(0...2) {
+        case 0: break
+        case 1: c.onnx = .skl2onnx
+        default:
+            c.onnx = .torch
+            c.minMaxStyle = g.int(0...1) == 0
+            for k in layers.indices.dropLast() where g.int(0...2) == 0 {
+                let n = layers[k].outputSize
+                c.batchNorm[k] = (
+                    (0..<n).map { _ in 0.5 + 1.5 * g.uniform() }, (0..<n).map { _ in 0.3 * g.normal() },
+                    (0..<n).map { _ in 0.5 * g.normal() }, (0..<n).map { _ in 0.5 + 1.5 * g.uniform() })
+            }
+        }
+        return c
     }
 
     struct Outcome {
@@ -112,12 +131,30 @@ import Testing
     /// Runs one case and returns what disagreed.
     static func check(_ c: Case, maxDegree: Int) throws -> Outcome {
         var outcome = Outcome()
-        // Through the JSON format first.
-        let json = try JSONEncoder().encode(c.model)
-        let model = try JSONDecoder().decode(MLPModel.self, from: json)
-        guard model == c.model else {
-            outcome.failures.append("JSON round trip changed the model")
-            return outcome
+        let model: MLPModel
+        if let shape = c.onnx {
+            // Through an exporter-shaped ONNX graph: the importer must give the graph's model.
+            let (data, reference) = try DifferentialONNX.export(c.model, shape: shape, minMaxStyle: c.minMaxStyle, batchNorm: c.batchNorm)
+            model = try ONNXImporter.model(from: data, name: c.model.name)
+            guard model.output.probabilities == reference.output.probabilities, model.inputSize == reference.inputSize else {
+                outcome.failures.append("ONNX import: tail \(model.output.probabilities) or width \(model.inputSize) differ from the graph's")
+                return outcome
+            }
+            for (r, row) in (c.calibration.prefix(40) + c.rows).enumerated() {
+                let a = model.scores(row), b = reference.scores(row)
+                for j in b.indices where !(abs(a[j] - b[j]) <= 1e-6 * (1 + abs(b[j]))) {
+                    outcome.failures.append("ONNX import: row \(r + 1), score \(j + 1) is \(a[j]), the graph computes \(b[j])")
+                    return outcome
+                }
+            }
+        } else {
+            // Through the JSON format.
+            let json = try JSONEncoder().encode(c.model)
+            model = try JSONDecoder().decode(MLPModel.self, from: json)
+            guard model == c.model else {
+                outcome.failures.append("JSON round trip changed the model")
+                return outcome
+            }
         }
         var options = ModelCompiler.Options(packing: c.packing)
         options.maxDegree = maxDegree
@@ -175,6 +212,76 @@ import Testing
 
     static func environment(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
 
+    /// Smaller variants of a failing case: without the scaler, without an input feature,
+    /// without a hidden neuron, with an activation removed, through JSON instead of ONNX.
+    static func smaller(_ c: Case) -> [Case] {
+        var out: [Case] = []
+        let m = c.model
+        if c.onnx != nil { var d = c; d.onnx = nil; d.batchNorm = [:]; out.append(d) }
+        if m.scaler != nil { var d = c; d.model.scaler = nil; out.append(d) }
+        if m.inputSize > 1 {
+            for i in 0..<m.inputSize {
+                var d = c
+                d.model.inputSize -= 1
+                d.model.layers[0].weights = m.layers[0].weights.map { row in var r = row; r.remove(at: i); return r }
+                if let sc = m.scaler {
+                    var mean = sc.mean, scale = sc.scale
+                    mean.remove(at: i); scale.remove(at: i)
+                    d.model.scaler = Scaler(mean: mean, scale: scale)
+                }
+                d.calibration = c.calibration.map { var r = $0; r.remove(at: i); return r }
+                d.rows = c.rows.map { var r = $0; r.remove(at: i); return r }
+                out.append(d)
+            }
+        }
+        for k in m.layers.indices.dropLast() where m.layers[k].outputSize > 1 {
+            for o in 0..<m.layers[k].outputSize {
+                var d = c
+                d.model.layers[k].weights.remove(at: o)
+                d.model.layers[k].bias.remove(at: o)
+                d.model.layers[k + 1].weights = m.layers[k + 1].weights.map { row in var r = row; r.remove(at: o); return r }
+                d.batchNorm = [:]
+                out.append(d)
+            }
+        }
+        for k in m.layers.indices where m.layers[k].activation != .none {
+            var d = c
+            d.model.layers[k].activation = .none
+            out.append(d)
+        }
+        return out.filter { (try? $0.model.validate()) != nil }
+    }
+
+    /// Greedy shrinking: the smallest variant that still fails (bounded number of tries).
+    static func shrink(_ c: Case, maxDegree: Int) -> (Case, [String]) {
+        var current = c
+        var failures = (try? check(c, maxDegree: maxDegree).failures) ?? ["threw"]
+        var tries = 0
+        var progress = true
+        while progress && tries < 60 {
+            progress = false
+            for candidate in smaller(current) {
+                tries += 1
+                let f: [String]
+                do { f = try check(candidate, maxDegree: maxDegree).failures } catch { f = ["threw \(error)"] }
+                if !f.isEmpty {
+                    current = candidate
+                    failures = f
+                    progress = true
+                    break
+                }
+                if tries >= 60 { break }
+            }
+        }
+        return (current, failures)
+    }
+
+    static func json(_ model: MLPModel) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(model)).flatMap { String(data: $0, encoding: .utf8) } ?? "?"
+    }
+
     @Test func generatedModelsAgreeWithThePlaintextModel() throws {
         let cases = Int(Self.environment("HEF_DIFF_CASES") ?? "") ?? 200
         let first = UInt64(Self.environment("HEF_DIFF_SEED") ?? "") ?? 1
@@ -182,12 +289,13 @@ import Testing
         let (maxWidth, maxLayers, maxDegree) = full ? (33, 4, 63) : (5, 2, 3)
         var failed: [String] = []
         var refused = 0, isolated = 0, worstNoise = 0.0, worstApprox = 0.0
-        var packings: [Packing: Int] = [:], backends = [0, 0]
+        var packings: [Packing: Int] = [:], backends = [0, 0], routes: [String: Int] = [:]
         for k in 0..<cases {
             let seed = first &+ UInt64(k)
             let c = Self.generate(seed: seed, maxWidth: maxWidth, maxLayers: maxLayers)
             packings[c.packing, default: 0] += 1
             backends[c.swiftBackend ? 1 : 0] += 1
+            routes[c.onnx?.rawValue ?? "json", default: 0] += 1
             do {
                 let outcome = try Self.check(c, maxDegree: maxDegree)
                 if outcome.refused { refused += 1 }
@@ -195,13 +303,16 @@ import Testing
                 worstNoise = max(worstNoise, outcome.worstNoiseRatio)
                 worstApprox = max(worstApprox, outcome.worstApproximationRatio)
                 if !outcome.failures.isEmpty {
-                    failed.append("\(c)\n    " + outcome.failures.prefix(5).joined(separator: "\n    "))
+                    let (small, why) = Self.shrink(c, maxDegree: maxDegree)
+                    failed.append("\(c)\n    " + outcome.failures.prefix(5).joined(separator: "\n    ")
+                        + "\n  shrunk to \(small)\n    " + why.prefix(3).joined(separator: "\n    ")
+                        + "\n    model: \(Self.json(small.model))")
                 }
             } catch {
                 failed.append("\(c)\n    threw \(error)")
             }
         }
-        print("differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift): \(failed.count) failed, \(refused) plans refused, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))")
+        print("differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift; \(routes["json", default: 0]) JSON, \(routes["skl2onnx", default: 0]) skl2onnx-shaped, \(routes["torch", default: 0]) torch-shaped ONNX): \(failed.count) failed, \(refused) plans refused, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))")
         for f in failed.prefix(10) { print("FAILED " + f) }
         #expect(failed.isEmpty, "\(failed.count) of \(cases) generated models disagree; replay with HEF_DIFF_CASES=1 HEF_DIFF_SEED=<seed>")
         #expect(refused < cases / 2, "most generated plans were refused")

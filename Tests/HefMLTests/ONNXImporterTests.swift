@@ -5,7 +5,7 @@ import Testing
 // MARK: Building ONNX files in the test
 
 /// Small helpers over the generated protobuf types.
-private enum ONNX {
+enum ONNX {
     enum Storage { case floatData, rawFloat, rawDouble, doubleData }
 
     static func tensor(_ name: String, _ dims: [Int], _ values: [Double], _ storage: Storage = .floatData) -> Onnx_TensorProto {

@@ -220,7 +220,12 @@ public struct ModelCompiler: Sendable {
         var degree = 3
         while degree <= cap {
             let series = ChebyshevSeries.approximate(f, degree: degree, interval: lower...upper)
-            let error = samples.map { abs(series.evaluate($0) - f($0)) }.max() ?? 0
+            // The sampled maximum, plus what |series − f| can add between two samples: its
+            // slope (series' in u times 2/(b − a), plus f's Lipschitz constant) times half the gap.
+            let sampled = samples.map { abs(series.evaluate($0) - f($0)) }.max() ?? 0
+            let slope = PlanAnalysis.derivativeBound(series.coefficients, on: (-1, 1)) * 2 / (upper - lower)
+                + PlanAnalysis.lipschitz(activation.name)
+            let error = sampled + slope * (upper - lower) / 2000 / 2
             let met = error <= options.tolerance * peak
             best = (series, error, met)
             if met { break }

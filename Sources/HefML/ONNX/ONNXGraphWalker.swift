@@ -262,6 +262,31 @@ struct ONNXGraphWalker {
             }
             try advance(node)
 
+        case "BatchNormalization":
+            // Inference mode (torch's BatchNorm1d exported with eval()): per feature
+            // (x − mean) / √(var + ε) · γ + β, an affine map folded like the others.
+            guard inputs.count == 5, case .stream(let g)? = inputs[0] else {
+                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "BatchNormalization needs the features and four constants (scale, bias, mean, var)")
+            }
+            guard g == generation else { throw stale(node.input[0], node) }
+            guard node.output.count == 1 || node.output.dropFirst().allSatisfy(\.isEmpty),
+                  node.intAttribute("training_mode", default: 0) == 0 else {
+                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "BatchNormalization in training mode")
+            }
+            let gamma = try broadcast(try constantOperand(node, inputs, at: 1), width, node)
+            let beta = try broadcast(try constantOperand(node, inputs, at: 2), width, node)
+            let mean = try broadcast(try constantOperand(node, inputs, at: 3), width, node)
+            let variance = try broadcast(try constantOperand(node, inputs, at: 4), width, node)
+            let epsilon = node.floatAttribute("epsilon", default: 1e-5)
+            let factors = zip(gamma, variance).map { $0 / ($1 + epsilon).squareRoot() }
+            guard factors.allSatisfy(\.isFinite), variance.allSatisfy({ $0 + epsilon > 0 }) else {
+                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "BatchNormalization with a negative or non-finite variance")
+            }
+            pending.shift(by: mean.map { -$0 })
+            pending.scale(by: factors)
+            pending.shift(by: beta)
+            try advance(node)
+
         case "Neg":
             _ = try streamOperand(node, inputs)
             pending.scale(by: [Double](repeating: -1, count: width))
