@@ -3,16 +3,19 @@
 import PackageDescription
 import class Foundation.ProcessInfo
 
-// Optimise the arithmetic in every configuration: `swift test` builds debug, and a CKKS test
-// at N = 2^14 is unbearably slow at -Onone. Debug information is kept.
-let optimisedSwift: [SwiftSetting] = [.unsafeFlags(["-O"])]
+// No unsafe flags anywhere: SwiftPM refuses them in a package resolved by version, and Hef is
+// meant to be used as `.package(url: …, from: "0.1.0")`. The tests run optimised the normal
+// way: `swift test -c release` (testable imports stay enabled).
 
 var package = Package(
     name: "Hef",
     platforms: [.macOS(.v14)],
     products: [
+        // Product names are module names; `Hef` stays as the name of the CKKS library.
         .library(name: "Hef", targets: ["HefCKKS"]),
         .library(name: "HefRing", targets: ["HefRing"]),
+        .library(name: "HefCKKS", targets: ["HefCKKS"]),
+        .library(name: "HefCircuits", targets: ["HefCircuits"]),
         .library(name: "HefML", targets: ["HefML"]),
         .executable(name: "hefctl", targets: ["hefctl"]),
     ],
@@ -30,24 +33,20 @@ var package = Package(
         .target(
             name: "CShims",
             dependencies: ["CFlint"],
-            path: "CShims",
-            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+            path: "CShims"),
         // Ring layer: moduli, RNS bases, NTT, polynomials, samplers, the two backends.
         .target(
             name: "HefRing",
-            dependencies: ["CFlint", "CShims"],
-            swiftSettings: optimisedSwift),
+            dependencies: ["CFlint", "CShims"]),
         // CKKS: parameters, encoder, keys, encryption, evaluation, serialization.
         .target(
             name: "HefCKKS",
-            dependencies: ["HefRing"],
-            swiftSettings: optimisedSwift),
+            dependencies: ["HefRing"]),
         // Circuits: linear transforms (diagonal method, baby-step/giant-step, hoisting),
         // polynomial evaluation in the Chebyshev basis, function approximation.
         .target(
             name: "HefCircuits",
-            dependencies: ["HefCKKS"],
-            swiftSettings: optimisedSwift),
+            dependencies: ["HefCKKS"]),
         // Machine learning: models (JSON, ONNX), compiler, planner, encrypted MLP inference.
         .target(
             name: "HefML",
@@ -55,21 +54,18 @@ var package = Package(
                 "HefCircuits",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
-            exclude: ["ONNX/Proto/onnx-subset.proto"],
-            swiftSettings: optimisedSwift),
+            exclude: ["ONNX/Proto/onnx-subset.proto"]),
         .executableTarget(
             name: "hefctl",
             dependencies: [
                 "HefCKKS",
                 "HefML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: optimisedSwift),
+            ]),
         // NTL as an independent reference, for tests only.
         .target(
             name: "NTLReference",
             path: "Tests/NTLReference",
-            cxxSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("ntl"), .linkedLibrary("gmp")]),
         // Test helpers shared by the test targets and the benchmarks.
         .target(
@@ -112,6 +108,5 @@ if ProcessInfo.processInfo.environment["HEF_BENCHMARKS"] != nil {
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/HefBenchmarks",
-            swiftSettings: optimisedSwift,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
 }

@@ -71,15 +71,22 @@ public struct ModelCompiler: Sendable {
         let base = min(options.maxDegree, 63)
         var (layers, notes, missed) = try compileLayers(model, calibration: calibration, cap: { _ in base })
         var plan = try Planner(packing: options.packing).plan(layers: layers, inputSize: model.inputSize, notes: notes)
+        var guarantees = Self.guarantees(layers: layers, plan: plan, packing: options.packing, model: model, calibration: calibration, margin: options.margin)
         if options.maxDegree > base && !missed.isEmpty {
+            // Higher degrees cost levels: take them only in the same ring and when the bound the
+            // client relies on (approximation + noise) gets smaller.
             let upgraded = try compileLayers(model, calibration: calibration, cap: { missed.contains($0) ? options.maxDegree : base })
             if let better = try? Planner(packing: options.packing).plan(layers: upgraded.layers, inputSize: model.inputSize, notes: upgraded.notes),
                better.parameters.logN == plan.parameters.logN {
-                (layers, notes, missed) = upgraded
-                plan = better
+                let g = Self.guarantees(layers: upgraded.layers, plan: better, packing: options.packing, model: model, calibration: calibration, margin: options.margin)
+                func worst(_ g: PlanGuarantees) -> Double { (0..<g.noiseBound.count).map(g.combinedBound).max() ?? 0 }
+                if worst(g) < worst(guarantees) {
+                    (layers, notes, missed) = upgraded
+                    plan = better
+                    guarantees = g
+                }
             }
         }
-        let guarantees = Self.guarantees(layers: layers, plan: plan, packing: options.packing, model: model, calibration: calibration, margin: options.margin)
         plan.guarantees = guarantees
         // Bits of absolute precision of the scores under the noise bound.
         plan.predictedPrecisionBits = max(0, -log2(guarantees.noiseBound.max() ?? 1))
@@ -213,7 +220,8 @@ public struct ModelCompiler: Sendable {
         _ activation: Activation, lower: Double, upper: Double, maxDegree: Int? = nil
     ) throws -> (series: ChebyshevSeries, error: Double, met: Bool) {
         let f: @Sendable (Double) -> Double = { activation.apply($0) }
-        let samples = (0...2000).map { lower + (upper - lower) * Double($0) / 2000 }
+        let gaps = 16000
+        let samples = (0...gaps).map { lower + (upper - lower) * Double($0) / Double(gaps) }
         let peak = max(samples.map { abs(f($0)) }.max() ?? 1, 1e-9)
         let cap = max(3, maxDegree ?? options.maxDegree)
         var best: (ChebyshevSeries, Double, Bool)?
@@ -225,7 +233,7 @@ public struct ModelCompiler: Sendable {
             let sampled = samples.map { abs(series.evaluate($0) - f($0)) }.max() ?? 0
             let slope = PlanAnalysis.derivativeBound(series.coefficients, on: (-1, 1)) * 2 / (upper - lower)
                 + PlanAnalysis.lipschitz(activation.name)
-            let error = sampled + slope * (upper - lower) / 2000 / 2
+            let error = sampled + slope * (upper - lower) / Double(gaps) / 2
             let met = error <= options.tolerance * peak
             best = (series, error, met)
             if met { break }
