@@ -264,9 +264,12 @@ enum NoiseModel {
             case .throughput:
                 z = rss(norm * noise, rescale)
             case .latency:
-                // Block sums and period folds add the noise of every copy of a value across
-                // the slots: up to √(slots / block) times one copy's.
-                let copies = (n / 2 / Double(max(blockSize, 1))).squareRoot()
+                // The first layer's block sums add the noise of every block's copy of a value:
+                // √(slots / block) times one copy's. Later layers' diagonals sum one rotated
+                // copy per input, and period folds at most block / width copies.
+                let copies = k == 0
+                    ? (n / 2 / Double(max(blockSize, 1))).squareRoot()
+                    : max(1, Double(max(blockSize, 1)) / Double(layer.weights.count)).squareRoot()
                 z = rss(copies * norm * rss(noise, keySwitch), rescale)
                 z = rss(z, copies * rotations.squareRoot() * keySwitch)
             }
