@@ -66,7 +66,7 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
         // Dropping any one key makes the evaluation fail.
         let f = try Fixture.circuit(Self.parameters, rotations: [1, 7])
         let ct = try f.encrypt([Double](repeating: 0.5, count: Self.parameters.maxSlots))
-        #expect(throws: (any Error).self) { try lt.evaluate(ct, evaluator: f.evaluator) }
+        #expect(throws: CKKSError.missingRotationKey(step: 56)) { try lt.evaluate(ct, evaluator: f.evaluator) }
     }
 
     @Test func foldPeriod() throws {

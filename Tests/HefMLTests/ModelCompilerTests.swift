@@ -88,7 +88,13 @@ import Testing
         #expect(throws: ModelError.self) { try back.check(model: a, stage: .outputs) }
         try back.check(model: a, stage: .inputs)
         for cut in [0, 3, 10, 20, bytes.count / 2, bytes.count - 1] {
-            #expect(throws: (any Error).self) { try ModelCiphertexts(deserializing: Array(bytes.prefix(cut)), context: context) }
+            #expect {
+                try ModelCiphertexts(deserializing: Array(bytes.prefix(cut)), context: context)
+            } throws: { error in
+                if case CKKSError.truncated = error { return true }
+                if case ModelError.unsupportedFormat = error { return true }
+                return false
+            }
         }
         #expect(throws: ModelError.self) { try client.encrypt([[1, 2, 3]], publicKey: try keygen.publicKey(for: sk)) }
     }

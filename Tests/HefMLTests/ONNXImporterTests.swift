@@ -482,13 +482,13 @@ struct ONNXImporterTests {
         let data = try Self.simpleGraph(extra: [ONNX.node("Relu", ["y"], ["z"], name: "relu")])
         #expect(try ONNXImporter.model(from: data).layers.count == 1)
         for length in stride(from: 0, to: data.count, by: 3) {
-            #expect(throws: (any Error).self, "prefix of \(length) bytes") {
+            #expect(throws: ONNXImportError.self, "prefix of \(length) bytes") {
                 try ONNXImporter.model(from: Data(data.prefix(length)))
             }
         }
         for seed in 0..<50 {
             let bytes = numbers(64 + seed * 7, seed: 900 + UInt64(seed)).map { UInt8(truncatingIfNeeded: Int(($0 + 1) * 128)) }
-            #expect(throws: (any Error).self) { try ONNXImporter.model(from: bytes) }
+            #expect(throws: ONNXImportError.self) { try ONNXImporter.model(from: bytes) }
         }
         #expect(throws: ONNXImportError.self) { try ONNXImporter.model(from: Data("{\"format\": \"hef-mlp\"}".utf8)) }
     }
