@@ -17,6 +17,7 @@ var package = Package(
         .library(name: "HefCKKS", targets: ["HefCKKS"]),
         .library(name: "HefCircuits", targets: ["HefCircuits"]),
         .library(name: "HefML", targets: ["HefML"]),
+        .library(name: "HefONNX", targets: ["HefONNX"]),
         .executable(name: "hefctl", targets: ["hefctl"]),
     ],
     dependencies: [
@@ -47,19 +48,25 @@ var package = Package(
         .target(
             name: "HefCircuits",
             dependencies: ["HefCKKS"]),
-        // Machine learning: models (JSON, ONNX), compiler, planner, encrypted MLP inference.
+        // Machine learning: models (JSON), compiler, planner, guarantees, encrypted MLP inference.
         .target(
             name: "HefML",
+            dependencies: ["HefCircuits"]),
+        // ONNX import (skl2onnx and torch.onnx.export graphs) through swift-protobuf: only
+        // users who import ONNX link SwiftProtobuf.
+        .target(
+            name: "HefONNX",
             dependencies: [
-                "HefCircuits",
+                "HefML",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
-            exclude: ["ONNX/Proto/onnx-subset.proto"]),
+            exclude: ["Proto/onnx-subset.proto"]),
         .executableTarget(
             name: "hefctl",
             dependencies: [
                 "HefCKKS",
                 "HefML",
+                "HefONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // NTL as an independent reference, for tests only.
@@ -83,7 +90,7 @@ var package = Package(
             dependencies: ["HefCircuits", "HefTestSupport"]),
         .testTarget(
             name: "HefMLTests",
-            dependencies: ["HefML"],
+            dependencies: ["HefML", "HefONNX"],
             resources: [.copy("Fixtures")]),
         // Runs the built hefctl binary (the dependency makes `swift test` build it).
         .testTarget(

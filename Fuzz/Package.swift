@@ -28,6 +28,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Hef", package: hef),
                 .product(name: "HefML", package: hef),
+                .product(name: "HefONNX", package: hef),
             ]),
     ] + harnesses.map { name in
         .executableTarget(name: name, dependencies: ["FuzzSupport"], path: "Sources/\(name)")

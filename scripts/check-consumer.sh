@@ -21,7 +21,8 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "consumer",
-            dependencies: [.product(name: "HefCKKS", package: "Hef"), .product(name: "HefML", package: "Hef")]),
+            dependencies: [.product(name: "HefCKKS", package: "Hef"), .product(name: "HefML", package: "Hef"),
+                           .product(name: "HefONNX", package: "Hef")]),
     ])
 PKG
 # The README's quick start, verbatim.
@@ -29,7 +30,7 @@ awk '/^## Library quick start/{f=1} f&&/^```swift/{g=1;next} g&&/^```/{exit} g' 
     > "$work/consumer/Sources/consumer/main.swift"
 grep -q "CKKSContext" "$work/consumer/Sources/consumer/main.swift"
 # Also proves HefML links for a consumer.
-printf 'import HefML\nfunc compilerOptions() -> ModelCompiler.Options { ModelCompiler.Options() }\n' > "$work/consumer/Sources/consumer/UsesHefML.swift"
+printf 'import HefML\nimport HefONNX\nfunc compilerOptions() -> ModelCompiler.Options { ModelCompiler.Options() }\nfunc importer() -> ONNXImporter.Type { ONNXImporter.self }\n' > "$work/consumer/Sources/consumer/UsesHefML.swift"
 cd "$work/consumer"
 swift build 2>&1 | tail -3
 out=$(swift run --skip-build consumer)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HefML
+import HefONNX
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,7 +33,7 @@ struct Demo: ParsableCommand {
         try reportingErrors {
             let dir = try locateModel()
             let modelPath = (dir as NSString).appendingPathComponent("model.json")
-            let source = try withFile(modelPath) { try MLPModel.load(contentsOf: URL(fileURLWithPath: modelPath)) }
+            let source = try withFile(modelPath) { try ModelFile.load(contentsOf: URL(fileURLWithPath: modelPath)) }
             let rows = try ModelFlow.readRows((dir as NSString).appendingPathComponent("test_X.csv"), width: source.inputSize)
             let labelsPath = (dir as NSString).appendingPathComponent("test_y.csv")
             let labels = (try? String(contentsOfFile: labelsPath, encoding: .utf8))?

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HefML
+import HefONNX
 
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,7 +36,7 @@ struct ModelCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let source = try withFile(model) { try MLPModel.load(contentsOf: URL(fileURLWithPath: model)) }
+                let source = try withFile(model) { try ModelFile.load(contentsOf: URL(fileURLWithPath: model)) }
                 let rows = try calibrate.map { try ModelFlow.readRows($0, width: source.inputSize) }
                 var options = ModelCompiler.Options(packing: packing)
                 options.maxDegree = maxDegree

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HefML
+@testable import HefONNX
 
 /// Writes a generated MLP as the ONNX graphs real exporters produce, so the differential tests
 /// also go through the importer:

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HefML
+@testable import HefONNX
 
 /// Differential testing against the plaintext model: seeded random MLPs (widths, depths, every
 /// activation, scalers with means and scales from 10^-3 to 10^4, classification and regression

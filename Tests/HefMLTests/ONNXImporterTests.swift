@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HefML
+@testable import HefONNX
 
 // MARK: Building ONNX files in the test
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HefML
+@testable import HefONNX
 
 /// Issue 6's reproductions: scikit-learn/ONNX models no other test knew, and corrupted files.
 /// Fixtures: Tests/HefMLTests/Fixtures/regressions (written by Models/regressions.py).
@@ -16,7 +17,7 @@ import Testing
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Fixtures/regressions/\(name)")
         return Fixture(
-            model: try MLPModel.load(contentsOf: dir.appendingPathComponent("model_skl2onnx.onnx")),
+            model: try ModelFile.load(contentsOf: dir.appendingPathComponent("model_skl2onnx.onnx")),
             calibration: try readCSV(dir.appendingPathComponent("calibration_X.csv")),
             rows: try readCSV(dir.appendingPathComponent("test_X.csv")),
             reference: try readCSV(dir.appendingPathComponent("reference_scores.csv")))

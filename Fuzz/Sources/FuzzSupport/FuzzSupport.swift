@@ -1,6 +1,7 @@
 import Foundation
 @_exported import HefCKKS
 @_exported import HefML
+@_exported import HefONNX
 
 /// Shared pieces of the harnesses.
 ///

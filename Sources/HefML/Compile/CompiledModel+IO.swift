@@ -41,10 +41,10 @@ extension CompiledModel {
 }
 
 extension MLPModel {
-    /// Reads a model: Hef JSON (`.json`) or ONNX (`.onnx`).
+    /// Reads a Hef JSON model (ONNX files: `ONNXImporter` or `ModelFile` in HefONNX).
     public static func load(contentsOf url: URL) throws -> MLPModel {
         if url.pathExtension.lowercased() == "onnx" {
-            return try ONNXImporter.load(contentsOf: url)
+            throw ModelError.unsupportedFormat("\(url.lastPathComponent): ONNX files are read by the HefONNX module (ONNXImporter.load(contentsOf:), or ModelFile.load(contentsOf:) for either format)")
         }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import HefML
 import SwiftProtobuf
 
 /// Converts ONNX files into Hef's `MLPModel`.

@@ -1,4 +1,5 @@
 import Foundation
+import HefML
 
 /// Evaluates nodes whose inputs are all constants (`Constant` nodes, and the shape or
 /// arithmetic operations some exporters leave on weights), so that the layers see plain

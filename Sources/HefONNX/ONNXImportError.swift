@@ -1,4 +1,5 @@
 import Foundation
+import HefML
 
 /// Why an ONNX file could not be turned into an `MLPModel`. Every case names what it is about
 /// (operator type, node, tensor) so that the message alone tells the model provider what to

@@ -1,4 +1,5 @@
 import Foundation
+import HefML
 
 /// The parts of a `GraphProto` the importer walks: its one feature input, its initializers,
 /// and its nodes in topological order.

@@ -1,4 +1,5 @@
 import Foundation
+import HefML
 
 /// Attribute look-up on ONNX nodes. Reads the value fields directly, so that files written
 /// before the `type` discriminator existed (IR version 1) decode too.

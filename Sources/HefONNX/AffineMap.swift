@@ -1,4 +1,5 @@
 import Foundation
+import HefML
 
 /// `z = M·x + b`: the linear operations accumulated since the last activation (or since the
 /// graph input). `M` stays diagonal as long as only element-wise operations (`Sub`, `Mul`,

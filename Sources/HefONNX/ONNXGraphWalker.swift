@@ -1,4 +1,5 @@
 import Foundation
+import HefML
 
 /// Walks an ONNX graph in topological order and interprets it as an MLP.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import HefML
 
 /// A constant tensor of an ONNX graph (initializer, `Constant` node, or folded constant),
 /// decoded to Doubles (numeric types) or Strings (`STRING`), row-major.
