@@ -124,6 +124,7 @@ import Testing
     struct Outcome {
         var failures: [String] = []
         var refused = false
+        var refusal = ""
         var worstNoiseRatio = 0.0
         var worstApproximationRatio = 0.0
         var isolated = 0
@@ -162,8 +163,9 @@ import Testing
         let compiled: CompiledModel
         do {
             compiled = try ModelCompiler(options: options).compile(model, calibration: c.calibration)
-        } catch ModelError.planFailed {
+        } catch ModelError.planFailed(let why) {
             outcome.refused = true
+            outcome.refusal = why
             return outcome
         }
         let g = compiled.rangeGuarantees
@@ -290,6 +292,7 @@ import Testing
         let (maxWidth, maxLayers, maxDegree) = full ? (33, 4, 63) : (5, 2, 3)
         var failed: [String] = []
         var refused = 0, isolated = 0, worstNoise = 0.0, worstApprox = 0.0
+        var reasons: [String: Int] = [:]
         var packings: [Packing: Int] = [:], backends = [0, 0], routes: [String: Int] = [:]
         for k in 0..<cases {
             let seed = first &+ UInt64(k)
@@ -299,7 +302,10 @@ import Testing
             routes[c.onnx?.rawValue ?? "json", default: 0] += 1
             do {
                 let outcome = try Self.check(c, maxDegree: maxDegree)
-                if outcome.refused { refused += 1 }
+                if outcome.refused {
+                    refused += 1
+                    reasons[String(outcome.refusal.prefix(48)), default: 0] += 1
+                }
                 isolated += outcome.isolated
                 worstNoise = max(worstNoise, outcome.worstNoiseRatio)
                 worstApprox = max(worstApprox, outcome.worstApproximationRatio)
@@ -314,6 +320,7 @@ import Testing
             }
         }
         print("differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift; \(routes["json", default: 0]) JSON, \(routes["skl2onnx", default: 0]) skl2onnx-shaped, \(routes["torch", default: 0]) torch-shaped ONNX): \(failed.count) failed, \(refused) plans refused, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))")
+        for (why, count) in reasons.sorted(by: { $0.value > $1.value }).prefix(5) { print("differential: refused \(count)× \"\(why)…\"") }
         for f in failed.prefix(10) { print("FAILED " + f) }
         #expect(failed.isEmpty, "\(failed.count) of \(cases) generated models disagree; replay with HEF_DIFF_CASES=1 HEF_DIFF_SEED=<seed>")
         #expect(refused < cases / 2, "most generated plans were refused")
