@@ -52,6 +52,19 @@ import Testing
         return try client.decrypt(try server.evaluate(request), secretKey: secretKey)
     }
 
+    /// The labels the client's own tail gives (nil for invalid rows).
+    static func runLabels(_ compiled: CompiledModel, _ rows: [[Double]], policy: OutOfRangePolicy) throws -> [String?] {
+        let context = try compiled.makeContext()
+        let generator = KeyGenerator(context: context)
+        let secretKey = generator.secretKey()
+        let client = InferenceClient(model: compiled, context: context)
+        let request = try client.encrypt(rows, publicKey: try generator.publicKey(for: secretKey), outOfRange: policy)
+        let server = try EncryptedMLP(
+            model: compiled, context: context,
+            evaluationKeys: try generator.evaluationKeys(for: secretKey, rotations: compiled.plan.rotationSteps))
+        return try client.decryptLabels(try server.evaluate(request), secretKey: secretKey)
+    }
+
     /// 1. Throughput packing with a folded scaler on raw features up to ~1700 (wine): the zero
     /// padding slots lay outside the calibrated range and blew up every slot.
     @Test func reproduction1_wineThroughputWithFoldedScaler() throws {
@@ -62,6 +75,12 @@ import Testing
         #expect(check.agree == f.rows.count, "\(check.agree)/\(f.rows.count) labels agree")
         #expect(check.outOfBound == 0)
         #expect(results.invalidRows.isEmpty)
+        // The client's own tail: labels, nil for an isolated out-of-range row.
+        var few = Array(f.rows.prefix(4))
+        few[2] = few[2].map { 40 * $0 + 100 }
+        let labels = try Self.runLabels(compiled, few, policy: .isolate)
+        #expect(labels[2] == nil)
+        for i in [0, 1, 3] { #expect(labels[i] == f.model.output.label(f.model.scores(few[i]))) }
         // One row encrypted alone.
         let one = try Self.run(compiled, [f.rows[0]])
         #expect(compiled.source.output.label(one.rows[0].scores) == compiled.source.output.label(f.model.scores(f.rows[0])))
@@ -89,6 +108,7 @@ import Testing
         #expect(compiled.admissibility(of: clamped.rows[3], index: 3) == nil)
         // isolate: row 4 in a batch of its own and reported invalid; the others are right.
         let results = try Self.run(compiled, rows, policy: .isolate)
+
         #expect(results.invalidRows == [3])
         for i in rows.indices where i != 3 {
             #expect(model.output.label(results.rows[i].scores) == model.output.label(model.scores(rows[i])), "row \(i + 1)")

@@ -140,6 +140,24 @@ public struct InferenceClient: Sendable {
         return InferenceResults(rows: rows)
     }
 
+    /// Decrypts results and applies the model's own output tail: one label per sample, in
+    /// input order, nil for a row reported invalid (see ``decrypt(_:secretKey:roundingBits:flooding:)``).
+    public func decryptLabels(_ results: ModelCiphertexts, secretKey: SecretKey) throws -> [String?] {
+        try decrypt(results, secretKey: secretKey).rows.map { row in
+            if case .invalid = row.status { return nil }
+            return model.source.output.label(row.scores)
+        }
+    }
+
+    /// Decrypts results and applies the model's own output tail: probabilities per sample (the
+    /// scores for a regression), nil for a row reported invalid.
+    public func decryptProbabilities(_ results: ModelCiphertexts, secretKey: SecretKey) throws -> [[Double]?] {
+        try decrypt(results, secretKey: secretKey).rows.map { row in
+            if case .invalid = row.status { return nil }
+            return model.source.output.probabilities(row.scores)
+        }
+    }
+
     /// Decrypts results into one score vector per sample, in input order.
     /// - Parameter flooding: when set, each decryption is noise-flooded (``Decryptor/decrypt(_:flooding:)``).
     public func decryptScores(
