@@ -81,7 +81,7 @@ var package = Package(
             path: "Tests/HefTestSupport"),
         .testTarget(
             name: "HefRingTests",
-            dependencies: ["HefRing", "NTLReference"]),
+            dependencies: ["HefRing", "NTLReference", "HefTestSupport"]),
         .testTarget(
             name: "HefCKKSTests",
             dependencies: ["HefCKKS", "HefTestSupport"]),
@@ -90,7 +90,7 @@ var package = Package(
             dependencies: ["HefCircuits", "HefTestSupport"]),
         .testTarget(
             name: "HefMLTests",
-            dependencies: ["HefML", "HefONNX"],
+            dependencies: ["HefML", "HefONNX", "HefTestSupport"],
             resources: [.copy("Fixtures")]),
         // Runs the built hefctl binary (the dependency makes `swift test` build it).
         .testTarget(

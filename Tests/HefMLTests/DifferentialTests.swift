@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HefML
 @testable import HefONNX
+import HefTestSupport
 
 /// Differential testing against the plaintext model: seeded random MLPs (widths, depths, every
 /// activation, scalers with means and scales from 10^-3 to 10^4, classification and regression
@@ -15,23 +16,7 @@ import Testing
 /// `scripts/differential.sh --cases N --seed S` runs a soak. A failure prints its case seed:
 /// `HEF_DIFF_CASES=1 HEF_DIFF_SEED=<seed> swift test --filter DifferentialTests` replays it.
 @Suite struct DifferentialTests {
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-        mutating func normal() -> Double {
-            let u = max(uniform(), 1e-300), v = uniform()
-            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-        }
-        mutating func pick<T>(_ xs: [T]) -> T { xs[int(0...(xs.count - 1))] }
-    }
+    typealias Generator = SplitMix64
 
     struct Case: CustomStringConvertible {
         var seed: UInt64
@@ -58,7 +43,7 @@ import Testing
     static let activations: [Activation] = [.none, .square, .polynomial([0.05, 0.5, 0.25]), .relu, .tanh, .sigmoid, .silu, .gelu]
 
     static func generate(seed: UInt64, maxWidth: Int, maxLayers: Int) -> Case {
-        var g = Generator(state: seed)
+        var g = Generator(seed: seed)
         let widths = Self.widths.filter { $0 <= maxWidth }
         let inputSize = g.pick(widths)
         let layerCount = g.int(1...maxLayers)
@@ -325,4 +310,13 @@ import Testing
         #expect(failed.isEmpty, "\(failed.count) of \(cases) generated models disagree; replay with HEF_DIFF_CASES=1 HEF_DIFF_SEED=<seed>")
         #expect(refused < cases / 2, "most generated plans were refused")
     }
+}
+
+extension SplitMix64 {
+    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+    mutating func normal() -> Double {
+        let u = max(uniform(), 1e-300), v = uniform()
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+    }
+    mutating func pick<T>(_ xs: [T]) -> T { xs[int(0...(xs.count - 1))] }
 }

@@ -40,7 +40,10 @@ import Testing
         return (agree, decidedDisagree, outOfBound)
     }
 
-    static func run(_ compiled: CompiledModel, _ rows: [[Double]], policy: OutOfRangePolicy = .refuse) throws -> InferenceResults {
+    /// Keys, encryption with `policy`, server evaluation: the client, its secret key and the response.
+    static func roundTrip(
+        _ compiled: CompiledModel, _ rows: [[Double]], policy: OutOfRangePolicy
+    ) throws -> (client: InferenceClient, secretKey: SecretKey, response: ModelCiphertexts) {
         let context = try compiled.makeContext()
         let generator = KeyGenerator(context: context)
         let secretKey = generator.secretKey()
@@ -49,20 +52,18 @@ import Testing
         let server = try EncryptedMLP(
             model: compiled, context: context,
             evaluationKeys: try generator.evaluationKeys(for: secretKey, rotations: compiled.plan.rotationSteps))
-        return try client.decrypt(try server.evaluate(request), secretKey: secretKey)
+        return (client, secretKey, try server.evaluate(request))
+    }
+
+    static func run(_ compiled: CompiledModel, _ rows: [[Double]], policy: OutOfRangePolicy = .refuse) throws -> InferenceResults {
+        let r = try roundTrip(compiled, rows, policy: policy)
+        return try r.client.decrypt(r.response, secretKey: r.secretKey)
     }
 
     /// The labels the client's own tail gives (nil for invalid rows).
     static func runLabels(_ compiled: CompiledModel, _ rows: [[Double]], policy: OutOfRangePolicy) throws -> [String?] {
-        let context = try compiled.makeContext()
-        let generator = KeyGenerator(context: context)
-        let secretKey = generator.secretKey()
-        let client = InferenceClient(model: compiled, context: context)
-        let request = try client.encrypt(rows, publicKey: try generator.publicKey(for: secretKey), outOfRange: policy)
-        let server = try EncryptedMLP(
-            model: compiled, context: context,
-            evaluationKeys: try generator.evaluationKeys(for: secretKey, rotations: compiled.plan.rotationSteps))
-        return try client.decryptLabels(try server.evaluate(request), secretKey: secretKey)
+        let r = try roundTrip(compiled, rows, policy: policy)
+        return try r.client.decryptLabels(r.response, secretKey: r.secretKey)
     }
 
     /// 1. Throughput packing with a folded scaler on raw features up to ~1700 (wine): the zero

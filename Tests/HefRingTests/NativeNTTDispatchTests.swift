@@ -1,6 +1,7 @@
 import Testing
 import CShims
 @testable import HefRing
+import HefTestSupport
 
 /// The AVX-512 NTT kernels (64-bit Shoup products, and 52-bit IFMA products for q < 2^50)
 /// must produce exactly the words of the scalar kernel. The AVX-512 parts are skipped on CPUs

@@ -1,6 +1,7 @@
 import Testing
 import NTLReference
 @testable import HefRing
+import HefTestSupport
 
 @Suite struct NativeNumberTheoryTests {
     let backend = NativeBackend()

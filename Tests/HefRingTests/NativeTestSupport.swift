@@ -1,5 +1,6 @@
 import Testing
 @testable import HefRing
+import HefTestSupport
 
 /// The native tests' generator: the SplitMix64 of SwiftBackendTestSupport.swift.
 typealias NativeTestRNG = SplitMix64

@@ -1,5 +1,6 @@
 import Testing
 @testable import HefRing
+import HefTestSupport
 
 @Suite struct SwiftBackendAutomorphismTests {
     let backend = SwiftBackend()

@@ -1,18 +1,8 @@
 @testable import HefRing
 
-/// Deterministic SplitMix64, so that failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, bound) (bias irrelevant for tests).
-    mutating func next(below bound: UInt64) -> UInt64 { next() % bound }
+import HefTestSupport
+
+extension SplitMix64 {
 
     /// Random residues in [0, q), with edge values 0, 1, q-1 sprinkled in.
     mutating func residues(_ count: Int, _ q: UInt64) -> [UInt64] {

@@ -30,17 +30,27 @@ public func testStream(_ tag: UInt8) -> RandomStream {
     RandomStream(seed: [UInt8](repeating: tag, count: 32))
 }
 
-/// Reproducible pseudo-random reals in [-1, 1] (splitmix64).
-public func randomValues(_ count: Int, seed: UInt64) -> [Double] {
-    var state = seed
-    return (0..<count).map { _ in
-        state = state &+ 0x9E37_79B9_7F4A_7C15
+/// Deterministic SplitMix64, so that failures reproduce (one copy for every test target).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(1 << 53) * 2 - 1
+        return z ^ (z >> 31)
     }
+    /// Uniform in [0, bound) (bias irrelevant for tests).
+    public mutating func next(below bound: UInt64) -> UInt64 { next() % bound }
+    /// Uniform in [0, 1).
+    public mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+/// Reproducible pseudo-random reals in [-1, 1] (splitmix64).
+public func randomValues(_ count: Int, seed: UInt64) -> [Double] {
+    var rng = SplitMix64(seed: seed)
+    return (0..<count).map { _ in rng.uniform() * 2 - 1 }
 }
 
 /// Small, fast parameters (insecure: N = 2^10 by default) for tests.

@@ -11,9 +11,9 @@ extension CompiledModel {
     /// nil when `row` is admissible: the plan in Double keeps every pre-activation inside its
     /// envelope (approximated activations inside their fitted interval). Otherwise why not,
     /// naming the feature furthest outside the guaranteed box when there is one. `index` is
-    /// the row's 0-based position, for the message.
-    public func admissibility(of row: [Double], index: Int) -> RangeViolation? {
-        let g = rangeGuarantees
+    /// the row's 0-based position, for the message; pass `guarantees` when checking many rows.
+    public func admissibility(of row: [Double], index: Int, guarantees: PlanGuarantees? = nil) -> RangeViolation? {
+        let g = guarantees ?? rangeGuarantees
         var outside: (feature: Int, excess: Double)?
         if let lo = g.inputLower, let hi = g.inputUpper {
             for i in row.indices where row[i] < lo[i] || row[i] > hi[i] {
@@ -52,8 +52,8 @@ extension CompiledModel {
 
     /// The row with every feature clamped into the guaranteed box (admissible by
     /// construction); nil without a box.
-    public func clamped(_ row: [Double]) -> [Double]? {
-        let g = rangeGuarantees
+    public func clamped(_ row: [Double], guarantees: PlanGuarantees? = nil) -> [Double]? {
+        let g = guarantees ?? rangeGuarantees
         guard let lo = g.inputLower, let hi = g.inputUpper else { return nil }
         return row.indices.map { min(max(row[$0], lo[$0]), hi[$0]) }
     }

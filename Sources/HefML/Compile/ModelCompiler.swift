@@ -57,17 +57,6 @@ public struct ModelCompiler: Sendable {
                 }
             }
         }
-        // A folded scaler with large means makes W·x + b a large cancellation; the bias must
-        // still fit the last prime's head room at the layer's output level.
-        if let scaler = model.scaler {
-            var first = CompiledLayer(weights: model.layers[0].weights, bias: model.layers[0].bias, activation: .none)
-            Self.foldScaler(scaler, into: &first)
-            if let big = first.bias.map(abs).max(), big > PlanAnalysis.headroom / 2 {
-                throw ModelError.planFailed(String(
-                    format: "folding the scaler into the first layer gives a bias of %.3g, beyond the plan's head room (%.0f): standardize the inputs on the client instead",
-                    big, PlanAnalysis.headroom / 2))
-            }
-        }
         let base = min(options.maxDegree, 63)
         var (layers, notes, missed) = try compileLayers(model, calibration: calibration, cap: { _ in base })
         var plan = try Planner(packing: options.packing).plan(layers: layers, inputSize: model.inputSize, notes: notes)
@@ -102,7 +91,16 @@ public struct ModelCompiler: Sendable {
         _ model: MLPModel, calibration: [[Double]]?, cap: (Int) -> Int
     ) throws -> (layers: [CompiledLayer], notes: [String], missed: Set<Int>) {
         var layers = model.layers.map { CompiledLayer(weights: $0.weights, bias: $0.bias, activation: .none) }
-        if let scaler = model.scaler { Self.foldScaler(scaler, into: &layers[0]) }
+        if let scaler = model.scaler {
+            Self.foldScaler(scaler, into: &layers[0])
+            // Large means make W·x + b a large cancellation; the bias must still fit the last
+            // prime's head room at the layer's output level.
+            if let big = layers[0].bias.map(abs).max(), big > PlanAnalysis.headroom / 2 {
+                throw ModelError.planFailed(String(
+                    format: "folding the scaler into the first layer gives a bias of %.3g, beyond the plan's head room (%.0f): standardize the inputs on the client instead",
+                    big, PlanAnalysis.headroom / 2))
+            }
+        }
 
         // Pre-activation ranges seen on the calibration data, layer by layer, through the
         // model as compiled so far (each layer's input comes from the exact activations).
@@ -198,10 +196,10 @@ public struct ModelCompiler: Sendable {
     /// Refuses a plan whose predicted noise alone could change the label of more than
     /// `maxAmbiguous` of the (admissible) calibration rows.
     static func checkSeparation(_ model: CompiledModel, calibration: [[Double]]?, maxAmbiguous: Double) throws {
-        guard let calibration, !calibration.isEmpty, let g = model.plan.guarantees,
+        guard maxAmbiguous < 1, let calibration, !calibration.isEmpty, let g = model.plan.guarantees,
               model.source.output.probabilities != .none else { return }
         var checked = 0, ambiguous = 0
-        for row in calibration.prefix(2000) where model.admissibility(of: row, index: 0) == nil {
+        for row in calibration.prefix(2000) where model.admissibility(of: row, index: 0, guarantees: g) == nil {
             checked += 1
             if !model.labelIsDecided(model.plainScores(row), bounds: g.noiseBound) { ambiguous += 1 }
         }

@@ -26,13 +26,14 @@ public struct InferenceClient: Sendable {
     public func prepare(_ rows: [[Double]], outOfRange policy: OutOfRangePolicy = .refuse) throws -> PreparedRows {
         try validate(rows)
         var prepared = PreparedRows(rows: rows, isolated: Array(repeating: false, count: rows.count), reports: [])
+        let g = model.rangeGuarantees
         for (r, row) in rows.enumerated() {
-            guard let violation = model.admissibility(of: row, index: r) else { continue }
+            guard let violation = model.admissibility(of: row, index: r, guarantees: g) else { continue }
             switch policy {
             case .refuse:
                 throw ModelError.outOfRange(violation.description + " (use --out-of-range clamp or isolate to encrypt it anyway)")
             case .clamp:
-                guard let clamped = model.clamped(row), model.admissibility(of: clamped, index: r) == nil else {
+                guard let clamped = model.clamped(row, guarantees: g), model.admissibility(of: clamped, index: r, guarantees: g) == nil else {
                     throw ModelError.outOfRange(violation.description + " (the model has no guaranteed input box to clamp to: compile it with --calibrate)")
                 }
                 prepared.rows[r] = clamped
