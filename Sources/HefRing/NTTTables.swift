@@ -47,6 +47,38 @@ public struct NTTTables: Sendable {
     }
 }
 
+extension NTTTables {
+    /// The tables of `modulus` built from `psi`, a primitive 2n-th root of unity mod q.
+    public init(modulus: Modulus, logN: Int, psi: UInt64) {
+        let q = modulus.value
+        let psiInverse = ScalarMod.inversePrime(psi, q)
+        let (roots, rootsShoup) = Self.bitReversedPowers(psi, q: q, logN: logN)
+        let (inverses, inversesShoup) = Self.bitReversedPowers(psiInverse, q: q, logN: logN)
+        let inverseN = ScalarMod.inversePrime(UInt64(1 << logN) % q, q)
+        self.init(
+            modulus: modulus, logN: logN, psi: psi,
+            rootPowers: roots, rootPowersShoup: rootsShoup,
+            inverseRootPowers: inverses, inverseRootPowersShoup: inversesShoup,
+            inverseN: inverseN, inverseNShoup: ScalarMod.shoup(inverseN, q))
+    }
+
+    /// Powers `root^0 … root^(n-1)` scattered into bit-reversed order, with Shoup companions.
+    private static func bitReversedPowers(_ root: UInt64, q: UInt64, logN: Int) -> ([UInt64], [UInt64]) {
+        let n = 1 << logN
+        let rootShoup = ScalarMod.shoup(root, q)
+        var powers = [UInt64](repeating: 0, count: n)
+        var shoup = [UInt64](repeating: 0, count: n)
+        var current: UInt64 = 1 % q
+        for k in 0..<n {
+            let i = bitReverse(k, bits: logN)
+            powers[i] = current
+            shoup[i] = ScalarMod.shoup(current, q)
+            current = swiftShoup(current, root, rootShoup, q)
+        }
+        return (powers, shoup)
+    }
+}
+
 /// Bit reversal of the low `bits` bits of `x`.
 @inlinable
 public func bitReverse(_ x: Int, bits: Int) -> Int {

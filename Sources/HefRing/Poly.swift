@@ -143,6 +143,23 @@ public struct Poly<Format: PolyFormat>: Sendable {
         eachResidue { be, p, i, q in be.addScalar(p, UnsafePointer(p), scalar: scalars[i], count: n, modulus: q) }
     }
 
+    /// `self += other · scalars[i]` on residue `i` (each scalar already reduced mod q_i), for
+    /// the residues in `residues` (default: all of `self`'s). Zero scalars are skipped.
+    public mutating func addMultiple(of other: Poly, scalars: [UInt64], residues: Range<Int>? = nil) {
+        precondition(other.basis === basis, "polynomials from different RNS bases")
+        let range = residues ?? 0..<moduliCount
+        precondition(range.lowerBound >= 0 && range.upperBound <= moduliCount && range.upperBound <= other.moduliCount)
+        precondition(scalars.count >= range.upperBound)
+        let n = self.n, backend = self.backend, moduli = basis.moduli
+        data.withUnsafeMutableBufferPointer { r in
+            other.data.withUnsafeBufferPointer { b in
+                for i in range where scalars[i] != 0 {
+                    backend.multiplyScalarAdd(r.baseAddress! + i * n, b.baseAddress! + i * n, scalar: scalars[i], count: n, modulus: moduli[i])
+                }
+            }
+        }
+    }
+
     /// Residue `i` as a read-only buffer.
     @inline(__always)
     public func withResidue<R>(_ i: Int, _ body: (UnsafePointer<UInt64>) throws -> R) rethrows -> R {

@@ -16,7 +16,7 @@ public final class RNSBasis: Sendable {
         self.n = 1 << logN
         self.moduli = moduli.map(Modulus.init)
         self.backend = backend
-        self.tables = self.moduli.map { backend.makeNTTTables(modulus: $0, logN: logN) }
+        self.tables = self.moduli.map { backend.numberTheory.makeNTTTables(modulus: $0, logN: logN) }
     }
 
     /// A basis over already-built tables (no recomputation), e.g. a sub-list of another basis.

@@ -10,19 +10,8 @@ public protocol RingBackend: Sendable {
     /// "native" or "swift".
     var name: String { get }
 
-    // MARK: Number theory (setup time)
-
-    /// Deterministic primality of a word.
-    func isPrime(_ n: UInt64) -> Bool
-    /// The `count` largest primes `q < 2^bitWidth` with `q ≡ 1 (mod 2^(logN+1))`, not in
-    /// `excluding`, in decreasing order. Empty if there are not enough of them above
-    /// `2^(bitWidth-1)`.
-    func nttPrimes(bitWidth: Int, logN: Int, count: Int, excluding: Set<UInt64>) -> [UInt64]
-    /// NTT tables for `modulus` (prime, `≡ 1 mod 2n`), built from the smallest primitive
-    /// 2n-th root of unity.
-    func makeNTTTables(modulus: Modulus, logN: Int) -> NTTTables
-    /// CRT composition constants for `moduli` (distinct primes).
-    func makeCRTTables(moduli: [Modulus]) -> CRTTables
+    /// The setup-time number theory that goes with this backend (primes, roots, tables).
+    var numberTheory: any NumberTheory { get }
 
     // MARK: Transforms (in place, n = tables.n words)
 

@@ -14,7 +14,7 @@ import HefTestSupport
     @Test(arguments: cases)
     func roundTrip(bits: Int, logN: Int) {
         let q = NativeTestData.prime(bits: bits, logN: logN)
-        let tables = backend.makeNTTTables(modulus: q, logN: logN)
+        let tables = backend.numberTheory.makeNTTTables(modulus: q, logN: logN)
         var rng = NativeTestRNG(seed: UInt64(bits * 100 + logN))
         let a = NativeTestData.vector(1 << logN, q.value, &rng)
         var b = a
@@ -28,7 +28,7 @@ import HefTestSupport
     func negacyclicProductMatchesNTL(bits: Int, logN: Int) {
         let n = 1 << logN
         let q = NativeTestData.prime(bits: bits, logN: logN)
-        let tables = backend.makeNTTTables(modulus: q, logN: logN)
+        let tables = backend.numberTheory.makeNTTTables(modulus: q, logN: logN)
         var rng = NativeTestRNG(seed: UInt64(bits * 1000 + logN))
         for trial in 0..<2 {
             let a = trial == 0 ? NativeTestData.vector(n, q.value, &rng) : [UInt64](repeating: q.value - 1, count: n)
@@ -50,7 +50,7 @@ import HefTestSupport
     func forwardIsEvaluationAtOddPowers(logN: Int) {
         let n = 1 << logN
         let q = NativeTestData.prime(bits: 50, logN: logN)
-        let tables = backend.makeNTTTables(modulus: q, logN: logN)
+        let tables = backend.numberTheory.makeNTTTables(modulus: q, logN: logN)
         var rng = NativeTestRNG(seed: 5)
         let a = NativeTestData.vector(n, q.value, &rng)
         var f = a
@@ -80,7 +80,7 @@ import HefTestSupport
     func automorphismMatchesSlotPermutation(logN: Int) {
         let n = 1 << logN
         let q = NativeTestData.prime(bits: 55, logN: logN)
-        let tables = backend.makeNTTTables(modulus: q, logN: logN)
+        let tables = backend.numberTheory.makeNTTTables(modulus: q, logN: logN)
         var rng = NativeTestRNG(seed: UInt64(logN))
         let a = NativeTestData.vector(n, q.value, &rng)
         var galois = [1, 3, 5, 25, 2 * n - 1, -5, 4 * n + 5]
@@ -109,7 +109,7 @@ import HefTestSupport
 @Suite struct NativeVectorTests {
     let backend = NativeBackend()
     static let moduli: [UInt64] = [2, 3, 97, 1_073_479_681, 1_152_921_504_606_748_673, (1 << 62) - 57,
-                                   NativeBackend().nttPrimes(bitWidth: 62, logN: 13, count: 1, excluding: [])[0]]
+                                   NativeBackend().numberTheory.nttPrimes(bitWidth: 62, logN: 13, count: 1, excluding: [])[0]]
     static let count = 1037
 
     @Test(arguments: moduli)

@@ -7,7 +7,7 @@ import HefTestSupport
     let backend = NativeBackend()
 
     static func moduli(_ count: Int, bits: Int, excluding: Set<UInt64> = []) -> [Modulus] {
-        NativeBackend().nttPrimes(bitWidth: bits, logN: 12, count: count, excluding: excluding).map { Modulus($0) }
+        NativeBackend().numberTheory.nttPrimes(bitWidth: bits, logN: 12, count: count, excluding: excluding).map { Modulus($0) }
     }
 
     @Test(arguments: [(1, 1), (3, 1), (3, 2), (2, 5), (5, 3), (20, 2), (17, 1)])
@@ -59,7 +59,7 @@ import HefTestSupport
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func composeCRTMatchesNTL(k: Int) {
         let moduli = Self.moduli(k, bits: [30, 45, 60, 62, 50, 40, 61, 55][k - 1])
-        let tables = backend.makeCRTTables(moduli: moduli)
+        let tables = backend.numberTheory.makeCRTTables(moduli: moduli)
         let L = tables.limbCount
         let count = 300
         var rng = NativeTestRNG(seed: UInt64(k))
@@ -118,7 +118,7 @@ import HefTestSupport
     @Test(arguments: [1, 2, 3, 5, 8])
     func composeCenteredSlowPathMatchesNTL(k: Int) {
         let moduli = Self.moduli(k, bits: 60)
-        let tables = backend.makeCRTTables(moduli: moduli)
+        let tables = backend.numberTheory.makeCRTTables(moduli: moduli)
         let L = tables.limbCount
         let count = 200
         var rng = NativeTestRNG(seed: 77 + UInt64(k))
@@ -151,7 +151,7 @@ import HefTestSupport
     @Test(arguments: [1, 2, 3, 6])
     func composeCenteredFastPath(k: Int) {
         let moduli = Self.moduli(k, bits: 61)
-        let tables = backend.makeCRTTables(moduli: moduli)
+        let tables = backend.numberTheory.makeCRTTables(moduli: moduli)
         let q0 = moduli[0].value
         var values: [Int64] = [0, 1, -1, 2, -2, 1 << 53, -(1 << 53), (1 << 53) + 1, -((1 << 53) + 1),
                                (1 << 59) + 12345, -((1 << 59) + 777), Int64(q0 / 2), -Int64(q0 / 2)]
@@ -173,7 +173,7 @@ import HefTestSupport
     /// Values just beyond q0/2 and huge ones: the fast path must be rejected.
     @Test func composeCenteredFastPathRejected() {
         let moduli = Self.moduli(3, bits: 40)
-        let tables = backend.makeCRTTables(moduli: moduli)
+        let tables = backend.numberTheory.makeCRTTables(moduli: moduli)
         let q0 = moduli[0].value
         let values: [Int64] = [Int64(q0 / 2) + 1, -Int64(q0 / 2) - 1, Int64(q0) + 5, -Int64(q0) * 1000 - 3, 1 << 62, -(1 << 62), Int64.max, Int64.min + 1]
         let count = values.count

@@ -16,6 +16,6 @@ enum NativeTestData {
 
     /// One NTT-friendly prime of the given size for ring degree 2^logN.
     static func prime(bits: Int, logN: Int) -> Modulus {
-        Modulus(NativeBackend().nttPrimes(bitWidth: bits, logN: logN, count: 1, excluding: [])[0])
+        Modulus(NativeBackend().numberTheory.nttPrimes(bitWidth: bits, logN: logN, count: 1, excluding: [])[0])
     }
 }

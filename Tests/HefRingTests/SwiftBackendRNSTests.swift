@@ -16,7 +16,7 @@ import HefTestSupport
     @Test(arguments: [3, 8, 10])
     func coefficientAutomorphismDefinition(logN: Int) {
         let n = 1 << logN
-        let q = backend.nttPrimes(bitWidth: 50, logN: logN, count: 1, excluding: [])[0]
+        let q = backend.numberTheory.nttPrimes(bitWidth: 50, logN: logN, count: 1, excluding: [])[0]
         var rng = SplitMix64(seed: UInt64(logN))
         let a = rng.residues(n, q)
         for g in Self.galoisElements(logN: logN) {
@@ -37,9 +37,9 @@ import HefTestSupport
     @Test(arguments: [1, 2, 4, 8, 11])
     func evaluationPermutationMatchesCoefficientAutomorphism(logN: Int) {
         let n = 1 << logN
-        let q = backend.nttPrimes(bitWidth: 61, logN: logN, count: 1, excluding: [])[0]
+        let q = backend.numberTheory.nttPrimes(bitWidth: 61, logN: logN, count: 1, excluding: [])[0]
         let modulus = Modulus(q)
-        let tables = backend.makeNTTTables(modulus: modulus, logN: logN)
+        let tables = backend.numberTheory.makeNTTTables(modulus: modulus, logN: logN)
         var rng = SplitMix64(seed: UInt64(logN) + 1000)
         let a = rng.residues(n, q)
         var fa = a
@@ -67,7 +67,7 @@ import HefTestSupport
     func moduli(_ bits: [Int], logN: Int = 4) -> [Modulus] {
         var used = Set<UInt64>()
         return bits.map { b in
-            let q = backend.nttPrimes(bitWidth: b, logN: logN, count: 1, excluding: used)[0]
+            let q = backend.numberTheory.nttPrimes(bitWidth: b, logN: logN, count: 1, excluding: used)[0]
             used.insert(q)
             return Modulus(q)
         }
@@ -102,7 +102,7 @@ import HefTestSupport
     @Test(arguments: [[60], [30, 40], [61, 61, 61], [50, 36, 60, 45, 55], Array(repeating: 62, count: 25)])
     func crtTablesAndComposition(bits: [Int]) {
         let qs = moduli(bits)
-        let t = backend.makeCRTTables(moduli: qs)
+        let t = backend.numberTheory.makeCRTTables(moduli: qs)
         let L = t.limbCount
         #expect(L == CRTTables.limbCount(for: qs))
         // Table checks: Q ≡ 0, Q/q_i · q_i = Q, inverse property, half·2 ∈ {Q, Q-1}.
@@ -153,7 +153,7 @@ import HefTestSupport
     @Test(arguments: [[60], [61, 50], [40, 40, 40], [62, 62, 62, 62, 62], Array(repeating: 60, count: 22)])
     func composeCenteredSlowAndFastPaths(bits: [Int]) {
         let qs = moduli(bits)
-        let t = backend.makeCRTTables(moduli: qs)
+        let t = backend.numberTheory.makeCRTTables(moduli: qs)
         let L = t.limbCount
         let q0 = qs[0].value
         var rng = SplitMix64(seed: UInt64(bits.reduce(0, +)))

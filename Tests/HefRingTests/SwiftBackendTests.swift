@@ -7,50 +7,50 @@ import HefTestSupport
 
     @Test func isPrimeMatchesTrialDivision() {
         for n in UInt64(0)..<20_000 {
-            #expect(backend.isPrime(n) == Reference.isPrimeByTrialDivision(n), "n = \(n)")
+            #expect(backend.numberTheory.isPrime(n) == Reference.isPrimeByTrialDivision(n), "n = \(n)")
         }
     }
 
     @Test func isPrimeKnownLargeValues() {
-        #expect(backend.isPrime((1 << 61) - 1))
-        #expect(backend.isPrime(18_446_744_073_709_551_557))  // largest 64-bit prime
-        #expect(!backend.isPrime(3_825_123_056_546_413_051)) // strong pseudoprime to bases 2..23
-        #expect(!backend.isPrime(3_215_031_751))             // strong pseudoprime to 2, 3, 5, 7
-        #expect(!backend.isPrime(UInt64.max))
-        #expect(!backend.isPrime(((1 << 31) - 1) * ((1 << 31) - 1)))
+        #expect(backend.numberTheory.isPrime((1 << 61) - 1))
+        #expect(backend.numberTheory.isPrime(18_446_744_073_709_551_557))  // largest 64-bit prime
+        #expect(!backend.numberTheory.isPrime(3_825_123_056_546_413_051)) // strong pseudoprime to bases 2..23
+        #expect(!backend.numberTheory.isPrime(3_215_031_751))             // strong pseudoprime to 2, 3, 5, 7
+        #expect(!backend.numberTheory.isPrime(UInt64.max))
+        #expect(!backend.numberTheory.isPrime(((1 << 31) - 1) * ((1 << 31) - 1)))
     }
 
     @Test func nttPrimesKnownValues() {
         // Checked independently with coreutils `factor`: 2^60 - 2^14 + 1 is prime, and
         // 2^60 - 2^15 + 1, 2^60 - 2·2^15 + 1 are composite.
-        #expect(backend.nttPrimes(bitWidth: 60, logN: 13, count: 2, excluding: [])
+        #expect(backend.numberTheory.nttPrimes(bitWidth: 60, logN: 13, count: 2, excluding: [])
                 == [1_152_921_504_606_830_593, 1_152_921_504_606_748_673])
-        #expect(backend.nttPrimes(bitWidth: 60, logN: 14, count: 1, excluding: []) == [1_152_921_504_606_748_673])
-        #expect(backend.nttPrimes(bitWidth: 40, logN: 14, count: 1, excluding: []) == [1_099_510_054_913])
-        #expect(backend.nttPrimes(bitWidth: 30, logN: 10, count: 3, excluding: []) == [1_073_707_009, 1_073_698_817, 1_073_692_673])
-        #expect(backend.nttPrimes(bitWidth: 60, logN: 13, count: 1, excluding: [1_152_921_504_606_830_593])
+        #expect(backend.numberTheory.nttPrimes(bitWidth: 60, logN: 14, count: 1, excluding: []) == [1_152_921_504_606_748_673])
+        #expect(backend.numberTheory.nttPrimes(bitWidth: 40, logN: 14, count: 1, excluding: []) == [1_099_510_054_913])
+        #expect(backend.numberTheory.nttPrimes(bitWidth: 30, logN: 10, count: 3, excluding: []) == [1_073_707_009, 1_073_698_817, 1_073_692_673])
+        #expect(backend.numberTheory.nttPrimes(bitWidth: 60, logN: 13, count: 1, excluding: [1_152_921_504_606_830_593])
                 == [1_152_921_504_606_748_673])
         // Not enough primes above 2^(bitWidth-1).
-        #expect(backend.nttPrimes(bitWidth: 12, logN: 10, count: 5, excluding: []).isEmpty)
-        #expect(backend.nttPrimes(bitWidth: 10, logN: 10, count: 1, excluding: []).isEmpty)
+        #expect(backend.numberTheory.nttPrimes(bitWidth: 12, logN: 10, count: 5, excluding: []).isEmpty)
+        #expect(backend.numberTheory.nttPrimes(bitWidth: 10, logN: 10, count: 1, excluding: []).isEmpty)
     }
 
     @Test(arguments: [(30, 10), (40, 12), (50, 13), (60, 14), (61, 15), (62, 16)])
     func nttPrimesProperties(bitWidth: Int, logN: Int) {
         let step = UInt64(1) << UInt64(logN + 1)
-        let primes = backend.nttPrimes(bitWidth: bitWidth, logN: logN, count: 6, excluding: [])
+        let primes = backend.numberTheory.nttPrimes(bitWidth: bitWidth, logN: logN, count: 6, excluding: [])
         #expect(primes.count == 6)
         for (i, p) in primes.enumerated() {
             #expect(p % step == 1)
             #expect(p < (UInt64(1) << UInt64(bitWidth)) && p > (UInt64(1) << UInt64(bitWidth - 1)))
-            #expect(backend.isPrime(p))
+            #expect(backend.numberTheory.isPrime(p))
             if i > 0 { #expect(p < primes[i - 1]) }
         }
         // Nothing skipped: no other candidate between consecutive primes (or above the first) is prime.
         var c = ((UInt64(1) << UInt64(bitWidth)) - 2) / step * step + 1
         var expected: [UInt64] = []
         while expected.count < 6 {
-            if backend.isPrime(c) { expected.append(c) }
+            if backend.numberTheory.isPrime(c) { expected.append(c) }
             c -= step
         }
         #expect(primes == expected)
@@ -58,8 +58,8 @@ import HefTestSupport
 
     @Test(arguments: [(30, 8), (40, 10), (50, 11), (60, 13), (61, 12)])
     func psiIsPrimitiveAndMinimal(bitWidth: Int, logN: Int) {
-        let q = backend.nttPrimes(bitWidth: bitWidth, logN: logN, count: 1, excluding: [])[0]
-        let tables = backend.makeNTTTables(modulus: Modulus(q), logN: logN)
+        let q = backend.numberTheory.nttPrimes(bitWidth: bitWidth, logN: logN, count: 1, excluding: [])[0]
+        let tables = backend.numberTheory.makeNTTTables(modulus: Modulus(q), logN: logN)
         let n = UInt64(1) << UInt64(logN)
         let psi = tables.psi
         #expect(ScalarMod.pow(psi, n, q) == q - 1)
@@ -75,8 +75,8 @@ import HefTestSupport
 
     @Test func tableLayout() {
         let logN = 9, n = 1 << 9
-        let q = backend.nttPrimes(bitWidth: 55, logN: logN, count: 1, excluding: [])[0]
-        let t = backend.makeNTTTables(modulus: Modulus(q), logN: logN)
+        let q = backend.numberTheory.nttPrimes(bitWidth: 55, logN: logN, count: 1, excluding: [])[0]
+        let t = backend.numberTheory.makeNTTTables(modulus: Modulus(q), logN: logN)
         for i in 0..<n {
             #expect(t.rootPowers[i] == ScalarMod.pow(t.psi, UInt64(bitReverse(i, bits: logN)), q))
             #expect(ScalarMod.mul(t.rootPowers[i], t.inverseRootPowers[i], q) == 1)
@@ -96,8 +96,8 @@ import HefTestSupport
     func forwardIsEvaluationInBitReversedOrder(logN: Int) {
         let n = 1 << logN
         for bits in [30, 62] {
-            let q = backend.nttPrimes(bitWidth: bits, logN: logN, count: 1, excluding: [])[0]
-            let tables = backend.makeNTTTables(modulus: Modulus(q), logN: logN)
+            let q = backend.numberTheory.nttPrimes(bitWidth: bits, logN: logN, count: 1, excluding: [])[0]
+            let tables = backend.numberTheory.makeNTTTables(modulus: Modulus(q), logN: logN)
             var rng = SplitMix64(seed: UInt64(logN * 100 + bits))
             let a = rng.residues(n, q)
             var f = a
@@ -115,9 +115,9 @@ import HefTestSupport
     func roundTripAndNegacyclicProduct(bits: Int) {
         for logN in 8...10 {
             let n = 1 << logN
-            let q = backend.nttPrimes(bitWidth: bits, logN: logN, count: 1, excluding: [])[0]
+            let q = backend.numberTheory.nttPrimes(bitWidth: bits, logN: logN, count: 1, excluding: [])[0]
             let modulus = Modulus(q)
-            let tables = backend.makeNTTTables(modulus: modulus, logN: logN)
+            let tables = backend.numberTheory.makeNTTTables(modulus: modulus, logN: logN)
             var rng = SplitMix64(seed: UInt64(bits * 31 + logN))
             let a = rng.residues(n, q)
             let b = rng.residues(n, q)
@@ -137,8 +137,8 @@ import HefTestSupport
 
     @Test func allMaximalInputs() {
         let logN = 12, n = 1 << logN
-        let q = backend.nttPrimes(bitWidth: 62, logN: logN, count: 1, excluding: [])[0]
-        let tables = backend.makeNTTTables(modulus: Modulus(q), logN: logN)
+        let q = backend.numberTheory.nttPrimes(bitWidth: 62, logN: logN, count: 1, excluding: [])[0]
+        let tables = backend.numberTheory.makeNTTTables(modulus: Modulus(q), logN: logN)
         var a = [UInt64](repeating: q - 1, count: n)
         a.withUnsafeMutableBufferPointer { backend.forwardNTT($0.baseAddress!, tables: tables) }
         #expect(a.allSatisfy { $0 < q })
@@ -152,7 +152,7 @@ import HefTestSupport
     static let bitSizes = [20, 30, 40, 50, 59, 60, 61, 62]
 
     func modulus(_ bits: Int) -> Modulus {
-        Modulus(backend.nttPrimes(bitWidth: bits, logN: 3, count: 1, excluding: [])[0])
+        Modulus(backend.numberTheory.nttPrimes(bitWidth: bits, logN: 3, count: 1, excluding: [])[0])
     }
 
     @Test(arguments: bitSizes)

@@ -23,13 +23,7 @@ extension CKKSContext {
         try parameters.requireID(plaintext.parametersID)
         let coeff = plaintext.poly.inverseNTT()
         let l = plaintext.level
-        var doubles = [Double](repeating: 0, count: parameters.n)
-        let factor = 1.0 / plaintext.scale
-        doubles.withUnsafeMutableBufferPointer { out in
-            coeff.data.withUnsafeBufferPointer { res in
-                backend.composeCentered(out.baseAddress!, res.baseAddress!, tables: crt[l], count: parameters.n, factor: factor)
-            }
-        }
+        let doubles = coeff.centeredValues(crt: crt[l], factor: 1.0 / plaintext.scale)
         var result = encoder.slots(coefficients: doubles, slots: plaintext.slots)
         if let bits = roundingBits {
             let unit = Foundation.pow(2.0, Double(bits))

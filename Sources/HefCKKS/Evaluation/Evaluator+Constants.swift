@@ -111,32 +111,12 @@ extension Evaluator {
             terms.append((i, residues))
         }
 
-        let n = parameters.n
-        let backend = context.backend
-        let moduli = context.basisQ.moduli
         var polys: [Poly<Eval>] = []
         polys.reserveCapacity(size)
-        var tmpBuffer = [UInt64](repeating: 0, count: n)
         for p in 0..<size {
-            let active = terms.filter { cts[$0.index].size > p }
             var acc = Poly<Eval>(zeroOn: context.basisQ, moduliCount: level + 1)
-            if !active.isEmpty {
-                Self.withResiduePointers(cts, active.map(\.index), poly: p) { sources in
-                    acc.data.withUnsafeMutableBufferPointer { out in
-                        tmpBuffer.withUnsafeMutableBufferPointer { tb in
-                            let tmp = tb.baseAddress!
-                            for r in 0...level {
-                                let dst = out.baseAddress! + r * n
-                                for (t, term) in active.enumerated() {
-                                    let c = term.residues[r]
-                                    if c == 0 { continue }
-                                    backend.multiplyScalar(tmp, sources[t] + r * n, scalar: c, count: n, modulus: moduli[r])
-                                    backend.add(dst, UnsafePointer(dst), UnsafePointer(tmp), count: n, modulus: moduli[r])
-                                }
-                            }
-                        }
-                    }
-                }
+            for term in terms where cts[term.index].size > p {
+                acc.addMultiple(of: cts[term.index].polys[p], scalars: term.residues)
             }
             polys.append(acc)
         }
@@ -144,22 +124,5 @@ extension Evaluator {
             polys[0].add(scalars: try constantResidues(constant, scale: outScale, level: level))
         }
         return Ciphertext(polys: polys, scale: outScale, slots: first.slots, parametersID: first.parametersID, keyID: first.keyID)
-    }
-
-    /// Calls `body` with the base address of polynomial `poly` of each `cts[indices[k]]`,
-    /// nesting the buffer accesses (the pointers are valid inside `body` only).
-    static func withResiduePointers(
-        _ cts: [Ciphertext], _ indices: [Int], poly: Int, _ body: ([UnsafePointer<UInt64>]) -> Void
-    ) {
-        var pointers: [UnsafePointer<UInt64>] = []
-        pointers.reserveCapacity(indices.count)
-        func nest(_ k: Int) {
-            if k == indices.count { body(pointers); return }
-            cts[indices[k]].polys[poly].data.withUnsafeBufferPointer { buffer in
-                pointers.append(buffer.baseAddress!)
-                nest(k + 1)
-            }
-        }
-        nest(0)
     }
 }

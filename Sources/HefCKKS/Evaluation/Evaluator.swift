@@ -225,7 +225,7 @@ public struct Evaluator: Sendable {
             throw CKKSError.levelExhausted("the ciphertext is at level 0 and cannot be rescaled; use parameters with more levels")
         }
         var out = a
-        for i in out.polys.indices { out.polys[i] = context.rescale(out.polys[i]) }
+        for i in out.polys.indices { out.polys[i] = out.polys[i].dividedRoundingByLastModulus(tables: context.rescaleTables) }
         out.scale = a.scale / Double(parameters.q[l])
         out.seed = nil
         return out
@@ -238,46 +238,5 @@ public struct Evaluator: Sendable {
             throw CKKSError.scaleOverflow(
                 "a scale of 2^\(Int(log2(scale).rounded())) does not fit the \(Int(logQ))-bit modulus at level \(level); rescale first")
         }
-    }
-}
-
-extension CKKSContext {
-    /// Rounded division by the last prime q_l: (x − r) · q_l^-1 over q_0 … q_{l−1}, where
-    /// r = [x + h]_{q_l} − h is x's centered remainder mod q_l and h = ⌊q_l/2⌋.
-    func rescale(_ x: Poly<Eval>) -> Poly<Eval> {
-        let n = parameters.n
-        let l = x.moduliCount - 1
-        let backend = self.backend
-        let qLast = basisQ.moduli[l]
-        let half = qLast.value >> 1
-        var last = [UInt64](repeating: 0, count: n)
-        var tmp = [UInt64](repeating: 0, count: n)
-        var out = x.truncated(toModuliCount: l)
-        x.withResidue(l) { src in
-            last.withUnsafeMutableBufferPointer { lb in
-                lb.baseAddress!.update(from: src, count: n)
-                backend.inverseNTT(lb.baseAddress!, tables: basisQ.tables[l])
-                backend.addScalar(lb.baseAddress!, UnsafePointer(lb.baseAddress!), scalar: half, count: n, modulus: qLast)
-            }
-        }
-        out.data.withUnsafeMutableBufferPointer { ob in
-            last.withUnsafeBufferPointer { lb in
-                tmp.withUnsafeMutableBufferPointer { tb in
-                    let t = tb.baseAddress!
-                    for i in 0..<l {
-                        let q = basisQ.moduli[i]
-                        let xi = ob.baseAddress! + i * n
-                        // t − h, coefficient by coefficient: the centered remainder of x mod q_l.
-                        let minusHalf = (q.value - half % q.value) % q.value
-                        backend.reduce(t, lb.baseAddress!, count: n, modulus: q)
-                        backend.addScalar(t, UnsafePointer(t), scalar: minusHalf, count: n, modulus: q)
-                        backend.forwardNTT(t, tables: basisQ.tables[i])
-                        backend.subtract(xi, UnsafePointer(xi), UnsafePointer(t), count: n, modulus: q)
-                        backend.multiplyScalar(xi, UnsafePointer(xi), scalar: rescaleInverse[l][i], count: n, modulus: q)
-                    }
-                }
-            }
-        }
-        return out
     }
 }

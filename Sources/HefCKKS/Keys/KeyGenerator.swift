@@ -122,7 +122,6 @@ public struct KeyGenerator: Sendable {
         let alpha = parameters.primesPerDigit
         let digits = parameters.dnum
         let seed = stream.nextSeed()
-        let backend = context.backend
         var data = [UInt64](repeating: 0, count: digits * 2 * primes * n)
         for j in 0..<digits {
             var seeded = RandomStream(seed: seed, domain: UInt64(j))
@@ -133,15 +132,7 @@ public struct KeyGenerator: Sendable {
             b.subtract(product)
             product.zeroize()
             let lo = j * alpha, hi = min(qCount, lo + alpha)
-            b.data.withUnsafeMutableBufferPointer { out in
-                target.data.withUnsafeBufferPointer { t in
-                    for i in lo..<hi {
-                        backend.multiplyScalarAdd(
-                            out.baseAddress! + i * n, t.baseAddress! + i * n, scalar: context.pModQ[i],
-                            count: n, modulus: basis.moduli[i])
-                    }
-                }
-            }
+            b.addMultiple(of: target, scalars: context.extender.pModQ, residues: lo..<hi)
             let base = j * 2 * primes * n
             data.replaceSubrange(base..<(base + primes * n), with: b.data)
             data.replaceSubrange((base + primes * n)..<(base + 2 * primes * n), with: a.data)

@@ -21,7 +21,8 @@ public struct KeySwitchingKey: Sendable {
         self.seed = seed
     }
 
-    /// Offset of residue `prime` of b_j (`part` 0) or a_j (`part` 1).
+    /// Offset of residue `prime` of b_j (`part` 0) or a_j (`part` 1): the layout of
+    /// ``BasisExtender/keyOffset(digit:part:prime:)``.
     @inline(__always)
     func offset(digit j: Int, part: Int, prime: Int) -> Int {
         ((j * 2 + part) * primeCount + prime) * n

@@ -6,23 +6,8 @@ public struct NativeBackend: RingBackend, Sendable {
 
     public var name: String { "native" }
 
-    // MARK: Number theory
-
-    public func isPrime(_ n: UInt64) -> Bool {
-        NativeNumberTheory.isPrime(n)
-    }
-
-    public func nttPrimes(bitWidth: Int, logN: Int, count: Int, excluding: Set<UInt64>) -> [UInt64] {
-        NativeNumberTheory.nttPrimes(bitWidth: bitWidth, logN: logN, count: count, excluding: excluding)
-    }
-
-    public func makeNTTTables(modulus: Modulus, logN: Int) -> NTTTables {
-        NativeNumberTheory.makeNTTTables(modulus: modulus, logN: logN)
-    }
-
-    public func makeCRTTables(moduli: [Modulus]) -> CRTTables {
-        NativeCRTTables.make(moduli: moduli)
-    }
+    /// FLINT's primality test and primitive roots.
+    public var numberTheory: any NumberTheory { NativeNumberTheory() }
 
     // MARK: Transforms
 

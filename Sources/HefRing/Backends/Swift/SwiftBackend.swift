@@ -5,21 +5,8 @@ public struct SwiftBackend: RingBackend, Sendable {
 
     public var name: String { "swift" }
 
-    // MARK: Number theory
-
-    public func isPrime(_ n: UInt64) -> Bool { SwiftPrimes.isPrime(n) }
-
-    public func nttPrimes(bitWidth: Int, logN: Int, count: Int, excluding: Set<UInt64>) -> [UInt64] {
-        SwiftPrimes.nttPrimes(bitWidth: bitWidth, logN: logN, count: count, excluding: excluding)
-    }
-
-    public func makeNTTTables(modulus: Modulus, logN: Int) -> NTTTables {
-        SwiftNTT.makeTables(modulus: modulus, logN: logN)
-    }
-
-    public func makeCRTTables(moduli: [Modulus]) -> CRTTables {
-        SwiftCRT.makeTables(moduli: moduli)
-    }
+    /// Miller–Rabin and a pure-Swift root search.
+    public var numberTheory: any NumberTheory { SwiftNumberTheory() }
 
     // MARK: Transforms
 
