@@ -64,6 +64,7 @@ var package = Package(
         .executableTarget(
             name: "hefctl",
             dependencies: [
+                "HefRing",
                 "HefCKKS",
                 "HefML",
                 "HefONNX",

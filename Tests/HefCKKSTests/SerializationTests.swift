@@ -85,17 +85,6 @@ struct SerializationTests {
         #expect(close(out, f.values))
     }
 
-    @Test func secretKeyFileIsPrivate() throws {
-        let f = try SerialFixture()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hef-sk-\(UUID().uuidString).key").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try HefFile.writeSecretKey(f.secretKey, context: f.context, to: path)
-        let attributes = try FileManager.default.attributesOfItem(atPath: path)
-        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let back = try SecretKey(deserializing: try HefFile.read(path: path), context: f.context)
-        #expect(back.poly.data == f.secretKey.poly.data)
-    }
-
     @Test func publicKeyRoundTripIsSeeded() throws {
         let f = try SerialFixture()
         let bytes = try f.publicKey.serialized(context: f.context)

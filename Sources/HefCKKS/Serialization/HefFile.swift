@@ -1,13 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-private func systemOpen(_ p: UnsafePointer<CChar>, _ f: Int32, _ m: mode_t) -> Int32 { Glibc.open(p, f, m) }
-private func systemWrite(_ fd: Int32, _ b: UnsafeRawPointer?, _ n: Int) -> Int { Glibc.write(fd, b, n) }
-#elseif canImport(Darwin)
-import Darwin
-private func systemOpen(_ p: UnsafePointer<CChar>, _ f: Int32, _ m: mode_t) -> Int32 { Darwin.open(p, f, m) }
-private func systemWrite(_ fd: Int32, _ b: UnsafeRawPointer?, _ n: Int) -> Int { Darwin.write(fd, b, n) }
-#endif
 
 /// The Hef binary format, version 1. All integers little-endian.
 ///
@@ -176,50 +167,6 @@ public enum HefFile {
 
     static func readSeed(_ r: inout ByteReader, what: String) throws -> [UInt8] {
         try r.raw(seedSize, "the seed of \(what)")
-    }
-
-    // MARK: Files
-
-    /// Reads a whole file.
-    public static func read(path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                throw CKKSError.malformedData(isDirectory.boolValue ? "\(path) is a directory" : "cannot read \(path)")
-            }
-            throw CKKSError.malformedData("no such file: \(path)")
-        }
-        return Array(data)
-    }
-
-    /// Writes `bytes` to `path` (replacing it). With `secret`, the file is created with mode
-    /// 0600 before any content is written (and an existing file is narrowed to 0600 first).
-    public static func write(_ bytes: [UInt8], to path: String, secret: Bool = false) throws {
-        let mode: mode_t = secret ? 0o600 : 0o644
-        let fd = systemOpen(path, O_CREAT | O_WRONLY | O_TRUNC, mode)
-        guard fd >= 0 else {
-            throw CKKSError.malformedData("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        if secret { guard fchmod(fd, 0o600) == 0 else { throw CKKSError.malformedData("cannot restrict permissions of \(path)") } }
-        var written = 0
-        try bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let n = systemWrite(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw CKKSError.malformedData("cannot write \(path): \(String(cString: strerror(errno)))")
-                }
-                written += n
-            }
-        }
-    }
-
-    /// Serializes `secretKey`, writes it with mode 0600 and wipes the serialized bytes.
-    public static func writeSecretKey(_ secretKey: SecretKey, context: CKKSContext, to path: String) throws {
-        var bytes = try secretKey.serialized(context: context)
-        defer { secureZero(&bytes) }
-        try write(bytes, to: path, secret: true)
     }
 
     // MARK: Parameters from any file

@@ -1,5 +1,6 @@
 /// Secret key file payload: s as one polynomial section over Q·P (evaluation form).
-/// Write it with ``HefFile/writeSecretKey(_:context:to:)`` (mode 0600, buffer wiped).
+/// HefCKKS deals in bytes only: whoever stores them keeps them private and wipes them
+/// (`hefctl` writes mode 0600 and wipes its buffer).
 extension SecretKey {
     /// The serialized key. The caller owns secret bytes: wipe them when done.
     public func serialized(context: CKKSContext) throws -> [UInt8] {
