@@ -32,9 +32,9 @@ public enum CKKSError: Error, Equatable, Sendable, CustomStringConvertible {
         case .insecureParameters(let why): return "insecure parameters: \(why)"
         case .invalidParameters(let why): return "invalid parameters: \(why)"
         case .parametersMismatch(let e, let f):
-            return "made for other parameters (expected parameter id \(hex(e)), found \(hex(f)))"
+            return "made for other parameters (expected parameter id \(hex16(e)), found \(hex16(f)))"
         case .keyMismatch(let e, let f):
-            return "belongs to another key (expected key id \(hex(e)), found \(hex(f)))"
+            return "belongs to another key (expected key id \(hex16(e)), found \(hex16(f)))"
         case .levelExhausted(let why): return "no level left: \(why)"
         case .scaleOverflow(let why): return "scale too large for the remaining modulus: \(why)"
         case .scaleMismatch(let a, let b):
@@ -58,7 +58,8 @@ public enum CKKSError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-func hex(_ v: UInt64) -> String {
+/// `v` as 16 lowercase hex digits (ids in messages and listings).
+package func hex16(_ v: UInt64) -> String {
     let s = String(v, radix: 16)
     return String(repeating: "0", count: max(0, 16 - s.count)) + s
 }

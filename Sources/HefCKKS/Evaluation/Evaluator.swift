@@ -8,9 +8,7 @@ public struct Evaluator: Sendable {
     public let keys: EvaluationKeys?
 
     public init(context: CKKSContext, keys: EvaluationKeys? = nil) throws {
-        if let keys, keys.parametersID != context.parameters.id {
-            throw CKKSError.parametersMismatch(expected: context.parameters.id, found: keys.parametersID)
-        }
+        if let keys { try context.parameters.requireID(keys.parametersID) }
         self.context = context
         self.keys = keys
     }

@@ -90,14 +90,3 @@ public final class CKKSParameters: Sendable, CustomStringConvertible {
         return "CKKS(N=\(n), logQ=[\(qs)], logP=[\(ps)], scale=2^\(literal.logScale), dnum=\(dnum))"
     }
 }
-
-/// 64-bit FNV-1a over words: an identifier, not a security primitive.
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    mutating func combine(_ word: UInt64) {
-        for i in 0..<8 {
-            value ^= (word >> (8 * UInt64(i))) & 0xff
-            value = value &* 0x0000_0100_0000_01b3
-        }
-    }
-}

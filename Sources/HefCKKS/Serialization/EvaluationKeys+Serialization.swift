@@ -12,9 +12,7 @@
 extension EvaluationKeys {
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         let params = context.parameters
-        guard parametersID == params.id else {
-            throw CKKSError.parametersMismatch(expected: params.id, found: parametersID)
-        }
+        try params.requireID(parametersID)
         var w = ByteWriter()
         HefFile.writeHeader(&w, kind: .evaluationKeys, parameters: params, keyID: keyID)
         w.u8(relinearization == nil ? 0 : 1)

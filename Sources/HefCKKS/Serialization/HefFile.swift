@@ -186,7 +186,7 @@ public enum HefFile {
         let parameters = try CKKSParameters(literal, insecure: insecure)
         guard parameters.id == id else {
             throw CKKSError.malformedData(
-                "the embedded parameters rebuild id \(hex(parameters.id)), but the file says \(hex(id))")
+                "the embedded parameters rebuild id \(hex16(parameters.id)), but the file says \(hex16(id))")
         }
         return parameters
     }

@@ -3,9 +3,7 @@
 extension Plaintext {
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         let params = context.parameters
-        guard parametersID == params.id else {
-            throw CKKSError.parametersMismatch(expected: params.id, found: parametersID)
-        }
+        try params.requireID(parametersID)
         var w = ByteWriter()
         HefFile.writeHeader(&w, kind: .plaintext, parameters: params, keyID: 0)
         w.f64(scale)

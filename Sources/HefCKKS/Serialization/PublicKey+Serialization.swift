@@ -11,9 +11,7 @@
 extension PublicKey {
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         let params = context.parameters
-        guard parametersID == params.id else {
-            throw CKKSError.parametersMismatch(expected: params.id, found: parametersID)
-        }
+        try params.requireID(parametersID)
         let seeded = seed.count == HefFile.seedSize
         var w = ByteWriter(capacity: HefFile.prefixSize(params) + 1 + 32 + 2 * HefFile.polySize(moduli: context.basisQP.moduli[...], n: params.n))
         HefFile.writeHeader(&w, kind: .publicKey, parameters: params, keyID: keyID)

@@ -5,9 +5,7 @@ extension SecretKey {
     /// The serialized key. The caller owns secret bytes: wipe them when done.
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         let params = context.parameters
-        guard parametersID == params.id else {
-            throw CKKSError.parametersMismatch(expected: params.id, found: parametersID)
-        }
+        try params.requireID(parametersID)
         let size = HefFile.prefixSize(params) + HefFile.polySize(moduli: context.basisQP.moduli[...], n: params.n)
         // Exact capacity: the buffer never reallocates, so no stray copy of the secret is left.
         var w = ByteWriter(capacity: size)
