@@ -1,4 +1,5 @@
 import Foundation
+import HefRing
 
 /// The generalized diagonals of one D × D block: diag_k[i] = M[i][(i + k) mod D], kept only
 /// when not all zero.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HefCKKS
+import HefRing
 
 /// An error for the user: printed on stderr as `hefctl: error: …`, exit code 1.
 struct UserError: Error, CustomStringConvertible {

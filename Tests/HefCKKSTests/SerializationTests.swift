@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HefCKKS
+import HefRing
 
 /// Small insecure parameters: fast round trips.
 private func smallContext(backend: any RingBackend = NativeBackend()) throws -> CKKSContext {

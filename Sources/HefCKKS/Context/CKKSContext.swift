@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+public import HefRing
 
 /// Everything derived from the parameters once: RNS bases with their NTT tables on the chosen
 /// backend, the encoder, and the constants of rescaling, key switching and decoding.

@@ -1,4 +1,5 @@
 import Foundation
+import HefRing
 
 /// The canonical embedding of CKKS: slot values ↔ polynomial coefficients through the
 /// "special" FFT over the rotation group 5^j mod 2N. With `slots < N/2` the plaintext lives in

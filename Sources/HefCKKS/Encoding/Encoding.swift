@@ -1,4 +1,5 @@
 import Foundation
+import HefRing
 
 extension CKKSContext {
     /// Encodes real values into `slots` slots (default: the smallest power of two holding

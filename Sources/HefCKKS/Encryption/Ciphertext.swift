@@ -1,3 +1,5 @@
+public import HefRing
+
 /// A CKKS ciphertext: two (three before relinearization) polynomials in evaluation form.
 /// It carries what every operation checks: its level, scale and slot count, and the ids of
 /// the parameters and of the key it was encrypted under.

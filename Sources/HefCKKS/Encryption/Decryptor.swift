@@ -1,3 +1,5 @@
+import HefRing
+
 /// Decryption: m = c0 + c1·s (+ c2·s²), then decoding.
 public struct Decryptor: Sendable {
     public let context: CKKSContext

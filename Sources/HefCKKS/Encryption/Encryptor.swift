@@ -1,3 +1,5 @@
+public import HefRing
+
 /// Public-key and symmetric (seeded) encryption.
 public struct Encryptor: Sendable {
     public let context: CKKSContext

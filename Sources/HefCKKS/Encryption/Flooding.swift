@@ -1,4 +1,5 @@
 import Foundation
+import HefRing
 
 /// Noise flooding at decryption, against IND-CPA^D attacks (Li–Micciancio, Eurocrypt 2021):
 /// a CKKS decryption m + e reveals the secret-dependent error e, and with it the key. Before

@@ -1,3 +1,5 @@
+public import HefRing
+
 /// An encoded message: a polynomial in evaluation form at a level, with its scale.
 public struct Plaintext: Sendable {
     public var poly: Poly<Eval>

@@ -1,4 +1,5 @@
 import Foundation
+import HefRing
 
 /// Constant arithmetic with exact scale control: the building blocks of linear layers and
 /// polynomial evaluation, where every sum must add ciphertexts of exactly equal scales.

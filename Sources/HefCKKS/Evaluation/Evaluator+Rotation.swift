@@ -1,3 +1,5 @@
+import HefRing
+
 extension Evaluator {
     func galoisKey(_ g: Int, step: Int) throws -> KeySwitchingKey {
         guard let key = keys?.galois[g] else {

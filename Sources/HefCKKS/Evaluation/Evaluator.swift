@@ -1,4 +1,5 @@
 import Foundation
+import HefRing
 
 /// Homomorphic operations. Holds only public material (the evaluation keys), so a server can
 /// run it. Binary operations align levels automatically (the higher operand drops primes) and

@@ -1,3 +1,5 @@
+import HefRing
+
 extension CKKSContext {
     /// The gadget decomposition of `c` extended to Q_l·P (ModUp); reusable across rotations.
     func decompose(_ c: Poly<Eval>) -> DecomposedPoly {

@@ -1,3 +1,5 @@
+import HefRing
+
 /// A hybrid key-switching key from s' to s: for each digit j, over Q·P,
 /// `b_j = −a_j·s + e_j + P·Q̃_j·s'` and `a_j` (expanded from `seed` with domain j).
 /// Used for relinearization (s' = s²) and Galois automorphisms (s' = σ_g(s)).

@@ -1,3 +1,5 @@
+public import HefRing
+
 /// The public encryption key (b, a) = (−a·s + e, a) over Q·P (all primes of ``CKKSContext/basisQP``),
 /// evaluation form. `a` is the expansion of `seed`, so the key serializes as b and 32 bytes.
 public struct PublicKey: Sendable {

@@ -1,3 +1,5 @@
+public import HefRing
+
 /// The secret key s (ternary), kept in evaluation form over Q and P. Zeroized when released;
 /// never leaves the client. A class so that exactly one copy of the secret exists.
 public final class SecretKey: @unchecked Sendable {

@@ -1,3 +1,5 @@
+import HefRing
+
 extension CKKSParameters {
     /// For each bit size, the largest unused NTT-friendly prime below 2^bits: P first, then Q,
     /// so that the largest primes of equal size are the special primes (the usual choice).

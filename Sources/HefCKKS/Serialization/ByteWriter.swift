@@ -1,3 +1,5 @@
+import HefRing
+
 /// Appends little-endian fields to a byte buffer.
 package struct ByteWriter {
     package var bytes: [UInt8]

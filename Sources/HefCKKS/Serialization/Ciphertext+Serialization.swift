@@ -1,3 +1,5 @@
+import HefRing
+
 /// A ciphertext read from a file, with the number of meaningful values it carries (the length
 /// of the row it encrypts; at most its slot count).
 public struct StoredCiphertext: Sendable {

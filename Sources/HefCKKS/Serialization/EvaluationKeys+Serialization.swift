@@ -1,3 +1,5 @@
+import HefRing
+
 /// Evaluation keys file payload:
 /// ```
 /// flags         u8    bit 0: a relinearization key follows

@@ -1,3 +1,5 @@
+import HefRing
+
 /// What `hefctl inspect` shows: the structure of a Hef file, read without a context (lengths
 /// are checked, residues are not compared with primes).
 public struct FileSummary: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import HefRing
 
 /// The Hef binary format, version 1. All integers little-endian.
 ///

@@ -1,3 +1,5 @@
+import HefRing
+
 /// Plaintext file payload: `scale f64`, `slots u32`, then the polynomial section over
 /// q_0 … q_level. The key id of the header is 0.
 extension Plaintext {

@@ -1,3 +1,5 @@
+import HefRing
+
 /// Public key file payload:
 /// ```
 /// flags  u8   bit 0: a is the expansion of the seed

@@ -1,3 +1,5 @@
+import HefRing
+
 /// Secret key file payload: s as one polynomial section over Q·P (evaluation form).
 /// HefCKKS deals in bytes only: whoever stores them keeps them private and wipes them
 /// (`hefctl` writes mode 0600 and wipes its buffer).

@@ -1,4 +1,5 @@
 import Foundation
+import HefRing
 
 extension CompiledModel {
     /// A fingerprint of everything that defines the encrypted computation: ciphertexts made for
