@@ -144,7 +144,9 @@ public struct Poly<Format: PolyFormat>: Sendable {
     }
 
     /// `self += other · scalars[i]` on residue `i` (each scalar already reduced mod q_i), for
-    /// the residues in `residues` (default: all of `self`'s). Zero scalars are skipped.
+    /// the residues in `residues` (default: all of `self`'s), with the backend's
+    /// `multiplyScalarAdd`. Zero scalars are skipped. For sums of many terms prefer
+    /// ``linearCombination(_:scalars:basis:moduliCount:)`` (vectorised kernels).
     public mutating func addMultiple(of other: Poly, scalars: [UInt64], residues: Range<Int>? = nil) {
         precondition(other.basis === basis, "polynomials from different RNS bases")
         let range = residues ?? 0..<moduliCount

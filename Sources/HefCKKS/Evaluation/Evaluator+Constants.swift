@@ -59,8 +59,9 @@ extension Evaluator {
     }
 
     /// Σ c_i · ct_i (+ `constant`), computed in one accumulation pass per residue with
-    /// the backend's vectorised kernels (multiplyScalar into a scratch residue, then add into
-    /// the accumulator residue, which stays in cache), without rescaling. Memory-bound: at
+    /// the backend's vectorised kernels (``Poly/linearCombination(_:scalars:basis:moduliCount:)``:
+    /// multiplyScalar into a scratch residue, then add into the accumulator residue, which
+    /// stays in cache), without rescaling. Memory-bound: at
     /// N = 2^13 it reads each input once and allocates only the result. (A lazy 128-bit
     /// `dotProduct` against broadcast constants measured the same; the scalar
     /// `multiplyScalarAdd` C loop was 4–5× slower, as it is not vectorised.)
@@ -115,11 +116,10 @@ extension Evaluator {
         var polys: [Poly<Eval>] = []
         polys.reserveCapacity(size)
         for p in 0..<size {
-            var acc = Poly<Eval>(zeroOn: context.basisQ, moduliCount: level + 1)
-            for term in terms where cts[term.index].size > p {
-                acc.addMultiple(of: cts[term.index].polys[p], scalars: term.residues)
-            }
-            polys.append(acc)
+            let active = terms.filter { cts[$0.index].size > p }
+            polys.append(Poly<Eval>.linearCombination(
+                active.map { cts[$0.index].polys[p] }, scalars: active.map(\.residues),
+                basis: context.basisQ, moduliCount: level + 1))
         }
         if constant != 0 {
             polys[0].add(scalars: try constantResidues(constant, scale: outScale, level: level))
