@@ -5,14 +5,18 @@
 ///
 /// where `qHat_i = Q / q_i`. The result equals `x + e·Q` mod p_j for some `0 ≤ e < k`.
 public struct BasisConversionTables: Sendable {
+    /// The source primes q_i.
     public let input: [Modulus]
+    /// The target primes p_j.
     public let output: [Modulus]
     /// `(Q/q_i)^-1 mod q_i`, one per input modulus.
     public let qHatInverse: [UInt64]
+    /// Shoup companions of `qHatInverse`.
     public let qHatInverseShoup: [UInt64]
     /// `(Q/q_i) mod p_j`, row-major by output modulus: index `j * input.count + i`.
     public let qHatModP: [UInt64]
 
+    /// Precomputes the constants from `input` to `output` (both non-empty, distinct primes).
     public init(input: [Modulus], output: [Modulus]) {
         precondition(!input.isEmpty && !output.isEmpty)
         self.input = input

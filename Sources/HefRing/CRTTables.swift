@@ -2,7 +2,9 @@
 /// modulo `Q = Π q_i`, as little-endian 64-bit limbs (`limbCount` words per integer).
 /// Built once by ``init(moduli:)`` (multi-word arithmetic in Swift) for both backends.
 public struct CRTTables: Sendable {
+    /// The primes q_0 … q_{k-1}.
     public let moduli: [Modulus]
+    /// Words per composed integer (see ``limbCount(for:)``).
     public let limbCount: Int
     /// Q, `limbCount` limbs.
     public let modulusProduct: [UInt64]
@@ -12,8 +14,10 @@ public struct CRTTables: Sendable {
     public let qHat: [UInt64]
     /// `(Q/q_i)^-1 mod q_i` and Shoup companions.
     public let qHatInverse: [UInt64]
+    /// Shoup companions of `qHatInverse`.
     public let qHatInverseShoup: [UInt64]
 
+    /// Wraps precomputed tables (sizes checked); ``init(moduli:)`` computes them.
     public init(
         moduli: [Modulus], limbCount: Int, modulusProduct: [UInt64], halfProduct: [UInt64],
         qHat: [UInt64], qHatInverse: [UInt64], qHatInverseShoup: [UInt64]

@@ -14,18 +14,28 @@
 ///  for j in 2it..<2it+t { (a[j], a[j+t]) = (a[j] + a[j+t], w·(a[j] − a[j+t])) } }; t *= 2 }`,
 /// then every coefficient times `inverseN`. Outputs of both are fully reduced into [0, q).
 public struct NTTTables: Sendable {
+    /// The prime q.
     public let modulus: Modulus
+    /// log2 of the transform length.
     public let logN: Int
+    /// The transform length n = 2^logN.
     public var n: Int { 1 << logN }
     /// The primitive 2n-th root of unity the tables are built from.
     public let psi: UInt64
+    /// `psi^bitrev(i)` for the forward transform.
     public let rootPowers: [UInt64]
+    /// Shoup companions of `rootPowers`.
     public let rootPowersShoup: [UInt64]
+    /// `psi^-bitrev(i)` for the inverse transform.
     public let inverseRootPowers: [UInt64]
+    /// Shoup companions of `inverseRootPowers`.
     public let inverseRootPowersShoup: [UInt64]
+    /// n^-1 mod q.
     public let inverseN: UInt64
+    /// Shoup companion of `inverseN`.
     public let inverseNShoup: UInt64
 
+    /// Wraps precomputed tables (sizes checked); ``init(modulus:logN:psi:)`` computes them.
     public init(
         modulus: Modulus, logN: Int, psi: UInt64,
         rootPowers: [UInt64], rootPowersShoup: [UInt64],

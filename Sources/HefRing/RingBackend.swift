@@ -15,13 +15,18 @@ public protocol RingBackend: Sendable {
 
     // MARK: Transforms (in place, n = tables.n words)
 
+    /// Negacyclic forward NTT in place: coefficient form in, evaluation form (bit-reversed) out.
     func forwardNTT(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables)
+    /// Inverse of ``forwardNTT(_:tables:)``, in place, including the factor n^-1.
     func inverseNTT(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables)
 
     // MARK: Vector arithmetic mod q
 
+    /// `result = a + b mod q`.
     func add(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
+    /// `result = a − b mod q`.
     func subtract(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
+    /// `result = −a mod q`.
     func negate(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
     /// `result = a · b mod q` (Barrett).
     func multiply(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus)

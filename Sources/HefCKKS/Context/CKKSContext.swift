@@ -6,7 +6,9 @@ public import HefRing
 /// backend, the encoder, and the constants of rescaling, key switching and decoding.
 /// Immutable (its only cache is locked), so one context serves many tasks.
 public final class CKKSContext: Sendable {
+    /// The parameters everything is derived from.
     public let parameters: CKKSParameters
+    /// The ring backend all polynomials compute with.
     public let backend: any RingBackend
     /// q_0 … q_L.
     public let basisQ: RNSBasis
@@ -14,6 +16,7 @@ public final class CKKSContext: Sendable {
     public let basisP: RNSBasis
     /// q_0 … q_L, p_0 … p_{K-1}: the layout of key-switching keys.
     public let basisQP: RNSBasis
+    /// The slot encoder (canonical embedding) for N.
     public let encoder: CKKSEncoder
 
     /// ModUp, the key-switching inner product and ModDown between Q and Q·P.
@@ -25,6 +28,7 @@ public final class CKKSContext: Sendable {
 
     private let permutations = Mutex<[Int: [UInt32]]>([:])
 
+    /// Builds the bases, tables and constants of `parameters` on `backend`.
     public init(parameters: CKKSParameters, backend: any RingBackend = NativeBackend()) {
         self.parameters = parameters
         self.backend = backend
@@ -42,6 +46,11 @@ public final class CKKSContext: Sendable {
         crt = (0..<qCount).map { l in backend.numberTheory.makeCRTTables(moduli: Array(qModuli[0...l])) }
     }
 
+    /// A context for a preset.
+    /// - Parameters:
+    ///   - preset: a named parameter set
+    ///   - backend: the ring backend
+    /// - Throws: never for the shipped presets; ``CKKSError/invalidParameters(_:)`` or ``CKKSError/insecureParameters(_:)`` as ``CKKSParameters/init(preset:)``.
     public convenience init(preset: ParametersPreset, backend: any RingBackend = NativeBackend()) throws {
         self.init(parameters: try CKKSParameters(preset: preset), backend: backend)
     }

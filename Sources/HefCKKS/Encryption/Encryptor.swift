@@ -2,14 +2,21 @@ public import HefRing
 
 /// Public-key and symmetric (seeded) encryption.
 public struct Encryptor: Sendable {
+    /// The context of the parameters.
     public let context: CKKSContext
 
+    /// An encryptor for `context`.
     public init(context: CKKSContext) {
         self.context = context
     }
 
     /// Encrypts with the public key, SEAL-style over Q_l·P: (b·u + e0, a·u + e1) with u ternary
     /// and e0, e1 Gaussian, divided by P (ModDown) — which leaves almost no noise — plus m.
+    /// - Parameters:
+    ///   - plaintext: a plaintext of these parameters
+    ///   - publicKey: the public key
+    ///   - stream: the randomness (keep it secret)
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func encrypt(_ plaintext: Plaintext, publicKey: PublicKey, stream: inout RandomStream) throws -> Ciphertext {
         let params = context.parameters
         try params.requireID(plaintext.parametersID)
@@ -49,6 +56,11 @@ public struct Encryptor: Sendable {
             parametersID: params.id, keyID: publicKey.keyID)
     }
 
+    /// Public-key encryption with fresh OS randomness.
+    /// - Parameters:
+    ///   - plaintext: a plaintext of these parameters
+    ///   - publicKey: the public key
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func encrypt(_ plaintext: Plaintext, publicKey: PublicKey) throws -> Ciphertext {
         var stream = RandomStream.secure()
         defer { stream.wipe() }
@@ -57,6 +69,11 @@ public struct Encryptor: Sendable {
 
     /// Encrypts with the secret key: (−a·s + e + m, a) with `a` expanded from a fresh seed, so
     /// the ciphertext serializes at half size until it is first modified.
+    /// - Parameters:
+    ///   - plaintext: a plaintext of these parameters
+    ///   - secretKey: the secret key
+    ///   - stream: the randomness (keep it secret)
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func encrypt(_ plaintext: Plaintext, secretKey: SecretKey, stream: inout RandomStream) throws -> Ciphertext {
         let params = context.parameters
         try params.requireID(plaintext.parametersID)
@@ -81,6 +98,11 @@ public struct Encryptor: Sendable {
             parametersID: params.id, keyID: secretKey.keyID, seed: seed)
     }
 
+    /// Symmetric encryption with fresh OS randomness.
+    /// - Parameters:
+    ///   - plaintext: a plaintext of these parameters
+    ///   - secretKey: the secret key
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func encrypt(_ plaintext: Plaintext, secretKey: SecretKey) throws -> Ciphertext {
         var stream = RandomStream.secure()
         defer { stream.wipe() }

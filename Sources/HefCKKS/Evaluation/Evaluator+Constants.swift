@@ -6,6 +6,11 @@ import HefRing
 extension Evaluator {
     /// round(value · scale) reduced modulo q_0 … q_level, exact for any magnitude (values
     /// beyond 2^63 are reduced from their binary expansion m · 2^e).
+    /// - Parameters:
+    ///   - value: the constant
+    ///   - scale: its scale
+    ///   - level: the last prime index
+    /// - Throws: ``CKKSError/scaleOverflow(_:)`` when value × scale is not finite or does not fit the modulus.
     public func constantResidues(_ value: Double, scale: Double, level: Int) throws -> [UInt64] {
         let v = (value * scale).rounded()
         guard v.isFinite else { throw CKKSError.scaleOverflow("constant × scale is not finite") }
@@ -30,6 +35,11 @@ extension Evaluator {
     /// Multiplies every slot by `value`, encoded at scale `target · q_l / a.scale` (q_l the
     /// ciphertext's last prime), so that after the following ``rescale(_:)`` the scale is
     /// exactly `target`. Uses one level (at the rescale).
+    /// - Parameters:
+    ///   - a: a ciphertext above level 0
+    ///   - value: the factor
+    ///   - target: the scale after the next rescale
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/levelExhausted(_:)`` at level 0; ``CKKSError/scaleOverflow(_:)``.
     public func multiply(_ a: Ciphertext, scalar value: Double, rescaledScale target: Double) throws -> Ciphertext {
         try check(a)
         guard a.level > 0 else {
@@ -48,6 +58,10 @@ extension Evaluator {
 
     /// Adds `value` to every slot at the ciphertext's scale, for any magnitude of
     /// value × scale (``add(_:scalar:)`` is limited to 2^63).
+    /// - Parameters:
+    ///   - a: a ciphertext
+    ///   - value: the constant
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/scaleOverflow(_:)``.
     public func addConstant(_ a: Ciphertext, _ value: Double) throws -> Ciphertext {
         try check(a)
         if value == 0 { return a }
@@ -73,6 +87,13 @@ extension Evaluator {
     /// `target`. With `target` nil all inputs must share one scale s and target = s (the
     /// constants are then round(c_i · q_l)). Zero coefficients are skipped. `level`, when
     /// given, lowers the common level further (inputs are never copied to drop primes).
+    /// - Parameters:
+    ///   - cts: ciphertexts of one key and slot count
+    ///   - coefficients: one per ciphertext
+    ///   - target: the scale after the next rescale (nil: the common scale)
+    ///   - constant: added to every slot
+    ///   - atLevel: a lower common level
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` for mismatched counts or a bad level; ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/slotCountMismatch(_:_:)``; ``CKKSError/scaleMismatch(_:_:)`` when `target` is nil and scales differ; ``CKKSError/levelExhausted(_:)`` at level 0; ``CKKSError/scaleOverflow(_:)``.
     public func linearCombination(
         _ cts: [Ciphertext], _ coefficients: [Double], rescaledScale target: Double? = nil, constant: Double = 0,
         level atLevel: Int? = nil
