@@ -4,8 +4,11 @@ import Foundation
 /// is checked against the security table, and everything else a context needs is fixed.
 /// Immutable and shareable across tasks.
 public final class CKKSParameters: Sendable, CustomStringConvertible {
+    /// The literal the parameters were built from.
     public let literal: ParametersLiteral
+    /// log2 of the ring degree.
     public let logN: Int
+    /// The ring degree N.
     public let n: Int
     /// Ciphertext primes q_0 … q_L.
     public let q: [UInt64]
@@ -15,11 +18,15 @@ public final class CKKSParameters: Sendable, CustomStringConvertible {
     public let defaultScale: Double
     /// Key-switching digits and primes per digit.
     public let dnum: Int
+    /// Primes of Q per key-switching digit.
     public let primesPerDigit: Int
+    /// The secret distribution.
     public let secret: SecretDistribution
+    /// Non-zero entries of a sparse secret (0 for ternary).
     public let hammingWeight: Int
     /// The security level checked, or nil when the insecure opt-in was used and the set fails.
     public let security: SecurityLevel?
+    /// The bit size of Q·P as the literal states it (sum of the prime sizes).
     public let logQP: Double
     /// An identifier derived from everything above: files and ciphertexts carry it.
     public let id: UInt64
@@ -32,10 +39,17 @@ public final class CKKSParameters: Sendable, CustomStringConvertible {
     /// Validates `literal` and generates its primes.
     /// - Parameter insecure: pass ``InsecureParametersForTestingOnly`` to accept a set that the
     ///   security table refuses (tests with small rings only).
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` for a value out of range or a size without
+    ///   enough primes; ``CKKSError/insecureParameters(_:)`` when the set fails the security table
+    ///   and `insecure` is nil.
     public convenience init(_ literal: ParametersLiteral, insecure: InsecureParametersForTestingOnly? = nil) throws {
         try self.init(literal: literal, insecure: insecure != nil)
     }
 
+    /// The parameters of a preset.
+    /// - Parameters:
+    ///   - preset: a named parameter set
+    /// - Throws: as ``init(_:insecure:)`` (never for the shipped presets).
     public convenience init(preset: ParametersPreset) throws {
         try self.init(literal: preset.literal, insecure: false)
     }
@@ -80,10 +94,14 @@ public final class CKKSParameters: Sendable, CustomStringConvertible {
     }
 
     /// Throws ``CKKSError/parametersMismatch(expected:found:)`` unless `id` is this set's.
+    /// - Parameters:
+    ///   - id: the id an object carries
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func requireID(_ id: UInt64) throws {
         guard id == self.id else { throw CKKSError.parametersMismatch(expected: self.id, found: id) }
     }
 
+    /// N, the prime sizes, the scale and dnum in one line.
     public var description: String {
         let qs = literal.logQ.map(String.init).joined(separator: ",")
         let ps = literal.logP.map(String.init).joined(separator: ",")

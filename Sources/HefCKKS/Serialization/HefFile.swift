@@ -19,9 +19,13 @@ import HefRing
 /// A polynomial section is `count:u8`, `count` bit widths `u8` (each must equal the bit width
 /// of the matching prime), then each residue bit-packed at its width (``BitPacking``).
 public enum HefFile {
+    /// The first four bytes of every file, "HEF\0".
     public static let magic: [UInt8] = [0x48, 0x45, 0x46, 0x00]
+    /// The version written and the only one read.
     public static let formatVersion: UInt16 = 1
+    /// Bytes of the fixed header.
     public static let headerSize = 23
+    /// Bytes of a stored seed.
     public static let seedSize = 32
 
     struct Header {
@@ -173,6 +177,9 @@ public enum HefFile {
     // MARK: Parameters from any file
 
     /// The parameters literal and id a Hef file of any kind names (no context needed).
+    /// - Parameters:
+    ///   - bytes: the file's bytes
+    /// - Throws: ``CKKSError/malformedData(_:)``, ``CKKSError/truncated(_:)`` or ``CKKSError/unsupportedVersion(_:)`` for bytes that are not a Hef file.
     public static func parametersLiteral(of bytes: [UInt8]) throws -> (literal: ParametersLiteral, id: UInt64, kind: HefFileKind) {
         var r = ByteReader(bytes)
         let header = try readHeader(&r, expecting: nil)
@@ -182,6 +189,10 @@ public enum HefFile {
 
     /// Rebuilds the parameters named by a Hef file of any kind, and checks that they have the
     /// id the file records.
+    /// - Parameters:
+    ///   - bytes: the file's bytes
+    ///   - insecure: see ``CKKSParameters/init(_:insecure:)``
+    /// - Throws: as ``parametersLiteral(of:)`` and ``CKKSParameters/init(_:insecure:)``; ``CKKSError/malformedData(_:)`` when the rebuilt id differs.
     public static func parameters(of bytes: [UInt8], insecure: InsecureParametersForTestingOnly? = nil) throws -> CKKSParameters {
         let (literal, id, _) = try parametersLiteral(of: bytes)
         let parameters = try CKKSParameters(literal, insecure: insecure)

@@ -11,6 +11,10 @@ import HefRing
 /// with ``PublicKey/expandA(context:seed:)`` (`Sampler.uniform` over Q·P from
 /// `RandomStream(seed:domain: 0)`).
 extension PublicKey {
+    /// A public key file (seeded `a` when the seed is known).
+    /// - Parameters:
+    ///   - context: its context
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         let params = context.parameters
         try params.requireID(parametersID)
@@ -24,6 +28,11 @@ extension PublicKey {
         return w.bytes
     }
 
+    /// Reads a public key file.
+    /// - Parameters:
+    ///   - bytes: the file's bytes
+    ///   - context: the context of the file's parameters
+    /// - Throws: ``CKKSError/malformedData(_:)``, ``CKKSError/truncated(_:)``, ``CKKSError/unsupportedVersion(_:)`` or ``CKKSError/wrongKind(expected:found:)`` for bytes that are not a valid file of this kind; ``CKKSError/parametersMismatch(expected:found:)`` when they were made for other parameters.
     public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
         var (header, r) = try HefFile.openPayload(bytes, kind: .publicKey, context: context)
         let flags = try r.u8("the public key flags")

@@ -5,6 +5,9 @@ import HefRing
 /// (`hefctl` writes mode 0600 and wipes its buffer).
 extension SecretKey {
     /// The serialized key. The caller owns secret bytes: wipe them when done.
+    /// - Parameters:
+    ///   - context: its context
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         let params = context.parameters
         try params.requireID(parametersID)
@@ -16,6 +19,11 @@ extension SecretKey {
         return w.bytes
     }
 
+    /// Reads a secret key file; wipe `bytes` afterwards.
+    /// - Parameters:
+    ///   - bytes: the file's bytes
+    ///   - context: the context of the file's parameters
+    /// - Throws: ``CKKSError/malformedData(_:)``, ``CKKSError/truncated(_:)``, ``CKKSError/unsupportedVersion(_:)`` or ``CKKSError/wrongKind(expected:found:)`` for bytes that are not a valid file of this kind; ``CKKSError/parametersMismatch(expected:found:)`` when they were made for other parameters.
     public convenience init(deserializing bytes: [UInt8], context: CKKSContext) throws {
         var (header, r) = try HefFile.openPayload(bytes, kind: .secretKey, context: context)
         let basis = context.basisQP
