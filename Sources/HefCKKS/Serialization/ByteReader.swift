@@ -50,14 +50,11 @@ package struct ByteReader {
         offset += count
     }
 
-    /// Runs `body` on the next `count` bytes and advances past them.
-    package mutating func withBytes<R>(
-        _ count: Int, _ what: @autoclosure () -> String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R
-    ) throws -> R {
+    /// Advances past the next `count` bytes and returns their offset in ``bytes``.
+    package mutating func take(_ count: Int, _ what: @autoclosure () -> String) throws -> Int {
         try need(count, what())
-        let start = offset
-        offset += count
-        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<(start + count)])) }
+        defer { offset += count }
+        return offset
     }
 
     /// Throws unless every byte has been consumed.

@@ -65,10 +65,8 @@ public enum HefFile {
         precondition(data.count >= moduliCount * n && moduliCount <= moduli.count && moduliCount <= 255)
         w.u8(UInt8(moduliCount))
         for i in 0..<moduliCount { w.u8(UInt8(moduli[i].bitWidth)) }
-        data.withUnsafeBufferPointer { d in
-            for i in 0..<moduliCount {
-                BitPacking.pack(d.baseAddress! + i * n, count: n, width: moduli[i].bitWidth, into: &w.bytes)
-            }
+        for i in 0..<moduliCount {
+            BitPacking.pack(data, range: (i * n)..<((i + 1) * n), width: moduli[i].bitWidth, into: &w.bytes)
         }
     }
 
@@ -142,16 +140,15 @@ public enum HefFile {
         let total = moduli[0..<count].reduce(0) { $0 + BitPacking.byteCount(count: n, width: $1.bitWidth) }
         try r.need(total, "the residues of \(what)")
         var data = [UInt64](repeating: 0, count: count * n)
-        try data.withUnsafeMutableBufferPointer { out in
-            for i in 0..<count {
-                let q = moduli[i]
-                let size = BitPacking.byteCount(count: n, width: q.bitWidth)
-                let dst = out.baseAddress! + i * n
-                let clean = try r.withBytes(size, "residue \(i) of \(what)") { BitPacking.unpack($0, count: n, width: q.bitWidth, into: dst) }
-                guard clean else { throw CKKSError.malformedData("\(what): residue \(i) has non-zero padding bits") }
-                for j in 0..<n where dst[j] >= q.value {
-                    throw CKKSError.malformedData("\(what): coefficient \(j) of residue \(i) is not below its modulus \(q.value)")
-                }
+        for i in 0..<count {
+            let q = moduli[i]
+            let size = BitPacking.byteCount(count: n, width: q.bitWidth)
+            let offset = try r.take(size, "residue \(i) of \(what)")
+            guard BitPacking.unpack(r.bytes, offset: offset, count: n, width: q.bitWidth, into: &data, at: i * n) else {
+                throw CKKSError.malformedData("\(what): residue \(i) has non-zero padding bits")
+            }
+            if let j = data[(i * n)..<((i + 1) * n)].firstIndex(where: { $0 >= q.value }) {
+                throw CKKSError.malformedData("\(what): coefficient \(j - i * n) of residue \(i) is not below its modulus \(q.value)")
             }
         }
         return (data, count)
