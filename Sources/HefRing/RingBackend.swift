@@ -70,3 +70,12 @@ public protocol RingBackend: Sendable {
     /// residue, it is the exact answer.
     func composeCentered(_ output: UnsafeMutablePointer<Double>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int, factor: Double)
 }
+
+extension RingBackend {
+    /// ``convertBasis(_:_:tables:count:)`` from one input prime, where `qHat = 1`: each output
+    /// residue is the input reduced mod p_j. Both backends take this path.
+    @inline(__always)
+    func convertFromSinglePrime(_ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables, count: Int) {
+        for j in 0..<tables.output.count { reduce(output + j * count, input, count: count, modulus: tables.output[j]) }
+    }
+}

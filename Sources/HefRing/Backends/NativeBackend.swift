@@ -115,11 +115,7 @@ public struct NativeBackend: RingBackend, Sendable {
     public func convertBasis(_ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables, count: Int) {
         let k = tables.input.count
         let m = tables.output.count
-        if k == 1 {
-            // One input prime: qHat = 1, so the conversion is a plain reduction mod each p_j.
-            for j in 0..<m { reduce(output + j * count, input, count: count, modulus: tables.output[j]) }
-            return
-        }
+        if k == 1 { return convertFromSinglePrime(output, input, tables: tables, count: count) }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k + 3 * m) { scratch in
             let base = scratch.baseAddress!
             for (i, q) in tables.input.enumerated() { base[i] = q.value }

@@ -95,11 +95,7 @@ public struct SwiftBackend: RingBackend, Sendable {
 
     /// ``RingBackend`` `convertBasis`: the pure-Swift kernel.
     public func convertBasis(_ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables, count: Int) {
-        if tables.input.count == 1 {
-            // One input prime: qHat = 1, so the conversion is a plain reduction mod each p_j.
-            for j in 0..<tables.output.count { reduce(output + j * count, input, count: count, modulus: tables.output[j]) }
-            return
-        }
+        if tables.input.count == 1 { return convertFromSinglePrime(output, input, tables: tables, count: count) }
         SwiftBasisConversion.convert(output, input, tables: tables, count: count)
     }
 
