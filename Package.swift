@@ -38,20 +38,22 @@ var package = Package(
         // Ring layer: moduli, RNS bases, NTT, polynomials, samplers, the two backends.
         .target(
             name: "HefRing",
-            dependencies: ["CFlint", "CShims"]),
+            dependencies: ["CFlint", "CShims"],
+            swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]),
         // CKKS: parameters, encoder, keys, encryption, evaluation, serialization.
         .target(
             name: "HefCKKS",
-            dependencies: ["HefRing"]),
+            dependencies: ["HefRing"],
+            swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]),
         // Circuits: linear transforms (diagonal method, baby-step/giant-step, hoisting),
         // polynomial evaluation in the Chebyshev basis, function approximation.
         .target(
             name: "HefCircuits",
-            dependencies: ["HefCKKS"]),
+            dependencies: ["HefRing", "HefCKKS"]),
         // Machine learning: models (JSON), compiler, planner, guarantees, encrypted MLP inference.
         .target(
             name: "HefML",
-            dependencies: ["HefCircuits"]),
+            dependencies: ["HefRing", "HefCircuits"]),
         // ONNX import (skl2onnx and torch.onnx.export graphs) through swift-protobuf: only
         // users who import ONNX link SwiftProtobuf.
         .target(
@@ -64,6 +66,7 @@ var package = Package(
         .executableTarget(
             name: "hefctl",
             dependencies: [
+                "HefRing",
                 "HefCKKS",
                 "HefML",
                 "HefONNX",
@@ -77,20 +80,20 @@ var package = Package(
         // Test helpers shared by the test targets and the benchmarks.
         .target(
             name: "HefTestSupport",
-            dependencies: ["HefCKKS"],
+            dependencies: ["HefRing", "HefCKKS"],
             path: "Tests/HefTestSupport"),
         .testTarget(
             name: "HefRingTests",
             dependencies: ["HefRing", "NTLReference", "HefTestSupport"]),
         .testTarget(
             name: "HefCKKSTests",
-            dependencies: ["HefCKKS", "HefTestSupport"]),
+            dependencies: ["HefRing", "HefCKKS", "HefTestSupport"]),
         .testTarget(
             name: "HefCircuitsTests",
             dependencies: ["HefCircuits", "HefTestSupport"]),
         .testTarget(
             name: "HefMLTests",
-            dependencies: ["HefML", "HefONNX", "HefTestSupport"],
+            dependencies: ["HefRing", "HefML", "HefONNX", "HefTestSupport"],
             resources: [.copy("Fixtures")]),
         // Runs the built hefctl binary (the dependency makes `swift test` build it).
         .testTarget(
@@ -109,6 +112,7 @@ if ProcessInfo.processInfo.environment["HEF_BENCHMARKS"] != nil {
         .executableTarget(
             name: "HefBenchmarks",
             dependencies: [
+                "HefRing",
                 "HefCKKS",
                 "HefML",
                 "HefTestSupport",

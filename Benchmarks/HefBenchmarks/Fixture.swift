@@ -1,6 +1,7 @@
 import Benchmark
 import HefCKKS
 import HefTestSupport
+import HefRing
 
 /// The ring degrees benchmarked. 2^13 and 2^14 are the presets the peers (SEAL, OpenFHE) were
 /// run at (P1, P2); 2^15 is the n32768 preset; 2^16 is a custom literal that passes the

@@ -1,6 +1,7 @@
 import Benchmark
 import Foundation
 import HefML
+import HefRing
 
 // Encrypted inference of the bundled digits square model (64-32-10), server side only:
 // `mlp_digits/<packing>/<backend>` times one call of EncryptedMLP.evaluate on one request

@@ -1,5 +1,6 @@
 import Benchmark
 import HefCKKS
+import HefRing
 
 /// NTT, encode, encrypt, decrypt+decode, relinearization key generation.
 func registerPrimitives(size: RingSize, backend kind: BackendKind) {

@@ -1,4 +1,5 @@
 import Foundation
+import HefRing
 
 /// The generalized diagonals of one D × D block: diag_k[i] = M[i][(i + k) mod D], kept only
 /// when not all zero.
@@ -102,7 +103,7 @@ enum DiagonalEngine {
         let level = inputs.map(\.level).min()!
         var xs = inputs
         for i in xs.indices {
-            guard Evaluator_sameScale(xs[i].scale, first.scale) else { throw CKKSError.scaleMismatch(first.scale, xs[i].scale) }
+            guard Evaluator.sameScale(xs[i].scale, first.scale) else { throw CKKSError.scaleMismatch(first.scale, xs[i].scale) }
             if xs[i].size != 2 { xs[i] = try evaluator.relinearize(xs[i]) }
             if xs[i].level > level { xs[i].dropLevels(to: level) }
         }
@@ -157,11 +158,6 @@ enum DiagonalEngine {
         }
         return outputs
     }
-}
-
-@inline(__always)
-func Evaluator_sameScale(_ a: Double, _ b: Double) -> Bool {
-    abs(a - b) <= 1e-9 * max(abs(a), abs(b))
 }
 
 extension Evaluator {

@@ -5,14 +5,18 @@
 ///
 /// where `qHat_i = Q / q_i`. The result equals `x + e·Q` mod p_j for some `0 ≤ e < k`.
 public struct BasisConversionTables: Sendable {
+    /// The source primes q_i.
     public let input: [Modulus]
+    /// The target primes p_j.
     public let output: [Modulus]
     /// `(Q/q_i)^-1 mod q_i`, one per input modulus.
     public let qHatInverse: [UInt64]
+    /// Shoup companions of `qHatInverse`.
     public let qHatInverseShoup: [UInt64]
     /// `(Q/q_i) mod p_j`, row-major by output modulus: index `j * input.count + i`.
     public let qHatModP: [UInt64]
 
+    /// Precomputes the constants from `input` to `output` (both non-empty, distinct primes).
     public init(input: [Modulus], output: [Modulus]) {
         precondition(!input.isEmpty && !output.isEmpty)
         self.input = input
@@ -42,45 +46,5 @@ public struct BasisConversionTables: Sendable {
         self.qHatInverse = inv
         self.qHatInverseShoup = invShoup
         self.qHatModP = table
-    }
-}
-
-/// Constants for exact CRT composition of residues modulo `q_0 … q_{k-1}` into integers
-/// modulo `Q = Π q_i`, as little-endian 64-bit limbs (`limbCount` words per integer).
-/// Built by a backend (the native one with FLINT's fmpz, the Swift one with its own
-/// multi-word arithmetic); both must produce identical tables.
-public struct CRTTables: Sendable {
-    public let moduli: [Modulus]
-    public let limbCount: Int
-    /// Q, `limbCount` limbs.
-    public let modulusProduct: [UInt64]
-    /// floor(Q / 2), `limbCount` limbs.
-    public let halfProduct: [UInt64]
-    /// `Q / q_i`, `limbCount` limbs each, concatenated.
-    public let qHat: [UInt64]
-    /// `(Q/q_i)^-1 mod q_i` and Shoup companions.
-    public let qHatInverse: [UInt64]
-    public let qHatInverseShoup: [UInt64]
-
-    public init(
-        moduli: [Modulus], limbCount: Int, modulusProduct: [UInt64], halfProduct: [UInt64],
-        qHat: [UInt64], qHatInverse: [UInt64], qHatInverseShoup: [UInt64]
-    ) {
-        precondition(modulusProduct.count == limbCount && halfProduct.count == limbCount)
-        precondition(qHat.count == limbCount * moduli.count)
-        precondition(qHatInverse.count == moduli.count && qHatInverseShoup.count == moduli.count)
-        self.moduli = moduli
-        self.limbCount = limbCount
-        self.modulusProduct = modulusProduct
-        self.halfProduct = halfProduct
-        self.qHat = qHat
-        self.qHatInverse = qHatInverse
-        self.qHatInverseShoup = qHatInverseShoup
-    }
-
-    /// Limbs needed for integers below the product of `moduli` (one spare word for sums).
-    public static func limbCount(for moduli: [Modulus]) -> Int {
-        let bits = moduli.reduce(0) { $0 + $1.bitWidth }
-        return (bits + 63) / 64 + 1
     }
 }

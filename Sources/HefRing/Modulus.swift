@@ -14,6 +14,7 @@ public struct Modulus: Sendable, Hashable, CustomStringConvertible {
     /// The largest modulus the ring layer accepts.
     public static let maxValue: UInt64 = (1 << 62) - 1
 
+    /// The modulus `value` with its Barrett constants; `value` in `[2, 2^62)`.
     public init(_ value: UInt64) {
         precondition(value >= 2 && value <= Modulus.maxValue, "modulus out of range [2, 2^62)")
         self.value = value
@@ -25,28 +26,33 @@ public struct Modulus: Sendable, Hashable, CustomStringConvertible {
         self.barrettLow = qLow
     }
 
+    /// The value in decimal.
     public var description: String { "\(value)" }
 }
 
 /// Plain scalar arithmetic modulo a word, for precomputation (not for hot loops).
 public enum ScalarMod {
+    /// `a + b mod q` for `a, b < q`.
     @inlinable
     public static func add(_ a: UInt64, _ b: UInt64, _ q: UInt64) -> UInt64 {
         let s = a &+ b
         return s >= q ? s &- q : s
     }
 
+    /// `a − b mod q` for `a, b < q`.
     @inlinable
     public static func sub(_ a: UInt64, _ b: UInt64, _ q: UInt64) -> UInt64 {
         a >= b ? a &- b : a &+ (q &- b)
     }
 
+    /// `a · b mod q` (128-bit product, one division).
     @inlinable
     public static func mul(_ a: UInt64, _ b: UInt64, _ q: UInt64) -> UInt64 {
         let p = a.multipliedFullWidth(by: b)
         return q.dividingFullWidth((high: p.high % q, low: p.low)).remainder
     }
 
+    /// `base^exponent mod q` by square-and-multiply.
     public static func pow(_ base: UInt64, _ exponent: UInt64, _ q: UInt64) -> UInt64 {
         var result: UInt64 = 1 % q
         var b = base % q

@@ -14,18 +14,28 @@
 ///  for j in 2it..<2it+t { (a[j], a[j+t]) = (a[j] + a[j+t], w·(a[j] − a[j+t])) } }; t *= 2 }`,
 /// then every coefficient times `inverseN`. Outputs of both are fully reduced into [0, q).
 public struct NTTTables: Sendable {
+    /// The prime q.
     public let modulus: Modulus
+    /// log2 of the transform length.
     public let logN: Int
+    /// The transform length n = 2^logN.
     public var n: Int { 1 << logN }
     /// The primitive 2n-th root of unity the tables are built from.
     public let psi: UInt64
+    /// `psi^bitrev(i)` for the forward transform.
     public let rootPowers: [UInt64]
+    /// Shoup companions of `rootPowers`.
     public let rootPowersShoup: [UInt64]
+    /// `psi^-bitrev(i)` for the inverse transform.
     public let inverseRootPowers: [UInt64]
+    /// Shoup companions of `inverseRootPowers`.
     public let inverseRootPowersShoup: [UInt64]
+    /// n^-1 mod q.
     public let inverseN: UInt64
+    /// Shoup companion of `inverseN`.
     public let inverseNShoup: UInt64
 
+    /// Wraps precomputed tables (sizes checked); ``init(modulus:logN:psi:)`` computes them.
     public init(
         modulus: Modulus, logN: Int, psi: UInt64,
         rootPowers: [UInt64], rootPowersShoup: [UInt64],
@@ -44,6 +54,38 @@ public struct NTTTables: Sendable {
         self.inverseRootPowersShoup = inverseRootPowersShoup
         self.inverseN = inverseN
         self.inverseNShoup = inverseNShoup
+    }
+}
+
+extension NTTTables {
+    /// The tables of `modulus` built from `psi`, a primitive 2n-th root of unity mod q.
+    public init(modulus: Modulus, logN: Int, psi: UInt64) {
+        let q = modulus.value
+        let psiInverse = ScalarMod.inversePrime(psi, q)
+        let (roots, rootsShoup) = Self.bitReversedPowers(psi, q: q, logN: logN)
+        let (inverses, inversesShoup) = Self.bitReversedPowers(psiInverse, q: q, logN: logN)
+        let inverseN = ScalarMod.inversePrime(UInt64(1 << logN) % q, q)
+        self.init(
+            modulus: modulus, logN: logN, psi: psi,
+            rootPowers: roots, rootPowersShoup: rootsShoup,
+            inverseRootPowers: inverses, inverseRootPowersShoup: inversesShoup,
+            inverseN: inverseN, inverseNShoup: ScalarMod.shoup(inverseN, q))
+    }
+
+    /// Powers `root^0 … root^(n-1)` scattered into bit-reversed order, with Shoup companions.
+    private static func bitReversedPowers(_ root: UInt64, q: UInt64, logN: Int) -> ([UInt64], [UInt64]) {
+        let n = 1 << logN
+        let rootShoup = ScalarMod.shoup(root, q)
+        var powers = [UInt64](repeating: 0, count: n)
+        var shoup = [UInt64](repeating: 0, count: n)
+        var current: UInt64 = 1 % q
+        for k in 0..<n {
+            let i = bitReverse(k, bits: logN)
+            powers[i] = current
+            shoup[i] = ScalarMod.shoup(current, q)
+            current = swiftShoup(current, root, rootShoup, q)
+        }
+        return (powers, shoup)
     }
 }
 

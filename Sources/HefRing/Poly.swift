@@ -9,11 +9,16 @@ public enum Eval: PolyFormat {}
 /// `basis`: residue `i` occupies `data[i*n ..< (i+1)*n]`. `Format` keeps coefficient and
 /// evaluation form apart in the type system.
 public struct Poly<Format: PolyFormat>: Sendable {
+    /// The RNS basis the residues belong to.
     public let basis: RNSBasis
+    /// Number of residues held: the first `moduliCount` primes of `basis`.
     public private(set) var moduliCount: Int
+    /// The residues, `moduliCount` vectors of `n` words one after the other.
     public var data: [UInt64]
 
+    /// The ring degree.
     public var n: Int { basis.n }
+    /// The backend of `basis`.
     public var backend: any RingBackend { basis.backend }
 
     /// The zero polynomial on the first `moduliCount` primes.
@@ -24,6 +29,7 @@ public struct Poly<Format: PolyFormat>: Sendable {
         self.data = [UInt64](repeating: 0, count: moduliCount * basis.n)
     }
 
+    /// A polynomial over existing residues (`data.count == moduliCount · n`, every word below its prime).
     public init(basis: RNSBasis, moduliCount: Int, data: [UInt64]) {
         precondition(moduliCount >= 1 && moduliCount <= basis.count)
         precondition(data.count == moduliCount * basis.n)
@@ -41,6 +47,7 @@ public struct Poly<Format: PolyFormat>: Sendable {
         }
     }
 
+    /// A copy with only the first `count` residues.
     public func truncated(toModuliCount count: Int) -> Poly {
         var copy = self
         copy.truncate(toModuliCount: count)
@@ -106,10 +113,12 @@ public struct Poly<Format: PolyFormat>: Sendable {
         combine(a, b) { be, r, x, y, n, q in be.subtract(r, x, y, count: n, modulus: q) }
     }
 
+    /// `self += other` over `self`'s residues.
     public mutating func add(_ other: Poly) {
         apply(other) { be, r, b, n, q in be.add(r, UnsafePointer(r), b, count: n, modulus: q) }
     }
 
+    /// `self −= other` over `self`'s residues.
     public mutating func subtract(_ other: Poly) {
         apply(other) { be, r, b, n, q in be.subtract(r, UnsafePointer(r), b, count: n, modulus: q) }
     }
@@ -123,6 +132,7 @@ public struct Poly<Format: PolyFormat>: Sendable {
         }
     }
 
+    /// `self = −self`.
     public mutating func negate() {
         let n = self.n
         eachResidue { be, p, _, q in be.negate(p, UnsafePointer(p), count: n, modulus: q) }
@@ -141,6 +151,25 @@ public struct Poly<Format: PolyFormat>: Sendable {
         precondition(scalars.count >= moduliCount)
         let n = self.n
         eachResidue { be, p, i, q in be.addScalar(p, UnsafePointer(p), scalar: scalars[i], count: n, modulus: q) }
+    }
+
+    /// `self += other · scalars[i]` on residue `i` (each scalar already reduced mod q_i), for
+    /// the residues in `residues` (default: all of `self`'s), with the backend's
+    /// `multiplyScalarAdd`. Zero scalars are skipped. For sums of many terms prefer
+    /// ``linearCombination(_:scalars:basis:moduliCount:)`` (vectorised kernels).
+    public mutating func addMultiple(of other: Poly, scalars: [UInt64], residues: Range<Int>? = nil) {
+        precondition(other.basis === basis, "polynomials from different RNS bases")
+        let range = residues ?? 0..<moduliCount
+        precondition(range.lowerBound >= 0 && range.upperBound <= moduliCount && range.upperBound <= other.moduliCount)
+        precondition(scalars.count >= range.upperBound)
+        let n = self.n, backend = self.backend, moduli = basis.moduli
+        data.withUnsafeMutableBufferPointer { r in
+            other.data.withUnsafeBufferPointer { b in
+                for i in range where scalars[i] != 0 {
+                    backend.multiplyScalarAdd(r.baseAddress! + i * n, b.baseAddress! + i * n, scalar: scalars[i], count: n, modulus: moduli[i])
+                }
+            }
+        }
     }
 
     /// Residue `i` as a read-only buffer.

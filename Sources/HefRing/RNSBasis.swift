@@ -3,12 +3,19 @@
 /// Polynomials live on a *prefix* of a basis (the first `moduliCount` primes): dropping the
 /// last prime is how CKKS moves down its level chain.
 public final class RNSBasis: Sendable {
+    /// log2 of the ring degree.
     public let logN: Int
+    /// The ring degree n = 2^logN.
     public let n: Int
+    /// The primes, in order.
     public let moduli: [Modulus]
+    /// The NTT tables of each prime.
     public let tables: [NTTTables]
+    /// The backend every polynomial on this basis computes with.
     public let backend: any RingBackend
 
+    /// A basis over `moduli` (distinct NTT-friendly primes), building their NTT tables with
+    /// `backend`'s number theory.
     public init(moduli: [UInt64], logN: Int, backend: any RingBackend) {
         precondition(!moduli.isEmpty, "an RNS basis needs at least one modulus")
         precondition(Set(moduli).count == moduli.count, "RNS moduli must be distinct")
@@ -16,7 +23,7 @@ public final class RNSBasis: Sendable {
         self.n = 1 << logN
         self.moduli = moduli.map(Modulus.init)
         self.backend = backend
-        self.tables = self.moduli.map { backend.makeNTTTables(modulus: $0, logN: logN) }
+        self.tables = self.moduli.map { backend.numberTheory.makeNTTTables(modulus: $0, logN: logN) }
     }
 
     /// A basis over already-built tables (no recomputation), e.g. a sub-list of another basis.
@@ -29,5 +36,6 @@ public final class RNSBasis: Sendable {
         self.backend = backend
     }
 
+    /// Number of primes.
     public var count: Int { moduli.count }
 }

@@ -10,29 +10,23 @@ public protocol RingBackend: Sendable {
     /// "native" or "swift".
     var name: String { get }
 
-    // MARK: Number theory (setup time)
-
-    /// Deterministic primality of a word.
-    func isPrime(_ n: UInt64) -> Bool
-    /// The `count` largest primes `q < 2^bitWidth` with `q ≡ 1 (mod 2^(logN+1))`, not in
-    /// `excluding`, in decreasing order. Empty if there are not enough of them above
-    /// `2^(bitWidth-1)`.
-    func nttPrimes(bitWidth: Int, logN: Int, count: Int, excluding: Set<UInt64>) -> [UInt64]
-    /// NTT tables for `modulus` (prime, `≡ 1 mod 2n`), built from the smallest primitive
-    /// 2n-th root of unity.
-    func makeNTTTables(modulus: Modulus, logN: Int) -> NTTTables
-    /// CRT composition constants for `moduli` (distinct primes).
-    func makeCRTTables(moduli: [Modulus]) -> CRTTables
+    /// The setup-time number theory that goes with this backend (primes, roots, tables).
+    var numberTheory: any NumberTheory { get }
 
     // MARK: Transforms (in place, n = tables.n words)
 
+    /// Negacyclic forward NTT in place: coefficient form in, evaluation form (bit-reversed) out.
     func forwardNTT(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables)
+    /// Inverse of ``forwardNTT(_:tables:)``, in place, including the factor n^-1.
     func inverseNTT(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables)
 
     // MARK: Vector arithmetic mod q
 
+    /// `result = a + b mod q`.
     func add(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
+    /// `result = a − b mod q`.
     func subtract(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
+    /// `result = −a mod q`.
     func negate(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
     /// `result = a · b mod q` (Barrett).
     func multiply(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
@@ -75,4 +69,13 @@ public protocol RingBackend: Sendable {
     /// (one rounding more). Fast path: when the lift from `q_0` alone agrees with every other
     /// residue, it is the exact answer.
     func composeCentered(_ output: UnsafeMutablePointer<Double>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int, factor: Double)
+}
+
+extension RingBackend {
+    /// ``convertBasis(_:_:tables:count:)`` from one input prime, where `qHat = 1`: each output
+    /// residue is the input reduced mod p_j. Both backends take this path.
+    @inline(__always)
+    func convertFromSinglePrime(_ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables, count: Int) {
+        for j in 0..<tables.output.count { reduce(output + j * count, input, count: count, modulus: tables.output[j]) }
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HefCKKS
+import HefRing
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(

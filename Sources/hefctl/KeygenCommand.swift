@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HefCKKS
 import HefML
+import HefRing
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HefCKKS
+import HefRing
 
 /// An error for the user: printed on stderr as `hefctl: error: …`, exit code 1.
 struct UserError: Error, CustomStringConvertible {
@@ -136,11 +137,6 @@ func literalDescription(_ l: ParametersLiteral) -> String {
 
 func formatNumber(_ x: Double) -> String {
     x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
-}
-
-func hex16(_ v: UInt64) -> String {
-    let s = String(v, radix: 16)
-    return String(repeating: "0", count: max(0, 16 - s.count)) + s
 }
 
 func literalJSON(_ literal: ParametersLiteral, pretty: Bool = false) -> String {

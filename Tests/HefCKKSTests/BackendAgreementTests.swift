@@ -1,5 +1,6 @@
 import Testing
 @testable import HefCKKS
+import HefRing
 
 /// The native (C/FLINT) and pure-Swift backends compute the same words from the same seed.
 @Suite struct BackendAgreementTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HefCKKS
+import HefRing
 
 /// Small insecure parameters: fast round trips.
 private func smallContext(backend: any RingBackend = NativeBackend()) throws -> CKKSContext {
@@ -83,17 +84,6 @@ struct SerializationTests {
         let ct = try Encryptor(context: f.context).encrypt(try f.context.encode(f.values), publicKey: f.publicKey)
         let out = try Decryptor(context: f.context, secretKey: back).decryptValues(ct)
         #expect(close(out, f.values))
-    }
-
-    @Test func secretKeyFileIsPrivate() throws {
-        let f = try SerialFixture()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hef-sk-\(UUID().uuidString).key").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try HefFile.writeSecretKey(f.secretKey, context: f.context, to: path)
-        let attributes = try FileManager.default.attributesOfItem(atPath: path)
-        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let back = try SecretKey(deserializing: try HefFile.read(path: path), context: f.context)
-        #expect(back.poly.data == f.secretKey.poly.data)
     }
 
     @Test func publicKeyRoundTripIsSeeded() throws {

@@ -3,6 +3,7 @@ import Testing
 @testable import HefML
 @testable import HefONNX
 import HefTestSupport
+import HefRing
 
 /// Differential testing against the plaintext model: seeded random MLPs (widths, depths, every
 /// activation, scalers with means and scales from 10^-3 to 10^4, classification and regression

@@ -18,7 +18,7 @@ import HefTestSupport
         let backend = b.backend
         let n = 1 << size.logN
         let q = b.prime(bits: size.bits, logN: size.logN)
-        let tables = backend.makeNTTTables(modulus: q, logN: size.logN)
+        let tables = backend.numberTheory.makeNTTTables(modulus: q, logN: size.logN)
         var rng = SplitMix64(seed: UInt64(size.bits * 1000 + size.logN))
         for trial in 0..<2 {
             // The second trial is the worst case: every coefficient q - 1.
@@ -48,7 +48,7 @@ import HefTestSupport
         for logN in 8...10 {
             let n = 1 << logN
             let q = b.prime(bits: bits, logN: logN)
-            let tables = backend.makeNTTTables(modulus: q, logN: logN)
+            let tables = backend.numberTheory.makeNTTTables(modulus: q, logN: logN)
             var rng = SplitMix64(seed: UInt64(bits * 31 + logN))
             let a = rng.residues(n, q.value)
             let c = rng.residues(n, q.value)
@@ -70,7 +70,7 @@ import HefTestSupport
         let n = 1 << logN
         for bits in [30, 50, 62] {
             let q = b.prime(bits: bits, logN: logN)
-            let tables = backend.makeNTTTables(modulus: q, logN: logN)
+            let tables = backend.numberTheory.makeNTTTables(modulus: q, logN: logN)
             var rng = SplitMix64(seed: UInt64(logN * 100 + bits))
             let a = rng.residues(n, q.value)
             var f = a
@@ -88,7 +88,7 @@ import HefTestSupport
         let logN = 12
         let n = 1 << logN
         let q = b.prime(bits: 62, logN: logN)
-        let tables = backend.makeNTTTables(modulus: q, logN: logN)
+        let tables = backend.numberTheory.makeNTTTables(modulus: q, logN: logN)
         var a = [UInt64](repeating: q.value - 1, count: n)
         a.withUnsafeMutableBufferPointer { backend.forwardNTT($0.baseAddress!, tables: tables) }
         #expect(a.allSatisfy { $0 < q.value })
@@ -140,7 +140,7 @@ import HefTestSupport
         let backend = b.backend
         let n = 1 << logN
         let q = b.prime(bits: 61, logN: logN)
-        let tables = backend.makeNTTTables(modulus: q, logN: logN)
+        let tables = backend.numberTheory.makeNTTTables(modulus: q, logN: logN)
         var rng = SplitMix64(seed: UInt64(logN) + 1000)
         let a = rng.residues(n, q.value)
         var fa = a

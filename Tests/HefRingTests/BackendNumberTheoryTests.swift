@@ -11,7 +11,7 @@ import HefTestSupport
     func isPrimeMatchesTrialDivision(_ b: BackendUnderTest) {
         let backend = b.backend
         for n in UInt64(0)..<20_000 {
-            #expect(backend.isPrime(n) == Reference.isPrimeByTrialDivision(n), "n = \(n)")
+            #expect(backend.numberTheory.isPrime(n) == Reference.isPrimeByTrialDivision(n), "n = \(n)")
         }
     }
 
@@ -26,7 +26,7 @@ import HefTestSupport
             4_759_123_141, 1_122_004_669_633, ((1 << 31) - 1) * ((1 << 31) - 1),
         ]
         for _ in 0..<2000 { values.append(rng.next() >> UInt64.random(in: 0..<60, using: &rng)) }
-        for v in values { #expect(backend.isPrime(v) == (ntl_is_prime(v) == 1), "\(v)") }
+        for v in values { #expect(backend.numberTheory.isPrime(v) == (ntl_is_prime(v) == 1), "\(v)") }
     }
 
     @Test(arguments: backends)
@@ -73,7 +73,7 @@ import HefTestSupport
     func nttTablesFromMinimalRoot(_ b: BackendUnderTest, size: (bits: Int, logN: Int)) {
         let (bits, logN) = size
         let q = b.prime(bits: bits, logN: logN)
-        let t = b.backend.makeNTTTables(modulus: q, logN: logN)
+        let t = b.backend.numberTheory.makeNTTTables(modulus: q, logN: logN)
         let n = 1 << logN
         let psi = t.psi
         // Primitive 2n-th root: psi^n = -1 (2n is a power of two).
@@ -102,8 +102,8 @@ import HefTestSupport
     @Test(arguments: [(30, 10), (50, 13), (61, 14)])
     func backendsBuildIdenticalTables(bits: Int, logN: Int) {
         let q = BackendUnderTest.native.prime(bits: bits, logN: logN)
-        let native = NativeBackend().makeNTTTables(modulus: q, logN: logN)
-        let swift = SwiftBackend().makeNTTTables(modulus: q, logN: logN)
+        let native = NativeBackend().numberTheory.makeNTTTables(modulus: q, logN: logN)
+        let swift = SwiftBackend().numberTheory.makeNTTTables(modulus: q, logN: logN)
         #expect(native.psi == swift.psi)
         #expect(native.rootPowers == swift.rootPowers)
         #expect(native.inverseRootPowers == swift.inverseRootPowers)

@@ -73,7 +73,7 @@ import HefTestSupport
     @Test(arguments: backends, crtBases)
     func crtTablesAndCompositionMatchNTL(_ b: BackendUnderTest, bits: [Int]) {
         let qs = b.distinctPrimes(bits, logN: 12)
-        let t = b.backend.makeCRTTables(moduli: qs)
+        let t = b.backend.numberTheory.makeCRTTables(moduli: qs)
         let L = t.limbCount
         #expect(L == CRTTables.limbCount(for: qs))
         // Tables: Q ≡ 0, Q/q_i invertible mod q_i and 0 mod the others, 2·⌊Q/2⌋ + 1 = Q.
@@ -120,7 +120,7 @@ import HefTestSupport
     @Test(arguments: backends, [1, 2, 3, 5, 8])
     func composeCenteredMatchesNTL(_ b: BackendUnderTest, k: Int) {
         let qs = b.distinctPrimes(Array(repeating: 60, count: k), logN: 12)
-        let t = b.backend.makeCRTTables(moduli: qs)
+        let t = b.backend.numberTheory.makeCRTTables(moduli: qs)
         let L = t.limbCount
         let count = 200
         var rng = SplitMix64(seed: 77 + UInt64(k))
@@ -156,7 +156,7 @@ import HefTestSupport
     @Test(arguments: backends, [[60], [61, 50], [40, 40, 40], [61, 61, 61, 61, 61, 61], [62, 62, 62, 62, 62], Array(repeating: 60, count: 22)])
     func composeCenteredChosenValues(_ b: BackendUnderTest, bits: [Int]) {
         let qs = b.distinctPrimes(bits)
-        let t = b.backend.makeCRTTables(moduli: qs)
+        let t = b.backend.numberTheory.makeCRTTables(moduli: qs)
         let L = t.limbCount
         let q0 = qs[0].value
         var rng = SplitMix64(seed: UInt64(bits.reduce(0, +)))

@@ -18,7 +18,7 @@ enum BackendUnderTest: String, CaseIterable, Sendable, CustomTestStringConvertib
 
     /// `count` NTT-friendly primes of `bits` bits for ring degree 2^logN, found by this backend.
     func primes(bits: Int, logN: Int, count: Int, excluding: Set<UInt64> = []) -> [UInt64] {
-        backend.nttPrimes(bitWidth: bits, logN: logN, count: count, excluding: excluding)
+        backend.numberTheory.nttPrimes(bitWidth: bits, logN: logN, count: count, excluding: excluding)
     }
 
     func prime(bits: Int, logN: Int) -> Modulus { Modulus(primes(bits: bits, logN: logN, count: 1)[0]) }

@@ -46,7 +46,7 @@ import HefTestSupport
         ]
         for bits in Self.bitSizes {
             let q = BackendUnderTest.native.prime(bits: bits, logN: logN)
-            let tables = backend.makeNTTTables(modulus: q, logN: logN)
+            let tables = backend.numberTheory.makeNTTTables(modulus: q, logN: logN)
             let n = 1 << logN
             var rng = SplitMix64(seed: UInt64(bits * 1000 + logN))
             // Random words (with edge values), all q − 1, and all 0 / q − 1 alternating.

@@ -1,5 +1,6 @@
 import Foundation
 import HefCKKS
+import HefRing
 
 // Shared by the test targets and the benchmarks: precision statistics, reproducible inputs,
 // small parameters and a keyed context.

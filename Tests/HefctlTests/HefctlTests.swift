@@ -97,6 +97,24 @@ struct HefctlTests {
         #expect(help.status == 0 && help.stdout.contains("Example"))
     }
 
+    /// The secret key is written 0600 even over an existing, world-readable file.
+    @Test func keygenNarrowsAnExistingSecretKeyFileTo0600() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let keys = dir.appendingPathComponent("keys")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        let secretPath = keys.appendingPathComponent("secret.key").path
+        #expect(FileManager.default.createFile(atPath: secretPath, contents: Data("old".utf8), attributes: [.posixPermissions: 0o644]))
+        let keygen = try hefctl(["keygen", "--params", "n4096", "--out", "keys", "--force"], in: dir)
+        #expect(keygen.status == 0, "\(keygen.stderr)")
+        let mode = (try FileManager.default.attributesOfItem(atPath: secretPath)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: secretPath)))
+        let parameters = try HefFile.parameters(of: bytes)
+        #expect(try HefFile.parametersLiteral(of: bytes).kind == .secretKey)
+        #expect(parameters.id == (try CKKSParameters(preset: .n4096)).id)
+    }
+
     @Test func keygenEncryptDecryptInspect() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

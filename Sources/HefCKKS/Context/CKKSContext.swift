@@ -1,11 +1,14 @@
 import Foundation
 import Synchronization
+public import HefRing
 
 /// Everything derived from the parameters once: RNS bases with their NTT tables on the chosen
 /// backend, the encoder, and the constants of rescaling, key switching and decoding.
 /// Immutable (its only cache is locked), so one context serves many tasks.
 public final class CKKSContext: Sendable {
+    /// The parameters everything is derived from.
     public let parameters: CKKSParameters
+    /// The ring backend all polynomials compute with.
     public let backend: any RingBackend
     /// q_0 … q_L.
     public let basisQ: RNSBasis
@@ -13,27 +16,19 @@ public final class CKKSContext: Sendable {
     public let basisP: RNSBasis
     /// q_0 … q_L, p_0 … p_{K-1}: the layout of key-switching keys.
     public let basisQP: RNSBasis
+    /// The slot encoder (canonical embedding) for N.
     public let encoder: CKKSEncoder
 
-    /// `rescaleInverse[l][i] = q_l^-1 mod q_i` for i < l.
-    let rescaleInverse: [[UInt64]]
-    /// `P^-1 mod q_i`.
-    let pInverseModQ: [UInt64]
-    /// `P mod q_i`.
-    let pModQ: [UInt64]
-    /// `h = ⌊P/2⌋ mod p_k` and `−h mod q_i`: ModDown rounds instead of flooring (a floor's
-    /// bias, multiplied by s, would cost several bits of precision).
-    let halfPModP: [UInt64]
-    let minusHalfPModQ: [UInt64]
-    /// Basis conversion P → (q_0 … q_l), per level l.
-    let modDown: [BasisConversionTables]
-    /// Basis conversion digit j → the other primes of Q_l and P, per level l and digit j.
-    let modUp: [[BasisConversionTables]]
+    /// ModUp, the key-switching inner product and ModDown between Q and Q·P.
+    public let extender: BasisExtender
+    /// Constants of the division by the last prime (rescaling).
+    let rescaleTables: RescaleTables
     /// CRT composition tables per level, for decoding.
     let crt: [CRTTables]
 
     private let permutations = Mutex<[Int: [UInt32]]>([:])
 
+    /// Builds the bases, tables and constants of `parameters` on `backend`.
     public init(parameters: CKKSParameters, backend: any RingBackend = NativeBackend()) {
         self.parameters = parameters
         self.backend = backend
@@ -45,50 +40,19 @@ public final class CKKSContext: Sendable {
         basisP = RNSBasis(tables: Array(qp.tables[qCount...]), backend: backend)
         encoder = CKKSEncoder(logN: logN)
 
-        let q = parameters.q, p = parameters.p
-        var rescale: [[UInt64]] = []
-        for l in 0..<qCount {
-            rescale.append((0..<l).map { i in ScalarMod.inversePrime(q[l] % q[i], q[i]) })
-        }
-        rescaleInverse = rescale
-        var pMod: [UInt64] = []
-        for qi in q {
-            var prod: UInt64 = 1
-            for pj in p { prod = ScalarMod.mul(prod, pj % qi, qi) }
-            pMod.append(prod)
-        }
-        pModQ = pMod
-        pInverseModQ = zip(pMod, q).map { ScalarMod.inversePrime($0, $1) }
-        // ⌊P/2⌋ = (P − 1)/2 for odd P, so ⌊P/2⌋ mod m = (P mod m − 1) · 2^-1 mod m.
-        func halfP(mod m: UInt64) -> UInt64 {
-            var prod: UInt64 = 1
-            for pj in p { prod = ScalarMod.mul(prod, pj % m, m) }
-            return ScalarMod.mul(ScalarMod.sub(prod, 1, m), (m + 1) / 2, m)
-        }
-        halfPModP = p.map { halfP(mod: $0) }
-        minusHalfPModQ = q.map { ScalarMod.sub(0, halfP(mod: $0), $0) }
-
-        let qModuli = basisQ.moduli, pModuli = basisP.moduli
-        modDown = (0..<qCount).map { l in BasisConversionTables(input: pModuli, output: Array(qModuli[0...l])) }
-        let alpha = parameters.primesPerDigit
-        modUp = (0..<qCount).map { l in
-            let digits = (l + alpha) / alpha
-            return (0..<digits).map { j in
-                let lo = j * alpha, hi = min(l + 1, lo + alpha)
-                let others = Array(qModuli[0..<lo]) + Array(qModuli[hi..<(l + 1)]) + pModuli
-                return BasisConversionTables(input: Array(qModuli[lo..<hi]), output: others)
-            }
-        }
-        crt = (0..<qCount).map { l in backend.makeCRTTables(moduli: Array(qModuli[0...l])) }
+        extender = BasisExtender(basisQ: basisQ, basisP: basisP, primesPerDigit: parameters.primesPerDigit)
+        rescaleTables = RescaleTables(basis: basisQ)
+        let qModuli = basisQ.moduli
+        crt = (0..<qCount).map { l in backend.numberTheory.makeCRTTables(moduli: Array(qModuli[0...l])) }
     }
 
+    /// A context for a preset.
+    /// - Parameters:
+    ///   - preset: a named parameter set
+    ///   - backend: the ring backend
+    /// - Throws: never for the shipped presets; ``CKKSError/invalidParameters(_:)`` or ``CKKSError/insecureParameters(_:)`` as ``CKKSParameters/init(preset:)``.
     public convenience init(preset: ParametersPreset, backend: any RingBackend = NativeBackend()) throws {
         self.init(parameters: try CKKSParameters(preset: preset), backend: backend)
-    }
-
-    /// Number of key-switching digits at level `l`.
-    func digitCount(level l: Int) -> Int {
-        (l + parameters.primesPerDigit) / parameters.primesPerDigit
     }
 
     /// The evaluation-form permutation of X -> X^g (cached).

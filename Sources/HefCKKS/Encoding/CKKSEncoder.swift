@@ -1,9 +1,11 @@
 import Foundation
+import HefRing
 
 /// The canonical embedding of CKKS: slot values ↔ polynomial coefficients through the
 /// "special" FFT over the rotation group 5^j mod 2N. With `slots < N/2` the plaintext lives in
 /// the subring X^(N/(2·slots)) (sparse packing); rotations then act modulo `slots`.
 public struct CKKSEncoder: Sendable {
+    /// The ring degree N (N/2 complex slots).
     public let n: Int
     /// cos/sin of 2πk/(2N) for k in 0...2N.
     private let rootsReal: [Double]
@@ -11,6 +13,7 @@ public struct CKKSEncoder: Sendable {
     /// 5^j mod 2N for j < N/2.
     private let rotationGroup: [Int]
 
+    /// Precomputes the roots of unity and the rotation group for N = 2^logN.
     public init(logN: Int) {
         let n = 1 << logN
         self.n = n

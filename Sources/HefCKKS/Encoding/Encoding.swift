@@ -1,8 +1,16 @@
 import Foundation
+import HefRing
 
 extension CKKSContext {
     /// Encodes real values into `slots` slots (default: the smallest power of two holding
     /// them) at `level` (default: the top) and `scale` (default: the parameters' scale).
+    /// - Parameters:
+    ///   - values: real parts, at most `slots` of them
+    ///   - imaginary: imaginary parts (optional)
+    ///   - level: the level (default: the top)
+    ///   - scale: the scale (default: the parameters' scale)
+    ///   - slots: a power of two up to N/2 (default: the smallest holding the values)
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` for a level or slot count out of range, ``CKKSError/tooManyValues(given:slots:)``, ``CKKSError/scaleOverflow(_:)`` when value × scale does not fit the modulus.
     public func encode(_ values: [Double], imaginary: [Double]? = nil, level: Int? = nil, scale: Double? = nil, slots: Int? = nil) throws -> Plaintext {
         let count = max(values.count, imaginary?.count ?? 0)
         let slotCount = try resolveSlots(slots, count: count)
@@ -17,19 +25,16 @@ extension CKKSContext {
     }
 
     /// Decodes a plaintext into its real slot values (and imaginary parts).
-    /// - Parameter roundingBits: when set, each value is rounded to that many bits after the
-    ///   binary point before it is returned (for results that leave the key holder).
+    /// - Parameters:
+    ///   - plaintext: a plaintext of these parameters
+    ///   - roundingBits: when set, each value is rounded to that many bits after the binary
+    ///     point before it is returned (for results that leave the key holder).
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func decode(_ plaintext: Plaintext, roundingBits: Int? = nil) throws -> (real: [Double], imag: [Double]) {
         try parameters.requireID(plaintext.parametersID)
         let coeff = plaintext.poly.inverseNTT()
         let l = plaintext.level
-        var doubles = [Double](repeating: 0, count: parameters.n)
-        let factor = 1.0 / plaintext.scale
-        doubles.withUnsafeMutableBufferPointer { out in
-            coeff.data.withUnsafeBufferPointer { res in
-                backend.composeCentered(out.baseAddress!, res.baseAddress!, tables: crt[l], count: parameters.n, factor: factor)
-            }
-        }
+        let doubles = coeff.centeredValues(crt: crt[l], factor: 1.0 / plaintext.scale)
         var result = encoder.slots(coefficients: doubles, slots: plaintext.slots)
         if let bits = roundingBits {
             let unit = Foundation.pow(2.0, Double(bits))

@@ -1,14 +1,27 @@
+import HefRing
+
 /// Decryption: m = c0 + c1·s (+ c2·s²), then decoding.
 public struct Decryptor: Sendable {
+    /// The context of the parameters.
     public let context: CKKSContext
+    /// The secret key it decrypts with.
     public let secretKey: SecretKey
 
+    /// A decryptor for `secretKey`.
+    /// - Parameters:
+    ///   - context: the context
+    ///   - secretKey: a secret key of the same parameters
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public init(context: CKKSContext, secretKey: SecretKey) throws {
         try context.parameters.requireID(secretKey.parametersID)
         self.context = context
         self.secretKey = secretKey
     }
 
+    /// The plaintext m ≈ c_0 + c_1·s (+ c_2·s²).
+    /// - Parameters:
+    ///   - ciphertext: a ciphertext under this key
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)``.
     public func decrypt(_ ciphertext: Ciphertext) throws -> Plaintext {
         let params = context.parameters
         try params.requireID(ciphertext.parametersID)
@@ -30,6 +43,10 @@ public struct Decryptor: Sendable {
     }
 
     /// Decrypts and decodes the real parts of the slots.
+    /// - Parameters:
+    ///   - ciphertext: a ciphertext under this key
+    ///   - roundingBits: see ``CKKSContext/decode(_:roundingBits:)``
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)``.
     public func decryptValues(_ ciphertext: Ciphertext, roundingBits: Int? = nil) throws -> [Double] {
         try context.decode(try decrypt(ciphertext), roundingBits: roundingBits).real
     }

@@ -1,58 +1,66 @@
+public import HefRing
+
 /// Public-key and symmetric (seeded) encryption.
 public struct Encryptor: Sendable {
+    /// The context of the parameters.
     public let context: CKKSContext
 
+    /// An encryptor for `context`.
     public init(context: CKKSContext) {
         self.context = context
     }
 
     /// Encrypts with the public key, SEAL-style over Q_l·P: (b·u + e0, a·u + e1) with u ternary
     /// and e0, e1 Gaussian, divided by P (ModDown) — which leaves almost no noise — plus m.
+    /// - Parameters:
+    ///   - plaintext: a plaintext of these parameters
+    ///   - publicKey: the public key
+    ///   - stream: the randomness (keep it secret)
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func encrypt(_ plaintext: Plaintext, publicKey: PublicKey, stream: inout RandomStream) throws -> Ciphertext {
         let params = context.parameters
         try params.requireID(plaintext.parametersID)
         try params.requireID(publicKey.parametersID)
         let n = params.n
         let level = plaintext.level
-        let qLevel = level + 1
-        let pCount = params.p.count
-        let ext = qLevel + pCount
-        // The extended basis q_0 … q_l, p_0 … p_{K-1} and the public key restricted to it.
-        let qpTables = context.basisQP.tables
-        let extTables = Array(qpTables[0..<qLevel]) + Array(qpTables[params.q.count...])
-        let extBasis = RNSBasis(tables: extTables, backend: context.backend)
-        func restrict(_ poly: Poly<Eval>) -> Poly<Eval> {
-            var data = Array(poly.data[0..<(qLevel * n)])
-            data.append(contentsOf: poly.data[(params.q.count * n)...])
-            return Poly<Eval>(basis: extBasis, moduliCount: ext, data: data)
+        let extender = context.extender
+        // Everything lives over Q_l·P, held as a Q_l part and a P part.
+        let pk = (b: extender.split(publicKey.b, level: level), a: extender.split(publicKey.a, level: level))
+        func sample(_ values: [Int64]) -> (q: Poly<Eval>, p: Poly<Eval>) {
+            var q = Poly<Coeff>(basis: context.basisQ, moduliCount: level + 1, signedCoefficients: values)
+            var p = Poly<Coeff>(basis: context.basisP, moduliCount: context.basisP.count, signedCoefficients: values)
+            defer { q.zeroize(); p.zeroize() }
+            return (q.forwardNTT(), p.forwardNTT())
         }
         var ternary = Sampler.ternary(n: n, stream: &stream)
-        var uCoeff = Poly<Coeff>(basis: extBasis, moduliCount: ext, signedCoefficients: ternary)
+        var u = sample(ternary)
         secureZero(&ternary)
-        var u = uCoeff.forwardNTT()
-        uCoeff.zeroize()
-        defer { u.zeroize() }
+        defer { u.q.zeroize(); u.p.zeroize() }
         var e0 = Sampler.gaussian(n: n, stream: &stream), e1 = Sampler.gaussian(n: n, stream: &stream)
-        var e0Coeff = Poly<Coeff>(basis: extBasis, moduliCount: ext, signedCoefficients: e0)
-        var e1Coeff = Poly<Coeff>(basis: extBasis, moduliCount: ext, signedCoefficients: e1)
+        var c0 = sample(e0), c1 = sample(e1)
         secureZero(&e0)
         secureZero(&e1)
-        var c0 = e0Coeff.forwardNTT()
-        var c1 = e1Coeff.forwardNTT()
-        e0Coeff.zeroize()
-        e1Coeff.zeroize()
-        c0.multiplyAdd(restrict(publicKey.b), u)
-        c1.multiplyAdd(restrict(publicKey.a), u)
-        var d0 = context.modDown(&c0.data, level: level)
-        let d1 = context.modDown(&c1.data, level: level)
-        c0.zeroize()
-        c1.zeroize()
+        c0.q.multiplyAdd(pk.b.q, u.q)
+        c0.p.multiplyAdd(pk.b.p, u.p)
+        c1.q.multiplyAdd(pk.a.q, u.q)
+        c1.p.multiplyAdd(pk.a.p, u.p)
+        extender.modDown(&c0.q, &c0.p)
+        extender.modDown(&c1.q, &c1.p)
+        c0.p.zeroize()
+        c1.p.zeroize()
+        var d0 = c0.q
+        let d1 = c1.q
         d0.add(plaintext.poly)
         return Ciphertext(
             polys: [d0, d1], scale: plaintext.scale, slots: plaintext.slots,
             parametersID: params.id, keyID: publicKey.keyID)
     }
 
+    /// Public-key encryption with fresh OS randomness.
+    /// - Parameters:
+    ///   - plaintext: a plaintext of these parameters
+    ///   - publicKey: the public key
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func encrypt(_ plaintext: Plaintext, publicKey: PublicKey) throws -> Ciphertext {
         var stream = RandomStream.secure()
         defer { stream.wipe() }
@@ -61,6 +69,11 @@ public struct Encryptor: Sendable {
 
     /// Encrypts with the secret key: (−a·s + e + m, a) with `a` expanded from a fresh seed, so
     /// the ciphertext serializes at half size until it is first modified.
+    /// - Parameters:
+    ///   - plaintext: a plaintext of these parameters
+    ///   - secretKey: the secret key
+    ///   - stream: the randomness (keep it secret)
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func encrypt(_ plaintext: Plaintext, secretKey: SecretKey, stream: inout RandomStream) throws -> Ciphertext {
         let params = context.parameters
         try params.requireID(plaintext.parametersID)
@@ -85,6 +98,11 @@ public struct Encryptor: Sendable {
             parametersID: params.id, keyID: secretKey.keyID, seed: seed)
     }
 
+    /// Symmetric encryption with fresh OS randomness.
+    /// - Parameters:
+    ///   - plaintext: a plaintext of these parameters
+    ///   - secretKey: the secret key
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func encrypt(_ plaintext: Plaintext, secretKey: SecretKey) throws -> Ciphertext {
         var stream = RandomStream.secure()
         defer { stream.wipe() }

@@ -1,4 +1,5 @@
 import Foundation
+import HefRing
 
 /// Noise flooding at decryption, against IND-CPA^D attacks (Li–Micciancio, Eurocrypt 2021):
 /// a CKKS decryption m + e reveals the secret-dependent error e, and with it the key. Before
@@ -22,12 +23,19 @@ public struct FloodingPolicy: Sendable, Equatable {
         case coefficientBound(Double)
     }
 
+    /// The bound on the noise the flooding must hide.
     public var noiseBound: NoiseBound
     /// Decryptions of related ciphertexts the adversary may see (Q ≥ 1).
     public var queries: Int
     /// λ: the divergence bound is 2^-λ / 24.
     public var securityBits: Double
 
+    /// A policy hiding noise up to `noiseBound` over `queries` decryptions at `securityBits`.
+    /// - Parameters:
+    ///   - noiseBound: the noise to hide
+    ///   - queries: decryptions of related ciphertexts (≥ 1)
+    ///   - securityBits: statistical security, 1…128
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` for a value out of range.
     public init(noiseBound: NoiseBound, queries: Int = 1, securityBits: Double = 30) throws {
         guard queries >= 1 else { throw CKKSError.invalidParameters("flooding needs at least one query (got \(queries))") }
         guard securityBits.isFinite, securityBits >= 1, securityBits <= 128 else {
@@ -73,6 +81,10 @@ extension Decryptor {
     /// randomness from the operating system's CSPRNG on every call). Throws
     /// ``CKKSError/floodingTooLarge(_:)`` when σ does not fit the modulus left at the
     /// ciphertext's level.
+    /// - Parameters:
+    ///   - ciphertext: a ciphertext under this key
+    ///   - flooding: the policy
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``, ``CKKSError/keyMismatch(expected:found:)``, ``CKKSError/floodingTooLarge(_:)`` when σ does not fit the modulus at the ciphertext's level.
     public func decrypt(_ ciphertext: Ciphertext, flooding: FloodingPolicy) throws -> Plaintext {
         var plaintext = try decrypt(ciphertext)
         let n = context.parameters.n
@@ -96,6 +108,11 @@ extension Decryptor {
     }
 
     /// ``decrypt(_:flooding:)`` then decoding (real parts of the slots).
+    /// - Parameters:
+    ///   - ciphertext: a ciphertext under this key
+    ///   - flooding: the policy
+    ///   - roundingBits: see ``CKKSContext/decode(_:roundingBits:)``
+    /// - Throws: as ``decrypt(_:flooding:)``.
     public func decryptValues(_ ciphertext: Ciphertext, flooding: FloodingPolicy, roundingBits: Int? = nil) throws -> [Double] {
         try context.decode(try decrypt(ciphertext, flooding: flooding), roundingBits: roundingBits).real
     }

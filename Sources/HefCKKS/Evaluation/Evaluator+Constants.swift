@@ -1,10 +1,16 @@
 import Foundation
+import HefRing
 
 /// Constant arithmetic with exact scale control: the building blocks of linear layers and
 /// polynomial evaluation, where every sum must add ciphertexts of exactly equal scales.
 extension Evaluator {
     /// round(value · scale) reduced modulo q_0 … q_level, exact for any magnitude (values
     /// beyond 2^63 are reduced from their binary expansion m · 2^e).
+    /// - Parameters:
+    ///   - value: the constant
+    ///   - scale: its scale
+    ///   - level: the last prime index
+    /// - Throws: ``CKKSError/scaleOverflow(_:)`` when value × scale is not finite or does not fit the modulus.
     public func constantResidues(_ value: Double, scale: Double, level: Int) throws -> [UInt64] {
         let v = (value * scale).rounded()
         guard v.isFinite else { throw CKKSError.scaleOverflow("constant × scale is not finite") }
@@ -29,6 +35,11 @@ extension Evaluator {
     /// Multiplies every slot by `value`, encoded at scale `target · q_l / a.scale` (q_l the
     /// ciphertext's last prime), so that after the following ``rescale(_:)`` the scale is
     /// exactly `target`. Uses one level (at the rescale).
+    /// - Parameters:
+    ///   - a: a ciphertext above level 0
+    ///   - value: the factor
+    ///   - target: the scale after the next rescale
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/levelExhausted(_:)`` at level 0; ``CKKSError/scaleOverflow(_:)``.
     public func multiply(_ a: Ciphertext, scalar value: Double, rescaledScale target: Double) throws -> Ciphertext {
         try check(a)
         guard a.level > 0 else {
@@ -47,6 +58,10 @@ extension Evaluator {
 
     /// Adds `value` to every slot at the ciphertext's scale, for any magnitude of
     /// value × scale (``add(_:scalar:)`` is limited to 2^63).
+    /// - Parameters:
+    ///   - a: a ciphertext
+    ///   - value: the constant
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/scaleOverflow(_:)``.
     public func addConstant(_ a: Ciphertext, _ value: Double) throws -> Ciphertext {
         try check(a)
         if value == 0 { return a }
@@ -58,8 +73,9 @@ extension Evaluator {
     }
 
     /// Σ c_i · ct_i (+ `constant`), computed in one accumulation pass per residue with
-    /// the backend's vectorised kernels (multiplyScalar into a scratch residue, then add into
-    /// the accumulator residue, which stays in cache), without rescaling. Memory-bound: at
+    /// the backend's vectorised kernels (``Poly/linearCombination(_:scalars:basis:moduliCount:)``:
+    /// multiplyScalar into a scratch residue, then add into the accumulator residue, which
+    /// stays in cache), without rescaling. Memory-bound: at
     /// N = 2^13 it reads each input once and allocates only the result. (A lazy 128-bit
     /// `dotProduct` against broadcast constants measured the same; the scalar
     /// `multiplyScalarAdd` C loop was 4–5× slower, as it is not vectorised.)
@@ -71,6 +87,13 @@ extension Evaluator {
     /// `target`. With `target` nil all inputs must share one scale s and target = s (the
     /// constants are then round(c_i · q_l)). Zero coefficients are skipped. `level`, when
     /// given, lowers the common level further (inputs are never copied to drop primes).
+    /// - Parameters:
+    ///   - cts: ciphertexts of one key and slot count
+    ///   - coefficients: one per ciphertext
+    ///   - target: the scale after the next rescale (nil: the common scale)
+    ///   - constant: added to every slot
+    ///   - atLevel: a lower common level
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` for mismatched counts or a bad level; ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/slotCountMismatch(_:_:)``; ``CKKSError/scaleMismatch(_:_:)`` when `target` is nil and scales differ; ``CKKSError/levelExhausted(_:)`` at level 0; ``CKKSError/scaleOverflow(_:)``.
     public func linearCombination(
         _ cts: [Ciphertext], _ coefficients: [Double], rescaledScale target: Double? = nil, constant: Double = 0,
         level atLevel: Int? = nil
@@ -111,55 +134,17 @@ extension Evaluator {
             terms.append((i, residues))
         }
 
-        let n = parameters.n
-        let backend = context.backend
-        let moduli = context.basisQ.moduli
         var polys: [Poly<Eval>] = []
         polys.reserveCapacity(size)
-        var tmpBuffer = [UInt64](repeating: 0, count: n)
         for p in 0..<size {
             let active = terms.filter { cts[$0.index].size > p }
-            var acc = Poly<Eval>(zeroOn: context.basisQ, moduliCount: level + 1)
-            if !active.isEmpty {
-                Self.withResiduePointers(cts, active.map(\.index), poly: p) { sources in
-                    acc.data.withUnsafeMutableBufferPointer { out in
-                        tmpBuffer.withUnsafeMutableBufferPointer { tb in
-                            let tmp = tb.baseAddress!
-                            for r in 0...level {
-                                let dst = out.baseAddress! + r * n
-                                for (t, term) in active.enumerated() {
-                                    let c = term.residues[r]
-                                    if c == 0 { continue }
-                                    backend.multiplyScalar(tmp, sources[t] + r * n, scalar: c, count: n, modulus: moduli[r])
-                                    backend.add(dst, UnsafePointer(dst), UnsafePointer(tmp), count: n, modulus: moduli[r])
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            polys.append(acc)
+            polys.append(Poly<Eval>.linearCombination(
+                active.map { cts[$0.index].polys[p] }, scalars: active.map(\.residues),
+                basis: context.basisQ, moduliCount: level + 1))
         }
         if constant != 0 {
             polys[0].add(scalars: try constantResidues(constant, scale: outScale, level: level))
         }
         return Ciphertext(polys: polys, scale: outScale, slots: first.slots, parametersID: first.parametersID, keyID: first.keyID)
-    }
-
-    /// Calls `body` with the base address of polynomial `poly` of each `cts[indices[k]]`,
-    /// nesting the buffer accesses (the pointers are valid inside `body` only).
-    static func withResiduePointers(
-        _ cts: [Ciphertext], _ indices: [Int], poly: Int, _ body: ([UnsafePointer<UInt64>]) -> Void
-    ) {
-        var pointers: [UnsafePointer<UInt64>] = []
-        pointers.reserveCapacity(indices.count)
-        func nest(_ k: Int) {
-            if k == indices.count { body(pointers); return }
-            cts[indices[k]].polys[poly].data.withUnsafeBufferPointer { buffer in
-                pointers.append(buffer.baseAddress!)
-                nest(k + 1)
-            }
-        }
-        nest(0)
     }
 }

@@ -1,3 +1,5 @@
+import HefRing
+
 extension Evaluator {
     func galoisKey(_ g: Int, step: Int) throws -> KeySwitchingKey {
         guard let key = keys?.galois[g] else {
@@ -22,18 +24,29 @@ extension Evaluator {
     }
 
     /// Rotates the slots left by `step` (right when negative): slot i receives slot i + step.
+    /// - Parameters:
+    ///   - a: a two-polynomial ciphertext
+    ///   - step: slots to rotate by
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/invalidCiphertext(_:)`` for a three-polynomial ciphertext; ``CKKSError/missingRotationKey(step:)``.
     public func rotate(_ a: Ciphertext, by step: Int) throws -> Ciphertext {
         let g = context.encoder.galoisElement(forStep: step, slots: a.slots)
         return try applyGalois(a, element: g, step: step)
     }
 
     /// Complex conjugation of every slot.
+    /// - Parameters:
+    ///   - a: a ciphertext of these parameters
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/invalidCiphertext(_:)``; ``CKKSError/missingConjugationKey``.
     public func conjugate(_ a: Ciphertext) throws -> Ciphertext {
         try applyGalois(a, element: context.encoder.conjugationElement, step: 0)
     }
 
     /// Several rotations of one ciphertext, decomposing it once (hoisting): much cheaper than
     /// separate ``rotate(_:by:)`` calls.
+    /// - Parameters:
+    ///   - a: a two-polynomial ciphertext
+    ///   - steps: the rotations wanted
+    /// - Throws: as ``rotate(_:by:)``.
     public func rotations(_ a: Ciphertext, by steps: [Int]) throws -> [Int: Ciphertext] {
         try check(a)
         guard a.size == 2 else { throw CKKSError.invalidCiphertext("relinearize before rotating") }
@@ -58,6 +71,10 @@ extension Evaluator {
 
     /// Sums the first `count` slots (a power of two, default all) into every slot, with
     /// log2(count) rotations by 1, 2, 4, ….
+    /// - Parameters:
+    ///   - a: a two-polynomial ciphertext
+    ///   - count: a power of two up to the slot count
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` for a bad count; otherwise as ``rotate(_:by:)`` and ``add(_:_:)-(Ciphertext,Ciphertext)``.
     public func rotateAndSum(_ a: Ciphertext, count: Int? = nil) throws -> Ciphertext {
         let total = count ?? a.slots
         guard total >= 1 && total <= a.slots && total & (total - 1) == 0 else {

@@ -1,16 +1,22 @@
 import Foundation
+import HefRing
 
 /// Homomorphic operations. Holds only public material (the evaluation keys), so a server can
 /// run it. Binary operations align levels automatically (the higher operand drops primes) and
 /// refuse operands of other parameters or keys, or with scales that cannot be aligned exactly.
 public struct Evaluator: Sendable {
+    /// The context of the parameters.
     public let context: CKKSContext
+    /// Relinearization and Galois keys; nil for key-free operations only.
     public let keys: EvaluationKeys?
 
+    /// An evaluator on `context` with `keys`.
+    /// - Parameters:
+    ///   - context: the context
+    ///   - keys: evaluation keys of the same parameters, or nil
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public init(context: CKKSContext, keys: EvaluationKeys? = nil) throws {
-        if let keys, keys.parametersID != context.parameters.id {
-            throw CKKSError.parametersMismatch(expected: context.parameters.id, found: keys.parametersID)
-        }
+        if let keys { try context.parameters.requireID(keys.parametersID) }
         self.context = context
         self.keys = keys
     }
@@ -81,6 +87,11 @@ public struct Evaluator: Sendable {
 
     // MARK: Addition and subtraction
 
+    /// `a + b`, levels and scales aligned first.
+    /// - Parameters:
+    ///   - a: a ciphertext
+    ///   - b: a ciphertext of the same key and slot count
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/slotCountMismatch(_:_:)``; ``CKKSError/scaleMismatch(_:_:)`` when the scales are not integer multiples.
     public func add(_ a: Ciphertext, _ b: Ciphertext) throws -> Ciphertext {
         var (x, y) = try aligned(a, b)
         if y.size > x.size { swap(&x, &y) }
@@ -89,6 +100,11 @@ public struct Evaluator: Sendable {
         return x
     }
 
+    /// `a − b`, levels and scales aligned first.
+    /// - Parameters:
+    ///   - a: a ciphertext
+    ///   - b: a ciphertext of the same key and slot count
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/slotCountMismatch(_:_:)``; ``CKKSError/scaleMismatch(_:_:)`` when the scales are not integer multiples.
     public func subtract(_ a: Ciphertext, _ b: Ciphertext) throws -> Ciphertext {
         var (x, y) = try aligned(a, b)
         for i in 0..<min(x.size, y.size) { x.polys[i] = x.polys[i] - y.polys[i] }
@@ -101,6 +117,10 @@ public struct Evaluator: Sendable {
         return x
     }
 
+    /// `−a`.
+    /// - Parameters:
+    ///   - a: a ciphertext of these parameters
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key.
     public func negate(_ a: Ciphertext) throws -> Ciphertext {
         try check(a)
         var x = a
@@ -109,6 +129,11 @@ public struct Evaluator: Sendable {
         return x
     }
 
+    /// `a + p` at `a`'s level.
+    /// - Parameters:
+    ///   - a: a ciphertext
+    ///   - p: a plaintext at `a`'s scale and at least its level
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/levelExhausted(_:)`` for a plaintext below `a`'s level; ``CKKSError/scaleMismatch(_:_:)``.
     public func add(_ a: Ciphertext, _ p: Plaintext) throws -> Ciphertext {
         try checkOperands(a, p)
         guard Self.sameScale(a.scale, p.scale) else { throw CKKSError.scaleMismatch(a.scale, p.scale) }
@@ -118,6 +143,11 @@ public struct Evaluator: Sendable {
         return x
     }
 
+    /// `a − p` at `a`'s level.
+    /// - Parameters:
+    ///   - a: a ciphertext
+    ///   - p: a plaintext at `a`'s scale and at least its level
+    /// - Throws: as ``add(_:_:)-(Ciphertext,Plaintext)``.
     public func subtract(_ a: Ciphertext, _ p: Plaintext) throws -> Ciphertext {
         var negated = p
         negated.poly.negate()
@@ -125,6 +155,10 @@ public struct Evaluator: Sendable {
     }
 
     /// Adds `value` to every slot.
+    /// - Parameters:
+    ///   - a: a ciphertext
+    ///   - value: the constant
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/scaleOverflow(_:)`` when value × scale reaches 2^63.
     public func add(_ a: Ciphertext, scalar value: Double) throws -> Ciphertext {
         try check(a)
         let scaled = (value * a.scale).rounded()
@@ -141,6 +175,10 @@ public struct Evaluator: Sendable {
     // MARK: Multiplication
 
     /// Multiplies by a plaintext; the scale becomes the product of the scales.
+    /// - Parameters:
+    ///   - a: a ciphertext
+    ///   - p: a plaintext at least at `a`'s level
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/levelExhausted(_:)``; ``CKKSError/scaleOverflow(_:)`` when the product of the scales does not fit.
     public func multiply(_ a: Ciphertext, _ p: Plaintext) throws -> Ciphertext {
         try checkOperands(a, p)
         try checkScaleFits(a.scale * p.scale, level: a.level)
@@ -152,6 +190,10 @@ public struct Evaluator: Sendable {
     }
 
     /// Multiplies every slot by an integer (no scale change, no level used).
+    /// - Parameters:
+    ///   - a: a ciphertext
+    ///   - integer: the factor
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key.
     public func multiply(_ a: Ciphertext, integer: Int64) throws -> Ciphertext {
         try check(a)
         var x = a
@@ -163,6 +205,10 @@ public struct Evaluator: Sendable {
 
     /// Multiplies every slot by a real constant, encoded at the scale of the last prime so that
     /// the following ``rescale(_:)`` brings the scale back exactly.
+    /// - Parameters:
+    ///   - a: a ciphertext
+    ///   - value: the factor
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/scaleOverflow(_:)``.
     public func multiply(_ a: Ciphertext, scalar value: Double) throws -> Ciphertext {
         try check(a)
         let constantScale = Double(parameters.q[a.level])
@@ -175,6 +221,10 @@ public struct Evaluator: Sendable {
     }
 
     /// The tensor product: a three-polynomial ciphertext under (1, s, s²).
+    /// - Parameters:
+    ///   - a: a two-polynomial ciphertext
+    ///   - b: a two-polynomial ciphertext of the same key
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/slotCountMismatch(_:_:)``; ``CKKSError/invalidCiphertext(_:)`` for a three-polynomial operand; ``CKKSError/scaleOverflow(_:)``.
     public func multiply(_ a: Ciphertext, _ b: Ciphertext) throws -> Ciphertext {
         let (x, y) = try levelAligned(a, b)
         guard x.size == 2 && y.size == 2 else {
@@ -189,6 +239,9 @@ public struct Evaluator: Sendable {
     }
 
     /// Back to two polynomials with the relinearization key.
+    /// - Parameters:
+    ///   - a: a ciphertext of these parameters
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/missingRelinearizationKey``.
     public func relinearize(_ a: Ciphertext) throws -> Ciphertext {
         try check(a)
         guard a.size == 3 else { return a }
@@ -203,6 +256,10 @@ public struct Evaluator: Sendable {
 
     /// A transparent encryption of zero (every polynomial zero) at `a`'s level, size, slot count
     /// and key, at `scale`: zero is zero at any scale, so no check of `scale` against `a`'s.
+    /// - Parameters:
+    ///   - a: the model ciphertext
+    ///   - scale: a positive, finite scale
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/invalidCiphertext(_:)`` for a bad scale.
     public func zero(like a: Ciphertext, scale: Double) throws -> Ciphertext {
         try check(a)
         guard scale.isFinite, scale > 0 else {
@@ -213,11 +270,18 @@ public struct Evaluator: Sendable {
     }
 
     /// multiply then relinearize.
+    /// - Parameters:
+    ///   - a: a two-polynomial ciphertext
+    ///   - b: a two-polynomial ciphertext of the same key
+    /// - Throws: as ``multiply(_:_:)-(Ciphertext,Ciphertext)`` and ``relinearize(_:)``.
     public func multiplyRelinearize(_ a: Ciphertext, _ b: Ciphertext) throws -> Ciphertext {
         try relinearize(try multiply(a, b))
     }
 
     /// Divides by the last prime: one level less, scale / q_l.
+    /// - Parameters:
+    ///   - a: a ciphertext of these parameters
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/levelExhausted(_:)`` at level 0.
     public func rescale(_ a: Ciphertext) throws -> Ciphertext {
         try check(a)
         let l = a.level
@@ -225,7 +289,7 @@ public struct Evaluator: Sendable {
             throw CKKSError.levelExhausted("the ciphertext is at level 0 and cannot be rescaled; use parameters with more levels")
         }
         var out = a
-        for i in out.polys.indices { out.polys[i] = context.rescale(out.polys[i]) }
+        for i in out.polys.indices { out.polys[i] = out.polys[i].dividedRoundingByLastModulus(tables: context.rescaleTables) }
         out.scale = a.scale / Double(parameters.q[l])
         out.seed = nil
         return out
@@ -238,46 +302,5 @@ public struct Evaluator: Sendable {
             throw CKKSError.scaleOverflow(
                 "a scale of 2^\(Int(log2(scale).rounded())) does not fit the \(Int(logQ))-bit modulus at level \(level); rescale first")
         }
-    }
-}
-
-extension CKKSContext {
-    /// Rounded division by the last prime q_l: (x − r) · q_l^-1 over q_0 … q_{l−1}, where
-    /// r = [x + h]_{q_l} − h is x's centered remainder mod q_l and h = ⌊q_l/2⌋.
-    func rescale(_ x: Poly<Eval>) -> Poly<Eval> {
-        let n = parameters.n
-        let l = x.moduliCount - 1
-        let backend = self.backend
-        let qLast = basisQ.moduli[l]
-        let half = qLast.value >> 1
-        var last = [UInt64](repeating: 0, count: n)
-        var tmp = [UInt64](repeating: 0, count: n)
-        var out = x.truncated(toModuliCount: l)
-        x.withResidue(l) { src in
-            last.withUnsafeMutableBufferPointer { lb in
-                lb.baseAddress!.update(from: src, count: n)
-                backend.inverseNTT(lb.baseAddress!, tables: basisQ.tables[l])
-                backend.addScalar(lb.baseAddress!, UnsafePointer(lb.baseAddress!), scalar: half, count: n, modulus: qLast)
-            }
-        }
-        out.data.withUnsafeMutableBufferPointer { ob in
-            last.withUnsafeBufferPointer { lb in
-                tmp.withUnsafeMutableBufferPointer { tb in
-                    let t = tb.baseAddress!
-                    for i in 0..<l {
-                        let q = basisQ.moduli[i]
-                        let xi = ob.baseAddress! + i * n
-                        // t − h, coefficient by coefficient: the centered remainder of x mod q_l.
-                        let minusHalf = (q.value - half % q.value) % q.value
-                        backend.reduce(t, lb.baseAddress!, count: n, modulus: q)
-                        backend.addScalar(t, UnsafePointer(t), scalar: minusHalf, count: n, modulus: q)
-                        backend.forwardNTT(t, tables: basisQ.tables[i])
-                        backend.subtract(xi, UnsafePointer(xi), UnsafePointer(t), count: n, modulus: q)
-                        backend.multiplyScalar(xi, UnsafePointer(xi), scalar: rescaleInverse[l][i], count: n, modulus: q)
-                    }
-                }
-            }
-        }
-        return out
     }
 }

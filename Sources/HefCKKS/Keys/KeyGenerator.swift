@@ -1,8 +1,12 @@
+public import HefRing
+
 /// Makes keys. Secret randomness comes from a ``RandomStream`` keyed by the OS CSPRNG unless a
 /// stream is passed (reproducible keys for tests and cross-backend checks).
 public struct KeyGenerator: Sendable {
+    /// The context of the parameters.
     public let context: CKKSContext
 
+    /// A key generator for `context`.
     public init(context: CKKSContext) {
         self.context = context
     }
@@ -26,6 +30,7 @@ public struct KeyGenerator: Sendable {
         return SecretKey(poly: eval, parametersID: parameters.id, keyID: keyID)
     }
 
+    /// A fresh secret key from OS randomness.
     public func secretKey() -> SecretKey {
         var stream = RandomStream.secure()
         defer { stream.wipe() }
@@ -34,6 +39,10 @@ public struct KeyGenerator: Sendable {
 
     /// The public key (−a·s + e, a) over Q·P, with `a` expanded from a fresh seed. Encryption
     /// works over Q·P and divides by P, which removes nearly all of the encryption noise.
+    /// - Parameters:
+    ///   - secretKey: the secret key
+    ///   - stream: the randomness
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func publicKey(for secretKey: SecretKey, stream: inout RandomStream) throws -> PublicKey {
         try check(secretKey)
         let seed = stream.nextSeed()
@@ -46,6 +55,10 @@ public struct KeyGenerator: Sendable {
         return PublicKey(b: b, a: a, seed: seed, parametersID: parameters.id, keyID: secretKey.keyID)
     }
 
+    /// The public key, with fresh OS randomness.
+    /// - Parameters:
+    ///   - secretKey: the secret key
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func publicKey(for secretKey: SecretKey) throws -> PublicKey {
         var stream = RandomStream.secure()
         defer { stream.wipe() }
@@ -53,6 +66,10 @@ public struct KeyGenerator: Sendable {
     }
 
     /// The relinearization key: switches s² to s.
+    /// - Parameters:
+    ///   - secretKey: the secret key
+    ///   - stream: the randomness
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func relinearizationKey(for secretKey: SecretKey, stream: inout RandomStream) throws -> KeySwitchingKey {
         try check(secretKey)
         var s2 = secretKey.poly
@@ -62,6 +79,11 @@ public struct KeyGenerator: Sendable {
     }
 
     /// The key for the automorphism X -> X^g: switches σ_g(s) to s.
+    /// - Parameters:
+    ///   - secretKey: the secret key
+    ///   - g: an odd Galois element
+    ///   - stream: the randomness
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func galoisKey(for secretKey: SecretKey, galoisElement g: Int, stream: inout RandomStream) throws -> KeySwitchingKey {
         try check(secretKey)
         var rotated = secretKey.poly.permuted(by: context.permutation(galoisElement: g))
@@ -71,6 +93,13 @@ public struct KeyGenerator: Sendable {
 
     /// Relinearization key plus Galois keys for the rotation `steps` (left rotations of
     /// `slots`-slot vectors; negative steps rotate right) and, optionally, conjugation.
+    /// - Parameters:
+    ///   - secretKey: the secret key
+    ///   - steps: rotation steps
+    ///   - slots: the slot count the steps apply to (default N/2)
+    ///   - conjugation: whether to add the conjugation key
+    ///   - stream: the randomness
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func evaluationKeys(
         for secretKey: SecretKey, rotations steps: [Int] = [], slots: Int? = nil, conjugation: Bool = false,
         stream: inout RandomStream
@@ -90,6 +119,13 @@ public struct KeyGenerator: Sendable {
         return EvaluationKeys(relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
     }
 
+    /// ``evaluationKeys(for:rotations:slots:conjugation:stream:)`` with fresh OS randomness.
+    /// - Parameters:
+    ///   - secretKey: the secret key
+    ///   - steps: rotation steps
+    ///   - slots: the slot count the steps apply to (default N/2)
+    ///   - conjugation: whether to add the conjugation key
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func evaluationKeys(
         for secretKey: SecretKey, rotations steps: [Int] = [], slots: Int? = nil, conjugation: Bool = false
     ) throws -> EvaluationKeys {
@@ -122,7 +158,6 @@ public struct KeyGenerator: Sendable {
         let alpha = parameters.primesPerDigit
         let digits = parameters.dnum
         let seed = stream.nextSeed()
-        let backend = context.backend
         var data = [UInt64](repeating: 0, count: digits * 2 * primes * n)
         for j in 0..<digits {
             var seeded = RandomStream(seed: seed, domain: UInt64(j))
@@ -133,15 +168,7 @@ public struct KeyGenerator: Sendable {
             b.subtract(product)
             product.zeroize()
             let lo = j * alpha, hi = min(qCount, lo + alpha)
-            b.data.withUnsafeMutableBufferPointer { out in
-                target.data.withUnsafeBufferPointer { t in
-                    for i in lo..<hi {
-                        backend.multiplyScalarAdd(
-                            out.baseAddress! + i * n, t.baseAddress! + i * n, scalar: context.pModQ[i],
-                            count: n, modulus: basis.moduli[i])
-                    }
-                }
-            }
+            b.addMultiple(of: target, scalars: context.extender.pModQ, residues: lo..<hi)
             let base = j * 2 * primes * n
             data.replaceSubrange(base..<(base + primes * n), with: b.data)
             data.replaceSubrange((base + primes * n)..<(base + 2 * primes * n), with: a.data)

@@ -6,6 +6,7 @@
 /// `"dnum"` (key-switching digits), `"secret"` (`"ternary"` or `"sparse"`), `"hammingWeight"`
 /// (for sparse secrets) and `"security"` (128, 192 or 256).
 public struct ParametersLiteral: Codable, Sendable, Equatable {
+    /// log2 of the ring degree (12…16).
     public var logN: Int
     /// Bit sizes of q_0 (first prime), then of each scaling prime q_1 … q_L.
     public var logQ: [Int]
@@ -16,10 +17,14 @@ public struct ParametersLiteral: Codable, Sendable, Equatable {
     /// Number of key-switching digits; nil means one digit per Q prime when P holds one prime,
     /// otherwise ⌈(L+1) / |P|⌉.
     public var dnum: Int?
+    /// The secret distribution; nil means ternary.
     public var secret: SecretDistribution?
+    /// Non-zero entries of a sparse secret; nil means 192.
     public var hammingWeight: Int?
+    /// Target security in bits (128, 192 or 256); nil means 128.
     public var security: Int?
 
+    /// A literal from its fields (unchecked).
     public init(
         logN: Int, logQ: [Int], logP: [Int], logScale: Double, dnum: Int? = nil,
         secret: SecretDistribution? = nil, hammingWeight: Int? = nil, security: Int? = nil

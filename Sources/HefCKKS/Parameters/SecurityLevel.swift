@@ -1,8 +1,11 @@
 /// Classical security levels of the HomomorphicEncryption.org standard (v1.1, 2018), for
 /// uniform ternary secrets and error σ = 3.2; N = 65536 from the 2024 security guidelines.
 public enum SecurityLevel: Int, Sendable, Codable, CaseIterable {
+    /// 128-bit classical security.
     case bits128 = 128
+    /// 192-bit classical security.
     case bits192 = 192
+    /// 256-bit classical security.
     case bits256 = 256
 
     /// The largest log2(Q·P) that keeps this level at ring degree `n`, or nil if the table
@@ -24,5 +27,6 @@ public enum SecurityLevel: Int, Sendable, Codable, CaseIterable {
 /// The explicit, loudly named opt-in that lets a test build parameters the security table
 /// refuses. Never use it for data that matters.
 public struct InsecureParametersForTestingOnly: Sendable {
+    /// The opt-in itself.
     public init() {}
 }

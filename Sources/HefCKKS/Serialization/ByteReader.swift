@@ -1,25 +1,25 @@
 /// Reads little-endian fields from a byte buffer; every read is bounds-checked and throws
 /// ``CKKSError/truncated(_:)`` instead of reading past the end.
-struct ByteReader {
-    let bytes: [UInt8]
-    private(set) var offset: Int
+package struct ByteReader {
+    package let bytes: [UInt8]
+    package private(set) var offset: Int
 
-    init(_ bytes: [UInt8], offset: Int = 0) {
+    package init(_ bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes
         self.offset = offset
     }
 
-    var remaining: Int { bytes.count - offset }
-    var isAtEnd: Bool { offset == bytes.count }
+    package var remaining: Int { bytes.count - offset }
+    package var isAtEnd: Bool { offset == bytes.count }
 
-    mutating func need(_ count: Int, _ what: @autoclosure () -> String) throws {
+    package mutating func need(_ count: Int, _ what: @autoclosure () -> String) throws {
         guard count >= 0, count <= remaining else {
             throw CKKSError.truncated(
                 "\(what()) needs \(count) bytes at offset \(offset), only \(remaining) left (file of \(bytes.count) bytes)")
         }
     }
 
-    mutating func u8(_ what: @autoclosure () -> String) throws -> UInt8 {
+    package mutating func u8(_ what: @autoclosure () -> String) throws -> UInt8 {
         try need(1, what())
         defer { offset += 1 }
         return bytes[offset]
@@ -33,35 +33,32 @@ struct ByteReader {
         return v
     }
 
-    mutating func u16(_ what: @autoclosure () -> String) throws -> UInt16 { UInt16(try word(2, what)) }
-    mutating func u32(_ what: @autoclosure () -> String) throws -> UInt32 { UInt32(try word(4, what)) }
-    mutating func u64(_ what: @autoclosure () -> String) throws -> UInt64 { try word(8, what) }
-    mutating func f64(_ what: @autoclosure () -> String) throws -> Double { Double(bitPattern: try word(8, what)) }
+    package mutating func u16(_ what: @autoclosure () -> String) throws -> UInt16 { UInt16(try word(2, what)) }
+    package mutating func u32(_ what: @autoclosure () -> String) throws -> UInt32 { UInt32(try word(4, what)) }
+    package mutating func u64(_ what: @autoclosure () -> String) throws -> UInt64 { try word(8, what) }
+    package mutating func f64(_ what: @autoclosure () -> String) throws -> Double { Double(bitPattern: try word(8, what)) }
 
-    mutating func raw(_ count: Int, _ what: @autoclosure () -> String) throws -> [UInt8] {
+    package mutating func raw(_ count: Int, _ what: @autoclosure () -> String) throws -> [UInt8] {
         try need(count, what())
         defer { offset += count }
         return Array(bytes[offset..<(offset + count)])
     }
 
     /// Skips `count` bytes.
-    mutating func skip(_ count: Int, _ what: @autoclosure () -> String) throws {
+    package mutating func skip(_ count: Int, _ what: @autoclosure () -> String) throws {
         try need(count, what())
         offset += count
     }
 
-    /// Runs `body` on the next `count` bytes and advances past them.
-    mutating func withBytes<R>(
-        _ count: Int, _ what: @autoclosure () -> String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R
-    ) throws -> R {
+    /// Advances past the next `count` bytes and returns their offset in ``bytes``.
+    package mutating func take(_ count: Int, _ what: @autoclosure () -> String) throws -> Int {
         try need(count, what())
-        let start = offset
-        offset += count
-        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<(start + count)])) }
+        defer { offset += count }
+        return offset
     }
 
     /// Throws unless every byte has been consumed.
-    func expectEnd(_ what: String) throws {
+    package func expectEnd(_ what: String) throws {
         guard isAtEnd else {
             throw CKKSError.malformedData("\(remaining) unexpected trailing bytes after the \(what)")
         }

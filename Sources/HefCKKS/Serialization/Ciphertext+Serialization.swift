@@ -1,9 +1,14 @@
+import HefRing
+
 /// A ciphertext read from a file, with the number of meaningful values it carries (the length
 /// of the row it encrypts; at most its slot count).
 public struct StoredCiphertext: Sendable {
+    /// The ciphertext.
     public var ciphertext: Ciphertext
+    /// Meaningful values (≤ slots).
     public var valueCount: Int
 
+    /// Wraps `ciphertext`; `valueCount` defaults to its slot count.
     public init(_ ciphertext: Ciphertext, valueCount: Int? = nil) {
         self.ciphertext = ciphertext
         self.valueCount = valueCount ?? ciphertext.slots
@@ -24,6 +29,11 @@ public struct StoredCiphertext: Sendable {
 /// ```
 /// A seeded c1 is re-expanded with ``Encryptor/expandUniform(context:seed:moduliCount:)``.
 extension HefFile {
+    /// A ciphertext file holding `ciphertexts` (all under one key).
+    /// - Parameters:
+    ///   - ciphertexts: ciphertexts of these parameters and one key
+    ///   - context: their context
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``; ``CKKSError/keyMismatch(expected:found:)`` for ciphertexts under different keys; ``CKKSError/invalidCiphertext(_:)`` for a bad value count or size.
     public static func serialize(_ ciphertexts: [StoredCiphertext], context: CKKSContext) throws -> [UInt8] {
         let params = context.parameters
         let keyID = ciphertexts.first?.ciphertext.keyID ?? 0
@@ -54,6 +64,11 @@ extension HefFile {
         return w.bytes
     }
 
+    /// Reads every ciphertext of a ciphertext file.
+    /// - Parameters:
+    ///   - bytes: the file's bytes
+    ///   - context: the context of the file's parameters
+    /// - Throws: ``CKKSError/malformedData(_:)``, ``CKKSError/truncated(_:)``, ``CKKSError/unsupportedVersion(_:)`` or ``CKKSError/wrongKind(expected:found:)`` for bytes that are not a valid file of this kind; ``CKKSError/parametersMismatch(expected:found:)`` when they were made for other parameters.
     public static func deserializeCiphertexts(_ bytes: [UInt8], context: CKKSContext) throws -> [StoredCiphertext] {
         var (header, r) = try openPayload(bytes, kind: .ciphertexts, context: context)
         let params = context.parameters
@@ -110,11 +125,18 @@ extension HefFile {
 
 extension Ciphertext {
     /// A ciphertext file holding this ciphertext alone.
+    /// - Parameters:
+    ///   - context: its context
+    /// - Throws: as ``HefFile/serialize(_:context:)``.
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         try HefFile.serialize([StoredCiphertext(self)], context: context)
     }
 
     /// Reads a ciphertext file that holds exactly one ciphertext.
+    /// - Parameters:
+    ///   - bytes: the file's bytes
+    ///   - context: the context of the file's parameters
+    /// - Throws: ``CKKSError/malformedData(_:)``, ``CKKSError/truncated(_:)``, ``CKKSError/unsupportedVersion(_:)`` or ``CKKSError/wrongKind(expected:found:)`` for bytes that are not a valid file of this kind; ``CKKSError/parametersMismatch(expected:found:)`` when they were made for other parameters (also when the file does not hold exactly one ciphertext).
     public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
         let all = try HefFile.deserializeCiphertexts(bytes, context: context)
         guard all.count == 1 else {

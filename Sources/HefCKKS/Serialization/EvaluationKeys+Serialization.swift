@@ -1,3 +1,5 @@
+import HefRing
+
 /// Evaluation keys file payload:
 /// ```
 /// flags         u8    bit 0: a relinearization key follows
@@ -10,11 +12,13 @@
 /// of a_j. A seeded a_j is re-expanded as ``KeyGenerator`` drew it: `Sampler.uniform` over Q·P
 /// from `RandomStream(seed:domain: j)`.
 extension EvaluationKeys {
+    /// The evaluation keys file (seeded a_j).
+    /// - Parameters:
+    ///   - context: their context
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         let params = context.parameters
-        guard parametersID == params.id else {
-            throw CKKSError.parametersMismatch(expected: params.id, found: parametersID)
-        }
+        try params.requireID(parametersID)
         var w = ByteWriter()
         HefFile.writeHeader(&w, kind: .evaluationKeys, parameters: params, keyID: keyID)
         w.u8(relinearization == nil ? 0 : 1)
@@ -43,6 +47,11 @@ extension EvaluationKeys {
         }
     }
 
+    /// Reads an evaluation keys file.
+    /// - Parameters:
+    ///   - bytes: the file's bytes
+    ///   - context: the context of the file's parameters
+    /// - Throws: ``CKKSError/malformedData(_:)``, ``CKKSError/truncated(_:)``, ``CKKSError/unsupportedVersion(_:)`` or ``CKKSError/wrongKind(expected:found:)`` for bytes that are not a valid file of this kind; ``CKKSError/parametersMismatch(expected:found:)`` when they were made for other parameters.
     public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
         var (header, r) = try HefFile.openPayload(bytes, kind: .evaluationKeys, context: context)
         let params = context.parameters

@@ -1,31 +1,51 @@
+import HefRing
+
 /// What `hefctl inspect` shows: the structure of a Hef file, read without a context (lengths
 /// are checked, residues are not compared with primes).
 public struct FileSummary: Sendable {
+    /// One ciphertext record.
     public struct CiphertextInfo: Sendable {
+        /// Its level.
         public var level: Int
+        /// Its scale.
         public var scale: Double
+        /// Its slot count.
         public var slots: Int
+        /// Number of polynomials.
         public var size: Int
+        /// Whether c1 is stored as a seed.
         public var seeded: Bool
+        /// Meaningful values.
         public var valueCount: Int
     }
 
+    /// The file kind.
     public var kind: HefFileKind
+    /// The format version.
     public var version: Int
+    /// The parameter id in the header.
     public var parametersID: UInt64
+    /// The key id in the header (0 for parameters and plaintexts).
     public var keyID: UInt64
+    /// The embedded parameters literal.
     public var literal: ParametersLiteral
+    /// The file size.
     public var byteCount: Int
     /// Ciphertexts (or the plaintext, with size 1) in the file.
     public var ciphertexts: [CiphertextInfo] = []
     /// Public key: whether `a` is stored as a seed.
     public var seeded: Bool?
+    /// Evaluation keys: whether a relinearization key is present.
     public var hasRelinearizationKey: Bool?
+    /// Evaluation keys: the Galois elements present.
     public var galoisElements: [Int] = []
 }
 
 extension HefFile {
     /// Walks a Hef file of any kind and summarizes it.
+    /// - Parameters:
+    ///   - bytes: the file's bytes
+    /// - Throws: ``CKKSError/malformedData(_:)``, ``CKKSError/truncated(_:)``, ``CKKSError/unsupportedVersion(_:)`` for bytes that are not a valid Hef file.
     public static func inspect(_ bytes: [UInt8]) throws -> FileSummary {
         var r = ByteReader(bytes)
         let header = try readHeader(&r, expecting: nil)

@@ -1,13 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-private func systemOpen(_ p: UnsafePointer<CChar>, _ f: Int32, _ m: mode_t) -> Int32 { Glibc.open(p, f, m) }
-private func systemWrite(_ fd: Int32, _ b: UnsafeRawPointer?, _ n: Int) -> Int { Glibc.write(fd, b, n) }
-#elseif canImport(Darwin)
-import Darwin
-private func systemOpen(_ p: UnsafePointer<CChar>, _ f: Int32, _ m: mode_t) -> Int32 { Darwin.open(p, f, m) }
-private func systemWrite(_ fd: Int32, _ b: UnsafeRawPointer?, _ n: Int) -> Int { Darwin.write(fd, b, n) }
-#endif
+import HefRing
 
 /// The Hef binary format, version 1. All integers little-endian.
 ///
@@ -27,9 +19,13 @@ private func systemWrite(_ fd: Int32, _ b: UnsafeRawPointer?, _ n: Int) -> Int {
 /// A polynomial section is `count:u8`, `count` bit widths `u8` (each must equal the bit width
 /// of the matching prime), then each residue bit-packed at its width (``BitPacking``).
 public enum HefFile {
+    /// The first four bytes of every file, "HEF\0".
     public static let magic: [UInt8] = [0x48, 0x45, 0x46, 0x00]
+    /// The version written and the only one read.
     public static let formatVersion: UInt16 = 1
+    /// Bytes of the fixed header.
     public static let headerSize = 23
+    /// Bytes of a stored seed.
     public static let seedSize = 32
 
     struct Header {
@@ -69,10 +65,8 @@ public enum HefFile {
         precondition(data.count >= moduliCount * n && moduliCount <= moduli.count && moduliCount <= 255)
         w.u8(UInt8(moduliCount))
         for i in 0..<moduliCount { w.u8(UInt8(moduli[i].bitWidth)) }
-        data.withUnsafeBufferPointer { d in
-            for i in 0..<moduliCount {
-                BitPacking.pack(d.baseAddress! + i * n, count: n, width: moduli[i].bitWidth, into: &w.bytes)
-            }
+        for i in 0..<moduliCount {
+            BitPacking.pack(data, range: (i * n)..<((i + 1) * n), width: moduli[i].bitWidth, into: &w.bytes)
         }
     }
 
@@ -146,16 +140,15 @@ public enum HefFile {
         let total = moduli[0..<count].reduce(0) { $0 + BitPacking.byteCount(count: n, width: $1.bitWidth) }
         try r.need(total, "the residues of \(what)")
         var data = [UInt64](repeating: 0, count: count * n)
-        try data.withUnsafeMutableBufferPointer { out in
-            for i in 0..<count {
-                let q = moduli[i]
-                let size = BitPacking.byteCount(count: n, width: q.bitWidth)
-                let dst = out.baseAddress! + i * n
-                let clean = try r.withBytes(size, "residue \(i) of \(what)") { BitPacking.unpack($0, count: n, width: q.bitWidth, into: dst) }
-                guard clean else { throw CKKSError.malformedData("\(what): residue \(i) has non-zero padding bits") }
-                for j in 0..<n where dst[j] >= q.value {
-                    throw CKKSError.malformedData("\(what): coefficient \(j) of residue \(i) is not below its modulus \(q.value)")
-                }
+        for i in 0..<count {
+            let q = moduli[i]
+            let size = BitPacking.byteCount(count: n, width: q.bitWidth)
+            let offset = try r.take(size, "residue \(i) of \(what)")
+            guard BitPacking.unpack(r.bytes, offset: offset, count: n, width: q.bitWidth, into: &data, at: i * n) else {
+                throw CKKSError.malformedData("\(what): residue \(i) has non-zero padding bits")
+            }
+            if let j = data[(i * n)..<((i + 1) * n)].firstIndex(where: { $0 >= q.value }) {
+                throw CKKSError.malformedData("\(what): coefficient \(j - i * n) of residue \(i) is not below its modulus \(q.value)")
             }
         }
         return (data, count)
@@ -178,53 +171,12 @@ public enum HefFile {
         try r.raw(seedSize, "the seed of \(what)")
     }
 
-    // MARK: Files
-
-    /// Reads a whole file.
-    public static func read(path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                throw CKKSError.malformedData(isDirectory.boolValue ? "\(path) is a directory" : "cannot read \(path)")
-            }
-            throw CKKSError.malformedData("no such file: \(path)")
-        }
-        return Array(data)
-    }
-
-    /// Writes `bytes` to `path` (replacing it). With `secret`, the file is created with mode
-    /// 0600 before any content is written (and an existing file is narrowed to 0600 first).
-    public static func write(_ bytes: [UInt8], to path: String, secret: Bool = false) throws {
-        let mode: mode_t = secret ? 0o600 : 0o644
-        let fd = systemOpen(path, O_CREAT | O_WRONLY | O_TRUNC, mode)
-        guard fd >= 0 else {
-            throw CKKSError.malformedData("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        if secret { guard fchmod(fd, 0o600) == 0 else { throw CKKSError.malformedData("cannot restrict permissions of \(path)") } }
-        var written = 0
-        try bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let n = systemWrite(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw CKKSError.malformedData("cannot write \(path): \(String(cString: strerror(errno)))")
-                }
-                written += n
-            }
-        }
-    }
-
-    /// Serializes `secretKey`, writes it with mode 0600 and wipes the serialized bytes.
-    public static func writeSecretKey(_ secretKey: SecretKey, context: CKKSContext, to path: String) throws {
-        var bytes = try secretKey.serialized(context: context)
-        defer { secureZero(&bytes) }
-        try write(bytes, to: path, secret: true)
-    }
-
     // MARK: Parameters from any file
 
     /// The parameters literal and id a Hef file of any kind names (no context needed).
+    /// - Parameters:
+    ///   - bytes: the file's bytes
+    /// - Throws: ``CKKSError/malformedData(_:)``, ``CKKSError/truncated(_:)`` or ``CKKSError/unsupportedVersion(_:)`` for bytes that are not a Hef file.
     public static func parametersLiteral(of bytes: [UInt8]) throws -> (literal: ParametersLiteral, id: UInt64, kind: HefFileKind) {
         var r = ByteReader(bytes)
         let header = try readHeader(&r, expecting: nil)
@@ -234,12 +186,16 @@ public enum HefFile {
 
     /// Rebuilds the parameters named by a Hef file of any kind, and checks that they have the
     /// id the file records.
+    /// - Parameters:
+    ///   - bytes: the file's bytes
+    ///   - insecure: see ``CKKSParameters/init(_:insecure:)``
+    /// - Throws: as ``parametersLiteral(of:)`` and ``CKKSParameters/init(_:insecure:)``; ``CKKSError/malformedData(_:)`` when the rebuilt id differs.
     public static func parameters(of bytes: [UInt8], insecure: InsecureParametersForTestingOnly? = nil) throws -> CKKSParameters {
         let (literal, id, _) = try parametersLiteral(of: bytes)
         let parameters = try CKKSParameters(literal, insecure: insecure)
         guard parameters.id == id else {
             throw CKKSError.malformedData(
-                "the embedded parameters rebuild id \(hex(parameters.id)), but the file says \(hex(id))")
+                "the embedded parameters rebuild id \(hex16(parameters.id)), but the file says \(hex16(id))")
         }
         return parameters
     }

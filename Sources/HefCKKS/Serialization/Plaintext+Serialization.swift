@@ -1,11 +1,15 @@
+import HefRing
+
 /// Plaintext file payload: `scale f64`, `slots u32`, then the polynomial section over
 /// q_0 … q_level. The key id of the header is 0.
 extension Plaintext {
+    /// A plaintext file.
+    /// - Parameters:
+    ///   - context: its context
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         let params = context.parameters
-        guard parametersID == params.id else {
-            throw CKKSError.parametersMismatch(expected: params.id, found: parametersID)
-        }
+        try params.requireID(parametersID)
         var w = ByteWriter()
         HefFile.writeHeader(&w, kind: .plaintext, parameters: params, keyID: 0)
         w.f64(scale)
@@ -14,6 +18,11 @@ extension Plaintext {
         return w.bytes
     }
 
+    /// Reads a plaintext file.
+    /// - Parameters:
+    ///   - bytes: the file's bytes
+    ///   - context: the context of the file's parameters
+    /// - Throws: ``CKKSError/malformedData(_:)``, ``CKKSError/truncated(_:)``, ``CKKSError/unsupportedVersion(_:)`` or ``CKKSError/wrongKind(expected:found:)`` for bytes that are not a valid file of this kind; ``CKKSError/parametersMismatch(expected:found:)`` when they were made for other parameters.
     public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
         var (header, r) = try HefFile.openPayload(bytes, kind: .plaintext, context: context)
         let params = context.parameters

@@ -1,3 +1,5 @@
+import HefRing
+
 /// Public key file payload:
 /// ```
 /// flags  u8   bit 0: a is the expansion of the seed
@@ -9,11 +11,13 @@
 /// with ``PublicKey/expandA(context:seed:)`` (`Sampler.uniform` over Q·P from
 /// `RandomStream(seed:domain: 0)`).
 extension PublicKey {
+    /// A public key file (seeded `a` when the seed is known).
+    /// - Parameters:
+    ///   - context: its context
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         let params = context.parameters
-        guard parametersID == params.id else {
-            throw CKKSError.parametersMismatch(expected: params.id, found: parametersID)
-        }
+        try params.requireID(parametersID)
         let seeded = seed.count == HefFile.seedSize
         var w = ByteWriter(capacity: HefFile.prefixSize(params) + 1 + 32 + 2 * HefFile.polySize(moduli: context.basisQP.moduli[...], n: params.n))
         HefFile.writeHeader(&w, kind: .publicKey, parameters: params, keyID: keyID)
@@ -24,6 +28,11 @@ extension PublicKey {
         return w.bytes
     }
 
+    /// Reads a public key file.
+    /// - Parameters:
+    ///   - bytes: the file's bytes
+    ///   - context: the context of the file's parameters
+    /// - Throws: ``CKKSError/malformedData(_:)``, ``CKKSError/truncated(_:)``, ``CKKSError/unsupportedVersion(_:)`` or ``CKKSError/wrongKind(expected:found:)`` for bytes that are not a valid file of this kind; ``CKKSError/parametersMismatch(expected:found:)`` when they were made for other parameters.
     public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
         var (header, r) = try HefFile.openPayload(bytes, kind: .publicKey, context: context)
         let flags = try r.u8("the public key flags")

@@ -1,4 +1,5 @@
 import Foundation
+import HefRing
 
 extension CompiledModel {
     /// A fingerprint of everything that defines the encrypted computation: ciphertexts made for
@@ -7,12 +8,9 @@ extension CompiledModel {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(self)) ?? Data()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
+        var hash = FNV1a()
+        hash.combine(bytes: data)
+        return hash.value
     }
 
     public func jsonData() throws -> Data {

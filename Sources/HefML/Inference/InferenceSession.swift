@@ -1,4 +1,5 @@
 import Foundation
+import HefRing
 
 /// The whole encrypted-inference flow in one process, with what each side does timed and what
 /// crosses the wire measured: key generation (client), encryption (client), evaluation

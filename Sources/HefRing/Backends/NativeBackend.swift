@@ -2,30 +2,18 @@ import CShims
 
 /// The ring backend on our C kernels (`CShims`) and FLINT/GMP for number theory.
 public struct NativeBackend: RingBackend, Sendable {
+    /// The native backend (stateless).
     public init() {}
 
+    /// "native".
     public var name: String { "native" }
 
-    // MARK: Number theory
-
-    public func isPrime(_ n: UInt64) -> Bool {
-        NativeNumberTheory.isPrime(n)
-    }
-
-    public func nttPrimes(bitWidth: Int, logN: Int, count: Int, excluding: Set<UInt64>) -> [UInt64] {
-        NativeNumberTheory.nttPrimes(bitWidth: bitWidth, logN: logN, count: count, excluding: excluding)
-    }
-
-    public func makeNTTTables(modulus: Modulus, logN: Int) -> NTTTables {
-        NativeNumberTheory.makeNTTTables(modulus: modulus, logN: logN)
-    }
-
-    public func makeCRTTables(moduli: [Modulus]) -> CRTTables {
-        NativeCRTTables.make(moduli: moduli)
-    }
+    /// FLINT's primality test and primitive roots.
+    public var numberTheory: any NumberTheory { NativeNumberTheory() }
 
     // MARK: Transforms
 
+    /// ``RingBackend`` `forwardNTT`: the C kernel (`CShims`).
     public func forwardNTT(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables) {
         tables.rootPowers.withUnsafeBufferPointer { w in
             tables.rootPowersShoup.withUnsafeBufferPointer { ws in
@@ -34,6 +22,7 @@ public struct NativeBackend: RingBackend, Sendable {
         }
     }
 
+    /// ``RingBackend`` `inverseNTT`: the C kernel (`CShims`).
     public func inverseNTT(_ data: UnsafeMutablePointer<UInt64>, tables: NTTTables) {
         tables.inverseRootPowers.withUnsafeBufferPointer { w in
             tables.inverseRootPowersShoup.withUnsafeBufferPointer { ws in
@@ -46,38 +35,47 @@ public struct NativeBackend: RingBackend, Sendable {
 
     // MARK: Vector arithmetic
 
+    /// ``RingBackend`` `add`: the C kernel (`CShims`).
     public func add(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
         hef_add(result, a, b, count, modulus.value)
     }
 
+    /// ``RingBackend`` `subtract`: the C kernel (`CShims`).
     public func subtract(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
         hef_sub(result, a, b, count, modulus.value)
     }
 
+    /// ``RingBackend`` `negate`: the C kernel (`CShims`).
     public func negate(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
         hef_neg(result, a, count, modulus.value)
     }
 
+    /// ``RingBackend`` `multiply`: the C kernel (`CShims`).
     public func multiply(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
         hef_mul(result, a, b, count, modulus.value, modulus.barrettHigh, modulus.barrettLow)
     }
 
+    /// ``RingBackend`` `multiplyAdd`: the C kernel (`CShims`).
     public func multiplyAdd(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
         hef_mul_add(result, a, b, count, modulus.value, modulus.barrettHigh, modulus.barrettLow)
     }
 
+    /// ``RingBackend`` `multiplyScalar`: the C kernel (`CShims`).
     public func multiplyScalar(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus) {
         hef_mul_scalar(result, a, scalar, count, modulus.value)
     }
 
+    /// ``RingBackend`` `multiplyScalarAdd`: the C kernel (`CShims`).
     public func multiplyScalarAdd(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus) {
         hef_mul_scalar_add(result, a, scalar, count, modulus.value)
     }
 
+    /// ``RingBackend`` `addScalar`: the C kernel (`CShims`).
     public func addScalar(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus) {
         hef_add_scalar(result, a, scalar, count, modulus.value)
     }
 
+    /// ``RingBackend`` `dotProduct`: the C kernel (`CShims`).
     public func dotProduct(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UnsafePointer<UInt64>>, _ b: UnsafePointer<UnsafePointer<UInt64>>, terms: Int, count: Int, modulus: Modulus) {
         // `const uint64_t *const *` imports with optional elements; same layout.
         let pa = UnsafeRawPointer(a).assumingMemoryBound(to: UnsafePointer<UInt64>?.self)
@@ -85,20 +83,24 @@ public struct NativeBackend: RingBackend, Sendable {
         hef_dot_product(result, pa, pb, terms, count, modulus.value, modulus.barrettHigh, modulus.barrettLow)
     }
 
+    /// ``RingBackend`` `reduce`: the C kernel (`CShims`).
     public func reduce(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
         hef_reduce(result, a, count, modulus.value, modulus.barrettHigh)
     }
 
+    /// ``RingBackend`` `reduceSigned`: the C kernel (`CShims`).
     public func reduceSigned(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<Int64>, count: Int, modulus: Modulus) {
         hef_reduce_signed(result, a, count, modulus.value, modulus.barrettHigh)
     }
 
     // MARK: Automorphisms
 
+    /// ``RingBackend`` `permute`: the C kernel (`CShims`).
     public func permute(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, permutation: UnsafePointer<UInt32>, count: Int) {
         hef_permute(result, a, permutation, count)
     }
 
+    /// ``RingBackend`` `automorphismCoefficients`: the C kernel (`CShims`).
     public func automorphismCoefficients(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, galoisElement: Int, count: Int, modulus: Modulus) {
         precondition(count > 0 && count & (count - 1) == 0, "count must be a power of two")
         let twoN = 2 * count
@@ -109,14 +111,11 @@ public struct NativeBackend: RingBackend, Sendable {
 
     // MARK: RNS basis conversion and CRT
 
+    /// ``RingBackend`` `convertBasis`: the C kernel (`CShims`).
     public func convertBasis(_ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables, count: Int) {
         let k = tables.input.count
         let m = tables.output.count
-        if k == 1 {
-            // One input prime: qHat = 1, so the conversion is a plain reduction mod each p_j.
-            for j in 0..<m { reduce(output + j * count, input, count: count, modulus: tables.output[j]) }
-            return
-        }
+        if k == 1 { return convertFromSinglePrime(output, input, tables: tables, count: count) }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k + 3 * m) { scratch in
             let base = scratch.baseAddress!
             for (i, q) in tables.input.enumerated() { base[i] = q.value }
@@ -137,6 +136,7 @@ public struct NativeBackend: RingBackend, Sendable {
         }
     }
 
+    /// ``RingBackend`` `composeCRT`: the C kernel (`CShims`).
     public func composeCRT(_ output: UnsafeMutablePointer<UInt64>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int) {
         let k = tables.moduli.count
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { moduli in
@@ -156,6 +156,7 @@ public struct NativeBackend: RingBackend, Sendable {
         }
     }
 
+    /// ``RingBackend`` `composeCentered`: the C kernel (`CShims`).
     public func composeCentered(_ output: UnsafeMutablePointer<Double>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int, factor: Double) {
         let k = tables.moduli.count
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * k) { scratch in

@@ -51,6 +51,7 @@ public struct RandomStream: Sendable {
         position = 0
     }
 
+    /// The next 32 bits of keystream.
     @inline(__always)
     public mutating func next32() -> UInt32 {
         if position == buffer.count { refill() }
@@ -59,6 +60,7 @@ public struct RandomStream: Sendable {
         return w
     }
 
+    /// The next 64 bits of keystream.
     @inline(__always)
     public mutating func next64() -> UInt64 {
         let lo = UInt64(next32())

@@ -125,7 +125,9 @@ public enum Sampler {
 
 /// The cumulative table of |x| for the rounded Gaussian of σ = 3.2.
 public enum DiscreteGaussian {
+    /// Standard deviation of the error distribution.
     public static let sigma = 3.2
+    /// Samples are cut at ±bound (⌈6σ⌉).
     public static let bound = 19  // ⌈6σ⌉
 
     /// `cumulative[k]` = P(|x| ≤ k) · 2^63 for k in 0..<bound; a draw `r < 2^63` gives

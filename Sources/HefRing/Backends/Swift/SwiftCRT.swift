@@ -1,32 +1,6 @@
 // Exact CRT composition for the pure-Swift backend, on SwiftMultiWord limbs.
 
 enum SwiftCRT {
-    static func makeTables(moduli: [Modulus]) -> CRTTables {
-        precondition(!moduli.isEmpty)
-        let limbs = CRTTables.limbCount(for: moduli)
-        let values = moduli.map(\.value)
-        let product = SwiftMultiWord.product(values, limbs: limbs)
-        let half = SwiftMultiWord.halved(product)
-        var qHat: [UInt64] = []
-        qHat.reserveCapacity(limbs * moduli.count)
-        var inverse: [UInt64] = []
-        var inverseShoup: [UInt64] = []
-        for i in moduli.indices {
-            var others = values
-            others.remove(at: i)
-            qHat += SwiftMultiWord.product(others, limbs: limbs)
-            let q = values[i]
-            var hatModQ: UInt64 = 1 % q
-            for v in others { hatModQ = ScalarMod.mul(hatModQ, v % q, q) }
-            let inv = ScalarMod.pow(hatModQ, q - 2, q)
-            inverse.append(inv)
-            inverseShoup.append(ScalarMod.shoup(inv, q))
-        }
-        return CRTTables(
-            moduli: moduli, limbCount: limbs, modulusProduct: product, halfProduct: half,
-            qHat: qHat, qHatInverse: inverse, qHatInverseShoup: inverseShoup)
-    }
-
     /// Composes coefficient `c` into `out` (`limbs` words) in `[0, Q)`:
     /// `x = Σ y_i · Q/q_i − e·Q` with `y_i = [x_i · (Q/q_i)^-1]_{q_i}` and
     /// `e = floor(Σ y_i / q_i)` estimated in floating point, then corrected exactly.

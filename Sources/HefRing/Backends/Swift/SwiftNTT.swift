@@ -1,34 +1,6 @@
-// Negacyclic NTT for the pure-Swift backend: table construction and Harvey lazy butterflies.
+// Negacyclic NTT for the pure-Swift backend: Harvey lazy butterflies.
 
 enum SwiftNTT {
-    static func makeTables(modulus: Modulus, logN: Int) -> NTTTables {
-        let q = modulus.value
-        let n = 1 << logN
-        let psi = SwiftPrimes.minimalPrimitiveRoot(modulus: q, logN: logN)
-        // powers[e] = psi^e for e in 0..<2n; psi^-e = psi^(2n-e).
-        var powers = [UInt64](repeating: 1, count: 2 * n)
-        for e in 1..<(2 * n) { powers[e] = ScalarMod.mul(powers[e - 1], psi, q) }
-        var roots = [UInt64](repeating: 0, count: n)
-        var rootsShoup = [UInt64](repeating: 0, count: n)
-        var inverseRoots = [UInt64](repeating: 0, count: n)
-        var inverseRootsShoup = [UInt64](repeating: 0, count: n)
-        for i in 0..<n {
-            let e = bitReverse(i, bits: logN)
-            let w = powers[e]
-            let wInv = powers[(2 * n - e) % (2 * n)]
-            roots[i] = w
-            rootsShoup[i] = ScalarMod.shoup(w, q)
-            inverseRoots[i] = wInv
-            inverseRootsShoup[i] = ScalarMod.shoup(wInv, q)
-        }
-        let inverseN = ScalarMod.pow(UInt64(n) % q, q - 2, q)
-        return NTTTables(
-            modulus: modulus, logN: logN, psi: psi,
-            rootPowers: roots, rootPowersShoup: rootsShoup,
-            inverseRootPowers: inverseRoots, inverseRootPowersShoup: inverseRootsShoup,
-            inverseN: inverseN, inverseNShoup: ScalarMod.shoup(inverseN, q))
-    }
-
     /// Cooley–Tukey, natural order in, bit-reversed out. Values stay in [0, 4q) between
     /// stages; the last stage (t = 1) reduces fully.
     @_optimize(size)

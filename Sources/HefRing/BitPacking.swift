@@ -2,14 +2,15 @@
 ///
 /// Value `i` occupies bits `i·width ..< (i+1)·width` of the stream (bit 0 = least significant
 /// bit of byte 0). `count` values take `⌈count·width / 8⌉` bytes; unused high bits of the last
-/// byte are zero.
-enum BitPacking {
-    static func byteCount(count: Int, width: Int) -> Int {
+/// byte are zero. Residue vectors are stored this way (at the bit width of their prime).
+package enum BitPacking {
+    /// Bytes taken by `count` values of `width` bits.
+    package static func byteCount(count: Int, width: Int) -> Int {
         (count * width + 7) / 8
     }
 
     /// Appends the packed form of `values` (each `< 2^width`) to `out`.
-    static func pack(_ values: UnsafePointer<UInt64>, count: Int, width: Int, into out: inout [UInt8]) {
+    package static func pack(_ values: UnsafePointer<UInt64>, count: Int, width: Int, into out: inout [UInt8]) {
         precondition(width >= 1 && width <= 63)
         let start = out.count
         let total = byteCount(count: count, width: width)
@@ -42,7 +43,7 @@ enum BitPacking {
 
     /// Unpacks `count` values of `width` bits from `src` (exactly `byteCount(count:width:)`
     /// bytes) into `out`. Returns false if the padding bits of the last byte are not zero.
-    static func unpack(_ src: UnsafeBufferPointer<UInt8>, count: Int, width: Int, into out: UnsafeMutablePointer<UInt64>) -> Bool {
+    package static func unpack(_ src: UnsafeBufferPointer<UInt8>, count: Int, width: Int, into out: UnsafeMutablePointer<UInt64>) -> Bool {
         precondition(width >= 1 && width <= 63)
         let total = src.count
         precondition(total == byteCount(count: count, width: width))
@@ -79,5 +80,25 @@ enum BitPacking {
         // Bits left in the accumulator come from the padding of the last byte (or from the
         // zeros loaded past the end): all must be zero.
         return acc == 0
+    }
+
+    /// Appends the packed form of `words[range]` (each `< 2^width`) to `out`.
+    package static func pack(_ words: [UInt64], range: Range<Int>, width: Int, into out: inout [UInt8]) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= words.count)
+        words.withUnsafeBufferPointer { pack($0.baseAddress! + range.lowerBound, count: range.count, width: width, into: &out) }
+    }
+
+    /// Unpacks `count` values of `width` bits from `bytes[offset ..< offset + byteCount]`
+    /// into `words[start ..< start + count]`. Returns false if the padding bits are not zero.
+    package static func unpack(
+        _ bytes: [UInt8], offset: Int, count: Int, width: Int, into words: inout [UInt64], at start: Int
+    ) -> Bool {
+        let size = byteCount(count: count, width: width)
+        precondition(offset >= 0 && offset + size <= bytes.count && start >= 0 && start + count <= words.count)
+        return bytes.withUnsafeBufferPointer { src in
+            words.withUnsafeMutableBufferPointer { dst in
+                unpack(UnsafeBufferPointer(rebasing: src[offset..<(offset + size)]), count: count, width: width, into: dst.baseAddress! + start)
+            }
+        }
     }
 }

@@ -1,0 +1,271 @@
+/// Basis extension between Q = q_0 … q_L and Q·P (P = p_0 … p_{K-1}, the special primes) for
+/// hybrid key switching: the gadget decomposition with ModUp (``decompose(_:)``), the
+/// key-switching inner product (``gadgetProduct(_:key:permutation:)``) and ModDown
+/// (``modDown(_:_:)``). Holds the constants of every level, computed once.
+public final class BasisExtender: Sendable {
+    /// q_0 … q_L.
+    public let basisQ: RNSBasis
+    /// p_0 … p_{K-1}.
+    public let basisP: RNSBasis
+    /// Primes of Q per gadget digit.
+    public let primesPerDigit: Int
+    /// `P mod q_i`: the gadget factor of key-switching keys.
+    public let pModQ: [UInt64]
+    /// `P^-1 mod q_i`.
+    let pInverseModQ: [UInt64]
+    /// `h = ⌊P/2⌋ mod p_k` and `−h mod q_i`: ModDown rounds instead of flooring (a floor's
+    /// bias, multiplied by s, would cost several bits of precision).
+    let halfPModP: [UInt64]
+    let minusHalfPModQ: [UInt64]
+    /// Basis conversion P → (q_0 … q_l), per level l.
+    let modDownTables: [BasisConversionTables]
+    /// Basis conversion digit j → the other primes of Q_l and P, per level l and digit j.
+    let modUpTables: [[BasisConversionTables]]
+
+    /// Precomputes the conversion constants of every level.
+    /// - Parameters:
+    ///   - basisQ: the ciphertext primes q_0 … q_L.
+    ///   - basisP: the special primes; same backend and ring degree as `basisQ`.
+    ///   - primesPerDigit: primes of Q per digit of the gadget decomposition (≥ 1).
+    public init(basisQ: RNSBasis, basisP: RNSBasis, primesPerDigit: Int) {
+        precondition(primesPerDigit >= 1 && basisQ.n == basisP.n)
+        self.basisQ = basisQ
+        self.basisP = basisP
+        self.primesPerDigit = primesPerDigit
+        let q = basisQ.moduli.map(\.value), p = basisP.moduli.map(\.value)
+        func productOfP(mod m: UInt64) -> UInt64 {
+            var prod: UInt64 = 1
+            for pj in p { prod = ScalarMod.mul(prod, pj % m, m) }
+            return prod
+        }
+        pModQ = q.map { productOfP(mod: $0) }
+        pInverseModQ = zip(pModQ, q).map { ScalarMod.inversePrime($0, $1) }
+        // ⌊P/2⌋ = (P − 1)/2 for odd P, so ⌊P/2⌋ mod m = (P mod m − 1) · 2^-1 mod m.
+        func halfP(mod m: UInt64) -> UInt64 {
+            ScalarMod.mul(ScalarMod.sub(productOfP(mod: m), 1, m), (m + 1) / 2, m)
+        }
+        halfPModP = p.map { halfP(mod: $0) }
+        minusHalfPModQ = q.map { ScalarMod.sub(0, halfP(mod: $0), $0) }
+
+        let qModuli = basisQ.moduli, pModuli = basisP.moduli
+        modDownTables = qModuli.indices.map { l in
+            BasisConversionTables(input: pModuli, output: Array(qModuli[0...l]))
+        }
+        modUpTables = qModuli.indices.map { l in
+            let digits = (l + primesPerDigit) / primesPerDigit
+            return (0..<digits).map { j in
+                let lo = j * primesPerDigit, hi = min(l + 1, lo + primesPerDigit)
+                let others = Array(qModuli[0..<lo]) + Array(qModuli[hi..<(l + 1)]) + pModuli
+                return BasisConversionTables(input: Array(qModuli[lo..<hi]), output: others)
+            }
+        }
+    }
+
+    private var backend: any RingBackend { basisQ.backend }
+
+    /// Number of gadget digits at level `l`.
+    public func digitCount(level l: Int) -> Int {
+        (l + primesPerDigit) / primesPerDigit
+    }
+
+    // MARK: ModUp
+
+    /// The gadget decomposition of `c` (evaluation form, level l = `c.moduliCount − 1`), each
+    /// digit extended to Q_l·P (ModUp). A digit of one prime is lifted centered, in
+    /// (−q_j/2, q_j/2], which halves the key-switching noise and removes its bias.
+    public func decompose(_ c: Poly<Eval>) -> DecomposedPoly {
+        precondition(c.basis === basisQ, "decompose takes a polynomial over Q")
+        let n = basisQ.n
+        let l = c.moduliCount - 1
+        let qLevel = l + 1
+        let ext = qLevel + basisP.count
+        let digits = digitCount(level: l)
+        let alpha = primesPerDigit
+        let coeff = c.inverseNTT()
+        var data = uninitializedWords(digits * ext * n)
+        let tablesQ = basisQ.tables, tablesP = basisP.tables
+        let backend = self.backend
+        var scratch = uninitializedWords(ext * n)
+        data.withUnsafeMutableBufferPointer { outBuffer in
+            coeff.data.withUnsafeBufferPointer { coeffBuffer in
+                c.data.withUnsafeBufferPointer { evalBuffer in
+                    scratch.withUnsafeMutableBufferPointer { tmpBuffer in
+                        let tmp = tmpBuffer.baseAddress!
+                        for j in 0..<digits {
+                            let lo = j * alpha, hi = min(qLevel, lo + alpha)
+                            let out = outBuffer.baseAddress! + j * ext * n
+                            if hi - lo == 1 {
+                                centeredLift(tmp, coeffBuffer.baseAddress! + lo * n, from: basisQ.moduli[lo],
+                                             to: modUpTables[l][j].output, scratch: out + lo * n)
+                            } else {
+                                backend.convertBasis(tmp, coeffBuffer.baseAddress! + lo * n, tables: modUpTables[l][j], count: n)
+                            }
+                            // Scatter the converted residues around the digit's own primes.
+                            var o = 0
+                            for t in 0..<ext where t < lo || t >= hi {
+                                let dst = out + t * n
+                                dst.update(from: tmp + o * n, count: n)
+                                backend.forwardNTT(dst, tables: t < qLevel ? tablesQ[t] : tablesP[t - qLevel])
+                                o += 1
+                            }
+                            for t in lo..<hi {
+                                (out + t * n).update(from: evalBuffer.baseAddress! + t * n, count: n)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return DecomposedPoly(level: l, digitCount: digits, primeCount: ext, data: data)
+    }
+
+    /// `output_o = x̃ mod p_o` for the centered representative x̃ of each coefficient of `x`
+    /// (residues mod `q`). `scratch` (n words) is overwritten.
+    private func centeredLift(
+        _ output: UnsafeMutablePointer<UInt64>, _ x: UnsafePointer<UInt64>, from q: Modulus, to outputs: [Modulus],
+        scratch: UnsafeMutablePointer<UInt64>
+    ) {
+        let n = basisQ.n
+        let half = q.value >> 1
+        // x + h mod q lies in [0, q) and equals x̃ + h as an integer.
+        backend.addScalar(scratch, x, scalar: half, count: n, modulus: q)
+        for (o, p) in outputs.enumerated() {
+            let dst = output + o * n
+            backend.reduce(dst, UnsafePointer(scratch), count: n, modulus: p)
+            backend.addScalar(dst, UnsafePointer(dst), scalar: ScalarMod.sub(0, half % p.value, p.value), count: n, modulus: p)
+        }
+    }
+
+    // MARK: Key-switching inner product
+
+    /// Offset of residue `prime` (of Q·P, q_0 … q_L then p_0 …) of part `part` (0 for b_j, 1
+    /// for a_j) of digit `j` in a gadget key's storage, `[digit][b, a][prime of Q·P][n]`.
+    @inline(__always)
+    public func keyOffset(digit j: Int, part: Int, prime: Int) -> Int {
+        ((j * 2 + part) * (basisQ.count + basisP.count) + prime) * basisQ.n
+    }
+
+    /// Σ_j d_j · (b_j, a_j) over Q_l·P followed by ModDown: returns (d0, d1) over Q_l.
+    /// `key` is a gadget key over Q·P in the layout of ``keyOffset(digit:part:prime:)`` with at
+    /// least `d.digitCount` digits. With `permutation`, the decomposition is first permuted
+    /// (a hoisted automorphism).
+    public func gadgetProduct(_ d: DecomposedPoly, key: [UInt64], permutation: [UInt32]? = nil) -> (Poly<Eval>, Poly<Eval>) {
+        let n = basisQ.n
+        let l = d.level
+        let qLevel = l + 1
+        let pCount = basisP.count
+        let ext = d.primeCount
+        let digits = d.digitCount
+        precondition(key.count >= keyOffset(digit: digits, part: 0, prime: 0), "key has fewer digits than the decomposition")
+        let backend = self.backend
+        var source = d.data
+        if let permutation {
+            var permuted = uninitializedWords(source.count)
+            permuted.withUnsafeMutableBufferPointer { dst in
+                source.withUnsafeBufferPointer { src in
+                    permutation.withUnsafeBufferPointer { perm in
+                        for r in 0..<(digits * ext) {
+                            backend.permute(dst.baseAddress! + r * n, src.baseAddress! + r * n, permutation: perm.baseAddress!, count: n)
+                        }
+                    }
+                }
+            }
+            source = permuted
+        }
+        var q0 = Poly<Eval>(basis: basisQ, moduliCount: qLevel, data: uninitializedWords(qLevel * n))
+        var q1 = Poly<Eval>(basis: basisQ, moduliCount: qLevel, data: uninitializedWords(qLevel * n))
+        var p0 = Poly<Eval>(basis: basisP, moduliCount: pCount, data: uninitializedWords(pCount * n))
+        var p1 = Poly<Eval>(basis: basisP, moduliCount: pCount, data: uninitializedWords(pCount * n))
+        let qCount = basisQ.count
+        let moduliQ = basisQ.moduli, moduliP = basisP.moduli
+        source.withUnsafeBufferPointer { srcBuffer in
+            key.withUnsafeBufferPointer { keyBuffer in
+                q0.data.withUnsafeMutableBufferPointer { outQ0 in
+                q1.data.withUnsafeMutableBufferPointer { outQ1 in
+                p0.data.withUnsafeMutableBufferPointer { outP0 in
+                p1.data.withUnsafeMutableBufferPointer { outP1 in
+                    let src = srcBuffer.baseAddress!, k = keyBuffer.baseAddress!
+                    let aPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
+                    let bPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
+                    let kPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
+                    defer { aPtrs.deallocate(); bPtrs.deallocate(); kPtrs.deallocate() }
+                    for t in 0..<ext {
+                        let inQ = t < qLevel
+                        let keyPrime = inQ ? t : qCount + (t - qLevel)
+                        let modulus = inQ ? moduliQ[t] : moduliP[t - qLevel]
+                        for j in 0..<digits {
+                            aPtrs[j] = src + (j * ext + t) * n
+                            bPtrs[j] = k + keyOffset(digit: j, part: 0, prime: keyPrime)
+                            kPtrs[j] = k + keyOffset(digit: j, part: 1, prime: keyPrime)
+                        }
+                        let out0 = inQ ? outQ0.baseAddress! + t * n : outP0.baseAddress! + (t - qLevel) * n
+                        let out1 = inQ ? outQ1.baseAddress! + t * n : outP1.baseAddress! + (t - qLevel) * n
+                        backend.dotProduct(out0, aPtrs, bPtrs, terms: digits, count: n, modulus: modulus)
+                        backend.dotProduct(out1, aPtrs, kPtrs, terms: digits, count: n, modulus: modulus)
+                    }
+                }}}}
+            }
+        }
+        modDown(&q0, &p0)
+        modDown(&q1, &p1)
+        return (q0, q1)
+    }
+
+    // MARK: ModDown
+
+    /// ModDown, in place: `x ← (x − r) / P` over Q_l, where x is given by its residues `xQ`
+    /// over q_0 … q_l (evaluation form, l + 1 residues of ``basisQ``) and `xP` over every p_k
+    /// (evaluation form, all of ``basisP``), and r = [x + h]_P − h is x's centered remainder
+    /// mod P (h = ⌊P/2⌋): a rounded division, not a floor. `xP` is overwritten (scratch).
+    public func modDown(_ xQ: inout Poly<Eval>, _ xP: inout Poly<Eval>) {
+        precondition(xQ.basis === basisQ && xP.basis === basisP && xP.moduliCount == basisP.count)
+        let n = basisQ.n
+        let l = xQ.moduliCount - 1
+        let qLevel = l + 1
+        let backend = self.backend
+        var converted = uninitializedWords(qLevel * n)
+        let tablesP = basisP.tables, moduliP = basisP.moduli
+        let tablesQ = basisQ.tables, moduliQ = basisQ.moduli
+        xP.data.withUnsafeMutableBufferPointer { pb in
+            let base = pb.baseAddress!
+            for k in 0..<moduliP.count {
+                let pk = base + k * n
+                backend.inverseNTT(pk, tables: tablesP[k])
+                backend.addScalar(pk, UnsafePointer(pk), scalar: halfPModP[k], count: n, modulus: moduliP[k])
+            }
+            converted.withUnsafeMutableBufferPointer { cb in
+                let conv = cb.baseAddress!
+                backend.convertBasis(conv, UnsafePointer(base), tables: modDownTables[l], count: n)
+                xQ.data.withUnsafeMutableBufferPointer { qb in
+                    for i in 0..<qLevel {
+                        let ci = conv + i * n, xi = qb.baseAddress! + i * n
+                        let q = moduliQ[i]
+                        backend.addScalar(ci, UnsafePointer(ci), scalar: minusHalfPModQ[i], count: n, modulus: q)
+                        backend.forwardNTT(ci, tables: tablesQ[i])
+                        backend.subtract(xi, UnsafePointer(xi), UnsafePointer(ci), count: n, modulus: q)
+                        backend.multiplyScalar(xi, UnsafePointer(xi), scalar: pInverseModQ[i], count: n, modulus: q)
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Splitting Q·P
+
+    /// The residues of `x` (a polynomial over Q·P, q_0 … q_L then p_0 …, in a basis with
+    /// ``basisQ`` and ``basisP``'s primes in that order) split into its first `level + 1`
+    /// residues over ``basisQ`` and its P residues over ``basisP``.
+    public func split<F: PolyFormat>(_ x: Poly<F>, level: Int) -> (q: Poly<F>, p: Poly<F>) {
+        let n = basisQ.n, qCount = basisQ.count, pCount = basisP.count
+        precondition(x.moduliCount == qCount + pCount && level >= 0 && level < qCount)
+        let q = Poly<F>(basis: basisQ, moduliCount: level + 1, data: Array(x.data[0..<((level + 1) * n)]))
+        let p = Poly<F>(basis: basisP, moduliCount: pCount, data: Array(x.data[(qCount * n)...]))
+        return (q, p)
+    }
+}
+
+/// A word buffer whose every element the caller overwrites before reading (skips the memset).
+@inline(__always)
+func uninitializedWords(_ count: Int) -> [UInt64] {
+    [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
