@@ -61,12 +61,18 @@ var package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             exclude: ["Proto/onnx-subset.proto"]),
+        // The in-process demo harness (one session timed end to end, agreement statistics):
+        // used by hefctl demo and the tests, not a product.
+        .target(
+            name: "HefDemoHarness",
+            dependencies: ["HefCKKS", "HefML"]),
         .executableTarget(
             name: "hefctl",
             dependencies: [
                 "HefCKKS",
                 "HefML",
                 "HefONNX",
+                "HefDemoHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // NTL as an independent reference, for tests only.
@@ -90,7 +96,7 @@ var package = Package(
             dependencies: ["HefCircuits", "HefTestSupport"]),
         .testTarget(
             name: "HefMLTests",
-            dependencies: ["HefML", "HefONNX", "HefTestSupport"],
+            dependencies: ["HefML", "HefONNX", "HefDemoHarness", "HefTestSupport"],
             resources: [.copy("Fixtures")]),
         // Runs the built hefctl binary (the dependency makes `swift test` build it).
         .testTarget(

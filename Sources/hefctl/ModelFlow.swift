@@ -59,7 +59,7 @@ enum ModelFlow {
         }
         let tail = source.output
         lines.append("output tail  \(tail.probabilities.rawValue) on the client" + (tail.labels.map { ", labels \($0.joined(separator: " "))" } ?? ""))
-        lines.append("packing      \(model.packing.rawValue)" + (model.packing == .latency ? " (block \(model.plan.blockSize))" : " (\(model.plan.samplesPerCiphertext) samples per ciphertext)"))
+        lines.append("packing      \(model.packing.rawValue)" + ((try? model.layout).map { " (\($0.summary))" } ?? ""))
         lines.append("parameters   \(literalDescription(model.plan.parameters))")
         lines.append("depth        \(model.plan.depth)")
         lines.append("rotations    \(model.plan.rotationSteps.isEmpty ? "none" : model.plan.rotationSteps.map(String.init).joined(separator: ","))")

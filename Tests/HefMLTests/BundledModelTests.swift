@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HefML
+import HefDemoHarness
 
 /// The bundled models on their whole test splits: plaintext reference first, then encrypted
 /// inference (throughput packing for the whole split, latency packing for a few samples).

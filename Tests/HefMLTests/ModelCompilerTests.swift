@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HefML
+import HefDemoHarness
 
 @Suite struct ModelCompilerTests {
     @Test func jsonRoundTripAndValidation() throws {

@@ -1,20 +1,8 @@
 import Foundation
 
 extension CompiledModel {
-    /// A fingerprint of everything that defines the encrypted computation: ciphertexts made for
-    /// one compiled model are refused by another.
-    public var id: UInt64 {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(self)) ?? Data()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
-    }
-
+    /// The model as pretty-printed, sorted-keys JSON (what `hefctl model compile` writes).
+    /// - Throws: `EncodingError` only if a number cannot be encoded (never for a validated model).
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -1,10 +1,13 @@
 import Foundation
+import HefCKKS
 
 extension CompiledModel {
     /// Checks everything a compiled model file holds before anything uses it: the source model,
     /// at least one layer, every dimension and bias length, finite numbers, activation
     /// coefficients, and a plan consistent with the layers (parameters, depth, packing, block
-    /// size, rotations, input ciphertexts, guarantees). Throws ``ModelError`` naming the problem.
+    /// size, rotations, input ciphertexts, the stored slot layout, guarantees).
+    /// - Throws: ``ModelError/unsupportedFormat(_:)`` for another format, version or layout
+    ///   version; ``ModelError/invalidModel(_:)`` naming the first inconsistency.
     public func validate() throws {
         guard format == Self.formatName else {
             throw ModelError.unsupportedFormat("format is \"\(format)\", expected \"\(Self.formatName)\"")
@@ -54,24 +57,23 @@ extension CompiledModel {
         guard plan.depth == depth, depth <= parameters.maxLevel else {
             throw ModelError.invalidModel("the plan says depth \(plan.depth); the layers need \(depth) and the parameters hold \(parameters.maxLevel)")
         }
-        let slots = parameters.maxSlots
-        switch packing {
-        case .latency:
-            guard plan.samplesPerCiphertext == 1,
-                  plan.blockSize == Planner.blockSize(of: layers, inputSize: inputSize),
-                  plan.inputCiphertexts == LatencyLayout.inputChunks(inputSize: inputSize, slots: slots)
-            else { throw ModelError.invalidModel("the plan's latency layout does not match the layers") }
-            let steps: [Int]
-            do { steps = try LatencyLayout.rotationSteps(layers: layers, inputSize: inputSize, slots: slots) } catch {
-                throw ModelError.invalidModel("the layers do not fit the plan's ring in latency packing")
-            }
-            guard Set(steps).isSubset(of: Set(plan.rotationSteps)) else {
-                throw ModelError.invalidModel("the plan's rotation steps do not cover the layers")
-            }
-        case .throughput:
-            guard plan.samplesPerCiphertext == slots, plan.inputCiphertexts == inputSize else {
-                throw ModelError.invalidModel("the plan's throughput layout does not match the layers")
-            }
+        // The slot layout: computed again from the layers on the plan's ring, the stored one
+        // must be that one, and the fields the file also keeps on their own must agree with it.
+        let expected: SlotLayout
+        do {
+            expected = try SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
+        } catch {
+            throw ModelError.invalidModel("the layers do not fit the plan's ring in \(packing.rawValue) packing")
+        }
+        guard plan.layout == expected else {
+            throw ModelError.invalidModel("the plan's slot layout does not match the layers")
+        }
+        let layout = expected.layout
+        guard plan.samplesPerCiphertext == layout.samplesPerBatch, plan.inputCiphertexts == layout.inputCiphertexts,
+              plan.blockSize == expected.blockSize
+        else { throw ModelError.invalidModel("the plan's \(packing.rawValue) layout does not match the layers") }
+        guard Set(layout.rotationSteps).isSubset(of: Set(plan.rotationSteps)) else {
+            throw ModelError.invalidModel("the plan's rotation steps do not cover the layers")
         }
         if let g = plan.guarantees {
             let outputs = outputSize

@@ -1,19 +1,39 @@
+import Foundation
+import HefCKKS
+import HefCircuits
+
 /// A model ready for encrypted inference (`MODEL.hef`): the source model, the layers as they
 /// run on ciphertexts (scaler and range maps folded into the weights, non-polynomial
-/// activations replaced by Chebyshev series), the packing, and the plan (parameters, rotation
-/// steps, predicted depth and precision). JSON, versioned.
+/// activations replaced by Chebyshev series), the packing, and the plan (parameters, slot
+/// layout, rotation steps, predicted depth and precision). JSON, versioned.
+///
+/// The ``id`` is computed once, when the model is made or decoded, and again only when a
+/// property changes.
 public struct CompiledModel: Codable, Sendable {
+    /// The `format` field of a compiled model file.
     public static let formatName = "hef-compiled-mlp"
+    /// The file version this Hef writes and reads.
     public static let currentVersion = 1
 
-    public var format: String
-    public var version: Int
+    /// Always ``formatName`` in a valid file.
+    public var format: String { didSet { refreshID() } }
+    /// Always ``currentVersion`` in a valid file.
+    public var version: Int { didSet { refreshID() } }
     /// The model as given (the client uses its output tail and the plaintext reference).
-    public var source: MLPModel
-    public var packing: Packing
-    public var layers: [CompiledLayer]
-    public var plan: InferencePlan
+    public var source: MLPModel { didSet { refreshID() } }
+    /// How samples are laid out in slots (the plan's ``InferencePlan/layout`` implements it).
+    public var packing: Packing { didSet { refreshID() } }
+    /// The layers as evaluated on ciphertexts.
+    public var layers: [CompiledLayer] { didSet { refreshID() } }
+    /// Parameters, slot layout, depth, guarantees.
+    public var plan: InferencePlan { didSet { refreshID() } }
+    /// A fingerprint of everything that defines the encrypted computation (FNV-1a of the
+    /// sorted-keys JSON without the derived slot layout, so files written before the layout was
+    /// stored keep their id): ciphertexts made for one compiled model are refused by another.
+    public private(set) var id: UInt64 = 0
 
+    /// A compiled model from its parts (``ModelCompiler`` makes them; the plan should come from
+    /// ``Planner``).
     public init(source: MLPModel, packing: Packing, layers: [CompiledLayer], plan: InferencePlan) {
         self.format = Self.formatName
         self.version = Self.currentVersion
@@ -21,10 +41,79 @@ public struct CompiledModel: Codable, Sendable {
         self.packing = packing
         self.layers = layers
         self.plan = plan
+        refreshID()
     }
 
+    private enum CodingKeys: String, CodingKey { case format, version, source, packing, layers, plan }
+
+    /// Decodes a compiled model; a plan written before slot layouts were stored gets its layout
+    /// computed here (``validate()`` checks a stored one).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(String.self, forKey: .format)
+        version = try c.decode(Int.self, forKey: .version)
+        source = try c.decode(MLPModel.self, forKey: .source)
+        packing = try c.decode(Packing.self, forKey: .packing)
+        layers = try c.decode([CompiledLayer].self, forKey: .layers)
+        plan = try c.decode(InferencePlan.self, forKey: .plan)
+        if plan.layout == nil, let parameters = try? CKKSParameters(plan.parameters) {
+            plan.layout = try? SlotLayout(packing: packing, layers: layers, inputSize: source.inputSize, slots: parameters.maxSlots)
+        }
+        refreshID()
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(format, forKey: .format)
+        try c.encode(version, forKey: .version)
+        try c.encode(source, forKey: .source)
+        try c.encode(packing, forKey: .packing)
+        try c.encode(layers, forKey: .layers)
+        try c.encode(plan, forKey: .plan)
+    }
+
+    /// The fields the id covers, encoded as a compiled model file was before slot layouts were
+    /// stored.
+    private struct Fingerprint: Encodable {
+        var format: String
+        var version: Int
+        var source: MLPModel
+        var packing: Packing
+        var layers: [CompiledLayer]
+        var plan: InferencePlan
+    }
+
+    private mutating func refreshID() {
+        var bare = plan
+        bare.layout = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let fingerprint = Fingerprint(format: format, version: version, source: source, packing: packing, layers: layers, plan: bare)
+        let data = (try? encoder.encode(fingerprint)) ?? Data()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        id = hash
+    }
+
+    /// The model's input width.
     public var inputSize: Int { source.inputSize }
+    /// Scores per sample.
     public var outputSize: Int { layers.last?.weights.count ?? 0 }
+
+    /// The plan's slot layout, computed once by the compiler (or on load for older files).
+    /// - Throws: ``ModelError/invalidModel(_:)`` when the plan has none (its layers do not fit
+    ///   its ring); ``validate()`` reports that first.
+    public var layout: any PackingLayout {
+        get throws {
+            guard let stored = plan.layout else {
+                throw ModelError.invalidModel("the plan has no slot layout: its layers do not fit its ring in \(packing.rawValue) packing")
+            }
+            return stored.layout
+        }
+    }
 }
 
 /// One dense layer as evaluated on ciphertexts: `activation(W·x + b)`.
@@ -78,8 +167,9 @@ public struct ChebyshevActivation: Codable, Sendable {
 
 /// What the planner chose.
 public struct InferencePlan: Codable, Sendable {
+    /// The CKKS parameters.
     public var parameters: ParametersLiteral
-    /// Slot block size of the latency packing (power of two ≥ every layer width), 0 otherwise.
+    /// Slot block size of the latency packing (the client's input period), 0 otherwise.
     public var blockSize: Int
     /// Rotation steps the evaluation keys must cover.
     public var rotationSteps: [Int]
@@ -91,13 +181,39 @@ public struct InferencePlan: Codable, Sendable {
     public var inputCiphertexts: Int
     /// A rough prediction of the bits of precision of the scores.
     public var predictedPrecisionBits: Double
+    /// What the planner and compiler noted (choices, approximations).
     public var notes: [String]
-    /// The slot layout the client and the server agree on (see ``LatencyLayout``); a model
-    /// compiled for another layout is refused rather than evaluated wrongly.
+    /// The slot layout the client and the server agree on; a model compiled for another layout
+    /// version is refused rather than evaluated wrongly.
     public var layoutVersion: Int
     /// Input box, envelopes and error bounds (nil in files compiled before they existed: they
     /// are then derived without a calibration box when the model is loaded).
     public var guarantees: PlanGuarantees?
+    /// The slot layout, computed once by the compiler for the plan's ring (absent in files
+    /// written before it was stored: computed when such a file is decoded). ``CompiledModel/validate()``
+    /// checks it against the layers.
+    public var layout: SlotLayout?
 
+    /// The layout version this Hef evaluates.
     public static let currentLayoutVersion = 2
+
+    /// A plan for `parameters` with `layout` computed on their ring; the fields a file also
+    /// stores on their own (block size, rotations, samples and ciphertexts per batch) are
+    /// taken from the layout.
+    public init(
+        parameters: ParametersLiteral, depth: Int, predictedPrecisionBits: Double, notes: [String], layout: SlotLayout,
+        guarantees: PlanGuarantees? = nil
+    ) {
+        self.parameters = parameters
+        self.blockSize = layout.blockSize
+        self.rotationSteps = layout.layout.rotationSteps
+        self.depth = depth
+        self.samplesPerCiphertext = layout.layout.samplesPerBatch
+        self.inputCiphertexts = layout.layout.inputCiphertexts
+        self.predictedPrecisionBits = predictedPrecisionBits
+        self.notes = notes
+        self.layoutVersion = Self.currentLayoutVersion
+        self.guarantees = guarantees
+        self.layout = layout
+    }
 }

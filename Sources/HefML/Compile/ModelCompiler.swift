@@ -190,7 +190,7 @@ public struct ModelCompiler: Sendable {
             outputLower: outputs.map(\.lo), outputUpper: outputs.map(\.hi),
             approximationBound: PlanAnalysis.approximationBounds(layers, envelopes: envelopes),
             observedApproximationError: observed,
-            noiseBound: NoiseModel.predict(layers, envelopes: envelopes, packing: packing, blockSize: plan.blockSize, parameters: plan.parameters))
+            noiseBound: NoiseModel.predict(layers, envelopes: envelopes, layout: plan.layout?.layout, parameters: plan.parameters))
     }
 
     /// Refuses a plan whose predicted noise alone could change the label of more than

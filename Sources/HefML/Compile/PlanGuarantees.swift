@@ -241,8 +241,11 @@ enum PlanAnalysis {
 /// Chebyshev powers); the differential tests check it against measurements.
 enum NoiseModel {
     static func predict(
-        _ layers: [CompiledLayer], envelopes: [[PlanAnalysis.Interval]], packing: Packing, blockSize: Int, parameters: ParametersLiteral
+        _ layers: [CompiledLayer], envelopes: [[PlanAnalysis.Interval]], layout: (any PackingLayout)?, parameters: ParametersLiteral
     ) -> [Double] {
+        guard let layout, (1...20).contains(parameters.logN) else {
+            return Array(repeating: .infinity, count: layers.last?.weights.count ?? 0)
+        }
         let n = Double(1 << parameters.logN)
         let scale = pow(2, parameters.logScale)
         let sigma = 3.2
@@ -255,24 +258,12 @@ enum NoiseModel {
         func rss(_ a: Double, _ b: Double) -> Double { (a * a + b * b).squareRoot() }
 
         var noise = fresh
-        let rotations = log2(n)
         for (k, layer) in layers.enumerated() {
             let norm = layer.weights.map { row in row.reduce(0) { $0 + $1 * $1 }.squareRoot() }.max() ?? 0
             let reach = envelopes[k].map { max(abs($0.lo), abs($0.hi)) }.max() ?? 0
-            var z: Double
-            switch packing {
-            case .throughput:
-                z = rss(norm * noise, rescale)
-            case .latency:
-                // The first layer's block sums add the noise of every block's copy of a value:
-                // √(slots / block) times one copy's. Later layers' diagonals sum one rotated
-                // copy per input, and period folds at most block / width copies.
-                let copies = k == 0
-                    ? (n / 2 / Double(max(blockSize, 1))).squareRoot()
-                    : max(1, Double(max(blockSize, 1)) / Double(layer.weights.count)).squareRoot()
-                z = rss(copies * norm * rss(noise, keySwitch), rescale)
-                z = rss(z, copies * rotations.squareRoot() * keySwitch)
-            }
+            let z = layout.denseNoise(
+                layer: k, outputWidth: layer.weights.count, weightNorm: norm, inputNoise: noise, rescale: rescale,
+                keySwitch: keySwitch, ringDegree: 1 << parameters.logN)
             switch layer.activation {
             case .none:
                 noise = z

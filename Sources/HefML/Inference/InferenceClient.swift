@@ -1,3 +1,5 @@
+import HefCKKS
+
 /// The data owner's side: encrypts samples for a compiled model and turns decrypted results
 /// into scores, probabilities and labels with the model's own output tail.
 public struct InferenceClient: Sendable {
@@ -51,40 +53,31 @@ public struct InferenceClient: Sendable {
         try encode(try prepare(rows))
     }
 
-    /// The plaintexts to encrypt, batch by batch: latency packing one batch per row;
-    /// throughput packing consecutive admissible rows share batches of up to N/2 samples and
-    /// each isolated row has a batch of its own, so rows stay in order.
+    /// The plaintexts to encrypt, batch by batch, as the plan's slot layout groups and places
+    /// the rows (latency packing: one batch per row; throughput packing: consecutive admissible
+    /// rows share batches of up to N/2 samples, each isolated row alone, rows in order).
+    /// - Parameter prepared: Rows from ``prepare(_:outOfRange:)``.
+    /// - Throws: ``ModelError/wrongModel(_:)`` when the context is not the model's;
+    ///   ``ModelError/invalidModel(_:)`` when the model has no slot layout; ``CKKSError`` when
+    ///   encoding fails.
     public func encode(_ prepared: PreparedRows) throws -> [(samples: Int, plaintexts: [Plaintext], outOfRange: Bool)] {
-        let rows = prepared.rows
-        let slots = context.parameters.maxSlots
-        switch model.packing {
-        case .latency:
-            let first = try LatencyLayout.layouts(layers: model.layers, inputSize: model.inputSize, slots: slots)[0]
-            return try rows.enumerated().map { r, row in
-                (1, try LatencyLayout.slots(for: row, layout: first, period: model.plan.blockSize, slots: slots).map { try context.encode($0) },
-                 prepared.isolated[r])
-            }
-        case .throughput:
-            var batches: [(Int, [Plaintext], Bool)] = []
-            var start = 0
-            while start < rows.count {
-                var end = start + 1
-                if !prepared.isolated[start] {
-                    while end < rows.count && end - start < slots && !prepared.isolated[end] { end += 1 }
-                }
-                let chunk = Array(rows[start..<end])
-                // Unused slots repeat the batch's first row: a zero row can lie far outside the
-                // calibrated range (raw features with a folded scaler), where an approximated
-                // activation's polynomial grows past the modulus and corrupts every slot.
-                let padded = chunk + Array(repeating: chunk[0], count: slots - chunk.count)
-                let plaintexts = try (0..<model.inputSize).map { f in
-                    try context.encode(padded.map { $0[f] }, slots: slots)
-                }
-                batches.append((chunk.count, plaintexts, prepared.isolated[start]))
-                start = end
-            }
-            return batches
+        let layout = try checkedLayout()
+        return try layout.batches(isolated: prepared.isolated).map { range in
+            let values = layout.slotValues(for: Array(prepared.rows[range]))
+            return (range.count, try values.map { try context.encode($0, slots: layout.slots) }, prepared.isolated[range.lowerBound])
         }
+    }
+
+    /// The model's layout, checked against the context.
+    private func checkedLayout() throws -> any PackingLayout {
+        guard context.parameters.literal == model.plan.parameters else {
+            throw ModelError.wrongModel("the context's parameters are not the model's")
+        }
+        let layout = try model.layout
+        guard layout.slots == context.parameters.maxSlots else {
+            throw ModelError.invalidModel("the plan's slot layout was computed for another ring")
+        }
+        return layout
     }
 
     /// Encrypts rows under the public key, after checking them against the plan's guarantees
@@ -170,15 +163,11 @@ public struct InferenceClient: Sendable {
             if let flooding { return try decryptor.decryptValues(ct, flooding: flooding, roundingBits: roundingBits) }
             return try decryptor.decryptValues(ct, roundingBits: roundingBits)
         }
+        let layout = try checkedLayout()
         var scores: [[Double]] = []
         for batch in results.batches {
-            switch model.packing {
-            case .latency:
-                scores.append(Array(try values(batch.ciphertexts[0]).prefix(model.outputSize)))
-            case .throughput:
-                let columns = try batch.ciphertexts.map { try values($0) }
-                for s in 0..<batch.samples { scores.append(columns.map { $0[s] }) }
-            }
+            let decrypted = try batch.ciphertexts.map { try values($0) }
+            scores += layout.scores(fromDecrypted: decrypted, samples: batch.samples, outputSize: model.outputSize)
         }
         return scores
     }

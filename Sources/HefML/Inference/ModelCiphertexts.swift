@@ -107,15 +107,13 @@ public struct ModelCiphertexts: Sendable {
         guard stage == expected else {
             throw ModelError.wrongModel(stage == .inputs ? "this file holds encrypted inputs, not results: run hefctl infer first" : "this file holds results, not inputs")
         }
-        let expectedCount = model.packing == .latency
-            ? (stage == .inputs ? model.plan.inputCiphertexts : 1)
-            : (stage == .inputs ? model.inputSize : model.outputSize)
+        let layout = try model.layout
+        let expectedCount = stage == .inputs ? layout.inputCiphertexts : layout.outputCiphertexts
         for (b, batch) in batches.enumerated() {
             guard batch.ciphertexts.count == expectedCount else {
                 throw ModelError.wrongModel("batch \(b + 1) holds \(batch.ciphertexts.count) ciphertexts; the model's \(model.packing.rawValue) packing expects \(expectedCount)")
             }
-            let maxSamples = model.packing == .latency ? 1 : model.plan.samplesPerCiphertext
-            guard batch.samples >= 1 && batch.samples <= maxSamples else {
+            guard batch.samples >= 1 && batch.samples <= layout.samplesPerBatch else {
                 throw ModelError.wrongModel("batch \(b + 1) claims \(batch.samples) samples")
             }
         }

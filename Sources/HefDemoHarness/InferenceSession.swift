@@ -1,9 +1,13 @@
 import Foundation
+import HefCKKS
+import HefML
 
 /// The whole encrypted-inference flow in one process, with what each side does timed and what
 /// crosses the wire measured: key generation (client), encryption (client), evaluation
-/// (server, evaluation keys only), decryption (client). Used by `hefctl demo`, the benchmarks
-/// and the end-to-end tests.
+/// (server, evaluation keys only), decryption (client). A demo and test harness, not part of
+/// Hef's library products: used by `hefctl demo` and the end-to-end tests. It goes through the
+/// same query → response API a deployment uses (``InferenceClient``, ``EncryptedMLP``,
+/// ``ModelCiphertexts``), serialized in between.
 public struct InferenceSession: Sendable {
     public struct Report: Sendable {
         public var samples: Int
@@ -78,37 +82,5 @@ public struct InferenceSession: Sendable {
             samples: rows.count, scores: scores, keygenSeconds: seconds(keygenTime),
             encryptSeconds: seconds(encryptTime), inferSeconds: seconds(inferTime), decryptSeconds: seconds(decryptTime),
             bytesUp: upload.count, bytesDown: download.count, evaluationKeyBytes: evalKeyBytes)
-    }
-}
-
-/// Agreement statistics between encrypted and plaintext results.
-public struct AgreementStats: Sendable {
-    public var samples: Int
-    public var labelAgreement: Double
-    public var encryptedAccuracy: Double?
-    public var plainAccuracy: Double?
-    public var worstScoreError: Double
-
-    public init(model: MLPModel, rows: [[Double]], encryptedScores: [[Double]], trueLabels: [String]? = nil) {
-        samples = rows.count
-        var agree = 0, encCorrect = 0, plainCorrect = 0
-        var worst = 0.0
-        for (i, row) in rows.enumerated() {
-            let plain = model.scores(row)
-            let enc = encryptedScores[i]
-            for j in plain.indices { worst = max(worst, abs(plain[j] - enc[j])) }
-            let plainLabel = model.output.label(plain), encLabel = model.output.label(enc)
-            if plainLabel == encLabel { agree += 1 }
-            if let trueLabels {
-                if plainLabel == trueLabels[i] { plainCorrect += 1 }
-                if encLabel == trueLabels[i] { encCorrect += 1 }
-            }
-        }
-        labelAgreement = Double(agree) / Double(max(rows.count, 1))
-        worstScoreError = worst
-        if trueLabels != nil {
-            encryptedAccuracy = Double(encCorrect) / Double(max(rows.count, 1))
-            plainAccuracy = Double(plainCorrect) / Double(max(rows.count, 1))
-        }
     }
 }
