@@ -7,6 +7,11 @@ enum ModelFlow {
         try withFile(path) { try CompiledModel.load(contentsOf: URL(fileURLWithPath: path)) }
     }
 
+    /// A compiled model and the context of its plan, the parameters derived once.
+    static func loadCompiled(_ path: String, backend: BackendChoice) throws -> (model: CompiledModel, context: CKKSContext) {
+        try withFile(path) { try CompiledModel.load(contentsOf: URL(fileURLWithPath: path), backend: backend.backend) }
+    }
+
     /// Raw feature rows from a CSV file (no header), checked against the model's width.
     static func readRows(_ path: String, width: Int) throws -> [[Double]] {
         let data = try readFile(path)
@@ -17,11 +22,6 @@ enum ModelFlow {
             throw UserError("\(path):\(row.line): \(row.values.count) values, the model expects \(width) features")
         }
         return rows.map(\.values)
-    }
-
-    /// The plan's context, checked against a key or ciphertext file's parameters.
-    static func context(for model: CompiledModel, backend: BackendChoice) throws -> CKKSContext {
-        try model.makeContext(backend: backend.backend)
     }
 
     static func checkKeyFile(_ bytes: [UInt8], path: String, model: CompiledModel) throws {

@@ -9,6 +9,12 @@ extension CompiledModel {
     /// - Throws: ``ModelError/unsupportedFormat(_:)`` for another format, version or layout
     ///   version; ``ModelError/invalidModel(_:)`` naming the first inconsistency.
     public func validate() throws {
+        _ = try validatedParameters()
+    }
+
+    /// ``validate()`` with `given` as the plan's derived parameters when they are the plan's
+    /// (saves deriving them again); returns the parameters.
+    func validatedParameters(given: CKKSParameters? = nil) throws -> CKKSParameters {
         guard format == Self.formatName else {
             throw ModelError.unsupportedFormat("format is \"\(format)\", expected \"\(Self.formatName)\"")
         }
@@ -50,8 +56,12 @@ extension CompiledModel {
             width = layer.weights.count
         }
         let parameters: CKKSParameters
-        do { parameters = try CKKSParameters(plan.parameters) } catch {
-            throw ModelError.invalidModel("the plan's parameters are refused: \(error)")
+        if let given, given.literal == plan.parameters {
+            parameters = given
+        } else {
+            do { parameters = try CKKSParameters(plan.parameters) } catch {
+                throw ModelError.invalidModel("the plan's parameters are refused: \(error)")
+            }
         }
         let depth = Planner.depth(of: layers)
         guard plan.depth == depth, depth <= parameters.maxLevel else {
@@ -90,5 +100,6 @@ extension CompiledModel {
                 + (g.inputLower ?? []) + (g.inputUpper ?? []) + [g.headroom]
             guard numbers.allSatisfy({ !$0.isNaN }) else { throw ModelError.invalidModel("the plan's guarantees hold NaN") }
         }
+        return parameters
     }
 }

@@ -24,10 +24,10 @@ public struct EncryptedMLP: Sendable {
     ///   the model's; ``CKKSError/parametersMismatch(expected:found:)`` when the keys were made for
     ///   other parameters; other ``CKKSError`` cases when encoding a weight plaintext fails.
     public init(model: CompiledModel, context: CKKSContext, evaluationKeys: EvaluationKeys) throws {
-        try model.validate()
         guard context.parameters.literal == model.plan.parameters else {
             throw ModelError.wrongModel("the context's parameters are not the model's")
         }
+        _ = try model.validatedParameters(given: context.parameters)
         self.model = model
         self.context = context
         self.evaluator = try Evaluator(context: context, keys: evaluationKeys)

@@ -136,17 +136,44 @@ public struct InferenceClient: Sendable {
 
     /// Decrypts results and applies the model's own output tail: one label per sample, in
     /// input order, nil for a row reported invalid (see ``decrypt(_:secretKey:roundingBits:flooding:)``).
-    public func decryptLabels(_ results: ModelCiphertexts, secretKey: SecretKey) throws -> [String?] {
-        try decrypt(results, secretKey: secretKey).rows.map { row in
+    /// - Parameters:
+    ///   - results: The server's response.
+    ///   - secretKey: The secret key the inputs were encrypted for.
+    ///   - roundingBits: Round each value to this many bits after the binary point.
+    ///   - flooding: Noise-flood each decryption (its noise widens every bound).
+    /// - Throws: As ``decryptScores(_:secretKey:roundingBits:flooding:)``.
+    public func decryptLabels(
+        _ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil, flooding: FloodingPolicy? = nil
+    ) throws -> [String?] {
+        labels(of: try decrypt(results, secretKey: secretKey, roundingBits: roundingBits, flooding: flooding))
+    }
+
+    /// Decrypts results and applies the model's own output tail: probabilities per sample (the
+    /// scores for a regression), nil for a row reported invalid.
+    /// - Parameters:
+    ///   - results: The server's response.
+    ///   - secretKey: The secret key the inputs were encrypted for.
+    ///   - roundingBits: Round each value to this many bits after the binary point.
+    ///   - flooding: Noise-flood each decryption (its noise widens every bound).
+    /// - Throws: As ``decryptScores(_:secretKey:roundingBits:flooding:)``.
+    public func decryptProbabilities(
+        _ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil, flooding: FloodingPolicy? = nil
+    ) throws -> [[Double]?] {
+        probabilities(of: try decrypt(results, secretKey: secretKey, roundingBits: roundingBits, flooding: flooding))
+    }
+
+    /// The model's labels for decrypted results, nil for rows reported invalid.
+    public func labels(of results: InferenceResults) -> [String?] {
+        results.rows.map { row in
             if case .invalid = row.status { return nil }
             return model.source.output.label(row.scores)
         }
     }
 
-    /// Decrypts results and applies the model's own output tail: probabilities per sample (the
-    /// scores for a regression), nil for a row reported invalid.
-    public func decryptProbabilities(_ results: ModelCiphertexts, secretKey: SecretKey) throws -> [[Double]?] {
-        try decrypt(results, secretKey: secretKey).rows.map { row in
+    /// The model's probabilities (scores for a regression) for decrypted results, nil for rows
+    /// reported invalid.
+    public func probabilities(of results: InferenceResults) -> [[Double]?] {
+        results.rows.map { row in
             if case .invalid = row.status { return nil }
             return model.source.output.probabilities(row.scores)
         }
