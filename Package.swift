@@ -7,6 +7,10 @@ import class Foundation.ProcessInfo
 // meant to be used as `.package(url: …, from: "0.1.0")`. The tests run optimised the normal
 // way: `swift test -c release` (testable imports stay enabled).
 
+// A module's imports are internal unless written `public import`: a public API names the
+// modules its types come from, and importers import what they use (no `@_exported` chains).
+let importsAreInternal: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault")]
+
 var package = Package(
     name: "Hef",
     platforms: [.macOS(.v14)],
@@ -47,11 +51,13 @@ var package = Package(
         // polynomial evaluation in the Chebyshev basis, function approximation.
         .target(
             name: "HefCircuits",
-            dependencies: ["HefCKKS"]),
+            dependencies: ["HefCKKS"],
+            swiftSettings: importsAreInternal),
         // Machine learning: models (JSON), compiler, planner, guarantees, encrypted MLP inference.
         .target(
             name: "HefML",
-            dependencies: ["HefCircuits"]),
+            dependencies: ["HefRing", "HefCKKS", "HefCircuits"],
+            swiftSettings: importsAreInternal),
         // ONNX import (skl2onnx and torch.onnx.export graphs) through swift-protobuf: only
         // users who import ONNX link SwiftProtobuf.
         .target(
@@ -60,12 +66,14 @@ var package = Package(
                 "HefML",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
-            exclude: ["Proto/onnx-subset.proto"]),
+            exclude: ["Proto/onnx-subset.proto"],
+            swiftSettings: importsAreInternal),
         // The in-process demo harness (one session timed end to end, agreement statistics):
         // used by hefctl demo and the tests, not a product.
         .target(
             name: "HefDemoHarness",
-            dependencies: ["HefCKKS", "HefML"]),
+            dependencies: ["HefRing", "HefCKKS", "HefML"],
+            swiftSettings: importsAreInternal),
         .executableTarget(
             name: "hefctl",
             dependencies: [
@@ -74,7 +82,8 @@ var package = Package(
                 "HefONNX",
                 "HefDemoHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            swiftSettings: importsAreInternal),
         // NTL as an independent reference, for tests only.
         .target(
             name: "NTLReference",
@@ -93,10 +102,10 @@ var package = Package(
             dependencies: ["HefCKKS", "HefTestSupport"]),
         .testTarget(
             name: "HefCircuitsTests",
-            dependencies: ["HefCircuits", "HefTestSupport"]),
+            dependencies: ["HefCKKS", "HefCircuits", "HefTestSupport"]),
         .testTarget(
             name: "HefMLTests",
-            dependencies: ["HefML", "HefONNX", "HefDemoHarness", "HefTestSupport"],
+            dependencies: ["HefRing", "HefCKKS", "HefCircuits", "HefML", "HefONNX", "HefDemoHarness", "HefTestSupport"],
             resources: [.copy("Fixtures")]),
         // Runs the built hefctl binary (the dependency makes `swift test` build it).
         .testTarget(

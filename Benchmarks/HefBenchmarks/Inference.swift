@@ -1,5 +1,6 @@
 import Benchmark
 import Foundation
+import HefCKKS
 import HefML
 
 // Encrypted inference of the bundled digits square model (64-32-10), server side only:

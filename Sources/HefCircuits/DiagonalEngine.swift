@@ -1,3 +1,4 @@
+public import HefCKKS
 import Foundation
 
 /// The generalized diagonals of one D × D block: diag_k[i] = M[i][(i + k) mod D], kept only

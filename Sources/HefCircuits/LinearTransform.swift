@@ -1,3 +1,4 @@
+public import HefCKKS
 import Foundation
 
 /// y = M·x (+ bias) on a ciphertext whose slots hold x ∈ R^D replicated with period D

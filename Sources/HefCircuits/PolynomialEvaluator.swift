@@ -1,3 +1,4 @@
+public import HefCKKS
 import Foundation
 
 /// Evaluates Chebyshev series on ciphertexts at minimal depth ⌈log2(d + 1)⌉, with

@@ -1,3 +1,4 @@
+public import HefCKKS
 import Foundation
 
 /// y = M·x (+ bias) for layers wider than one ciphertext. x ∈ R^C is split over

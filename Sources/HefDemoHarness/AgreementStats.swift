@@ -1,4 +1,4 @@
-import HefML
+public import HefML
 
 /// Agreement statistics between encrypted and plaintext results.
 public struct AgreementStats: Sendable {

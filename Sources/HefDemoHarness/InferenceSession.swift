@@ -1,6 +1,7 @@
 import Foundation
-import HefCKKS
-import HefML
+public import HefCKKS
+public import HefRing
+public import HefML
 
 /// The whole encrypted-inference flow in one process, with what each side does timed and what
 /// crosses the wire measured: key generation (client), encryption (client), evaluation

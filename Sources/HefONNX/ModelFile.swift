@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import HefML
 
 /// Reads a model file in either format: ONNX (`.onnx`, through ``ONNXImporter``) or Hef JSON

@@ -1,5 +1,5 @@
-import Foundation
-import HefML
+public import Foundation
+public import HefML
 import SwiftProtobuf
 
 /// Converts ONNX files into Hef's `MLPModel`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HefCKKS
 import HefML
 
 struct Infer: ParsableCommand {

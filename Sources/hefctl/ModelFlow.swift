@@ -1,4 +1,5 @@
 import Foundation
+import HefCKKS
 import HefML
 
 /// Shared pieces of the model commands.

@@ -1,6 +1,6 @@
-import Foundation
-import HefCKKS
-import HefRing
+public import Foundation
+public import HefCKKS
+public import HefRing
 
 extension CompiledModel {
     /// The model as pretty-printed, sorted-keys JSON (what `hefctl model compile` writes).

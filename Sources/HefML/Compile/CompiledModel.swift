@@ -1,5 +1,5 @@
 import Foundation
-import HefCKKS
+public import HefCKKS
 import HefCircuits
 
 /// A model ready for encrypted inference (`MODEL.hef`): the source model, the layers as they

@@ -1,3 +1,4 @@
+import HefCircuits
 import Foundation
 
 /// Turns an ``MLPModel`` into a ``CompiledModel``: folds the scaler into the first layer,

@@ -1,3 +1,5 @@
+import HefCircuits
+import HefCKKS
 import Foundation
 
 /// What a compiled plan promises, derived when the model is compiled and checked by the client

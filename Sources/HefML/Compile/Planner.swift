@@ -1,4 +1,4 @@
-import HefCKKS
+public import HefCKKS
 
 /// Chooses parameters for a compiled model: the depth it needs, the smallest ring that holds
 /// that depth securely (``ParametersLiteral/smallestSecure(depth:logScales:integerBits:maxSpecialPrimes:security:logNs:admits:)``,

@@ -1,4 +1,4 @@
-import HefCKKS
+public import HefCKKS
 
 /// The server side of encrypted inference: runs a compiled model on ciphertexts with public
 /// evaluation keys only. Build it once per model and key set (it prepares the layout's

@@ -1,4 +1,4 @@
-import HefCKKS
+public import HefCKKS
 
 /// The data owner's side: encrypts samples for a compiled model and turns decrypted results
 /// into scores, probabilities and labels with the model's own output tail.

@@ -1,4 +1,4 @@
-import HefCKKS
+public import HefCKKS
 
 /// Ciphertexts bound to one compiled model: the query a client sends (`hefctl encrypt --model`)
 /// and the response the server answers (`hefctl infer`).

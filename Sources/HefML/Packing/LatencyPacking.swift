@@ -1,5 +1,5 @@
 import Foundation
-import HefCKKS
+public import HefCKKS
 import HefCircuits
 
 /// The latency packing: one sample per ciphertext, its features replicated with period P across

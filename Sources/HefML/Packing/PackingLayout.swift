@@ -1,4 +1,4 @@
-import HefCKKS
+public import HefCKKS
 
 /// A slot layout: how one packing places samples in ciphertext slots, what the client encodes
 /// and decodes, and what the server prepares and runs. The compiler computes it once for the

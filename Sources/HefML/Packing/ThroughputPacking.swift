@@ -1,4 +1,4 @@
-import HefCKKS
+public import HefCKKS
 
 /// The throughput packing: many samples per ciphertext. Ciphertext f of a batch holds feature
 /// f of up to N/2 samples, one slot each; a dense layer is a linear combination of ciphertexts
