@@ -168,6 +168,12 @@ func Evaluator_sameScale(_ a: Double, _ b: Double) -> Bool {
 extension Evaluator {
     /// Adds a plaintext vector, replicated with period `values.count` over the slots (zero
     /// padded to `period` first when given), encoded at the ciphertext's level and scale.
+    /// - Parameters:
+    ///   - a: The ciphertext.
+    ///   - values: One period of the vector.
+    ///   - period: The replication period (≥ `values.count`, dividing the slot count).
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` when the period does not divide the slot count;
+    ///   the ``CKKSError`` cases of encoding and addition.
     public func add(_ a: Ciphertext, replicated values: [Double], period: Int? = nil) throws -> Ciphertext {
         let p = period ?? values.count
         guard p >= values.count, p >= 1, a.slots % p == 0 else {

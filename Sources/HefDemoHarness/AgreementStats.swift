@@ -2,12 +2,18 @@ public import HefML
 
 /// Agreement statistics between encrypted and plaintext results.
 public struct AgreementStats: Sendable {
+    /// Rows compared.
     public var samples: Int
+    /// Share of rows whose encrypted label equals the plaintext model's.
     public var labelAgreement: Double
+    /// Share of encrypted labels equal to the true labels (nil without them).
     public var encryptedAccuracy: Double?
+    /// Share of plaintext labels equal to the true labels (nil without them).
     public var plainAccuracy: Double?
+    /// Largest |encrypted − plaintext| over all scores.
     public var worstScoreError: Double
 
+    /// Compares `encryptedScores` with `model`'s plaintext scores on `rows` (and with `trueLabels` when given).
     public init(model: MLPModel, rows: [[Double]], encryptedScores: [[Double]], trueLabels: [String]? = nil) {
         samples = rows.count
         var agree = 0, encCorrect = 0, plainCorrect = 0

@@ -10,12 +10,19 @@ public import HefML
 /// same query → response API a deployment uses (``InferenceClient``, ``EncryptedMLP``,
 /// ``ModelCiphertexts``), serialized in between.
 public struct InferenceSession: Sendable {
+    /// What one ``run(_:progress:)`` measured.
     public struct Report: Sendable {
+        /// Rows run.
         public var samples: Int
+        /// The decrypted scores, one vector per row.
         public var scores: [[Double]]
+        /// Key generation (secret, public, evaluation keys).
         public var keygenSeconds: Double
+        /// Encryption and serialization of the request.
         public var encryptSeconds: Double
+        /// The server: deserialization, evaluation, serialization of the response.
         public var inferSeconds: Double
+        /// Deserialization and decryption of the response.
         public var decryptSeconds: Double
         /// Client → server: encrypted inputs (evaluation keys counted separately).
         public var bytesUp: Int
@@ -25,14 +32,27 @@ public struct InferenceSession: Sendable {
         public var evaluationKeyBytes: Int
     }
 
+    /// The compiled model.
     public let model: CompiledModel
+    /// The context of its plan.
     public let context: CKKSContext
 
+    /// A session for `model`.
+    /// - Parameters:
+    ///   - model: A compiled model.
+    ///   - backend: The ring backend.
+    /// - Throws: ``CKKSError`` when the plan's parameters are refused.
     public init(model: CompiledModel, backend: any RingBackend = NativeBackend()) throws {
         self.model = model
         self.context = try model.makeContext(backend: backend)
     }
 
+    /// Runs `rows` through key generation, encryption, evaluation and decryption.
+    /// - Parameters:
+    ///   - rows: Raw input rows.
+    ///   - progress: Called with a short description of each stage.
+    /// - Throws: The ``ModelError`` and ``CKKSError`` cases of ``InferenceClient`` and ``EncryptedMLP``
+    ///   (rows outside the model's guarantees: ``ModelError/outOfRange(_:)``).
     public func run(_ rows: [[Double]], progress: ((String) -> Void)? = nil) throws -> Report {
         let clock = ContinuousClock()
         func seconds(_ d: Duration) -> Double {

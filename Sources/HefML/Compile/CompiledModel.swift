@@ -48,6 +48,9 @@ public struct CompiledModel: Codable, Sendable {
 
     /// Decodes a compiled model; a plan written before slot layouts were stored gets its layout
     /// computed here (``validate()`` checks a stored one).
+    /// - Parameter decoder: The decoder.
+    /// - Throws: `DecodingError` for missing or mistyped fields (``load(contentsOf:)`` reports it
+    ///   as ``ModelError/unsupportedFormat(_:)``).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         format = try c.decode(String.self, forKey: .format)
@@ -118,13 +121,17 @@ public struct CompiledModel: Codable, Sendable {
 
 /// One dense layer as evaluated on ciphertexts: `activation(W·x + b)`.
 public struct CompiledLayer: Codable, Sendable {
+    /// Output rows of input weights, with the scaler and range maps folded in.
     public var weights: [[Double]]
+    /// One bias per output.
     public var bias: [Double]
+    /// The activation as evaluated on ciphertexts.
     public var activation: CompiledActivation
 }
 
 /// The encrypted form of an activation.
 public enum CompiledActivation: Codable, Sendable {
+    /// No activation.
     case none
     /// x², one multiplication.
     case square
@@ -134,6 +141,7 @@ public enum CompiledActivation: Codable, Sendable {
     /// `maxError` measured there.
     case chebyshev(ChebyshevActivation)
 
+    /// Levels the activation consumes.
     public var depth: Int {
         switch self {
         case .none: return 0
@@ -143,6 +151,7 @@ public enum CompiledActivation: Codable, Sendable {
     }
 }
 
+/// An activation as a Chebyshev series on [−1, 1] (see ``CompiledActivation/chebyshev(_:)``).
 public struct ChebyshevActivation: Codable, Sendable {
     /// The activation approximated ("relu", "tanh", …, or "polynomial").
     public var function: String
@@ -150,12 +159,15 @@ public struct ChebyshevActivation: Codable, Sendable {
     public var coefficients: [Double]
     /// The input interval mapped to [−1, 1] (calibrated range with margin).
     public var lower: Double
+    /// Upper end of the interval mapped to [−1, 1].
     public var upper: Double
     /// Largest |series − function| over the interval.
     public var maxError: Double
     /// The calibrated range before the margin, when calibration data was given.
     public var calibratedLower: Double?
+    /// Upper end of the calibrated range, when calibration data was given.
     public var calibratedUpper: Double?
+    /// The series is the activation itself (polynomial activations), not an approximation.
     public var exact: Bool
 
     /// Index of the last non-zero coefficient.

@@ -20,6 +20,7 @@ import Foundation
 public struct PlanGuarantees: Codable, Sendable, Equatable {
     /// The box guaranteed by interval arithmetic (nil without calibration rows).
     public var inputLower: [Double]?
+    /// Upper corner of ``inputLower``'s box.
     public var inputUpper: [Double]?
     /// The fraction of the calibration box (with its margin) that the guaranteed box keeps.
     public var boxFraction: Double?
@@ -28,9 +29,11 @@ public struct PlanGuarantees: Codable, Sendable, Equatable {
     /// Per layer and neuron: the interval its pre-activation value (W·x + b, fitted coordinate
     /// for approximated activations) stays in for every admissible row.
     public var preActivationLower: [[Double]]
+    /// Upper ends of ``preActivationLower``'s intervals.
     public var preActivationUpper: [[Double]]
     /// Per output: where the plan's score lies for every admissible row.
     public var outputLower: [Double]
+    /// Upper ends of ``outputLower``'s intervals.
     public var outputUpper: [Double]
     /// Per output: worst-case |plan − source| over admissible rows.
     public var approximationBound: [Double]
@@ -49,8 +52,11 @@ public struct RangeViolation: Error, Sendable, Equatable, CustomStringConvertibl
     public var row: Int
     /// 1-based feature outside the guaranteed box, when one is.
     public var feature: Int?
+    /// The feature's value, when a feature is named.
     public var value: Double?
+    /// The guaranteed range of that feature.
     public var allowed: ClosedRange<Double>?
+    /// What the plan in Double found (the first envelope left).
     public var reason: String
 
     public var description: String {

@@ -45,14 +45,16 @@ public struct Planner: Sendable {
         let packing = self.packing
         guard !layers.isEmpty, inputSize >= 1 else { throw ModelError.planFailed("the model has no layers") }
         // The one rule for "smallest secure parameters", on rings whose slots hold the packing.
+        var layoutRefused = false
         let literal = Self.parameters(depth: depth) { logN in
-            (try? SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: 1 << (logN - 1))) != nil
+            let fits = (try? SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: 1 << (logN - 1))) != nil
+            if !fits { layoutRefused = true }
+            return fits
         }
         guard let literal, let parameters = try? CKKSParameters(literal) else {
             throw ModelError.planFailed(
-                packing == .latency
-                    ? "depth \(depth) does not fit N ≤ 65536 at 128-bit security, or a layer is wider than a ciphertext (try throughput packing)"
-                    : "depth \(depth) does not fit N ≤ 65536 at 128-bit security")
+                "depth \(depth) does not fit N ≤ 65536 at 128-bit security"
+                    + (layoutRefused ? ", or a layer is wider than a ciphertext in \(packing.rawValue) packing (try throughput packing)" : ""))
         }
         let stored = try SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
         // Fresh CKKS precision is about scale/√N·2^-6; every level costs a little.

@@ -2,7 +2,7 @@ public import HefCKKS
 
 /// The server side of encrypted inference: runs a compiled model on ciphertexts with public
 /// evaluation keys only. Build it once per model and key set (it prepares the layout's
-/// evaluation: layer transforms and biases encoded once) and call ``evaluate(_:progress:)-(ModelCiphertexts,_)``
+/// evaluation: layer transforms and biases encoded once) and call `evaluate(_:progress:)`
 /// for every request; it is safe to share across tasks.
 public struct EncryptedMLP: Sendable {
     /// The compiled model it runs.

@@ -3,15 +3,21 @@ public import HefCKKS
 /// The data owner's side: encrypts samples for a compiled model and turns decrypted results
 /// into scores, probabilities and labels with the model's own output tail.
 public struct InferenceClient: Sendable {
+    /// The compiled model (from ``CompiledModel/load(contentsOf:)`` or the compiler: checked).
     public let model: CompiledModel
+    /// The context of the model's parameters.
     public let context: CKKSContext
 
+    /// A client for `model` in `context` (the context of the model's plan).
     public init(model: CompiledModel, context: CKKSContext) {
         self.model = model
         self.context = context
     }
 
     /// Checks row widths and values.
+    /// - Parameter rows: Raw input rows.
+    /// - Throws: ``ModelError/inputShape(row:expected:found:)`` for a row of the wrong width,
+    ///   ``ModelError/notANumber(row:column:text:)`` for a non-finite value.
     public func validate(_ rows: [[Double]]) throws {
         for (r, row) in rows.enumerated() {
             guard row.count == model.inputSize else {
@@ -24,7 +30,13 @@ public struct InferenceClient: Sendable {
     }
 
     /// Checks every row against the plan's guarantees and applies `policy` to those outside
-    /// (see ``OutOfRangePolicy``): throws ``ModelError/outOfRange(_:)`` for `.refuse`.
+    /// (see ``OutOfRangePolicy``).
+    /// - Parameters:
+    ///   - rows: Raw input rows.
+    ///   - policy: What to do with a row outside the guarantees.
+    /// - Throws: ``ModelError/inputShape(row:expected:found:)`` and ``ModelError/notANumber(row:column:text:)``
+    ///   from ``validate(_:)``; ``ModelError/outOfRange(_:)`` for `.refuse`, or for `.clamp` when the
+    ///   model has no guaranteed input box.
     public func prepare(_ rows: [[Double]], outOfRange policy: OutOfRangePolicy = .refuse) throws -> PreparedRows {
         try validate(rows)
         var prepared = PreparedRows(rows: rows, isolated: Array(repeating: false, count: rows.count), reports: [])
@@ -49,6 +61,12 @@ public struct InferenceClient: Sendable {
     }
 
     /// The plaintexts to encrypt, batch by batch (rows checked with the `.refuse` policy).
+    /// - Parameter rows: Raw input rows.
+    /// - Throws: ``ModelError/inputShape(row:expected:found:)`` and ``ModelError/notANumber(row:column:text:)``
+    ///   for malformed rows; ``ModelError/outOfRange(_:)`` for a row outside the guarantees under
+    ///   `.refuse` (or `.clamp` without a guaranteed box); ``ModelError/wrongModel(_:)`` when the
+    ///   context is not the model's; ``CKKSError`` cases of encoding and encryption (a public key for
+    ///   other parameters).
     public func encode(_ rows: [[Double]]) throws -> [(samples: Int, plaintexts: [Plaintext], outOfRange: Bool)] {
         try encode(try prepare(rows))
     }
@@ -82,6 +100,16 @@ public struct InferenceClient: Sendable {
 
     /// Encrypts rows under the public key, after checking them against the plan's guarantees
     /// with `policy`.
+    /// - Parameters:
+    ///   - rows: Raw input rows.
+    ///   - publicKey: The data owner's public key.
+    ///   - policy: What to do with a row outside the guarantees.
+    ///   - progress: Called after each batch with (batches done, batches).
+    /// - Throws: ``ModelError/inputShape(row:expected:found:)`` and ``ModelError/notANumber(row:column:text:)``
+    ///   for malformed rows; ``ModelError/outOfRange(_:)`` for a row outside the guarantees under
+    ///   `.refuse` (or `.clamp` without a guaranteed box); ``ModelError/wrongModel(_:)`` when the
+    ///   context is not the model's; ``CKKSError`` cases of encoding and encryption (a public key for
+    ///   other parameters).
     public func encrypt(
         _ rows: [[Double]], publicKey: PublicKey, outOfRange policy: OutOfRangePolicy = .refuse,
         progress: ((Int, Int) -> Void)? = nil
@@ -89,7 +117,13 @@ public struct InferenceClient: Sendable {
         try encrypt(try prepare(rows, outOfRange: policy), publicKey: publicKey, progress: progress)
     }
 
-    /// Encrypts prepared rows under the public key.
+    /// Encrypts prepared rows under the public key: the query for ``EncryptedMLP``'s `evaluate`.
+    /// - Parameters:
+    ///   - prepared: Rows from ``prepare(_:outOfRange:)``.
+    ///   - publicKey: The data owner's public key.
+    ///   - progress: Called after each batch with (batches done, batches).
+    /// - Throws: ``ModelError/wrongModel(_:)`` when the context is not the model's; ``CKKSError`` cases
+    ///   of encoding and encryption (a public key for other parameters).
     public func encrypt(_ prepared: PreparedRows, publicKey: PublicKey, progress: ((Int, Int) -> Void)? = nil) throws -> ModelCiphertexts {
         let encryptor = Encryptor(context: context)
         let encoded = try encode(prepared)
@@ -107,6 +141,12 @@ public struct InferenceClient: Sendable {
     /// scores leave the interval the plan guarantees, are marked invalid; rows whose label an
     /// error within the plan's combined bound could change are marked undecided.
     /// With `flooding`, the flooding noise (8σ per value) widens every bound.
+    /// - Parameters:
+    ///   - results: The server's response.
+    ///   - secretKey: The secret key the inputs were encrypted for.
+    ///   - roundingBits: Round each value to this many bits after the binary point.
+    ///   - flooding: Noise-flood each decryption.
+    /// - Throws: As ``decryptScores(_:secretKey:roundingBits:flooding:)``.
     public func decrypt(
         _ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil, flooding: FloodingPolicy? = nil
     ) throws -> InferenceResults {
@@ -180,7 +220,14 @@ public struct InferenceClient: Sendable {
     }
 
     /// Decrypts results into one score vector per sample, in input order.
-    /// - Parameter flooding: when set, each decryption is noise-flooded (``Decryptor/decrypt(_:flooding:)``).
+    /// - Parameters:
+    ///   - results: The server's response.
+    ///   - secretKey: The secret key the inputs were encrypted for.
+    ///   - roundingBits: Round each value to this many bits after the binary point.
+    ///   - flooding: When set, each decryption is noise-flooded (``Decryptor/decrypt(_:flooding:)``).
+    /// - Throws: ``ModelError/wrongModel(_:)`` when the results were made for another model, hold
+    ///   inputs, have batches of the wrong shape, or the context is not the model's;
+    ///   ``CKKSError`` cases of decryption (a key for other parameters, an invalid flooding policy).
     public func decryptScores(
         _ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil, flooding: FloodingPolicy? = nil
     ) throws -> [[Double]] {
@@ -198,54 +245,4 @@ public struct InferenceClient: Sendable {
         }
         return scores
     }
-}
-
-/// What the client does with a row outside the range the compiled model guarantees.
-public enum OutOfRangePolicy: String, Sendable, CaseIterable {
-    /// Throw an error naming the row and the feature (the default).
-    case refuse
-    /// Clamp every feature into the guaranteed input box, and report it.
-    case clamp
-    /// Encrypt the row in a batch of its own (it cannot affect other rows); its result is
-    /// reported invalid after decryption.
-    case isolate
-}
-
-/// Rows checked against a plan's guarantees, ready to encrypt.
-public struct PreparedRows: Sendable {
-    public struct Report: Sendable, CustomStringConvertible {
-        public enum Action: String, Sendable { case clamped, isolated }
-        public var row: Int
-        public var violation: RangeViolation
-        public var action: Action
-
-        public var description: String { "\(violation): \(action.rawValue)" }
-    }
-
-    public var rows: [[Double]]
-    public var isolated: [Bool]
-    public var reports: [Report]
-}
-
-/// Decrypted results with a verdict per row.
-public struct InferenceResults: Sendable {
-    public enum Status: Sendable, Equatable {
-        /// Inside every bound: the label equals the plaintext model's.
-        case valid
-        /// Within the plan's intervals, but the top scores are closer than the combined
-        /// error bound: the label may differ from the plaintext model's.
-        case undecided
-        /// Not to be trusted, with the reason.
-        case invalid(String)
-    }
-
-    public struct Row: Sendable {
-        public var scores: [Double]
-        public var status: Status
-    }
-
-    public var rows: [Row]
-    public var scores: [[Double]] { rows.map(\.scores) }
-    public var invalidRows: [Int] { rows.indices.filter { if case .invalid = rows[$0].status { return true } else { return false } } }
-    public var undecidedRows: [Int] { rows.indices.filter { rows[$0].status == .undecided } }
 }

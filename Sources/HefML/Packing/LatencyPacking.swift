@@ -57,18 +57,25 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
         var narrow: Int?
     }
 
+    /// Slots per ciphertext of the ring the layout was computed for (N/2).
     public let slots: Int
     /// The period the client encodes one sample with (a power of two ≥ every layer width it
     /// meets first; the input chunk size when the input is tiled).
     public let inputPeriod: Int
+    /// Input ciphertexts per sample: one, or ⌈inputSize / slots⌉ for a tiled input.
     public let inputCiphertexts: Int
+    /// Every rotation the layers, folds and block sums use (sorted).
     public let rotationSteps: [Int]
     /// One entry per compiled layer.
     let layers: [LayerLayout]
 
+    /// Always ``Packing/latency``.
     public var packing: Packing { .latency }
+    /// One sample per batch.
     public var samplesPerBatch: Int { 1 }
+    /// One output ciphertext (the scores in the first slots).
     public var outputCiphertexts: Int { 1 }
+    /// "block P" with the input period.
     public var summary: String { "block \(inputPeriod)" }
 
     /// Computes the layout of `layers` for a ring with `slots` slots.
@@ -87,22 +94,32 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
         self.rotationSteps = try Self.rotationSteps(plan, layers: layers, slots: slots)
     }
 
+    /// One batch per row.
     public func batches(isolated: [Bool]) -> [Range<Int>] {
         isolated.indices.map { $0..<($0 + 1) }
     }
 
+    /// The sample replicated with the input period, pre-rotated for the first layer when it fits, or tiled.
     public func slotValues(for rows: [[Double]]) -> [[Double]] {
         Self.slots(for: rows[0], layout: layers[0], period: inputPeriod, slots: slots)
     }
 
+    /// The first `outputSize` slots of the one output ciphertext.
     public func scores(fromDecrypted decrypted: [[Double]], samples: Int, outputSize: Int) -> [[Double]] {
         [Array(decrypted[0].prefix(outputSize))]
     }
 
+    /// Encodes the layer transforms, biases and side-by-side diagonals once at their levels.
+    /// - Parameters:
+    ///   - layers: The compiled layers the layout was computed for.
+    ///   - evaluator: The server's evaluator.
+    /// - Throws: ``ModelError/wrongModel(_:)`` when the evaluator's ring or the layers are not the
+    ///   layout's; ``CKKSError`` cases of encoding.
     public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator) throws -> any PackedEvaluation {
         try LatencyEvaluation(layout: self, layers: layers, evaluator: evaluator)
     }
 
+    /// Block sums and folds add copies of the noise; rotations add key-switching noise.
     public func denseNoise(
         layer k: Int, outputWidth: Int, weightNorm norm: Double, inputNoise noise: Double, rescale: Double, keySwitch: Double,
         ringDegree: Int

@@ -1,7 +1,9 @@
 /// A plan's slot layout as stored in a compiled model file: one of the two packings, written as
 /// `{"latency": {…}}` or `{"throughput": {…}}`.
 public enum SlotLayout: Codable, Sendable, Equatable {
+    /// The latency packing's layout.
     case latency(LatencyPacking)
+    /// The throughput packing's layout.
     case throughput(ThroughputPacking)
 
     /// The layout as the protocol every packing implements.
@@ -37,6 +39,9 @@ public enum SlotLayout: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey { case latency, throughput }
 
+    /// Decodes `{"latency": …}` or `{"throughput": …}`.
+    /// - Parameter decoder: The decoder.
+    /// - Throws: `DecodingError` when neither key is present or a field is missing or mistyped.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if let l = try c.decodeIfPresent(LatencyPacking.self, forKey: .latency) {
@@ -48,6 +53,7 @@ public enum SlotLayout: Codable, Sendable, Equatable {
         }
     }
 
+    /// Encodes `{"latency": …}` or `{"throughput": …}`.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch self {
