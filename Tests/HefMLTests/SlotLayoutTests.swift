@@ -104,3 +104,39 @@ import Testing
         }
     }
 }
+
+/// Files without a stored layout are checked before anything is derived from their layers.
+@Suite struct SlotLayoutHostileFileTests {
+    @Test(arguments: [Packing.latency, .throughput])
+    func inconsistentLayersWithoutALayoutAreRefusedNotDerived(packing: Packing) throws {
+        let compiled = try ModelCompiler(options: .init(packing: packing)).compile(tinyModel())
+        let tests = SlotLayoutTests()
+        let edits: [(String, (inout [String: Any]) -> Void)] = [
+            ("a short weight row", { model in
+                var layers = model["layers"] as! [[String: Any]]
+                var weights = layers[0]["weights"] as! [[Double]]
+                weights[0].removeLast()
+                layers[0]["weights"] = weights
+                model["layers"] = layers
+            }),
+            ("a layer dropped", { model in model["layers"] = Array((model["layers"] as! [Any]).prefix(1)) }),
+            ("a huge input size", { model in
+                var source = model["source"] as! [String: Any]
+                source["inputSize"] = Int.max
+                model["source"] = source
+            }),
+        ]
+        for (name, edit) in edits {
+            var object = try #require(try JSONSerialization.jsonObject(with: try compiled.jsonData()) as? [String: Any])
+            var plan = try #require(object["plan"] as? [String: Any])
+            plan["layout"] = nil
+            object["plan"] = plan
+            edit(&object)
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            let decoded = try JSONDecoder().decode(CompiledModel.self, from: data)
+            #expect(decoded.plan.layout == nil, "\(name)")
+            #expect(throws: ModelError.self, "\(name)") { _ = try decoded.layout }
+            #expect(throws: ModelError.self, "\(name)") { _ = try tests.roundTrip(data) }
+        }
+    }
+}

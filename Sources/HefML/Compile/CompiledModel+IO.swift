@@ -11,7 +11,8 @@ extension CompiledModel {
         return try encoder.encode(self)
     }
 
-    /// Reads and checks a compiled model file (``validate()``).
+    /// Reads and checks a compiled model file (``validate()``); a file written before slot
+    /// layouts were stored gets its layout computed here.
     /// - Parameter url: The file (`MODEL.hef`).
     /// - Throws: ``ModelError/unsupportedFormat(_:)`` when the file cannot be read or is not a
     ///   compiled model of this format and version; ``ModelError/invalidModel(_:)`` naming the
@@ -35,8 +36,8 @@ extension CompiledModel {
         do { model = try JSONDecoder().decode(CompiledModel.self, from: data) } catch {
             throw ModelError.unsupportedFormat("\(url.lastPathComponent) is not a compiled Hef model (hefctl model compile makes one)")
         }
-        let parameters = try model.validatedParameters()
-        return (model, CKKSContext(parameters: parameters, backend: backend))
+        let (parameters, layout) = try model.checked()
+        return (CompiledModel(model, layout: layout), CKKSContext(parameters: parameters, backend: backend))
     }
 
     /// The CKKS context of the plan.

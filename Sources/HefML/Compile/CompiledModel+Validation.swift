@@ -9,12 +9,13 @@ extension CompiledModel {
     /// - Throws: ``ModelError/unsupportedFormat(_:)`` for another format, version or layout
     ///   version; ``ModelError/invalidModel(_:)`` naming the first inconsistency.
     public func validate() throws {
-        _ = try validatedParameters()
+        _ = try checked()
     }
 
     /// ``validate()`` with `given` as the plan's derived parameters when they are the plan's
-    /// (saves deriving them again); returns the parameters.
-    func validatedParameters(given: CKKSParameters? = nil) throws -> CKKSParameters {
+    /// (saves deriving them again); returns the parameters and the slot layout the layers have
+    /// on their ring (equal to the stored one when one is stored).
+    func checked(given: CKKSParameters? = nil) throws -> (parameters: CKKSParameters, layout: SlotLayout) {
         guard format == Self.formatName else {
             throw ModelError.unsupportedFormat("format is \"\(format)\", expected \"\(Self.formatName)\"")
         }
@@ -67,15 +68,15 @@ extension CompiledModel {
         guard plan.depth == depth, depth <= parameters.maxLevel else {
             throw ModelError.invalidModel("the plan says depth \(plan.depth); the layers need \(depth) and the parameters hold \(parameters.maxLevel)")
         }
-        // The slot layout: computed again from the layers on the plan's ring, the stored one
-        // must be that one, and the fields the file also keeps on their own must agree with it.
+        // The slot layout: computed again from the checked layers on the plan's ring, a stored
+        // one must be that one (files written before layouts were stored have none), and the fields the file also keeps on their own must agree with it.
         let expected: SlotLayout
         do {
             expected = try SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
         } catch {
             throw ModelError.invalidModel("the layers do not fit the plan's ring in \(packing.rawValue) packing")
         }
-        guard plan.layout == expected else {
+        guard plan.layout == nil || plan.layout == expected else {
             throw ModelError.invalidModel("the plan's slot layout does not match the layers")
         }
         let layout = expected.layout
@@ -100,6 +101,6 @@ extension CompiledModel {
                 + (g.inputLower ?? []) + (g.inputUpper ?? []) + [g.headroom]
             guard numbers.allSatisfy({ !$0.isNaN }) else { throw ModelError.invalidModel("the plan's guarantees hold NaN") }
         }
-        return parameters
+        return (parameters, expected)
     }
 }

@@ -46,8 +46,9 @@ public struct CompiledModel: Codable, Sendable {
 
     private enum CodingKeys: String, CodingKey { case format, version, source, packing, layers, plan }
 
-    /// Decodes a compiled model; a plan written before slot layouts were stored gets its layout
-    /// computed here (``validate()`` checks a stored one).
+    /// Decodes a compiled model, unchecked (``validate()`` checks it, a stored slot layout
+    /// included; ``load(contentsOf:)`` also fills in the layout of a file written before
+    /// layouts were stored).
     /// - Parameter decoder: The decoder.
     /// - Throws: `DecodingError` for missing or mistyped fields (``load(contentsOf:)`` reports it
     ///   as ``ModelError/unsupportedFormat(_:)``).
@@ -59,10 +60,21 @@ public struct CompiledModel: Codable, Sendable {
         packing = try c.decode(Packing.self, forKey: .packing)
         layers = try c.decode([CompiledLayer].self, forKey: .layers)
         plan = try c.decode(InferencePlan.self, forKey: .plan)
-        if plan.layout == nil, let parameters = try? CKKSParameters(plan.parameters) {
-            plan.layout = try? SlotLayout(packing: packing, layers: layers, inputSize: source.inputSize, slots: parameters.maxSlots)
-        }
+        // Nothing is derived from unchecked fields here: hostile shapes are refused by validate().
         refreshID()
+    }
+
+    /// `model` with `layout` as its plan's slot layout (the id does not cover the layout, so
+    /// it is kept rather than computed again).
+    init(_ model: CompiledModel, layout: SlotLayout) {
+        format = model.format
+        version = model.version
+        source = model.source
+        packing = model.packing
+        layers = model.layers
+        plan = model.plan
+        plan.layout = layout
+        id = model.id
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -106,15 +118,15 @@ public struct CompiledModel: Codable, Sendable {
     /// Scores per sample.
     public var outputSize: Int { layers.last?.weights.count ?? 0 }
 
-    /// The plan's slot layout, computed once by the compiler (or on load for older files).
-    /// - Throws: ``ModelError/invalidModel(_:)`` when the plan has none (its layers do not fit
-    ///   its ring); ``validate()`` reports that first.
+    /// The plan's slot layout, computed once by the compiler (or by ``load(contentsOf:)`` for
+    /// files written before layouts were stored). A model decoded some other way from such a
+    /// file has none stored: it is then checked and computed at each access.
+    /// - Throws: ``ModelError/invalidModel(_:)`` or ``ModelError/unsupportedFormat(_:)`` from
+    ///   ``validate()`` when no layout is stored and the model is not valid.
     public var layout: any PackingLayout {
         get throws {
-            guard let stored = plan.layout else {
-                throw ModelError.invalidModel("the plan has no slot layout: its layers do not fit its ring in \(packing.rawValue) packing")
-            }
-            return stored.layout
+            if let stored = plan.layout { return stored.layout }
+            return try checked().layout.layout
         }
     }
 }

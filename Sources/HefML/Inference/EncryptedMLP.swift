@@ -27,11 +27,12 @@ public struct EncryptedMLP: Sendable {
         guard context.parameters.literal == model.plan.parameters else {
             throw ModelError.wrongModel("the context's parameters are not the model's")
         }
-        _ = try model.validatedParameters(given: context.parameters)
+        // Validation recomputes the layout from the layers; a stored one equals it.
+        let layout = try model.checked(given: context.parameters).layout
         self.model = model
         self.context = context
         self.evaluator = try Evaluator(context: context, keys: evaluationKeys)
-        self.evaluation = try model.layout.prepareEvaluation(layers: model.layers, evaluator: evaluator)
+        self.evaluation = try layout.layout.prepareEvaluation(layers: model.layers, evaluator: evaluator)
     }
 
     /// Evaluates a client's request (a model ciphertext file's contents): checks that it was
