@@ -68,8 +68,9 @@ extension CompiledModel {
         guard plan.depth == depth, depth <= parameters.maxLevel else {
             throw ModelError.invalidModel("the plan says depth \(plan.depth); the layers need \(depth) and the parameters hold \(parameters.maxLevel)")
         }
-        // The slot layout: computed again from the checked layers on the plan's ring, a stored
-        // one must be that one (files written before layouts were stored have none), and the fields the file also keeps on their own must agree with it.
+        // The slot layout: computed again from the checked layers on the plan's ring; a stored
+        // one must be that one (files written before layouts were stored have none), and the
+        // fields the file also keeps on their own must agree with it.
         let expected: SlotLayout
         do {
             expected = try SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
