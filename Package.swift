@@ -7,6 +7,10 @@ import class Foundation.ProcessInfo
 // meant to be used as `.package(url: …, from: "0.1.0")`. The tests run optimised the normal
 // way: `swift test -c release` (testable imports stay enabled).
 
+// A module's imports are internal unless written `public import`: a public API names the
+// modules its types come from, and importers import what they use (no `@_exported` chains).
+let importsAreInternal: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault")]
+
 var package = Package(
     name: "Hef",
     platforms: [.macOS(.v14)],
@@ -49,11 +53,13 @@ var package = Package(
         // polynomial evaluation in the Chebyshev basis, function approximation.
         .target(
             name: "HefCircuits",
-            dependencies: ["HefRing", "HefCKKS"]),
+            dependencies: ["HefRing", "HefCKKS"],
+            swiftSettings: importsAreInternal),
         // Machine learning: models (JSON), compiler, planner, guarantees, encrypted MLP inference.
         .target(
             name: "HefML",
-            dependencies: ["HefRing", "HefCircuits"]),
+            dependencies: ["HefRing", "HefCKKS", "HefCircuits"],
+            swiftSettings: importsAreInternal),
         // ONNX import (skl2onnx and torch.onnx.export graphs) through swift-protobuf: only
         // users who import ONNX link SwiftProtobuf.
         .target(
@@ -62,7 +68,14 @@ var package = Package(
                 "HefML",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
-            exclude: ["Proto/onnx-subset.proto"]),
+            exclude: ["Proto/onnx-subset.proto"],
+            swiftSettings: importsAreInternal),
+        // The in-process demo harness (one session timed end to end, agreement statistics):
+        // used by hefctl demo and the tests, not a product.
+        .target(
+            name: "HefDemoHarness",
+            dependencies: ["HefRing", "HefCKKS", "HefML"],
+            swiftSettings: importsAreInternal),
         .executableTarget(
             name: "hefctl",
             dependencies: [
@@ -70,8 +83,10 @@ var package = Package(
                 "HefCKKS",
                 "HefML",
                 "HefONNX",
+                "HefDemoHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            swiftSettings: importsAreInternal),
         // NTL as an independent reference, for tests only.
         .target(
             name: "NTLReference",
@@ -90,10 +105,10 @@ var package = Package(
             dependencies: ["HefRing", "HefCKKS", "HefTestSupport"]),
         .testTarget(
             name: "HefCircuitsTests",
-            dependencies: ["HefCircuits", "HefTestSupport"]),
+            dependencies: ["HefCKKS", "HefCircuits", "HefTestSupport"]),
         .testTarget(
             name: "HefMLTests",
-            dependencies: ["HefRing", "HefML", "HefONNX", "HefTestSupport"],
+            dependencies: ["HefRing", "HefCKKS", "HefCircuits", "HefML", "HefONNX", "HefDemoHarness", "HefTestSupport"],
             resources: [.copy("Fixtures")]),
         // Runs the built hefctl binary (the dependency makes `swift test` build it).
         .testTarget(

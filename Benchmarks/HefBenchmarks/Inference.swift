@@ -1,5 +1,6 @@
 import Benchmark
 import Foundation
+import HefCKKS
 import HefML
 import HefRing
 

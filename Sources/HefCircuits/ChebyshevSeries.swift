@@ -5,8 +5,11 @@ import Foundation
 public struct ChebyshevSeries: Sendable {
     /// c_0 … c_d (c_0 with full weight).
     public var coefficients: [Double]
+    /// The interval [a, b] the series is defined on.
     public var interval: ClosedRange<Double>
 
+    /// A series from its coefficients c_0 … c_d on `interval`.
+    /// Precondition: at least one coefficient and a non-empty interval (programming errors, not input checks).
     public init(coefficients: [Double], interval: ClosedRange<Double> = -1...1) {
         precondition(!coefficients.isEmpty, "a series needs at least one coefficient")
         precondition(interval.upperBound > interval.lowerBound, "empty interval")

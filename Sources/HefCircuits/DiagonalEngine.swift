@@ -1,3 +1,4 @@
+public import HefCKKS
 import Foundation
 import HefRing
 
@@ -163,6 +164,12 @@ enum DiagonalEngine {
 extension Evaluator {
     /// Adds a plaintext vector, replicated with period `values.count` over the slots (zero
     /// padded to `period` first when given), encoded at the ciphertext's level and scale.
+    /// - Parameters:
+    ///   - a: The ciphertext.
+    ///   - values: One period of the vector.
+    ///   - period: The replication period (≥ `values.count`, dividing the slot count).
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` when the period does not divide the slot count;
+    ///   the ``CKKSError`` cases of encoding and addition.
     public func add(_ a: Ciphertext, replicated values: [Double], period: Int? = nil) throws -> Ciphertext {
         let p = period ?? values.count
         guard p >= values.count, p >= 1, a.slots % p == 0 else {

@@ -1,3 +1,4 @@
+public import HefCKKS
 import Foundation
 
 /// y = M·x (+ bias) on a ciphertext whose slots hold x ∈ R^D replicated with period D
@@ -15,18 +16,26 @@ import Foundation
 /// Rotation steps: with n1 the baby step (a power of two) and K the set of non-zero
 /// diagonals, {k mod n1 : k ∈ K} ∪ {⌊k/n1⌋·n1 : k ∈ K}, without 0 (``rotationSteps``).
 public struct LinearTransform: Sendable {
+    /// Rows of M (outputs, at most D).
     public let rows: Int
+    /// Columns of M (inputs, at most D).
     public let columns: Int
     /// D: the period of input and output (a power of two dividing `slots`).
     public let blockSize: Int
+    /// Slots of the ciphertexts the transform runs on.
     public let slots: Int
     /// n1.
     public let babyStep: Int
     let block: DiagonalBlock
 
+    /// A transform of the matrix M.
     /// - Parameters:
     ///   - matrix: rows = outputs (at most D), each with at most D entries (inputs).
+    ///   - blockSize: D, a power of two dividing `slots`.
+    ///   - slots: Slots of the ciphertexts the transform runs on.
     ///   - babyStep: n1 (a power of two ≤ D); default: the one minimising rotations.
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` when the matrix does not fit D × D, D is not a
+    ///   power of two dividing `slots`, or the baby step is not a power of two ≤ D.
     public init(matrix: [[Double]], blockSize: Int, slots: Int, babyStep: Int? = nil) throws {
         let columns = matrix.map(\.count).max() ?? 0
         guard matrix.count <= blockSize, columns <= blockSize else {
@@ -41,6 +50,16 @@ public struct LinearTransform: Sendable {
     /// A transform known only on some diagonals: diag_k[i] = entry(i, (i + k) mod D) for k in
     /// `diagonals`, every other diagonal zero. Builds in O(|diagonals|·D) without a D×D matrix
     /// (for structured matrices such as the hybrid method's stacked rows).
+    /// - Parameters:
+    ///   - blockSize: D, a power of two dividing `slots`.
+    ///   - slots: Slots of the ciphertexts the transform runs on.
+    ///   - rows: Outputs (at most D).
+    ///   - columns: Inputs (at most D).
+    ///   - diagonals: The non-zero diagonals k (0 ≤ k < D).
+    ///   - babyStep: n1 (a power of two ≤ D); default: the one minimising rotations.
+    ///   - entry: M[i][j] for the entries on those diagonals.
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` when D is not a power of two dividing `slots`,
+    ///   the matrix does not fit D × D, or the baby step is not a power of two ≤ D.
     public init(
         blockSize: Int, slots: Int, rows: Int, columns: Int, diagonals: [Int], babyStep: Int? = nil,
         entry: (Int, Int) -> Double
@@ -67,18 +86,33 @@ public struct LinearTransform: Sendable {
     /// Number of non-zero diagonals (plaintext products).
     public var diagonalCount: Int { block.diagonals.count }
 
+    /// The baby-step rotations (hoisted once per input).
     public var babySteps: [Int] { DiagonalEngine.babySteps(block, n1: babyStep).sorted() }
+    /// The giant-step rotations (one per giant step).
     public var giantSteps: [Int] { DiagonalEngine.giantSteps(block, n1: babyStep).sorted() }
 
     /// Exactly the rotation steps ``evaluate(_:evaluator:bias:encoded:)`` uses (for key generation).
     public var rotationSteps: [Int] { Set(babySteps).union(giantSteps).sorted() }
 
     /// The diagonals encoded for inputs at `level` (reusable across evaluations at that level).
+    /// - Parameters:
+    ///   - context: The context of the ciphertexts.
+    ///   - level: The level of the inputs the encoding is for.
+    /// - Throws: The ``CKKSError`` cases of encoding (a level above the context's top).
     public func encoded(context: CKKSContext, level: Int) throws -> EncodedLinearTransform {
         EncodedLinearTransform(level: level, block: try DiagonalEngine.encode(block, n1: babyStep, slots: slots, context: context, level: level))
     }
 
     /// M·x (+ bias, replicated with period D and added at the result's scale).
+    /// - Parameters:
+    ///   - ct: x replicated with period D.
+    ///   - evaluator: An evaluator with the keys of ``rotationSteps``.
+    ///   - bias: Optional bias (at most D values).
+    ///   - encoded: Diagonals encoded by ``encoded(context:level:)`` (encoded here when nil).
+    /// - Throws: ``CKKSError/slotCountMismatch(_:_:)`` for another slot count,
+    ///   ``CKKSError/levelExhausted(_:)`` when `encoded` is above the input's level,
+    ///   ``CKKSError/tooManyValues(given:slots:)`` for a bias longer than D, and the evaluator's
+    ///   ``CKKSError`` cases (a missing rotation key, no level left).
     public func evaluate(_ ct: Ciphertext, evaluator: Evaluator, bias: [Double]? = nil, encoded: EncodedLinearTransform? = nil) throws -> Ciphertext {
         guard ct.slots == slots else { throw CKKSError.slotCountMismatch(slots, ct.slots) }
         var x = ct
@@ -110,6 +144,13 @@ public struct LinearTransform: Sendable {
     /// vector whose blocks are [v, 0] (halves of p/2) to the period-p/2 vector [v]: slot i with
     /// i mod p < p/2 gets v + 0, and slot i with i mod p ≥ p/2 gets 0 + v[(i + p/2) mod p].
     /// No level is used; the steps are ``foldSteps(from:to:)``.
+    /// - Parameters:
+    ///   - ct: The replicated vector.
+    ///   - period: Its period.
+    ///   - target: The period wanted.
+    ///   - evaluator: An evaluator with the keys of ``foldSteps(from:to:)``.
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` for periods that are not powers of two with
+    ///   target ≤ period; the evaluator's ``CKKSError`` cases (a missing rotation key).
     public static func foldPeriod(_ ct: Ciphertext, from period: Int, to target: Int, evaluator: Evaluator) throws -> Ciphertext {
         var z = ct
         for step in try foldSteps(from: period, to: target) {
@@ -119,6 +160,11 @@ public struct LinearTransform: Sendable {
     }
 
     /// The rotations of ``foldPeriod(_:from:to:evaluator:)``: period/2, period/4, …, target.
+    /// - Parameters:
+    ///   - period: The period folded.
+    ///   - target: The period wanted.
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` for periods that are not powers of two with
+    ///   target ≤ period.
     public static func foldSteps(from period: Int, to target: Int) throws -> [Int] {
         guard target >= 1, period >= target, target & (target - 1) == 0, period & (period - 1) == 0 else {
             throw CKKSError.invalidParameters("fold periods must be powers of two with target ≤ period")
@@ -132,6 +178,7 @@ public struct LinearTransform: Sendable {
 
 /// A ``LinearTransform``'s diagonals encoded as plaintexts for one input level.
 public struct EncodedLinearTransform: Sendable {
+    /// The input level the diagonals were encoded for.
     public let level: Int
     let block: EncodedBlock
 }

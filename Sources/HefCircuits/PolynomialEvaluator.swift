@@ -1,3 +1,4 @@
+public import HefCKKS
 import Foundation
 
 /// Evaluates Chebyshev series on ciphertexts at minimal depth ⌈log2(d + 1)⌉, with
@@ -17,8 +18,10 @@ import Foundation
 /// with L − ℓ ≥ ⌈log2(e + 1)⌉ succeeds (the leading chain is split down to degree 1 when the
 /// baby steps are too deep), hence the depth ⌈log2(d + 1)⌉.
 public struct PolynomialEvaluator: Sendable {
+    /// The evaluator (relinearization keys needed).
     public let evaluator: Evaluator
 
+    /// An evaluator of polynomials with `evaluator`.
     public init(evaluator: Evaluator) {
         self.evaluator = evaluator
     }
@@ -38,6 +41,10 @@ public struct PolynomialEvaluator: Sendable {
     }
 
     /// Maps x ∈ [a, b] to y = α·x + β ∈ [−1, 1]: one level, the scale is kept.
+    /// - Parameters:
+    ///   - ct: x.
+    ///   - interval: [a, b].
+    /// - Throws: The evaluator's ``CKKSError`` cases (``CKKSError/levelExhausted(_:)`` at level 0).
     public func mapToUnitInterval(_ ct: Ciphertext, _ interval: ClosedRange<Double>) throws -> Ciphertext {
         let a = interval.lowerBound, b = interval.upperBound
         let alpha = 2 / (b - a), beta = -(a + b) / (b - a)
@@ -48,8 +55,14 @@ public struct PolynomialEvaluator: Sendable {
 
     /// p(ct) for a Chebyshev series. The output scale is `targetScale` (default: the input's),
     /// exactly; the output level is the input level minus ``depth(of:inputIsMapped:)``.
-    /// - Parameter inputIsMapped: the slots already hold y = α·x + β ∈ [−1, 1] (for example
-    ///   because the affine map was folded into the previous linear layer).
+    /// - Parameters:
+    ///   - ct: The input x.
+    ///   - series: The polynomial.
+    ///   - targetScale: The output scale (default: the input's).
+    ///   - inputIsMapped: the slots already hold y = α·x + β ∈ [−1, 1] (for example
+    ///     because the affine map was folded into the previous linear layer).
+    /// - Throws: ``CKKSError/levelExhausted(_:)`` when the input has fewer levels than the
+    ///   polynomial's depth; the evaluator's other ``CKKSError`` cases (missing relinearization key).
     public func evaluate(
         _ ct: Ciphertext, _ series: ChebyshevSeries, targetScale: Double? = nil, inputIsMapped: Bool = false
     ) throws -> Ciphertext {
@@ -77,6 +90,11 @@ public struct PolynomialEvaluator: Sendable {
 
     /// p(ct) for a power-basis polynomial Σ a_k x^k (exact conversion to the Chebyshev basis;
     /// no interval map), for small polynomial activations such as x² or x³.
+    /// - Parameters:
+    ///   - ct: The input x.
+    ///   - coefficients: a_0 … a_d.
+    ///   - targetScale: The output scale (default: the input's).
+    /// - Throws: As ``evaluate(_:_:targetScale:inputIsMapped:)``.
     public func evaluatePowerBasis(_ ct: Ciphertext, coefficients: [Double], targetScale: Double? = nil) throws -> Ciphertext {
         try evaluate(ct, ChebyshevSeries.fromPowerBasis(coefficients), targetScale: targetScale, inputIsMapped: true)
     }

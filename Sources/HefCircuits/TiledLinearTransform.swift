@@ -1,3 +1,4 @@
+public import HefCKKS
 import Foundation
 
 /// y = M·x (+ bias) for layers wider than one ciphertext. x ∈ R^C is split over
@@ -10,16 +11,29 @@ import Foundation
 /// Levels: one; output scale = input scale exactly. Rotation steps: the union over blocks of
 /// {k mod n1} ∪ {⌊k/n1⌋·n1} over their non-zero diagonals k, without 0.
 public struct TiledLinearTransform: Sendable {
+    /// Rows of M (outputs).
     public let rows: Int
+    /// Columns of M (inputs).
     public let columns: Int
+    /// Slots per ciphertext (the block size).
     public let slots: Int
+    /// n1, common to all blocks.
     public let babyStep: Int
     /// blocks[a][b] (nil when zero).
     let blocks: [[DiagonalBlock?]]
 
+    /// Input ciphertexts: ⌈columns / slots⌉.
     public var inputCount: Int { blocks.first?.count ?? 0 }
+    /// Output ciphertexts: ⌈rows / slots⌉.
     public var outputCount: Int { blocks.count }
 
+    /// A tiled transform of the matrix M.
+    /// - Parameters:
+    ///   - matrix: rows = outputs, each row the inputs.
+    ///   - slots: Slots per ciphertext (a power of two).
+    ///   - babyStep: n1 (a power of two ≤ slots); default: the one minimising rotations.
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` for an empty matrix, a slot count that is not a
+    ///   power of two or an invalid baby step.
     public init(matrix: [[Double]], slots: Int, babyStep: Int? = nil) throws {
         guard slots >= 1, slots & (slots - 1) == 0 else { throw CKKSError.invalidParameters("slots must be a power of two") }
         rows = matrix.count
@@ -72,6 +86,11 @@ public struct TiledLinearTransform: Sendable {
         }
     }
 
+    /// The blocks' diagonals encoded for inputs at `level`.
+    /// - Parameters:
+    ///   - context: The context of the ciphertexts.
+    ///   - level: The level of the inputs the encoding is for.
+    /// - Throws: The ``CKKSError`` cases of encoding.
     public func encoded(context: CKKSContext, level: Int) throws -> EncodedTiledLinearTransform {
         let enc = try blocks.map { row in
             try row.map { blk in
@@ -82,6 +101,15 @@ public struct TiledLinearTransform: Sendable {
     }
 
     /// The outputs y_0 … y_{outputCount−1} (+ bias, split the same way).
+    /// - Parameters:
+    ///   - inputs: x split over ``inputCount`` ciphertexts.
+    ///   - evaluator: An evaluator with the rotation keys of the blocks.
+    ///   - bias: Optional bias (at most outputCount · slots values).
+    ///   - encoded: Blocks encoded by ``encoded(context:level:)`` (encoded here when nil).
+    /// - Throws: ``CKKSError/invalidParameters(_:)`` for the wrong number of inputs,
+    ///   ``CKKSError/slotCountMismatch(_:_:)``, ``CKKSError/levelExhausted(_:)`` when `encoded` is
+    ///   above an input's level, ``CKKSError/tooManyValues(given:slots:)`` for a long bias, and the
+    ///   evaluator's ``CKKSError`` cases.
     public func evaluate(
         _ inputs: [Ciphertext], evaluator: Evaluator, bias: [Double]? = nil, encoded: EncodedTiledLinearTransform? = nil
     ) throws -> [Ciphertext] {
@@ -116,6 +144,7 @@ public struct TiledLinearTransform: Sendable {
 
 /// A ``TiledLinearTransform``'s blocks encoded for one input level.
 public struct EncodedTiledLinearTransform: Sendable {
+    /// The input level the blocks were encoded for.
     public let level: Int
     let blocks: [[EncodedBlock?]]
 }

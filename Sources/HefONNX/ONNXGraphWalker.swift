@@ -197,223 +197,285 @@ struct ONNXGraphWalker {
     }
 
     private mutating func visitStream(_ node: Onnx_NodeProto, _ inputs: [Value?], at index: Int) throws {
+        switch node.opType {
+        case "Identity", "Dropout": try visitIdentity(node, inputs)
+        case "Cast": try visitCast(node, inputs)
+        case "Flatten": try visitFlatten(node, inputs)
+        case "Reshape": try visitReshape(node, inputs)
+        case "Add", "Sub", "Mul", "Div": try visitArithmetic(node, inputs)
+        case "BatchNormalization": try visitBatchNormalization(node, inputs)
+        case "Neg": try visitNeg(node, inputs)
+        case "Scaler": try visitScaler(node, inputs)
+        case "MatMul": try visitMatMul(node, inputs)
+        case "Gemm": try visitGemm(node, inputs)
+        case "Relu": try visitRelu(node, inputs)
+        case "Tanh": try visitTanh(node, inputs)
+        case "Gelu": try visitGelu(node, inputs)
+        case "Pow": try visitPow(node, inputs)
+        case "Sigmoid": try visitSigmoid(node, inputs, at: index)
+        case "Softmax", "LogSoftmax": try visitSoftmax(node, inputs, at: index)
+        case "ArgMax": try visitArgMax(node, inputs)
+        default:
+            throw ONNXImportError.unsupportedOperator(op: node.opType, node: node.displayName)
+        }
+    }
+
+    /// Identity and Dropout (inference): the features pass through.
+    private mutating func visitIdentity(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        _ = try streamOperand(node, inputs)
+        try alias(node)
+    }
+
+    /// Cast to a floating-point type: the features pass through.
+    private mutating func visitCast(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        _ = try streamOperand(node, inputs)
+        guard ONNXDataType.isFloatingPoint(Int64(node.intAttribute("to", default: Int(ONNXDataType.float)))) else {
+            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Cast of the features to a non-floating-point type")
+        }
+        try alias(node)
+    }
+
+    /// Flatten: one sample per row already, the features pass through.
+    private mutating func visitFlatten(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        _ = try streamOperand(node, inputs)
+        try alias(node)
+    }
+
+    /// Reshape that keeps one sample of `width` features per row.
+    private mutating func visitReshape(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
         let op = node.opType
         let width = pending.outputSize
-        switch op {
-        case "Identity", "Dropout":
-            _ = try streamOperand(node, inputs)
-            try alias(node)
+        let s = try streamOperand(node, inputs)
+        guard s == 0 else { throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName) }
+        let target = try constantOperand(node, inputs, at: 1).integers(node: node.displayName)
+        // Keeps one sample per row: [-1 or batch, width] or [width].
+        let features = target.count == 1 ? target : Array(target.dropFirst())
+        let known = ONNXTensor.product(features.filter { $0 > 0 })
+        let wildcard = features.contains { $0 <= 0 }
+        guard let known, wildcard ? width % known == 0 : known == width,
+              target.count == 1 || [-1, 0, 1].contains(target[0]) else {
+            throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "Reshape to \(target) does not keep \(width) features per sample")
+        }
+        try alias(node)
+    }
 
-        case "Cast":
-            _ = try streamOperand(node, inputs)
-            guard ONNXDataType.isFloatingPoint(Int64(node.intAttribute("to", default: Int(ONNXDataType.float)))) else {
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Cast of the features to a non-floating-point type")
-            }
-            try alias(node)
-
-        case "Flatten":
-            _ = try streamOperand(node, inputs)
-            try alias(node)
-
-        case "Reshape":
-            let s = try streamOperand(node, inputs)
-            guard s == 0 else { throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName) }
-            let target = try constantOperand(node, inputs, at: 1).integers(node: node.displayName)
-            // Keeps one sample per row: [-1 or batch, width] or [width].
-            let features = target.count == 1 ? target : Array(target.dropFirst())
-            let known = ONNXTensor.product(features.filter { $0 > 0 })
-            let wildcard = features.contains { $0 <= 0 }
-            guard let known, wildcard ? width % known == 0 : known == width,
-                  target.count == 1 || [-1, 0, 1].contains(target[0]) else {
-                throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "Reshape to \(target) does not keep \(width) features per sample")
-            }
-            try alias(node)
-
-        case "Add", "Sub", "Mul", "Div":
-            guard inputs.count == 2 else { throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName) }
-            if op == "Mul", isSiLU(inputs) {
-                try closeLayer(.silu)
-                try setOutputs(node, .stream(generation))
-                return
-            }
-            if case .stream(let a)? = inputs[0], case .stream(let b)? = inputs[1] {
-                guard a == generation else { throw stale(node.input[0], node) }
-                guard b == generation else { throw stale(node.input[1], node) }
-                switch op {
-                case "Mul": try closeLayer(.square); try setOutputs(node, .stream(generation))
-                case "Add": pending.scale(by: [Double](repeating: 2, count: width)); try advance(node)
-                default: throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName)
-                }
-                return
-            }
-            let s = try streamOperand(node, inputs)
-            let c = try broadcast(try constantOperand(node, inputs, at: 1 - s), width, node)
-            switch (op, s) {
-            case ("Add", _): pending.shift(by: c)
-            case ("Sub", 0): pending.shift(by: c.map { -$0 })
-            case ("Sub", _): pending.scale(by: [Double](repeating: -1, count: width)); pending.shift(by: c)
-            case ("Mul", _): pending.scale(by: c)
-            case ("Div", 0):
-                guard c.allSatisfy({ $0 != 0 }) else {
-                    throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "division by zero")
-                }
-                pending.scale(by: c.map { 1 / $0 })
-            default:
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Div of a constant by the features (1/x)")
-            }
-            try advance(node)
-
-        case "BatchNormalization":
-            // Inference mode (torch's BatchNorm1d exported with eval()): per feature
-            // (x − mean) / √(var + ε) · γ + β, an affine map folded like the others.
-            guard inputs.count == 5, case .stream(let g)? = inputs[0] else {
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "BatchNormalization needs the features and four constants (scale, bias, mean, var)")
-            }
-            guard g == generation else { throw stale(node.input[0], node) }
-            guard node.output.count == 1 || node.output.dropFirst().allSatisfy(\.isEmpty),
-                  node.intAttribute("training_mode", default: 0) == 0 else {
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "BatchNormalization in training mode")
-            }
-            let gamma = try broadcast(try constantOperand(node, inputs, at: 1), width, node)
-            let beta = try broadcast(try constantOperand(node, inputs, at: 2), width, node)
-            let mean = try broadcast(try constantOperand(node, inputs, at: 3), width, node)
-            let variance = try broadcast(try constantOperand(node, inputs, at: 4), width, node)
-            let epsilon = node.floatAttribute("epsilon", default: 1e-5)
-            let factors = zip(gamma, variance).map { $0 / ($1 + epsilon).squareRoot() }
-            guard factors.allSatisfy(\.isFinite), variance.allSatisfy({ $0 + epsilon > 0 }) else {
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "BatchNormalization with a negative or non-finite variance")
-            }
-            pending.shift(by: mean.map { -$0 })
-            pending.scale(by: factors)
-            pending.shift(by: beta)
-            try advance(node)
-
-        case "Neg":
-            _ = try streamOperand(node, inputs)
-            pending.scale(by: [Double](repeating: -1, count: width))
-            try advance(node)
-
-        case "Scaler":
-            _ = try streamOperand(node, inputs)
-            let offset = node.floatsAttribute("offset") ?? [0]
-            let scale = node.floatsAttribute("scale") ?? [1]
-            func spread(_ v: [Double], _ what: String) throws -> [Double] {
-                if v.count == 1 { return [Double](repeating: v[0], count: width) }
-                guard v.count == width else {
-                    throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "Scaler \(what) has \(v.count) values, the features have width \(width)")
-                }
-                return v
-            }
-            pending.shift(by: try spread(offset, "offset").map { -$0 })
-            pending.scale(by: try spread(scale, "scale"))
-            try advance(node)
-
-        case "MatMul":
-            guard inputs.count == 2, case .stream(let g)? = inputs[0], case .constant? = inputs[1] else {
-                if inputs.count == 2, case .constant? = inputs[0] {
-                    throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "MatMul with the constant on the left (weights · features)")
-                }
-                throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName)
-            }
-            guard g == generation else { throw stale(node.input[0], node) }
-            let w = try constantOperand(node, inputs, at: 1)
-            let (rows, cols) = try matrixShape(w, node)
-            guard rows == width else {
-                throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "weights \"\(w.name)\" are \(rows)×\(cols) ([in][out]), the features have width \(width)")
-            }
-            // ONNX MatMul weights are [in][out]; ours are [out][in].
-            let weights = (0..<cols).map { o in (0..<rows).map { i in w.values[i * cols + o] } }
-            applyMatrix(weights)
-            try advance(node)
-
-        case "Gemm":
-            guard inputs.count >= 2, case .stream(let g)? = inputs[0], case .constant? = inputs[1] else {
-                throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName)
-            }
-            guard g == generation else { throw stale(node.input[0], node) }
-            guard node.intAttribute("transA", default: 0) == 0 else {
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Gemm with transA = 1 on the features")
-            }
-            let alpha = node.floatAttribute("alpha", default: 1), beta = node.floatAttribute("beta", default: 1)
-            let transB = node.intAttribute("transB", default: 0) != 0
-            let b = try constantOperand(node, inputs, at: 1)
-            let (r, c) = try matrixShape(b, node)
-            let (inSize, outSize) = transB ? (c, r) : (r, c)
-            guard inSize == width else {
-                throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "Gemm weights \"\(b.name)\" are \(r)×\(c) (transB = \(transB ? 1 : 0)), the features have width \(width)")
-            }
-            let weights: [[Double]] = transB
-                ? (0..<r).map { o in (0..<c).map { i in alpha * b.values[o * c + i] } }
-                : (0..<c).map { o in (0..<r).map { i in alpha * b.values[i * c + o] } }
-            applyMatrix(weights)
-            if inputs.count >= 3, inputs[2] != nil {
-                let bias = try broadcast(try constantOperand(node, inputs, at: 2), outSize, node)
-                pending.shift(by: bias.map { beta * $0 })
-            }
-            try advance(node)
-
-        case "Relu":
-            _ = try streamOperand(node, inputs)
-            try closeLayer(.relu)
+    /// Add, Sub, Mul, Div: SiLU gating, x·x (square), x + x, or an affine map with a constant.
+    private mutating func visitArithmetic(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        let op = node.opType
+        let width = pending.outputSize
+        guard inputs.count == 2 else { throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName) }
+        if op == "Mul", isSiLU(inputs) {
+            try closeLayer(.silu)
             try setOutputs(node, .stream(generation))
-
-        case "Tanh":
-            _ = try streamOperand(node, inputs)
-            try closeLayer(.tanh)
-            try setOutputs(node, .stream(generation))
-
-        case "Gelu":
-            _ = try streamOperand(node, inputs)
-            guard (node.stringAttribute("approximate") ?? "none") == "none" else {
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Gelu with approximate = \"\(node.stringAttribute("approximate") ?? "")\" (only the exact erf form)")
+            return
+        }
+        if case .stream(let a)? = inputs[0], case .stream(let b)? = inputs[1] {
+            guard a == generation else { throw stale(node.input[0], node) }
+            guard b == generation else { throw stale(node.input[1], node) }
+            switch op {
+            case "Mul": try closeLayer(.square); try setOutputs(node, .stream(generation))
+            case "Add": pending.scale(by: [Double](repeating: 2, count: width)); try advance(node)
+            default: throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName)
             }
-            try closeLayer(.gelu)
-            try setOutputs(node, .stream(generation))
-
-        case "Pow":
-            let s = try streamOperand(node, inputs)
-            guard s == 0, let e = try constantOperand(node, inputs, at: 1).scalar else {
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Pow needs the features as base and one constant exponent")
+            return
+        }
+        let s = try streamOperand(node, inputs)
+        let c = try broadcast(try constantOperand(node, inputs, at: 1 - s), width, node)
+        switch (op, s) {
+        case ("Add", _): pending.shift(by: c)
+        case ("Sub", 0): pending.shift(by: c.map { -$0 })
+        case ("Sub", _): pending.scale(by: [Double](repeating: -1, count: width)); pending.shift(by: c)
+        case ("Mul", _): pending.scale(by: c)
+        case ("Div", 0):
+            guard c.allSatisfy({ $0 != 0 }) else {
+                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "division by zero")
             }
-            switch e {
-            case 1: try alias(node)
-            case 2: try closeLayer(.square); try setOutputs(node, .stream(generation))
-            default:
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Pow with exponent \(e) (only 2, the square, is supported)")
-            }
-
-        case "Sigmoid":
-            _ = try streamOperand(node, inputs)
-            let out = node.output.first ?? ""
-            let gatesSiLU = (consumers[out] ?? []).contains { i in
-                nodes[i].opType == "Mul" && nodes[i].input.contains(node.input[0]) && nodes[i].input.contains(out)
-            }
-            if gatesSiLU {
-                try setOutputs(node, .deferredSigmoid(generation))
-            } else if index > lastMatrixIndex {
-                try startTail(.sigmoid, node)
-                try setOutputs(node, .tail)
-            } else {
-                try closeLayer(.sigmoid)
-                try setOutputs(node, .stream(generation))
-            }
-
-        case "Softmax", "LogSoftmax":
-            _ = try streamOperand(node, inputs)
-            guard index > lastMatrixIndex else {
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "\(op) between layers (only as the output)")
-            }
-            try startTail(.softmax, node)
-            try setOutputs(node, .tail)
-
-        case "ArgMax":
-            _ = try streamOperand(node, inputs)
-            try startTail(width == 1 ? .sigmoid : .softmax, node)
-            try setOutputs(node, .tail)
-
+            pending.scale(by: c.map { 1 / $0 })
         default:
+            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Div of a constant by the features (1/x)")
+        }
+        try advance(node)
+    }
+
+    /// BatchNormalization in inference mode: an affine map per feature.
+    private mutating func visitBatchNormalization(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        let width = pending.outputSize
+        // Inference mode (torch's BatchNorm1d exported with eval()): per feature
+        // (x − mean) / √(var + ε) · γ + β, an affine map folded like the others.
+        guard inputs.count == 5, case .stream(let g)? = inputs[0] else {
+            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "BatchNormalization needs the features and four constants (scale, bias, mean, var)")
+        }
+        guard g == generation else { throw stale(node.input[0], node) }
+        guard node.output.count == 1 || node.output.dropFirst().allSatisfy(\.isEmpty),
+              node.intAttribute("training_mode", default: 0) == 0 else {
+            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "BatchNormalization in training mode")
+        }
+        let gamma = try broadcast(try constantOperand(node, inputs, at: 1), width, node)
+        let beta = try broadcast(try constantOperand(node, inputs, at: 2), width, node)
+        let mean = try broadcast(try constantOperand(node, inputs, at: 3), width, node)
+        let variance = try broadcast(try constantOperand(node, inputs, at: 4), width, node)
+        let epsilon = node.floatAttribute("epsilon", default: 1e-5)
+        let factors = zip(gamma, variance).map { $0 / ($1 + epsilon).squareRoot() }
+        guard factors.allSatisfy(\.isFinite), variance.allSatisfy({ $0 + epsilon > 0 }) else {
+            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "BatchNormalization with a negative or non-finite variance")
+        }
+        pending.shift(by: mean.map { -$0 })
+        pending.scale(by: factors)
+        pending.shift(by: beta)
+        try advance(node)
+    }
+
+    /// Neg: the affine map x ↦ −x.
+    private mutating func visitNeg(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        let width = pending.outputSize
+        _ = try streamOperand(node, inputs)
+        pending.scale(by: [Double](repeating: -1, count: width))
+        try advance(node)
+    }
+
+    /// skl2onnx Scaler: (x − offset) · scale per feature.
+    private mutating func visitScaler(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        let width = pending.outputSize
+        _ = try streamOperand(node, inputs)
+        let offset = node.floatsAttribute("offset") ?? [0]
+        let scale = node.floatsAttribute("scale") ?? [1]
+        func spread(_ v: [Double], _ what: String) throws -> [Double] {
+            if v.count == 1 { return [Double](repeating: v[0], count: width) }
+            guard v.count == width else {
+                throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "Scaler \(what) has \(v.count) values, the features have width \(width)")
+            }
+            return v
+        }
+        pending.shift(by: try spread(offset, "offset").map { -$0 })
+        pending.scale(by: try spread(scale, "scale"))
+        try advance(node)
+    }
+
+    /// MatMul of the features by constant [in][out] weights.
+    private mutating func visitMatMul(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        let op = node.opType
+        let width = pending.outputSize
+        guard inputs.count == 2, case .stream(let g)? = inputs[0], case .constant? = inputs[1] else {
+            if inputs.count == 2, case .constant? = inputs[0] {
+                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "MatMul with the constant on the left (weights · features)")
+            }
             throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName)
         }
+        guard g == generation else { throw stale(node.input[0], node) }
+        let w = try constantOperand(node, inputs, at: 1)
+        let (rows, cols) = try matrixShape(w, node)
+        guard rows == width else {
+            throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "weights \"\(w.name)\" are \(rows)×\(cols) ([in][out]), the features have width \(width)")
+        }
+        // ONNX MatMul weights are [in][out]; ours are [out][in].
+        let weights = (0..<cols).map { o in (0..<rows).map { i in w.values[i * cols + o] } }
+        applyMatrix(weights)
+        try advance(node)
+    }
+
+    /// Gemm: alpha · features · B (or Bᵀ) + beta · C.
+    private mutating func visitGemm(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        let op = node.opType
+        let width = pending.outputSize
+        guard inputs.count >= 2, case .stream(let g)? = inputs[0], case .constant? = inputs[1] else {
+            throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName)
+        }
+        guard g == generation else { throw stale(node.input[0], node) }
+        guard node.intAttribute("transA", default: 0) == 0 else {
+            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Gemm with transA = 1 on the features")
+        }
+        let alpha = node.floatAttribute("alpha", default: 1), beta = node.floatAttribute("beta", default: 1)
+        let transB = node.intAttribute("transB", default: 0) != 0
+        let b = try constantOperand(node, inputs, at: 1)
+        let (r, c) = try matrixShape(b, node)
+        let (inSize, outSize) = transB ? (c, r) : (r, c)
+        guard inSize == width else {
+            throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "Gemm weights \"\(b.name)\" are \(r)×\(c) (transB = \(transB ? 1 : 0)), the features have width \(width)")
+        }
+        let weights: [[Double]] = transB
+            ? (0..<r).map { o in (0..<c).map { i in alpha * b.values[o * c + i] } }
+            : (0..<c).map { o in (0..<r).map { i in alpha * b.values[i * c + o] } }
+        applyMatrix(weights)
+        if inputs.count >= 3, inputs[2] != nil {
+            let bias = try broadcast(try constantOperand(node, inputs, at: 2), outSize, node)
+            pending.shift(by: bias.map { beta * $0 })
+        }
+        try advance(node)
+    }
+
+    /// Relu: closes the pending layer with a ReLU activation.
+    private mutating func visitRelu(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        _ = try streamOperand(node, inputs)
+        try closeLayer(.relu)
+        try setOutputs(node, .stream(generation))
+    }
+
+    /// Tanh: closes the pending layer with a tanh activation.
+    private mutating func visitTanh(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        _ = try streamOperand(node, inputs)
+        try closeLayer(.tanh)
+        try setOutputs(node, .stream(generation))
+    }
+
+    /// Gelu (exact erf form): closes the pending layer with a GELU activation.
+    private mutating func visitGelu(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        _ = try streamOperand(node, inputs)
+        guard (node.stringAttribute("approximate") ?? "none") == "none" else {
+            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Gelu with approximate = \"\(node.stringAttribute("approximate") ?? "")\" (only the exact erf form)")
+        }
+        try closeLayer(.gelu)
+        try setOutputs(node, .stream(generation))
+    }
+
+    /// Pow with a constant exponent: 1 passes through, 2 is the square activation.
+    private mutating func visitPow(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        let s = try streamOperand(node, inputs)
+        guard s == 0, let e = try constantOperand(node, inputs, at: 1).scalar else {
+            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Pow needs the features as base and one constant exponent")
+        }
+        switch e {
+        case 1: try alias(node)
+        case 2: try closeLayer(.square); try setOutputs(node, .stream(generation))
+        default:
+            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Pow with exponent \(e) (only 2, the square, is supported)")
+        }
+    }
+
+    /// Sigmoid: half of a SiLU, the output tail after the last matrix, or a layer activation.
+    private mutating func visitSigmoid(_ node: Onnx_NodeProto, _ inputs: [Value?], at index: Int) throws {
+        _ = try streamOperand(node, inputs)
+        let out = node.output.first ?? ""
+        let gatesSiLU = (consumers[out] ?? []).contains { i in
+            nodes[i].opType == "Mul" && nodes[i].input.contains(node.input[0]) && nodes[i].input.contains(out)
+        }
+        if gatesSiLU {
+            try setOutputs(node, .deferredSigmoid(generation))
+        } else if index > lastMatrixIndex {
+            try startTail(.sigmoid, node)
+            try setOutputs(node, .tail)
+        } else {
+            try closeLayer(.sigmoid)
+            try setOutputs(node, .stream(generation))
+        }
+    }
+
+    /// Softmax or LogSoftmax: the output tail (only after the last matrix).
+    private mutating func visitSoftmax(_ node: Onnx_NodeProto, _ inputs: [Value?], at index: Int) throws {
+        let op = node.opType
+        _ = try streamOperand(node, inputs)
+        guard index > lastMatrixIndex else {
+            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "\(op) between layers (only as the output)")
+        }
+        try startTail(.softmax, node)
+        try setOutputs(node, .tail)
+    }
+
+    /// ArgMax: the output tail (labels from the scores).
+    private mutating func visitArgMax(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
+        let width = pending.outputSize
+        _ = try streamOperand(node, inputs)
+        try startTail(width == 1 ? .sigmoid : .softmax, node)
+        try setOutputs(node, .tail)
     }
 
     private func matrixShape(_ w: ONNXTensor, _ node: Onnx_NodeProto) throws -> (Int, Int) {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import HefML
 
 /// Why an ONNX file could not be turned into an `MLPModel`. Every case names what it is about

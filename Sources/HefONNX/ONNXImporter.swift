@@ -1,5 +1,5 @@
-import Foundation
-import HefML
+public import Foundation
+public import HefML
 import SwiftProtobuf
 
 /// Converts ONNX files into Hef's `MLPModel`.
@@ -19,17 +19,43 @@ import SwiftProtobuf
 /// logit before it; without either the model is a regression.
 public enum ONNXImporter {
     /// Reads and converts an ONNX file. The model is named after the graph, or the file.
+    /// - Parameter url: The `.onnx` file.
+    /// - Throws: ``ONNXImportError/notAModel(reason:)`` for bytes that are not an ONNX `ModelProto` with a
+    ///   graph; ``ONNXImportError/unsupportedOperator(op:node:)``, ``ONNXImportError/unsupportedPattern(node:reason:)``,
+    ///   ``ONNXImportError/missingInitializer(name:node:)``, ``ONNXImportError/shapeMismatch(node:detail:)``,
+    ///   ``ONNXImportError/badTensor(name:reason:)`` and ``ONNXImportError/unsupportedGraph(reason:)``
+    ///   naming the node or tensor the importer cannot turn into an MLP.
+    ///   An unreadable file is ``ONNXImportError/notAModel(reason:)``.
     public static func load(contentsOf url: URL) throws -> MLPModel {
-        let data = try Data(contentsOf: url)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ONNXImportError.notAModel(reason: "cannot read \(url.path)")
+        }
         return try model(from: data, name: nil, fallbackName: url.deletingPathExtension().lastPathComponent)
     }
 
     /// Converts the bytes of an ONNX file (a serialized `ModelProto`).
+    /// - Parameters:
+    ///   - bytes: The file's bytes.
+    ///   - name: The model's name (default: the graph's name).
+    /// - Throws: ``ONNXImportError/notAModel(reason:)`` for bytes that are not an ONNX `ModelProto` with a
+    ///   graph; ``ONNXImportError/unsupportedOperator(op:node:)``, ``ONNXImportError/unsupportedPattern(node:reason:)``,
+    ///   ``ONNXImportError/missingInitializer(name:node:)``, ``ONNXImportError/shapeMismatch(node:detail:)``,
+    ///   ``ONNXImportError/badTensor(name:reason:)`` and ``ONNXImportError/unsupportedGraph(reason:)``
+    ///   naming the node or tensor the importer cannot turn into an MLP.
     public static func model(from bytes: [UInt8], name: String? = nil) throws -> MLPModel {
         try model(from: Data(bytes), name: name)
     }
 
     /// Converts the bytes of an ONNX file (a serialized `ModelProto`).
+    /// - Parameters:
+    ///   - data: The file's bytes.
+    ///   - name: The model's name (default: the graph's name).
+    /// - Throws: ``ONNXImportError/notAModel(reason:)`` for bytes that are not an ONNX `ModelProto` with a
+    ///   graph; ``ONNXImportError/unsupportedOperator(op:node:)``, ``ONNXImportError/unsupportedPattern(node:reason:)``,
+    ///   ``ONNXImportError/missingInitializer(name:node:)``, ``ONNXImportError/shapeMismatch(node:detail:)``,
+    ///   ``ONNXImportError/badTensor(name:reason:)`` and ``ONNXImportError/unsupportedGraph(reason:)``
+    ///   naming the node or tensor the importer cannot turn into an MLP.
     public static func model(from data: Data, name: String? = nil) throws -> MLPModel {
         try model(from: data, name: name, fallbackName: "onnx-model")
     }

@@ -82,18 +82,21 @@ struct Decrypt: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var (context, keyBytes) = try context(forFile: secretKey, backend: backend)
-            defer { secureZero(&keyBytes) }
             if let model {
-                let compiled = try ModelFlow.loadCompiled(model)
+                // The model's context (parameters derived once); the key must be for them.
+                let (compiled, context) = try ModelFlow.loadCompiled(model, backend: backend)
+                var keyBytes = try readFile(secretKey)
+                defer { secureZero(&keyBytes) }
                 try ModelFlow.checkKeyFile(keyBytes, path: secretKey, model: compiled)
-            }
-            let key = try withFile(secretKey) { try SecretKey(deserializing: keyBytes, context: context) }
-            secureZero(&keyBytes)
-            if let model {
-                try decryptForModel(model, key: key, context: context)
+                let key = try withFile(secretKey) { try SecretKey(deserializing: keyBytes, context: context) }
+                secureZero(&keyBytes)
+                try decryptForModel(compiled, key: key, context: context)
                 return
             }
+            var (context, keyBytes) = try context(forFile: secretKey, backend: backend)
+            defer { secureZero(&keyBytes) }
+            let key = try withFile(secretKey) { try SecretKey(deserializing: keyBytes, context: context) }
+            secureZero(&keyBytes)
             let ctBytes = try readFile(input)
             let stored = try withFile(input) { try HefFile.deserializeCiphertexts(ctBytes, context: context) }
             let decryptor = try Decryptor(context: context, secretKey: key)
@@ -121,8 +124,7 @@ struct Decrypt: ParsableCommand {
         }
     }
 
-    private func decryptForModel(_ path: String, key: SecretKey, context: CKKSContext) throws {
-        let compiled = try ModelFlow.loadCompiled(path)
+    private func decryptForModel(_ compiled: CompiledModel, key: SecretKey, context: CKKSContext) throws {
         let bytes = try readFile(input)
         let results = try withFile(input) { try ModelCiphertexts(deserializing: bytes, context: context) }
         let client = InferenceClient(model: compiled, context: context)
@@ -133,7 +135,8 @@ struct Decrypt: ParsableCommand {
         let decrypted = try withFile(input) {
             try client.decrypt(results, secretKey: key, roundingBits: roundBits, flooding: flooding)
         }
-        let tail = compiled.source.output
+        // The model's own output tail, applied by the client (nil for invalid rows).
+        let labels = client.labels(of: decrypted), probabilities = client.probabilities(of: decrypted)
         var invalid = 0, undecided = 0
         var lines: [String] = []
         for (i, result) in decrypted.rows.enumerated() {
@@ -149,8 +152,8 @@ struct Decrypt: ParsableCommand {
             }
             switch output {
             case .scores: lines.append(CSV.format(row[...]))
-            case .probabilities: lines.append(CSV.format(tail.probabilities(row)[...]))
-            case .labels: lines.append(tail.label(row))
+            case .probabilities: lines.append(CSV.format((probabilities[i] ?? [])[...]))
+            case .labels: lines.append(labels[i] ?? "invalid")
             }
         }
         let text = lines.map { $0 + "\n" }.joined()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HefDemoHarness
 import HefML
 import HefONNX
 
@@ -41,18 +42,17 @@ struct Demo: ParsableCommand {
             let calibrationPath = (dir as NSString).appendingPathComponent("calibration_X.csv")
             let calibration = FileManager.default.fileExists(atPath: calibrationPath)
                 ? try ModelFlow.readRows(calibrationPath, width: source.inputSize) : rows
-            let packings: [Packing]
-            switch packing {
-            case "both": packings = [.latency, .throughput]
-            default:
-                guard let p = Packing(rawValue: packing) else { throw UserError("--packing must be latency, throughput or both") }
-                packings = [p]
+            let packings: [Packing] = packing == "both" ? Packing.allCases : try [Packing(rawValue: packing)].map {
+                guard let p = $0 else { throw UserError("--packing must be latency, throughput or both") }
+                return p
             }
             print("model \(source.name): \(source.inputSize) features, layers " + ([source.inputSize] + source.layers.map(\.outputSize)).map(String.init).joined(separator: "-") + ", \(rows.count) test samples")
             let progress = Progress()
             for p in packings {
                 let compiled = try ModelCompiler(options: .init(packing: p)).compile(source, calibration: calibration)
-                let sample = p == .latency ? Array(rows.prefix(limit ?? rows.count)) : rows
+                let layout = try compiled.layout
+                // One sample per batch (latency): --limit applies; batched layouts take every row.
+                let sample = layout.samplesPerBatch == 1 ? Array(rows.prefix(limit ?? rows.count)) : rows
                 let session = try InferenceSession(model: compiled, backend: backend.backend)
                 let report = try session.run(sample) { progress.update("\(p.rawValue): \($0)") }
                 progress.finish()
@@ -69,9 +69,9 @@ struct Demo: ParsableCommand {
                 let n = Double(max(report.samples, 1))
                 print(String(format: "time            keygen %.2f s; per sample: encrypt %.2f ms, infer %.2f ms, decrypt %.2f ms",
                              report.keygenSeconds, 1000 * report.encryptSeconds / n, 1000 * report.inferSeconds / n, 1000 * report.decryptSeconds / n))
-                if p == .throughput {
+                if layout.samplesPerBatch > 1 {
                     // A batch costs the same however many of its slots are used: time a full one.
-                    let capacity = compiled.plan.samplesPerCiphertext
+                    let capacity = layout.samplesPerBatch
                     let full = (0..<capacity).map { rows[$0 % rows.count] }
                     let fullReport = try session.run(full) { progress.update("throughput: full batch, \($0)") }
                     progress.finish()

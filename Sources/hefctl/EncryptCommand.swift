@@ -72,8 +72,7 @@ struct Encrypt: ParsableCommand {
     }
 
     private func encryptForModel(_ path: String) throws {
-        let compiled = try ModelFlow.loadCompiled(path)
-        let context = try ModelFlow.context(for: compiled, backend: backend)
+        let (compiled, context) = try ModelFlow.loadCompiled(path, backend: backend)
         let keyBytes = try readFile(publicKey)
         try ModelFlow.checkKeyFile(keyBytes, path: publicKey, model: compiled)
         let key = try withFile(publicKey) { try PublicKey(deserializing: keyBytes, context: context) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HefCKKS
 import HefML
 
 struct Infer: ParsableCommand {
@@ -28,17 +29,16 @@ struct Infer: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let compiled = try ModelFlow.loadCompiled(model)
-            let context = try ModelFlow.context(for: compiled, backend: backend)
+            let (compiled, context) = try ModelFlow.loadCompiled(model, backend: backend)
             let keyBytes = try readFile(evalKey)
             try ModelFlow.checkKeyFile(keyBytes, path: evalKey, model: compiled)
             let keys = try withFile(evalKey) { try EvaluationKeys(deserializing: keyBytes, context: context) }
             let inputBytes = try readFile(input)
             let inputs = try withFile(input) { try ModelCiphertexts(deserializing: inputBytes, context: context) }
-            try withFile(input) { try inputs.check(model: compiled, stage: .inputs) }
             let mlp = try EncryptedMLP(model: compiled, context: context, evaluationKeys: keys)
             let progress = Progress()
             let start = Date()
+            // The server's one call: it checks the model id, the stage and every batch's shape.
             let results = try withFile(input) {
                 try mlp.evaluate(inputs) { done, total in progress.update("batch \(done)/\(total)") }
             }

@@ -23,10 +23,11 @@ struct Inspect: ParsableCommand {
                 print("kind          model \(m.stage == .inputs ? "inputs" : "results") (encrypted), \(bytes.count) bytes")
                 print("model id      \(hex16(m.modelID))")
                 print("samples       \(m.samples) in \(m.batches) batch\(m.batches == 1 ? "" : "es")")
-                if let inner = m.firstBatch, let s = try? HefFile.inspect(inner) {
+                if let inner = m.ciphertextFile, let s = try? HefFile.inspect(inner) {
                     print("parameters    \(literalDescription(s.literal))")
                     print("key id        \(hex16(s.keyID))")
-                    print("batch 1       \(s.ciphertexts.count) ciphertext\(s.ciphertexts.count == 1 ? "" : "s"), level \(s.ciphertexts.first?.level ?? 0)")
+                    let scope = m.version >= 3 ? "ciphertexts " : "batch 1     "
+                    print("\(scope)  \(s.ciphertexts.count) ciphertext\(s.ciphertexts.count == 1 ? "" : "s"), level \(s.ciphertexts.first?.level ?? 0)")
                 }
                 return
             }

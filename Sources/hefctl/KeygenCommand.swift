@@ -40,8 +40,8 @@ struct Keygen: ParsableCommand {
             var steps = try parseSteps(rotations)
             var parameters = try params.load()
             if let model {
-                let compiled = try ModelFlow.loadCompiled(model)
-                parameters = try CKKSParameters(compiled.plan.parameters)
+                let (compiled, context) = try ModelFlow.loadCompiled(model, backend: backend)
+                parameters = context.parameters
                 steps = Array(Set(steps + compiled.plan.rotationSteps)).sorted()
             }
             let fm = FileManager.default

@@ -1,5 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
+import HefCKKS
 import HefML
 import HefONNX
 

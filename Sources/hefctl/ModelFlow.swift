@@ -1,10 +1,16 @@
 import Foundation
+import HefCKKS
 import HefML
 
 /// Shared pieces of the model commands.
 enum ModelFlow {
     static func loadCompiled(_ path: String) throws -> CompiledModel {
         try withFile(path) { try CompiledModel.load(contentsOf: URL(fileURLWithPath: path)) }
+    }
+
+    /// A compiled model and the context of its plan, the parameters derived once.
+    static func loadCompiled(_ path: String, backend: BackendChoice) throws -> (model: CompiledModel, context: CKKSContext) {
+        try withFile(path) { try CompiledModel.load(contentsOf: URL(fileURLWithPath: path), backend: backend.backend) }
     }
 
     /// Raw feature rows from a CSV file (no header), checked against the model's width.
@@ -17,11 +23,6 @@ enum ModelFlow {
             throw UserError("\(path):\(row.line): \(row.values.count) values, the model expects \(width) features")
         }
         return rows.map(\.values)
-    }
-
-    /// The plan's context, checked against a key or ciphertext file's parameters.
-    static func context(for model: CompiledModel, backend: BackendChoice) throws -> CKKSContext {
-        try model.makeContext(backend: backend.backend)
     }
 
     static func checkKeyFile(_ bytes: [UInt8], path: String, model: CompiledModel) throws {
@@ -59,7 +60,7 @@ enum ModelFlow {
         }
         let tail = source.output
         lines.append("output tail  \(tail.probabilities.rawValue) on the client" + (tail.labels.map { ", labels \($0.joined(separator: " "))" } ?? ""))
-        lines.append("packing      \(model.packing.rawValue)" + (model.packing == .latency ? " (block \(model.plan.blockSize))" : " (\(model.plan.samplesPerCiphertext) samples per ciphertext)"))
+        lines.append("packing      \(model.packing.rawValue)" + ((try? model.layout).map { " (\($0.summary))" } ?? ""))
         lines.append("parameters   \(literalDescription(model.plan.parameters))")
         lines.append("depth        \(model.plan.depth)")
         lines.append("rotations    \(model.plan.rotationSteps.isEmpty ? "none" : model.plan.rotationSteps.map(String.init).joined(separator: ","))")

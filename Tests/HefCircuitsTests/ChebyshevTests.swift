@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HefCircuits
+import HefCKKS
 
 @Suite struct ChebyshevTests {
     static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }

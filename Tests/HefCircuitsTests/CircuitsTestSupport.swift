@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HefCircuits
+import HefCKKS
 @_exported import HefTestSupport
 
 /// Small insecure parameters for tests.

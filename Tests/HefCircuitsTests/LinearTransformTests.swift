@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HefCircuits
+import HefCKKS
 
 func matVec(_ m: [[Double]], _ x: [Double]) -> [Double] {
     m.map { row in zip(row, x).reduce(0) { $0 + $1.0 * $1.1 } }

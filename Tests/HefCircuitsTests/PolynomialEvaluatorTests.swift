@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HefCircuits
+import HefCKKS
 
 @Suite struct PolynomialEvaluatorTests {
     /// Seven 40-bit levels over a 55-bit base prime (N = 2^10): enough for degree 63 plus the map.

@@ -1,7 +1,9 @@
 import Foundation
 import HefTestSupport
 import Testing
+import HefCKKS
 @testable import HefML
+import HefDemoHarness
 
 /// The bundled models on their whole test splits: plaintext reference first, then encrypted
 /// inference (throughput packing for the whole split, latency packing for a few samples).

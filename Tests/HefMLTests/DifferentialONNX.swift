@@ -1,4 +1,5 @@
 import Foundation
+import HefCKKS
 @testable import HefML
 @testable import HefONNX
 

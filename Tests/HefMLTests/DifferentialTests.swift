@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import HefCKKS
+import HefRing
 @testable import HefML
 @testable import HefONNX
 import HefTestSupport

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import HefCKKS
 @testable import HefML
 
 /// The repository's `Models/` folder (bundled models), from this file's location.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import HefCKKS
 @testable import HefML
+import HefDemoHarness
 
 @Suite struct ModelCompilerTests {
     @Test func jsonRoundTripAndValidation() throws {

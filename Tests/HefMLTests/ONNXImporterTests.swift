@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import HefCKKS
 @testable import HefML
 @testable import HefONNX
 

@@ -1,6 +1,7 @@
 import Foundation
 import HefTestSupport
 import Testing
+import HefCKKS
 @testable import HefML
 @testable import HefONNX
 

@@ -331,6 +331,69 @@ private func hex(_ v: UInt64) -> String {
         #expect(p != f)
     }
 
+    /// Files written before this version: a compiled model without a stored slot layout and a
+    /// version 2 model ciphertext file (a whole ciphertext file per batch) still go through
+    /// infer and decrypt, with the same labels as the current formats.
+    @Test func olderModelAndCiphertextFilesStillWork() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let models = Self.repository.appendingPathComponent("Models/breast-cancer-square")
+        #expect(try hefctl(["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir).status == 0)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("m.hef"))) as? [String: Any])
+        var plan = try #require(object["plan"] as? [String: Any])
+        #expect(plan["layout"] != nil)
+        plan["layout"] = nil
+        object["plan"] = plan
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: dir.appendingPathComponent("old.hef"))
+        #expect(try hefctl(["keygen", "--model", "old.hef", "--out", "keys"], in: dir).status == 0)
+        let rows = try String(contentsOf: models.appendingPathComponent("test_X_standardized.csv"), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).prefix(3)
+        try (rows.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+        #expect(try hefctl(["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir).status == 0)
+        let inspect = try hefctl(["inspect", "x.ct"], in: dir)
+        #expect(inspect.status == 0 && inspect.stdout.contains("ciphertexts   3 ciphertexts"), "\(inspect.stdout)")
+
+        // The same request as version 2: the batch table and one ciphertext file become one
+        // ciphertext file per batch.
+        let v3 = Array(try Data(contentsOf: dir.appendingPathComponent("x.ct")))
+        func word(_ at: Int, _ count: Int) -> Int { (0..<count).reduce(0) { $0 | Int(v3[at + $1]) << (8 * $1) } }
+        #expect(word(4, 2) == 3)
+        let batches = word(15, 4)
+        var at = 19
+        var table: [(samples: Int, flags: UInt8, count: Int)] = []
+        for _ in 0..<batches {
+            table.append((word(at, 4), v3[at + 4], word(at + 5, 4)))
+            at += 9
+        }
+        let length = word(at, 8)
+        let inner = Array(v3[(at + 8)..<(at + 8 + length)])
+        let context = CKKSContext(parameters: try HefFile.parameters(of: inner))
+        let stored = try HefFile.deserializeCiphertexts(inner, context: context)
+        var v2 = Array(v3[0..<4]) + [2, 0] + Array(v3[6..<19])
+        func put(_ v: Int, _ count: Int) { for i in 0..<count { v2.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+        var next = 0
+        for entry in table {
+            let file = try HefFile.serialize(Array(stored[next..<(next + entry.count)]), context: context)
+            next += entry.count
+            put(entry.samples, 4)
+            v2.append(entry.flags)
+            put(file.count, 8)
+            v2 += file
+        }
+        try Data(v2).write(to: dir.appendingPathComponent("x2.ct"))
+        #expect(v2.count > v3.count)
+
+        for (model, input) in [("m.hef", "x.ct"), ("old.hef", "x2.ct")] {
+            let infer = try hefctl(["infer", "--model", model, "--eval-key", "keys/eval.key", "--in", input, "--out", "y-\(input)"], in: dir)
+            #expect(infer.status == 0, "\(model) \(input): \(infer.stderr)")
+        }
+        let labels = try ["x.ct", "x2.ct"].map { input in
+            try hefctl(["decrypt", "--model", "old.hef", "--secret-key", "keys/secret.key", "--in", "y-\(input)", "--output", "labels"], in: dir)
+        }
+        #expect(labels.allSatisfy { $0.status == 0 })
+        #expect(labels[0].stdout == labels[1].stdout && labels[0].stdout.split(whereSeparator: \.isNewline).count == 3)
+    }
+
     @Test func badModelInputIsRefused() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

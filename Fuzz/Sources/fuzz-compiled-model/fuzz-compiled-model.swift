@@ -22,6 +22,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     Fuzz.expectTyped([Fuzz.model]) {
         let model = try load(bytes)
         _ = model.id
+        // A stored slot layout is returned as is; without one, the model is checked first.
+        _ = try model.layout
         _ = (model.inputSize, model.outputSize, model.source.outputSize)
         for layer in model.layers {
             _ = layer.activation.depth

@@ -7,7 +7,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Fuzz.bytes(data, size)
     Fuzz.expectTyped([Fuzz.ckks, Fuzz.model]) {
         let s = try ModelCiphertexts.summary(bytes)
-        if let first = s.firstBatch { _ = try? HefFile.inspect(first) }
+        if let inner = s.ciphertextFile { _ = try? HefFile.inspect(inner) }
     }
     Fuzz.expectTyped([Fuzz.ckks, Fuzz.model]) {
         let m = try ModelCiphertexts(deserializing: bytes, context: Fuzz.context)

@@ -35,29 +35,53 @@ public enum ParametersPreset: String, CaseIterable, Sendable {
 }
 
 extension ParametersLiteral {
-    /// The smallest secure set holding `depth` multiplications at `logScale` bits of scale with
-    /// `precisionBits` bits of integer headroom in the first prime.
-    public static func forDepth(
-        _ depth: Int, logScale: Int = 40, integerBits: Int = 20, security: SecurityLevel = .bits128
+    /// The one rule Hef uses to pick "the smallest secure parameters for a depth" (the model
+    /// planner and ``forDepth(_:logScale:integerBits:security:)`` both call it).
+    ///
+    /// Ring degrees N = 2^`logNs.lowerBound` … are tried in increasing order, skipping those
+    /// `admits` refuses; at each N the scales in `logScales` are tried in order. For a scale s
+    /// the modulus chain is Q = [min(60, s + `integerBits`), s × `depth`] (the first prime holds
+    /// the result's integer part), and P gets as many special primes of max(q_0, s) bits as the
+    /// security table allows, up to `maxSpecialPrimes` and at most |Q| (more special primes mean
+    /// fewer key-switching digits: smaller keys, faster rotations). The first set that
+    /// ``CKKSParameters`` accepts is returned; nil when none does.
+    /// - Parameters:
+    ///   - depth: Multiplicative levels the circuit consumes (negative depths have no set).
+    ///   - logScales: Candidate scale sizes in bits, most preferred first.
+    ///   - integerBits: Bits of head room above the scale in the first prime.
+    ///   - maxSpecialPrimes: The most special primes to use.
+    ///   - security: The security level of the table the set must pass.
+    ///   - logNs: The ring degrees to try, as log2(N).
+    ///   - admits: Whether a ring degree (given as log2(N)) can hold the caller's data at all.
+    public static func smallestSecure(
+        depth: Int, logScales: [Int] = [40], integerBits: Int = 20, maxSpecialPrimes: Int = 4,
+        security: SecurityLevel = .bits128, logNs: ClosedRange<Int> = 12...16, admits: (Int) -> Bool = { _ in true }
     ) -> ParametersLiteral? {
-        precondition(depth >= 0)
-        let first = min(61, logScale + integerBits)
-        let logQ = [first] + Array(repeating: logScale, count: depth)
-        for logN in 12...16 {
-            guard let bound = security.maxLogQP(n: 1 << logN) else { continue }
-            let sumQ = logQ.reduce(0, +)
-            // Special primes: as large as the largest Q prime, enough of them that the
-            // key-switching digits stay few.
-            let pBits = min(61, max(first, logScale))
-            for pCount in 1...3 {
-                let total = sumQ + pCount * pBits
-                if total <= bound {
-                    return ParametersLiteral(
-                        logN: logN, logQ: logQ, logP: Array(repeating: pBits, count: pCount),
-                        logScale: Double(logScale), security: security.rawValue)
+        guard depth >= 0, maxSpecialPrimes >= 1 else { return nil }
+        for logN in logNs where admits(logN) {
+            for scaleBits in logScales {
+                let q0 = min(60, scaleBits + integerBits)
+                let logQ = [q0] + Array(repeating: scaleBits, count: depth)
+                var best: ParametersLiteral?
+                for pCount in 1...min(maxSpecialPrimes, logQ.count) {
+                    let literal = ParametersLiteral(
+                        logN: logN, logQ: logQ, logP: Array(repeating: max(q0, scaleBits), count: pCount),
+                        logScale: Double(scaleBits), security: security == .bits128 ? nil : security.rawValue)
+                    guard (try? CKKSParameters(literal)) != nil else { break }
+                    best = literal
                 }
+                if let best { return best }
             }
         }
         return nil
+    }
+
+    /// The smallest secure set holding `depth` multiplications at `logScale` bits of scale with
+    /// `integerBits` bits of integer headroom in the first prime: ``smallestSecure(depth:logScales:integerBits:maxSpecialPrimes:security:logNs:admits:)``
+    /// with that one scale.
+    public static func forDepth(
+        _ depth: Int, logScale: Int = 40, integerBits: Int = 20, security: SecurityLevel = .bits128
+    ) -> ParametersLiteral? {
+        smallestSecure(depth: depth, logScales: [logScale], integerBits: integerBits, security: security)
     }
 }

@@ -1,3 +1,4 @@
+import HefCircuits
 import Foundation
 
 extension CompiledModel {

@@ -1,11 +1,21 @@
 import Foundation
+import HefCKKS
 
 extension CompiledModel {
     /// Checks everything a compiled model file holds before anything uses it: the source model,
     /// at least one layer, every dimension and bias length, finite numbers, activation
     /// coefficients, and a plan consistent with the layers (parameters, depth, packing, block
-    /// size, rotations, input ciphertexts, guarantees). Throws ``ModelError`` naming the problem.
+    /// size, rotations, input ciphertexts, the stored slot layout, guarantees).
+    /// - Throws: ``ModelError/unsupportedFormat(_:)`` for another format, version or layout
+    ///   version; ``ModelError/invalidModel(_:)`` naming the first inconsistency.
     public func validate() throws {
+        _ = try checked()
+    }
+
+    /// ``validate()`` with `given` as the plan's derived parameters when they are the plan's
+    /// (saves deriving them again); returns the parameters and the slot layout the layers have
+    /// on their ring (equal to the stored one when one is stored).
+    func checked(given: CKKSParameters? = nil) throws -> (parameters: CKKSParameters, layout: SlotLayout) {
         guard format == Self.formatName else {
             throw ModelError.unsupportedFormat("format is \"\(format)\", expected \"\(Self.formatName)\"")
         }
@@ -47,31 +57,35 @@ extension CompiledModel {
             width = layer.weights.count
         }
         let parameters: CKKSParameters
-        do { parameters = try CKKSParameters(plan.parameters) } catch {
-            throw ModelError.invalidModel("the plan's parameters are refused: \(error)")
+        if let given, given.literal == plan.parameters {
+            parameters = given
+        } else {
+            do { parameters = try CKKSParameters(plan.parameters) } catch {
+                throw ModelError.invalidModel("the plan's parameters are refused: \(error)")
+            }
         }
         let depth = Planner.depth(of: layers)
         guard plan.depth == depth, depth <= parameters.maxLevel else {
             throw ModelError.invalidModel("the plan says depth \(plan.depth); the layers need \(depth) and the parameters hold \(parameters.maxLevel)")
         }
-        let slots = parameters.maxSlots
-        switch packing {
-        case .latency:
-            guard plan.samplesPerCiphertext == 1,
-                  plan.blockSize == Planner.blockSize(of: layers, inputSize: inputSize),
-                  plan.inputCiphertexts == LatencyLayout.inputChunks(inputSize: inputSize, slots: slots)
-            else { throw ModelError.invalidModel("the plan's latency layout does not match the layers") }
-            let steps: [Int]
-            do { steps = try LatencyLayout.rotationSteps(layers: layers, inputSize: inputSize, slots: slots) } catch {
-                throw ModelError.invalidModel("the layers do not fit the plan's ring in latency packing")
-            }
-            guard Set(steps).isSubset(of: Set(plan.rotationSteps)) else {
-                throw ModelError.invalidModel("the plan's rotation steps do not cover the layers")
-            }
-        case .throughput:
-            guard plan.samplesPerCiphertext == slots, plan.inputCiphertexts == inputSize else {
-                throw ModelError.invalidModel("the plan's throughput layout does not match the layers")
-            }
+        // The slot layout: computed again from the checked layers on the plan's ring; a stored
+        // one must be that one (files written before layouts were stored have none), and the
+        // fields the file also keeps on their own must agree with it.
+        let expected: SlotLayout
+        do {
+            expected = try SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
+        } catch {
+            throw ModelError.invalidModel("the layers do not fit the plan's ring in \(packing.rawValue) packing")
+        }
+        guard plan.layout == nil || plan.layout == expected else {
+            throw ModelError.invalidModel("the plan's slot layout does not match the layers")
+        }
+        let layout = expected.layout
+        guard plan.samplesPerCiphertext == layout.samplesPerBatch, plan.inputCiphertexts == layout.inputCiphertexts,
+              plan.blockSize == expected.blockSize
+        else { throw ModelError.invalidModel("the plan's \(packing.rawValue) layout does not match the layers") }
+        guard Set(layout.rotationSteps).isSubset(of: Set(plan.rotationSteps)) else {
+            throw ModelError.invalidModel("the plan's rotation steps do not cover the layers")
         }
         if let g = plan.guarantees {
             let outputs = outputSize
@@ -88,5 +102,6 @@ extension CompiledModel {
                 + (g.inputLower ?? []) + (g.inputUpper ?? []) + [g.headroom]
             guard numbers.allSatisfy({ !$0.isNaN }) else { throw ModelError.invalidModel("the plan's guarantees hold NaN") }
         }
+        return (parameters, expected)
     }
 }

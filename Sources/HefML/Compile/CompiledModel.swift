@@ -1,19 +1,38 @@
+import Foundation
+import HefCKKS
+
 /// A model ready for encrypted inference (`MODEL.hef`): the source model, the layers as they
 /// run on ciphertexts (scaler and range maps folded into the weights, non-polynomial
-/// activations replaced by Chebyshev series), the packing, and the plan (parameters, rotation
-/// steps, predicted depth and precision). JSON, versioned.
+/// activations replaced by Chebyshev series), the packing, and the plan (parameters, slot
+/// layout, rotation steps, predicted depth and precision). JSON, versioned.
+///
+/// The ``id`` is computed once, when the model is made or decoded, and again only when a
+/// property changes.
 public struct CompiledModel: Codable, Sendable {
+    /// The `format` field of a compiled model file.
     public static let formatName = "hef-compiled-mlp"
+    /// The file version this Hef writes and reads.
     public static let currentVersion = 1
 
-    public var format: String
-    public var version: Int
+    /// Always ``formatName`` in a valid file.
+    public var format: String { didSet { refreshID() } }
+    /// Always ``currentVersion`` in a valid file.
+    public var version: Int { didSet { refreshID() } }
     /// The model as given (the client uses its output tail and the plaintext reference).
-    public var source: MLPModel
-    public var packing: Packing
-    public var layers: [CompiledLayer]
-    public var plan: InferencePlan
+    public var source: MLPModel { didSet { refreshID() } }
+    /// How samples are laid out in slots (the plan's ``InferencePlan/layout`` implements it).
+    public var packing: Packing { didSet { refreshID() } }
+    /// The layers as evaluated on ciphertexts.
+    public var layers: [CompiledLayer] { didSet { refreshID() } }
+    /// Parameters, slot layout, depth, guarantees.
+    public var plan: InferencePlan { didSet { refreshID() } }
+    /// A fingerprint of everything that defines the encrypted computation (FNV-1a of the
+    /// sorted-keys JSON without the derived slot layout, so files written before the layout was
+    /// stored keep their id): ciphertexts made for one compiled model are refused by another.
+    public private(set) var id: UInt64 = 0
 
+    /// A compiled model from its parts (``ModelCompiler`` makes them; the plan should come from
+    /// ``Planner``).
     public init(source: MLPModel, packing: Packing, layers: [CompiledLayer], plan: InferencePlan) {
         self.format = Self.formatName
         self.version = Self.currentVersion
@@ -21,83 +40,89 @@ public struct CompiledModel: Codable, Sendable {
         self.packing = packing
         self.layers = layers
         self.plan = plan
+        refreshID()
     }
 
+    private enum CodingKeys: String, CodingKey { case format, version, source, packing, layers, plan }
+
+    /// Decodes a compiled model, unchecked (``validate()`` checks it, a stored slot layout
+    /// included; ``load(contentsOf:)`` also fills in the layout of a file written before
+    /// layouts were stored).
+    /// - Parameter decoder: The decoder.
+    /// - Throws: `DecodingError` for missing or mistyped fields (``load(contentsOf:)`` reports it
+    ///   as ``ModelError/unsupportedFormat(_:)``).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(String.self, forKey: .format)
+        version = try c.decode(Int.self, forKey: .version)
+        source = try c.decode(MLPModel.self, forKey: .source)
+        packing = try c.decode(Packing.self, forKey: .packing)
+        layers = try c.decode([CompiledLayer].self, forKey: .layers)
+        plan = try c.decode(InferencePlan.self, forKey: .plan)
+        // Nothing is derived from unchecked fields here: hostile shapes are refused by validate().
+        refreshID()
+    }
+
+    /// `model` with `layout` as its plan's slot layout (the id does not cover the layout, so
+    /// it is kept rather than computed again).
+    init(_ model: CompiledModel, layout: SlotLayout) {
+        format = model.format
+        version = model.version
+        source = model.source
+        packing = model.packing
+        layers = model.layers
+        plan = model.plan
+        plan.layout = layout
+        id = model.id
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(format, forKey: .format)
+        try c.encode(version, forKey: .version)
+        try c.encode(source, forKey: .source)
+        try c.encode(packing, forKey: .packing)
+        try c.encode(layers, forKey: .layers)
+        try c.encode(plan, forKey: .plan)
+    }
+
+    /// The fields the id covers, encoded as a compiled model file was before slot layouts were
+    /// stored.
+    private struct Fingerprint: Encodable {
+        var format: String
+        var version: Int
+        var source: MLPModel
+        var packing: Packing
+        var layers: [CompiledLayer]
+        var plan: InferencePlan
+    }
+
+    private mutating func refreshID() {
+        var bare = plan
+        bare.layout = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let fingerprint = Fingerprint(format: format, version: version, source: source, packing: packing, layers: layers, plan: bare)
+        let data = (try? encoder.encode(fingerprint)) ?? Data()
+        var hash = FNV1a()
+        hash.combine(bytes: data)
+        id = hash.value
+    }
+
+    /// The model's input width.
     public var inputSize: Int { source.inputSize }
+    /// Scores per sample.
     public var outputSize: Int { layers.last?.weights.count ?? 0 }
-}
 
-/// One dense layer as evaluated on ciphertexts: `activation(W·x + b)`.
-public struct CompiledLayer: Codable, Sendable {
-    public var weights: [[Double]]
-    public var bias: [Double]
-    public var activation: CompiledActivation
-}
-
-/// The encrypted form of an activation.
-public enum CompiledActivation: Codable, Sendable {
-    case none
-    /// x², one multiplication.
-    case square
-    /// A Chebyshev series in u ∈ [−1, 1]; the map from the activation's input interval to u is
-    /// folded into the layer's weights. `exact` when the series is the activation itself
-    /// (polynomial activations), otherwise an approximation of `function` on `interval` with
-    /// `maxError` measured there.
-    case chebyshev(ChebyshevActivation)
-
-    public var depth: Int {
-        switch self {
-        case .none: return 0
-        case .square: return 1
-        case .chebyshev(let c): return c.depth
+    /// The plan's slot layout, computed once by the compiler (or by ``load(contentsOf:)`` for
+    /// files written before layouts were stored). A model decoded some other way from such a
+    /// file has none stored: it is then checked and computed at each access.
+    /// - Throws: ``ModelError/invalidModel(_:)`` or ``ModelError/unsupportedFormat(_:)`` from
+    ///   ``validate()`` when no layout is stored and the model is not valid.
+    public var layout: any PackingLayout {
+        get throws {
+            if let stored = plan.layout { return stored.layout }
+            return try checked().layout.layout
         }
     }
-}
-
-public struct ChebyshevActivation: Codable, Sendable {
-    /// The activation approximated ("relu", "tanh", …, or "polynomial").
-    public var function: String
-    /// Coefficients of T_0 … T_d.
-    public var coefficients: [Double]
-    /// The input interval mapped to [−1, 1] (calibrated range with margin).
-    public var lower: Double
-    public var upper: Double
-    /// Largest |series − function| over the interval.
-    public var maxError: Double
-    /// The calibrated range before the margin, when calibration data was given.
-    public var calibratedLower: Double?
-    public var calibratedUpper: Double?
-    public var exact: Bool
-
-    /// Index of the last non-zero coefficient.
-    public var degree: Int { coefficients.lastIndex { $0 != 0 } ?? 0 }
-    /// Multiplicative depth of the baby-step/giant-step evaluation, ⌈log2(degree + 1)⌉ (the
-    /// input is already mapped to [−1, 1]).
-    public var depth: Int { PolynomialEvaluator.depth(degree: degree) }
-}
-
-/// What the planner chose.
-public struct InferencePlan: Codable, Sendable {
-    public var parameters: ParametersLiteral
-    /// Slot block size of the latency packing (power of two ≥ every layer width), 0 otherwise.
-    public var blockSize: Int
-    /// Rotation steps the evaluation keys must cover.
-    public var rotationSteps: [Int]
-    /// Levels consumed.
-    public var depth: Int
-    /// Samples per ciphertext (latency: 1; throughput: N/2).
-    public var samplesPerCiphertext: Int
-    /// Ciphertexts per batch sent by the client (latency: 1 per sample; throughput: one per feature).
-    public var inputCiphertexts: Int
-    /// A rough prediction of the bits of precision of the scores.
-    public var predictedPrecisionBits: Double
-    public var notes: [String]
-    /// The slot layout the client and the server agree on (see ``LatencyLayout``); a model
-    /// compiled for another layout is refused rather than evaluated wrongly.
-    public var layoutVersion: Int
-    /// Input box, envelopes and error bounds (nil in files compiled before they existed: they
-    /// are then derived without a calibration box when the model is loaded).
-    public var guarantees: PlanGuarantees?
-
-    public static let currentLayoutVersion = 2
 }

@@ -1,3 +1,4 @@
+import HefCircuits
 import Foundation
 
 /// Turns an ``MLPModel`` into a ``CompiledModel``: folds the scaler into the first layer,
@@ -5,7 +6,9 @@ import Foundation
 /// a Chebyshev series over that range (with a margin, and the range map folded into the
 /// layer), and asks the ``Planner`` for parameters and rotations.
 public struct ModelCompiler: Sendable {
+    /// What the compiler may choose.
     public struct Options: Sendable {
+        /// The packing to plan for.
         public var packing: Packing
         /// Extra width added on each side of a calibrated range, as a fraction of its width.
         public var margin: Double
@@ -19,6 +22,14 @@ public struct ModelCompiler: Sendable {
         /// Range assumed for an activation when no calibration data is given.
         public var defaultRange: ClosedRange<Double>
 
+        /// Options; the defaults are what `hefctl model compile` uses.
+        /// - Parameters:
+        ///   - packing: The packing to plan for.
+        ///   - margin: Extra width on each side of a calibrated range, as a fraction of its width.
+        ///   - maxDegree: Largest Chebyshev degree tried.
+        ///   - tolerance: Approximation error aimed at, relative to the largest |activation|.
+        ///   - defaultRange: Range assumed for an activation without calibration data.
+        ///   - maxAmbiguous: Largest share of calibration rows the noise may decide.
         public init(
             packing: Packing = .latency, margin: Double = 0.5, maxDegree: Int = 127, tolerance: Double = 0.005,
             defaultRange: ClosedRange<Double> = -8...8, maxAmbiguous: Double = 1.0
@@ -32,8 +43,10 @@ public struct ModelCompiler: Sendable {
         }
     }
 
+    /// The compiler's options.
     public var options: Options
 
+    /// A compiler with `options`.
     public init(options: Options = Options()) {
         self.options = options
     }
@@ -45,6 +58,14 @@ public struct ModelCompiler: Sendable {
     /// still fits the same ring. The plan then carries its ``PlanGuarantees``, and a plan whose
     /// predicted noise alone would decide the label of more than `maxAmbiguous` of the
     /// calibration rows is refused.
+    /// - Parameters:
+    ///   - model: The source model.
+    ///   - calibration: Raw input rows the activation ranges are calibrated on.
+    /// - Throws: ``ModelError/unsupportedFormat(_:)`` or ``ModelError/invalidModel(_:)`` from
+    ///   ``MLPModel/validate()``; ``ModelError/inputShape(row:expected:found:)`` and
+    ///   ``ModelError/notANumber(row:column:text:)`` for bad calibration rows;
+    ///   ``ModelError/planFailed(_:)`` when no secure parameters hold the model or the noise would
+    ///   decide too many labels.
     public func compile(_ model: MLPModel, calibration: [[Double]]? = nil) throws -> CompiledModel {
         try model.validate()
         if let calibration {
@@ -190,7 +211,7 @@ public struct ModelCompiler: Sendable {
             outputLower: outputs.map(\.lo), outputUpper: outputs.map(\.hi),
             approximationBound: PlanAnalysis.approximationBounds(layers, envelopes: envelopes),
             observedApproximationError: observed,
-            noiseBound: NoiseModel.predict(layers, envelopes: envelopes, packing: packing, blockSize: plan.blockSize, parameters: plan.parameters))
+            noiseBound: NoiseModel.predict(layers, envelopes: envelopes, layout: plan.layout?.layout, parameters: plan.parameters))
     }
 
     /// Refuses a plan whose predicted noise alone could change the label of more than

@@ -1,3 +1,5 @@
+import HefCircuits
+import HefCKKS
 import Foundation
 
 /// What a compiled plan promises, derived when the model is compiled and checked by the client
@@ -18,6 +20,7 @@ import Foundation
 public struct PlanGuarantees: Codable, Sendable, Equatable {
     /// The box guaranteed by interval arithmetic (nil without calibration rows).
     public var inputLower: [Double]?
+    /// Upper corner of ``inputLower``'s box.
     public var inputUpper: [Double]?
     /// The fraction of the calibration box (with its margin) that the guaranteed box keeps.
     public var boxFraction: Double?
@@ -26,9 +29,11 @@ public struct PlanGuarantees: Codable, Sendable, Equatable {
     /// Per layer and neuron: the interval its pre-activation value (W·x + b, fitted coordinate
     /// for approximated activations) stays in for every admissible row.
     public var preActivationLower: [[Double]]
+    /// Upper ends of ``preActivationLower``'s intervals.
     public var preActivationUpper: [[Double]]
     /// Per output: where the plan's score lies for every admissible row.
     public var outputLower: [Double]
+    /// Upper ends of ``outputLower``'s intervals.
     public var outputUpper: [Double]
     /// Per output: worst-case |plan − source| over admissible rows.
     public var approximationBound: [Double]
@@ -47,8 +52,11 @@ public struct RangeViolation: Error, Sendable, Equatable, CustomStringConvertibl
     public var row: Int
     /// 1-based feature outside the guaranteed box, when one is.
     public var feature: Int?
+    /// The feature's value, when a feature is named.
     public var value: Double?
+    /// The guaranteed range of that feature.
     public var allowed: ClosedRange<Double>?
+    /// What the plan in Double found (the first envelope left).
     public var reason: String
 
     public var description: String {
@@ -241,8 +249,11 @@ enum PlanAnalysis {
 /// Chebyshev powers); the differential tests check it against measurements.
 enum NoiseModel {
     static func predict(
-        _ layers: [CompiledLayer], envelopes: [[PlanAnalysis.Interval]], packing: Packing, blockSize: Int, parameters: ParametersLiteral
+        _ layers: [CompiledLayer], envelopes: [[PlanAnalysis.Interval]], layout: (any PackingLayout)?, parameters: ParametersLiteral
     ) -> [Double] {
+        guard let layout, (1...20).contains(parameters.logN) else {
+            return Array(repeating: .infinity, count: layers.last?.weights.count ?? 0)
+        }
         let n = Double(1 << parameters.logN)
         let scale = pow(2, parameters.logScale)
         let sigma = 3.2
@@ -255,24 +266,12 @@ enum NoiseModel {
         func rss(_ a: Double, _ b: Double) -> Double { (a * a + b * b).squareRoot() }
 
         var noise = fresh
-        let rotations = log2(n)
         for (k, layer) in layers.enumerated() {
             let norm = layer.weights.map { row in row.reduce(0) { $0 + $1 * $1 }.squareRoot() }.max() ?? 0
             let reach = envelopes[k].map { max(abs($0.lo), abs($0.hi)) }.max() ?? 0
-            var z: Double
-            switch packing {
-            case .throughput:
-                z = rss(norm * noise, rescale)
-            case .latency:
-                // The first layer's block sums add the noise of every block's copy of a value:
-                // √(slots / block) times one copy's. Later layers' diagonals sum one rotated
-                // copy per input, and period folds at most block / width copies.
-                let copies = k == 0
-                    ? (n / 2 / Double(max(blockSize, 1))).squareRoot()
-                    : max(1, Double(max(blockSize, 1)) / Double(layer.weights.count)).squareRoot()
-                z = rss(copies * norm * rss(noise, keySwitch), rescale)
-                z = rss(z, copies * rotations.squareRoot() * keySwitch)
-            }
+            let z = layout.denseNoise(
+                layer: k, outputWidth: layer.weights.count, weightNorm: norm, inputNoise: noise, rescale: rescale,
+                keySwitch: keySwitch, ringDegree: 1 << parameters.logN)
             switch layer.activation {
             case .none:
                 noise = z

@@ -1,11 +1,21 @@
-import Foundation
+public import HefCKKS
 
 /// Chooses parameters for a compiled model: the depth it needs, the smallest ring that holds
-/// that depth securely (128-bit table), the scale, the rotation steps, and a precision
-/// estimate.
+/// that depth securely (``ParametersLiteral/smallestSecure(depth:logScales:integerBits:maxSpecialPrimes:security:logNs:admits:)``,
+/// the rule `ParametersLiteral.forDepth` also uses), the slot layout of the packing on that
+/// ring (rotation steps included), and a precision estimate.
 public struct Planner: Sendable {
+    /// The packing the plan is for.
     public let packing: Packing
 
+    /// Scale sizes the planner tries at each ring degree, largest first.
+    public static let logScales = [40, 36, 33, 30]
+    /// Bits of integer part kept in q_0 above the scale (head room for the scores).
+    public static let integerBits = 16
+    /// The most special primes a plan uses.
+    public static let maxSpecialPrimes = 4
+
+    /// A planner for `packing`.
     public init(packing: Packing) {
         self.packing = packing
     }
@@ -16,63 +26,42 @@ public struct Planner: Sendable {
         layers.reduce(0) { $0 + 1 + $1.activation.depth }
     }
 
-    /// The period the client encodes with (latency packing).
-    public static func blockSize(of layers: [CompiledLayer], inputSize: Int) -> Int {
-        LatencyLayout.inputPeriod(layers: layers, inputSize: inputSize)
+    /// The parameters the planner picks for `depth` levels (nil when none is secure), admitting
+    /// only the ring degrees (log2 N) `admits` accepts.
+    public static func parameters(depth: Int, admits: (Int) -> Bool = { _ in true }) -> ParametersLiteral? {
+        ParametersLiteral.smallestSecure(
+            depth: depth, logScales: logScales, integerBits: integerBits, maxSpecialPrimes: maxSpecialPrimes, admits: admits)
     }
 
+    /// Plans `layers` for a model of `inputSize` features.
+    /// - Parameters:
+    ///   - layers: The compiled layers (at least one).
+    ///   - inputSize: The model's input width.
+    ///   - notes: Notes to carry into the plan.
+    /// - Throws: ``ModelError/planFailed(_:)`` when no secure ring holds the depth (or, in latency
+    ///   packing, a layer is wider than a ciphertext).
     public func plan(layers: [CompiledLayer], inputSize: Int, notes: [String] = []) throws -> InferencePlan {
         let depth = Self.depth(of: layers)
-        let blockSize = Self.blockSize(of: layers, inputSize: inputSize)
-        // Head room in q_0 for the scores: at least 16 bits of integer part.
-        let integerBits = 16
-        var chosen: (ParametersLiteral, CKKSParameters)?
-        search: for logN in 12...16 {
-            if packing == .latency && (try? LatencyLayout.layouts(layers: layers, inputSize: inputSize, slots: 1 << (logN - 1))) == nil {
-                continue
-            }
-            for scaleBits in [40, 36, 33, 30] {
-                let q0 = min(60, scaleBits + integerBits)
-                let logQ = [q0] + Array(repeating: scaleBits, count: depth)
-                // As many special primes (up to 4) as the security budget allows: each one more
-                // divides the number of key-switching digits, so keys shrink and rotations speed up.
-                var best: (ParametersLiteral, CKKSParameters)?
-                for pCount in 1...min(4, logQ.count) {
-                    let literal = ParametersLiteral(
-                        logN: logN, logQ: logQ, logP: Array(repeating: max(q0, scaleBits), count: pCount),
-                        logScale: Double(scaleBits))
-                    guard let parameters = try? CKKSParameters(literal) else { break }
-                    best = (literal, parameters)
-                }
-                if let best {
-                    chosen = best
-                    break search
-                }
-            }
+        let packing = self.packing
+        guard !layers.isEmpty, inputSize >= 1 else { throw ModelError.planFailed("the model has no layers") }
+        // The one rule for "smallest secure parameters", on rings whose slots hold the packing.
+        var layoutRefused = false
+        let literal = Self.parameters(depth: depth) { logN in
+            let fits = (try? SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: 1 << (logN - 1))) != nil
+            if !fits { layoutRefused = true }
+            return fits
         }
-        guard let (literal, parameters) = chosen else {
+        guard let literal, let parameters = try? CKKSParameters(literal) else {
             throw ModelError.planFailed(
-                packing == .latency
-                    ? "depth \(depth) does not fit N ≤ 65536 at 128-bit security, or a layer is wider than a ciphertext (try throughput packing)"
-                    : "depth \(depth) does not fit N ≤ 65536 at 128-bit security")
+                "depth \(depth) does not fit N ≤ 65536 at 128-bit security"
+                    + (layoutRefused ? ", or a layer is wider than a ciphertext in \(packing.rawValue) packing (try throughput packing)" : ""))
         }
-        let slots = parameters.maxSlots
-        var steps: [Int] = []
-        var planNotes = notes
-        switch packing {
-        case .latency:
-            steps = try LatencyLayout.rotationSteps(layers: layers, inputSize: inputSize, slots: slots)
-        case .throughput:
-            break
-        }
+        let stored = try SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
         // Fresh CKKS precision is about scale/√N·2^-6; every level costs a little.
         let logScale = literal.logScale
         let predicted = max(0, logScale - 0.5 * Double(literal.logN) - 7 - 0.5 * Double(depth))
+        var planNotes = notes
         planNotes.append("depth \(depth), N = \(parameters.n), scale 2^\(Int(logScale)), log2(QP) = \(Int(parameters.logQP))")
-        return InferencePlan(
-            parameters: literal, blockSize: packing == .latency ? blockSize : 0, rotationSteps: steps.sorted(),
-            depth: depth, samplesPerCiphertext: packing == .latency ? 1 : slots,
-            inputCiphertexts: packing == .latency ? LatencyLayout.inputChunks(inputSize: inputSize, slots: slots) : inputSize,
-            predictedPrecisionBits: predicted, notes: planNotes, layoutVersion: InferencePlan.currentLayoutVersion)
+        return InferencePlan(parameters: literal, depth: depth, predictedPrecisionBits: predicted, notes: planNotes, layout: stored)
     }
 }

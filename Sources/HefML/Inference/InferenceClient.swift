@@ -1,15 +1,23 @@
+public import HefCKKS
+
 /// The data owner's side: encrypts samples for a compiled model and turns decrypted results
 /// into scores, probabilities and labels with the model's own output tail.
 public struct InferenceClient: Sendable {
+    /// The compiled model (from ``CompiledModel/load(contentsOf:)`` or the compiler: checked).
     public let model: CompiledModel
+    /// The context of the model's parameters.
     public let context: CKKSContext
 
+    /// A client for `model` in `context` (the context of the model's plan).
     public init(model: CompiledModel, context: CKKSContext) {
         self.model = model
         self.context = context
     }
 
     /// Checks row widths and values.
+    /// - Parameter rows: Raw input rows.
+    /// - Throws: ``ModelError/inputShape(row:expected:found:)`` for a row of the wrong width,
+    ///   ``ModelError/notANumber(row:column:text:)`` for a non-finite value.
     public func validate(_ rows: [[Double]]) throws {
         for (r, row) in rows.enumerated() {
             guard row.count == model.inputSize else {
@@ -22,7 +30,13 @@ public struct InferenceClient: Sendable {
     }
 
     /// Checks every row against the plan's guarantees and applies `policy` to those outside
-    /// (see ``OutOfRangePolicy``): throws ``ModelError/outOfRange(_:)`` for `.refuse`.
+    /// (see ``OutOfRangePolicy``).
+    /// - Parameters:
+    ///   - rows: Raw input rows.
+    ///   - policy: What to do with a row outside the guarantees.
+    /// - Throws: ``ModelError/inputShape(row:expected:found:)`` and ``ModelError/notANumber(row:column:text:)``
+    ///   from ``validate(_:)``; ``ModelError/outOfRange(_:)`` for `.refuse`, or for `.clamp` when the
+    ///   model has no guaranteed input box.
     public func prepare(_ rows: [[Double]], outOfRange policy: OutOfRangePolicy = .refuse) throws -> PreparedRows {
         try validate(rows)
         var prepared = PreparedRows(rows: rows, isolated: Array(repeating: false, count: rows.count), reports: [])
@@ -47,48 +61,55 @@ public struct InferenceClient: Sendable {
     }
 
     /// The plaintexts to encrypt, batch by batch (rows checked with the `.refuse` policy).
+    /// - Parameter rows: Raw input rows.
+    /// - Throws: ``ModelError/inputShape(row:expected:found:)`` and ``ModelError/notANumber(row:column:text:)``
+    ///   for malformed rows; ``ModelError/outOfRange(_:)`` for a row outside the guarantees under
+    ///   `.refuse` (or `.clamp` without a guaranteed box); ``ModelError/wrongModel(_:)`` when the
+    ///   context is not the model's; ``CKKSError`` cases of encoding and encryption (a public key for
+    ///   other parameters).
     public func encode(_ rows: [[Double]]) throws -> [(samples: Int, plaintexts: [Plaintext], outOfRange: Bool)] {
         try encode(try prepare(rows))
     }
 
-    /// The plaintexts to encrypt, batch by batch: latency packing one batch per row;
-    /// throughput packing consecutive admissible rows share batches of up to N/2 samples and
-    /// each isolated row has a batch of its own, so rows stay in order.
+    /// The plaintexts to encrypt, batch by batch, as the plan's slot layout groups and places
+    /// the rows (latency packing: one batch per row; throughput packing: consecutive admissible
+    /// rows share batches of up to N/2 samples, each isolated row alone, rows in order).
+    /// - Parameter prepared: Rows from ``prepare(_:outOfRange:)``.
+    /// - Throws: ``ModelError/wrongModel(_:)`` when the context is not the model's;
+    ///   ``ModelError/invalidModel(_:)`` when the model has no slot layout; ``CKKSError`` when
+    ///   encoding fails.
     public func encode(_ prepared: PreparedRows) throws -> [(samples: Int, plaintexts: [Plaintext], outOfRange: Bool)] {
-        let rows = prepared.rows
-        let slots = context.parameters.maxSlots
-        switch model.packing {
-        case .latency:
-            let first = try LatencyLayout.layouts(layers: model.layers, inputSize: model.inputSize, slots: slots)[0]
-            return try rows.enumerated().map { r, row in
-                (1, try LatencyLayout.slots(for: row, layout: first, period: model.plan.blockSize, slots: slots).map { try context.encode($0) },
-                 prepared.isolated[r])
-            }
-        case .throughput:
-            var batches: [(Int, [Plaintext], Bool)] = []
-            var start = 0
-            while start < rows.count {
-                var end = start + 1
-                if !prepared.isolated[start] {
-                    while end < rows.count && end - start < slots && !prepared.isolated[end] { end += 1 }
-                }
-                let chunk = Array(rows[start..<end])
-                // Unused slots repeat the batch's first row: a zero row can lie far outside the
-                // calibrated range (raw features with a folded scaler), where an approximated
-                // activation's polynomial grows past the modulus and corrupts every slot.
-                let padded = chunk + Array(repeating: chunk[0], count: slots - chunk.count)
-                let plaintexts = try (0..<model.inputSize).map { f in
-                    try context.encode(padded.map { $0[f] }, slots: slots)
-                }
-                batches.append((chunk.count, plaintexts, prepared.isolated[start]))
-                start = end
-            }
-            return batches
+        let layout = try checkedLayout()
+        return try layout.batches(isolated: prepared.isolated).map { range in
+            let values = layout.slotValues(for: Array(prepared.rows[range]))
+            return (range.count, try values.map { try context.encode($0, slots: layout.slots) }, prepared.isolated[range.lowerBound])
         }
+    }
+
+    /// The model's layout, checked against the context.
+    private func checkedLayout() throws -> any PackingLayout {
+        guard context.parameters.literal == model.plan.parameters else {
+            throw ModelError.wrongModel("the context's parameters are not the model's")
+        }
+        let layout = try model.layout
+        guard layout.slots == context.parameters.maxSlots else {
+            throw ModelError.invalidModel("the plan's slot layout was computed for another ring")
+        }
+        return layout
     }
 
     /// Encrypts rows under the public key, after checking them against the plan's guarantees
     /// with `policy`.
+    /// - Parameters:
+    ///   - rows: Raw input rows.
+    ///   - publicKey: The data owner's public key.
+    ///   - policy: What to do with a row outside the guarantees.
+    ///   - progress: Called after each batch with (batches done, batches).
+    /// - Throws: ``ModelError/inputShape(row:expected:found:)`` and ``ModelError/notANumber(row:column:text:)``
+    ///   for malformed rows; ``ModelError/outOfRange(_:)`` for a row outside the guarantees under
+    ///   `.refuse` (or `.clamp` without a guaranteed box); ``ModelError/wrongModel(_:)`` when the
+    ///   context is not the model's; ``CKKSError`` cases of encoding and encryption (a public key for
+    ///   other parameters).
     public func encrypt(
         _ rows: [[Double]], publicKey: PublicKey, outOfRange policy: OutOfRangePolicy = .refuse,
         progress: ((Int, Int) -> Void)? = nil
@@ -96,7 +117,13 @@ public struct InferenceClient: Sendable {
         try encrypt(try prepare(rows, outOfRange: policy), publicKey: publicKey, progress: progress)
     }
 
-    /// Encrypts prepared rows under the public key.
+    /// Encrypts prepared rows under the public key: the query for ``EncryptedMLP``'s `evaluate`.
+    /// - Parameters:
+    ///   - prepared: Rows from ``prepare(_:outOfRange:)``.
+    ///   - publicKey: The data owner's public key.
+    ///   - progress: Called after each batch with (batches done, batches).
+    /// - Throws: ``ModelError/wrongModel(_:)`` when the context is not the model's; ``CKKSError`` cases
+    ///   of encoding and encryption (a public key for other parameters).
     public func encrypt(_ prepared: PreparedRows, publicKey: PublicKey, progress: ((Int, Int) -> Void)? = nil) throws -> ModelCiphertexts {
         let encryptor = Encryptor(context: context)
         let encoded = try encode(prepared)
@@ -114,6 +141,12 @@ public struct InferenceClient: Sendable {
     /// scores leave the interval the plan guarantees, are marked invalid; rows whose label an
     /// error within the plan's combined bound could change are marked undecided.
     /// With `flooding`, the flooding noise (8σ per value) widens every bound.
+    /// - Parameters:
+    ///   - results: The server's response.
+    ///   - secretKey: The secret key the inputs were encrypted for.
+    ///   - roundingBits: Round each value to this many bits after the binary point.
+    ///   - flooding: Noise-flood each decryption.
+    /// - Throws: As ``decryptScores(_:secretKey:roundingBits:flooding:)``.
     public func decrypt(
         _ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil, flooding: FloodingPolicy? = nil
     ) throws -> InferenceResults {
@@ -143,24 +176,58 @@ public struct InferenceClient: Sendable {
 
     /// Decrypts results and applies the model's own output tail: one label per sample, in
     /// input order, nil for a row reported invalid (see ``decrypt(_:secretKey:roundingBits:flooding:)``).
-    public func decryptLabels(_ results: ModelCiphertexts, secretKey: SecretKey) throws -> [String?] {
-        try decrypt(results, secretKey: secretKey).rows.map { row in
+    /// - Parameters:
+    ///   - results: The server's response.
+    ///   - secretKey: The secret key the inputs were encrypted for.
+    ///   - roundingBits: Round each value to this many bits after the binary point.
+    ///   - flooding: Noise-flood each decryption (its noise widens every bound).
+    /// - Throws: As ``decryptScores(_:secretKey:roundingBits:flooding:)``.
+    public func decryptLabels(
+        _ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil, flooding: FloodingPolicy? = nil
+    ) throws -> [String?] {
+        labels(of: try decrypt(results, secretKey: secretKey, roundingBits: roundingBits, flooding: flooding))
+    }
+
+    /// Decrypts results and applies the model's own output tail: probabilities per sample (the
+    /// scores for a regression), nil for a row reported invalid.
+    /// - Parameters:
+    ///   - results: The server's response.
+    ///   - secretKey: The secret key the inputs were encrypted for.
+    ///   - roundingBits: Round each value to this many bits after the binary point.
+    ///   - flooding: Noise-flood each decryption (its noise widens every bound).
+    /// - Throws: As ``decryptScores(_:secretKey:roundingBits:flooding:)``.
+    public func decryptProbabilities(
+        _ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil, flooding: FloodingPolicy? = nil
+    ) throws -> [[Double]?] {
+        probabilities(of: try decrypt(results, secretKey: secretKey, roundingBits: roundingBits, flooding: flooding))
+    }
+
+    /// The model's labels for decrypted results, nil for rows reported invalid.
+    public func labels(of results: InferenceResults) -> [String?] {
+        results.rows.map { row in
             if case .invalid = row.status { return nil }
             return model.source.output.label(row.scores)
         }
     }
 
-    /// Decrypts results and applies the model's own output tail: probabilities per sample (the
-    /// scores for a regression), nil for a row reported invalid.
-    public func decryptProbabilities(_ results: ModelCiphertexts, secretKey: SecretKey) throws -> [[Double]?] {
-        try decrypt(results, secretKey: secretKey).rows.map { row in
+    /// The model's probabilities (scores for a regression) for decrypted results, nil for rows
+    /// reported invalid.
+    public func probabilities(of results: InferenceResults) -> [[Double]?] {
+        results.rows.map { row in
             if case .invalid = row.status { return nil }
             return model.source.output.probabilities(row.scores)
         }
     }
 
     /// Decrypts results into one score vector per sample, in input order.
-    /// - Parameter flooding: when set, each decryption is noise-flooded (``Decryptor/decrypt(_:flooding:)``).
+    /// - Parameters:
+    ///   - results: The server's response.
+    ///   - secretKey: The secret key the inputs were encrypted for.
+    ///   - roundingBits: Round each value to this many bits after the binary point.
+    ///   - flooding: When set, each decryption is noise-flooded (``Decryptor/decrypt(_:flooding:)``).
+    /// - Throws: ``ModelError/wrongModel(_:)`` when the results were made for another model, hold
+    ///   inputs, have batches of the wrong shape, or the context is not the model's;
+    ///   ``CKKSError`` cases of decryption (a key for other parameters, an invalid flooding policy).
     public func decryptScores(
         _ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil, flooding: FloodingPolicy? = nil
     ) throws -> [[Double]] {
@@ -170,66 +237,12 @@ public struct InferenceClient: Sendable {
             if let flooding { return try decryptor.decryptValues(ct, flooding: flooding, roundingBits: roundingBits) }
             return try decryptor.decryptValues(ct, roundingBits: roundingBits)
         }
+        let layout = try checkedLayout()
         var scores: [[Double]] = []
         for batch in results.batches {
-            switch model.packing {
-            case .latency:
-                scores.append(Array(try values(batch.ciphertexts[0]).prefix(model.outputSize)))
-            case .throughput:
-                let columns = try batch.ciphertexts.map { try values($0) }
-                for s in 0..<batch.samples { scores.append(columns.map { $0[s] }) }
-            }
+            let decrypted = try batch.ciphertexts.map { try values($0) }
+            scores += layout.scores(fromDecrypted: decrypted, samples: batch.samples, outputSize: model.outputSize)
         }
         return scores
     }
-}
-
-/// What the client does with a row outside the range the compiled model guarantees.
-public enum OutOfRangePolicy: String, Sendable, CaseIterable {
-    /// Throw an error naming the row and the feature (the default).
-    case refuse
-    /// Clamp every feature into the guaranteed input box, and report it.
-    case clamp
-    /// Encrypt the row in a batch of its own (it cannot affect other rows); its result is
-    /// reported invalid after decryption.
-    case isolate
-}
-
-/// Rows checked against a plan's guarantees, ready to encrypt.
-public struct PreparedRows: Sendable {
-    public struct Report: Sendable, CustomStringConvertible {
-        public enum Action: String, Sendable { case clamped, isolated }
-        public var row: Int
-        public var violation: RangeViolation
-        public var action: Action
-
-        public var description: String { "\(violation): \(action.rawValue)" }
-    }
-
-    public var rows: [[Double]]
-    public var isolated: [Bool]
-    public var reports: [Report]
-}
-
-/// Decrypted results with a verdict per row.
-public struct InferenceResults: Sendable {
-    public enum Status: Sendable, Equatable {
-        /// Inside every bound: the label equals the plaintext model's.
-        case valid
-        /// Within the plan's intervals, but the top scores are closer than the combined
-        /// error bound: the label may differ from the plaintext model's.
-        case undecided
-        /// Not to be trusted, with the reason.
-        case invalid(String)
-    }
-
-    public struct Row: Sendable {
-        public var scores: [Double]
-        public var status: Status
-    }
-
-    public var rows: [Row]
-    public var scores: [[Double]] { rows.map(\.scores) }
-    public var invalidRows: [Int] { rows.indices.filter { if case .invalid = rows[$0].status { return true } else { return false } } }
-    public var undecidedRows: [Int] { rows.indices.filter { rows[$0].status == .undecided } }
 }

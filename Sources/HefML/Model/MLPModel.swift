@@ -7,23 +7,37 @@ import Foundation
 /// All arithmetic is `y = W·x + b` with `W` stored row by row: `weights[o][i]` is the weight
 /// from input `i` to output `o` (the layout of `torch.nn.Linear`).
 public struct MLPModel: Codable, Sendable, Equatable {
+    /// The `format` field of a model file.
     public static let formatName = "hef-mlp"
+    /// The model file version this Hef reads and writes.
     public static let currentVersion = 1
 
+    /// Always ``formatName`` in a valid model.
     public var format: String
+    /// Always ``currentVersion`` in a valid model.
     public var version: Int
+    /// A name for messages and `hefctl model show`.
     public var name: String
+    /// Classification or regression.
     public var task: Task
+    /// Features per sample.
     public var inputSize: Int
+    /// Applied to the raw features before the first layer (folded into it when compiled).
     public var scaler: Scaler?
+    /// The dense layers, first to last.
     public var layers: [DenseLayer]
+    /// What the client applies to the decrypted scores.
     public var output: OutputTail
 
+    /// What the model predicts.
     public enum Task: String, Codable, Sendable {
+        /// Class labels from the scores.
         case classification
+        /// The scores are the predicted values.
         case regression
     }
 
+    /// A model of the current format and version (check it with ``validate()``).
     public init(
         name: String, task: Task, inputSize: Int, scaler: Scaler? = nil, layers: [DenseLayer],
         output: OutputTail
@@ -44,9 +58,12 @@ public struct MLPModel: Codable, Sendable, Equatable {
 
 /// `x' = (x − mean) / scale`, feature by feature (scikit-learn's StandardScaler).
 public struct Scaler: Codable, Sendable, Equatable {
+    /// Per feature: subtracted first.
     public var mean: [Double]
+    /// Per feature: divided by after the mean (non-zero).
     public var scale: [Double]
 
+    /// A scaler from per-feature means and scales.
     public init(mean: [Double], scale: [Double]) {
         self.mean = mean
         self.scale = scale
@@ -57,32 +74,45 @@ public struct Scaler: Codable, Sendable, Equatable {
 public struct DenseLayer: Codable, Sendable, Equatable {
     /// `outputSize` rows of `inputSize` weights.
     public var weights: [[Double]]
+    /// `outputSize` biases.
     public var bias: [Double]
+    /// Applied to each output.
     public var activation: Activation
 
+    /// A dense layer.
     public init(weights: [[Double]], bias: [Double], activation: Activation) {
         self.weights = weights
         self.bias = bias
         self.activation = activation
     }
 
+    /// Outputs (rows of the weights).
     public var outputSize: Int { weights.count }
+    /// Inputs (columns of the weights).
     public var inputSize: Int { weights.first?.count ?? 0 }
 }
 
 /// What follows a dense layer. Polynomial activations are evaluated exactly; the others are
 /// approximated by Chebyshev series over a calibrated input range when the model is compiled.
 public enum Activation: Codable, Sendable, Equatable {
+    /// The identity (no activation).
     case none
+    /// x², evaluated exactly (one level).
     case square
     /// Σ c_k x^k, coefficients lowest degree first.
     case polynomial([Double])
+    /// max(0, x), approximated.
     case relu
+    /// 1 / (1 + e^−x), approximated.
     case sigmoid
+    /// tanh x, approximated.
     case tanh
+    /// x · sigmoid(x), approximated.
     case silu
+    /// x · Φ(x) (the exact erf form), approximated.
     case gelu
 
+    /// The activation's name in files and messages.
     public var name: String {
         switch self {
         case .none: return "none"
@@ -163,6 +193,7 @@ public struct OutputTail: Codable, Sendable, Equatable {
     /// Class labels, index = class; nil for regression.
     public var labels: [String]?
 
+    /// How the scores become probabilities and labels.
     public enum Probabilities: String, Codable, Sendable {
         /// Multiclass: softmax over the scores; label = argmax.
         case softmax
@@ -172,6 +203,7 @@ public struct OutputTail: Codable, Sendable, Equatable {
         case none
     }
 
+    /// An output tail.
     public init(probabilities: Probabilities, labels: [String]? = nil) {
         self.probabilities = probabilities
         self.labels = labels

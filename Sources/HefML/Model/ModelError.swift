@@ -1,10 +1,16 @@
 /// Why a model, its input or a compiled model was refused.
 public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The model or compiled model is inconsistent (shapes, values, plan).
     case invalidModel(String)
+    /// Not a file of the expected format, or another version.
     case unsupportedFormat(String)
+    /// A row (1-based) has the wrong number of features.
     case inputShape(row: Int, expected: Int, found: Int)
+    /// A value (1-based row and column) is not a finite number.
     case notANumber(row: Int, column: Int, text: String)
+    /// No secure parameters or layout hold the model.
     case planFailed(String)
+    /// Ciphertexts, keys or a context made for another model, stage or layout.
     case wrongModel(String)
     /// A row outside the range the compiled model guarantees (with row and feature).
     case outOfRange(String)
@@ -25,7 +31,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension MLPModel {
-    /// Checks formats, shapes and values; throws a ``ModelError`` that names the problem.
+    /// Checks formats, shapes and values.
+    /// - Throws: ``ModelError/unsupportedFormat(_:)`` for another format or version,
+    ///   ``ModelError/invalidModel(_:)`` naming the first bad shape or value.
     public func validate() throws {
         guard format == Self.formatName else {
             throw ModelError.unsupportedFormat("format is \"\(format)\", expected \"\(Self.formatName)\"")

@@ -1,3 +1,7 @@
+import Foundation
+public import HefCKKS
+import HefCircuits
+
 /// The latency packing: one sample per ciphertext, its features replicated with period P across
 /// all slots, so that slot rotations act as cyclic rotations of the P-vector.
 ///
@@ -23,27 +27,113 @@
 /// ciphertexts, chunk c holding features cS ..< (c+1)S (period S); the first layer evaluates the
 /// hybrid transform of each column slice M[:, chunk c] (R diagonals each) and adds the partial
 /// sums before the fold. Layers with more than S outputs are refused (use throughput packing).
-enum LatencyLayout {
-    struct LayerLayout {
-        /// Fold the input period before the transform: (from, to).
-        var preFold: (Int, Int)?
+public struct LatencyPacking: PackingLayout, Codable, Equatable {
+    /// A period fold: the period `from` summed down to `to` (log2(from/to) rotations, no level).
+    struct Fold: Codable, Sendable, Equatable {
+        var from: Int
+        var to: Int
+    }
+
+    /// What one layer does in this layout.
+    struct LayerLayout: Codable, Sendable, Equatable {
+        /// Fold the input period before the transform.
+        var preFold: Fold?
         /// One transform per input chunk (their products are added; one chunk unless the first
         /// layer is tiled).
         var parts: [Part]
         var blockSize: Int
-        /// Fold after the transform (narrowing layers): (D, R).
-        var postFold: (Int, Int)?
+        /// Fold after the transform (narrowing layers): D to R.
+        var postFold: Fold?
         /// Period of the layer's output.
         var outputPeriod: Int
         /// First layer with pre-rotated input: the number of diagonals placed side by side.
-        var preRotatedDiagonals: Int?
+        var preRotatedDiagonals: Int? = nil
     }
 
     /// One diagonal-method transform: the weights restricted to `columns`, either as the
     /// zero-padded D×D matrix or in stacked-hybrid form with R = `narrow` diagonals.
-    struct Part {
+    struct Part: Codable, Sendable, Equatable {
         var columns: Range<Int>
         var narrow: Int?
+    }
+
+    /// Slots per ciphertext of the ring the layout was computed for (N/2).
+    public let slots: Int
+    /// The period the client encodes one sample with (a power of two ≥ every layer width it
+    /// meets first; the input chunk size when the input is tiled).
+    public let inputPeriod: Int
+    /// Input ciphertexts per sample: one, or ⌈inputSize / slots⌉ for a tiled input.
+    public let inputCiphertexts: Int
+    /// Every rotation the layers, folds and block sums use (sorted).
+    public let rotationSteps: [Int]
+    /// One entry per compiled layer.
+    let layers: [LayerLayout]
+
+    /// Always ``Packing/latency``.
+    public var packing: Packing { .latency }
+    /// One sample per batch.
+    public var samplesPerBatch: Int { 1 }
+    /// One output ciphertext (the scores in the first slots).
+    public var outputCiphertexts: Int { 1 }
+    /// "block P" with the input period.
+    public var summary: String { "block \(inputPeriod)" }
+
+    /// Computes the layout of `layers` for a ring with `slots` slots.
+    /// - Parameters:
+    ///   - layers: The compiled layers (at least one).
+    ///   - inputSize: The model's input width.
+    ///   - slots: Slots per ciphertext (N/2).
+    /// - Throws: ``ModelError/planFailed(_:)`` when a layer is wider than a ciphertext.
+    public init(layers: [CompiledLayer], inputSize: Int, slots: Int) throws {
+        guard !layers.isEmpty, inputSize >= 1, slots >= 1 else { throw ModelError.planFailed("nothing to lay out") }
+        let plan = try Self.layouts(layers: layers, inputSize: inputSize, slots: slots)
+        self.slots = slots
+        self.inputPeriod = Self.inputPeriod(layers: layers, inputSize: inputSize)
+        self.inputCiphertexts = Self.inputChunks(inputSize: inputSize, slots: slots)
+        self.layers = plan
+        self.rotationSteps = try Self.rotationSteps(plan, layers: layers, slots: slots)
+    }
+
+    /// One batch per row.
+    public func batches(isolated: [Bool]) -> [Range<Int>] {
+        isolated.indices.map { $0..<($0 + 1) }
+    }
+
+    /// The sample replicated with the input period, pre-rotated for the first layer when it fits, or tiled.
+    public func slotValues(for rows: [[Double]]) -> [[Double]] {
+        Self.slots(for: rows[0], layout: layers[0], period: inputPeriod, slots: slots)
+    }
+
+    /// The first `outputSize` slots of the one output ciphertext.
+    public func scores(fromDecrypted decrypted: [[Double]], samples: Int, outputSize: Int) -> [[Double]] {
+        [Array(decrypted[0].prefix(outputSize))]
+    }
+
+    /// Encodes the layer transforms, biases and side-by-side diagonals once at their levels.
+    /// - Parameters:
+    ///   - layers: The compiled layers the layout was computed for.
+    ///   - evaluator: The server's evaluator.
+    /// - Throws: ``ModelError/wrongModel(_:)`` when the evaluator's ring or the layers are not the
+    ///   layout's; ``CKKSError`` cases of encoding.
+    public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator) throws -> any PackedEvaluation {
+        try LatencyEvaluation(layout: self, layers: layers, evaluator: evaluator)
+    }
+
+    /// Block sums and folds add copies of the noise; rotations add key-switching noise.
+    public func denseNoise(
+        layer k: Int, outputWidth: Int, weightNorm norm: Double, inputNoise noise: Double, rescale: Double, keySwitch: Double,
+        ringDegree: Int
+    ) -> Double {
+        func rss(_ a: Double, _ b: Double) -> Double { (a * a + b * b).squareRoot() }
+        let n = Double(ringDegree)
+        // The first layer's block sums add the noise of every block's copy of a value:
+        // √(slots / block) times one copy's. Later layers' diagonals sum one rotated copy per
+        // input, and period folds at most block / width copies.
+        let copies = k == 0
+            ? (n / 2 / Double(max(inputPeriod, 1))).squareRoot()
+            : max(1, Double(max(inputPeriod, 1)) / Double(outputWidth)).squareRoot()
+        let z = rss(copies * norm * rss(noise, keySwitch), rescale)
+        return rss(z, copies * log2(n).squareRoot() * keySwitch)
     }
 
     /// Number of input ciphertexts per sample.
@@ -77,7 +167,7 @@ enum LatencyLayout {
                 Part(columns: (c * slots)..<min(inputSize, (c + 1) * slots), narrow: narrow < slots ? narrow : nil)
             }
             out.append(LayerLayout(
-                preFold: nil, parts: parts, blockSize: slots, postFold: narrow < slots ? (slots, narrow) : nil,
+                preFold: nil, parts: parts, blockSize: slots, postFold: narrow < slots ? Fold(from: slots, to: narrow) : nil,
                 outputPeriod: narrow))
             period = narrow
             width = r
@@ -90,14 +180,14 @@ enum LatencyLayout {
             guard d <= slots else {
                 throw ModelError.planFailed("a layer \(width)→\(r) is wider than a ciphertext's \(slots) slots; use throughput packing")
             }
-            let preFold: (Int, Int)? = period > d ? (period, d) : nil
+            let preFold = period > d ? Fold(from: period, to: d) : nil
             let narrow = nextPowerOfTwo(r)
             let diagonals = narrow < d ? narrow : d
             // The first layer sees the client's encoding: pre-rotate when the diagonals fit.
             let preRotated = out.isEmpty && diagonals * d <= slots && d < slots ? diagonals : nil
             if narrow < d {
                 out.append(LayerLayout(
-                    preFold: preFold, parts: [Part(columns: 0..<width, narrow: narrow)], blockSize: d, postFold: (d, narrow),
+                    preFold: preFold, parts: [Part(columns: 0..<width, narrow: narrow)], blockSize: d, postFold: Fold(from: d, to: narrow),
                     outputPeriod: narrow, preRotatedDiagonals: preRotated))
                 period = narrow
             } else {
@@ -192,8 +282,7 @@ enum LatencyLayout {
         }
     }
 
-    static func rotationSteps(layers: [CompiledLayer], inputSize: Int, slots: Int) throws -> [Int] {
-        let plan = try layouts(layers: layers, inputSize: inputSize, slots: slots)
+    static func rotationSteps(_ plan: [LayerLayout], layers: [CompiledLayer], slots: Int) throws -> [Int] {
         var steps = Set<Int>()
         for layer in try transforms(plan, layers: layers, slots: slots) {
             for t in layer { steps.formUnion(t.rotationSteps) }
@@ -202,8 +291,8 @@ enum LatencyLayout {
             if layout.preRotatedDiagonals != nil {
                 steps.formUnion(blockSumSteps(blockSize: layout.blockSize, slots: slots))
             }
-            if let (from, to) = layout.preFold { steps.formUnion(try LinearTransform.foldSteps(from: from, to: to)) }
-            if let (from, to) = layout.postFold { steps.formUnion(try LinearTransform.foldSteps(from: from, to: to)) }
+            if let fold = layout.preFold { steps.formUnion(try LinearTransform.foldSteps(from: fold.from, to: fold.to)) }
+            if let fold = layout.postFold { steps.formUnion(try LinearTransform.foldSteps(from: fold.from, to: fold.to)) }
         }
         return steps.sorted()
     }

@@ -1,17 +1,28 @@
 import Foundation
-import HefRing
+public import HefCKKS
+public import HefRing
+public import HefML
 
 /// The whole encrypted-inference flow in one process, with what each side does timed and what
 /// crosses the wire measured: key generation (client), encryption (client), evaluation
-/// (server, evaluation keys only), decryption (client). Used by `hefctl demo`, the benchmarks
-/// and the end-to-end tests.
+/// (server, evaluation keys only), decryption (client). A demo and test harness, not part of
+/// Hef's library products: used by `hefctl demo` and the end-to-end tests. It goes through the
+/// same query → response API a deployment uses (``InferenceClient``, ``EncryptedMLP``,
+/// ``ModelCiphertexts``), serialized in between.
 public struct InferenceSession: Sendable {
+    /// What one ``run(_:progress:)`` measured.
     public struct Report: Sendable {
+        /// Rows run.
         public var samples: Int
+        /// The decrypted scores, one vector per row.
         public var scores: [[Double]]
+        /// Key generation (secret, public, evaluation keys).
         public var keygenSeconds: Double
+        /// Encryption and serialization of the request.
         public var encryptSeconds: Double
+        /// The server: deserialization, evaluation, serialization of the response.
         public var inferSeconds: Double
+        /// Deserialization and decryption of the response.
         public var decryptSeconds: Double
         /// Client → server: encrypted inputs (evaluation keys counted separately).
         public var bytesUp: Int
@@ -21,14 +32,27 @@ public struct InferenceSession: Sendable {
         public var evaluationKeyBytes: Int
     }
 
+    /// The compiled model.
     public let model: CompiledModel
+    /// The context of its plan.
     public let context: CKKSContext
 
+    /// A session for `model`.
+    /// - Parameters:
+    ///   - model: A compiled model.
+    ///   - backend: The ring backend.
+    /// - Throws: ``CKKSError`` when the plan's parameters are refused.
     public init(model: CompiledModel, backend: any RingBackend = NativeBackend()) throws {
         self.model = model
         self.context = try model.makeContext(backend: backend)
     }
 
+    /// Runs `rows` through key generation, encryption, evaluation and decryption.
+    /// - Parameters:
+    ///   - rows: Raw input rows.
+    ///   - progress: Called with a short description of each stage.
+    /// - Throws: The ``ModelError`` and ``CKKSError`` cases of ``InferenceClient`` and ``EncryptedMLP``
+    ///   (rows outside the model's guarantees: ``ModelError/outOfRange(_:)``).
     public func run(_ rows: [[Double]], progress: ((String) -> Void)? = nil) throws -> Report {
         let clock = ContinuousClock()
         func seconds(_ d: Duration) -> Double {
@@ -79,37 +103,5 @@ public struct InferenceSession: Sendable {
             samples: rows.count, scores: scores, keygenSeconds: seconds(keygenTime),
             encryptSeconds: seconds(encryptTime), inferSeconds: seconds(inferTime), decryptSeconds: seconds(decryptTime),
             bytesUp: upload.count, bytesDown: download.count, evaluationKeyBytes: evalKeyBytes)
-    }
-}
-
-/// Agreement statistics between encrypted and plaintext results.
-public struct AgreementStats: Sendable {
-    public var samples: Int
-    public var labelAgreement: Double
-    public var encryptedAccuracy: Double?
-    public var plainAccuracy: Double?
-    public var worstScoreError: Double
-
-    public init(model: MLPModel, rows: [[Double]], encryptedScores: [[Double]], trueLabels: [String]? = nil) {
-        samples = rows.count
-        var agree = 0, encCorrect = 0, plainCorrect = 0
-        var worst = 0.0
-        for (i, row) in rows.enumerated() {
-            let plain = model.scores(row)
-            let enc = encryptedScores[i]
-            for j in plain.indices { worst = max(worst, abs(plain[j] - enc[j])) }
-            let plainLabel = model.output.label(plain), encLabel = model.output.label(enc)
-            if plainLabel == encLabel { agree += 1 }
-            if let trueLabels {
-                if plainLabel == trueLabels[i] { plainCorrect += 1 }
-                if encLabel == trueLabels[i] { encCorrect += 1 }
-            }
-        }
-        labelAgreement = Double(agree) / Double(max(rows.count, 1))
-        worstScoreError = worst
-        if trueLabels != nil {
-            encryptedAccuracy = Double(encCorrect) / Double(max(rows.count, 1))
-            plainAccuracy = Double(plainCorrect) / Double(max(rows.count, 1))
-        }
     }
 }
