@@ -121,3 +121,10 @@ if ProcessInfo.processInfo.environment["HEF_BENCHMARKS"] != nil {
             path: "Benchmarks/HefBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
 }
+
+// Documentation: DocC catalogs live beside each module's sources (Sources/*/*.docc). The plugin
+// is resolved only with HEF_DOCS=1, e.g. `scripts/docs.sh` or
+// `HEF_DOCS=1 swift package generate-documentation --target HefCKKS`.
+if ProcessInfo.processInfo.environment["HEF_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}

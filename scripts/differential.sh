@@ -21,5 +21,5 @@ done
 scripts/install-deps.sh
 echo "differential: $cases cases from seed $seed" >&2
 env HEF_DIFF_CASES="$cases" HEF_DIFF_SEED="$seed" ${full:+HEF_DIFF_FULL=1} \
-    swift test -c release -Xswiftc -enable-testing --filter 'DifferentialTests' 2>&1 | tee /tmp/hef-differential.log | grep -E '^(differential|FAILED|    )|✘|passed after|failed after'
+    HEF_TEST_VERBOSE=1 swift test -c release -Xswiftc -enable-testing --filter 'DifferentialTests' 2>&1 | tee /tmp/hef-differential.log | grep -E '^(differential|FAILED|    )|✘|passed after|failed after'
 grep -q 'generatedModelsAgreeWithThePlaintextModel() passed' /tmp/hef-differential.log

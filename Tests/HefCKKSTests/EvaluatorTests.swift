@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HefCKKS
 
@@ -30,16 +31,15 @@ import Testing
     }
 
     @Test func publicKeyEncryptionRoundTrip() throws {
-        let got = try f.decrypt(try f.encrypt(x))
-        let stats = PrecisionStats(got, x)
-        #expect(stats.minBits > 22, "\(stats)")
+        try f.expectPrecision(try f.encrypt(x), x, "public-key encryption")
+        let complex = try f.encryptor.encrypt(try f.context.encode(x, imaginary: y), publicKey: f.publicKey)
+        try f.expectPrecision(complex, x, imaginary: y, "complex slots")
     }
 
     @Test func symmetricEncryptionRoundTrip() throws {
         let ct = try f.encryptor.encrypt(try f.context.encode(x), secretKey: f.secretKey)
         #expect(ct.seed != nil)
-        let stats = PrecisionStats(try f.decrypt(ct), x)
-        #expect(stats.minBits > 22, "\(stats)")
+        try f.expectPrecision(ct, x, "secret-key encryption")
     }
 
     @Test func fewerSlotsThanHalfN() throws {
@@ -49,66 +49,55 @@ import Testing
         let rotated = try f.evaluator.rotate(ct, by: 3)
         let want = (0..<8).map { few[($0 + 3) % 8] }
         let stats = PrecisionStats(try f.decrypt(rotated), want)
-        #expect(stats.minBits > 18, "\(stats)")
+        #expect(stats.minBits >= PrecisionBudget(f.context.parameters).minBits, "\(stats)")
     }
 
     @Test func addSubtractNegate() throws {
         let a = try f.encrypt(x), b = try f.encrypt(y)
-        let sum = try f.decrypt(try f.evaluator.add(a, b))
-        let diff = try f.decrypt(try f.evaluator.subtract(a, b))
-        let neg = try f.decrypt(try f.evaluator.negate(a))
-        #expect(PrecisionStats(sum, zip(x, y).map(+)).minBits > 21)
-        #expect(PrecisionStats(diff, zip(x, y).map(-)).minBits > 21)
-        #expect(PrecisionStats(neg, x.map { -$0 }).minBits > 22)
+        // Two noisy terms: half a bit.
+        try f.expectPrecision(try f.evaluator.add(a, b), zip(x, y).map(+), lostBits: 0.5, "add")
+        try f.expectPrecision(try f.evaluator.subtract(a, b), zip(x, y).map(-), lostBits: 0.5, "subtract")
+        try f.expectPrecision(try f.evaluator.negate(a), x.map { -$0 }, "negate")
     }
 
     @Test func plaintextAndScalarOperations() throws {
         let a = try f.encrypt(x)
         let p = try f.context.encode(y)
-        let plus = try f.decrypt(try f.evaluator.add(a, p))
-        #expect(PrecisionStats(plus, zip(x, y).map(+)).minBits > 21)
-        let minus = try f.decrypt(try f.evaluator.subtract(a, p))
-        #expect(PrecisionStats(minus, zip(x, y).map(-)).minBits > 21)
-        let times = try f.decrypt(try f.evaluator.rescale(try f.evaluator.multiply(a, p)))
-        let stats = PrecisionStats(times, zip(x, y).map(*))
-        #expect(stats.minBits > 20, "\(stats)")
-        let shifted = try f.decrypt(try f.evaluator.add(a, scalar: 0.75))
-        #expect(PrecisionStats(shifted, x.map { $0 + 0.75 }).minBits > 22)
+        try f.expectPrecision(try f.evaluator.add(a, p), zip(x, y).map(+), "add plaintext")
+        try f.expectPrecision(try f.evaluator.subtract(a, p), zip(x, y).map(-), "subtract plaintext")
+        try f.expectPrecision(try f.evaluator.rescale(try f.evaluator.multiply(a, p)), zip(x, y).map(*), "multiply plaintext")
+        try f.expectPrecision(try f.evaluator.add(a, scalar: 0.75), x.map { $0 + 0.75 }, "add scalar")
         let scaledCt = try f.evaluator.rescale(try f.evaluator.multiply(a, scalar: -1.5))
         #expect(Evaluator.sameScale(scaledCt.scale, a.scale))
-        #expect(PrecisionStats(try f.decrypt(scaledCt), x.map { $0 * -1.5 }).minBits > 20)
-        let tripled = try f.decrypt(try f.evaluator.multiply(a, integer: 3))
-        #expect(PrecisionStats(tripled, x.map { $0 * 3 }).minBits > 20)
+        // A factor k multiplies the error by k: log2(k) bits.
+        try f.expectPrecision(scaledCt, x.map { $0 * -1.5 }, lostBits: log2(1.5), "multiply scalar")
+        try f.expectPrecision(try f.evaluator.multiply(a, integer: 3), x.map { $0 * 3 }, lostBits: log2(3), "multiply integer")
     }
 
     @Test func multiplyRelinearizeRescale() throws {
         let a = try f.encrypt(x), b = try f.encrypt(y)
         let product = try f.evaluator.rescale(try f.evaluator.multiplyRelinearize(a, b))
         #expect(product.level == a.level - 1)
-        let stats = PrecisionStats(try f.decrypt(product), zip(x, y).map(*))
-        #expect(stats.minBits > 20, "\(stats)")
+        try f.expectPrecision(product, zip(x, y).map(*), lostBits: 0.5, "multiply ciphertexts")
         // Depth two: (x·y)·x.
         let deeper = try f.evaluator.rescale(try f.evaluator.multiplyRelinearize(product, a))
         #expect(deeper.level == 0)
-        let stats2 = PrecisionStats(try f.decrypt(deeper), (0..<slots).map { x[$0] * y[$0] * x[$0] })
-        #expect(stats2.minBits > 17, "\(stats2)")
+        // Three noisy factors and the first prime (55 bits) rounding at level 0: one more bit.
+        try f.expectPrecision(deeper, (0..<slots).map { x[$0] * y[$0] * x[$0] }, lostBits: 1.5, "depth two")
     }
 
     @Test func threePolynomialCiphertextDecrypts() throws {
         let a = try f.encrypt(x), b = try f.encrypt(y)
         let raw = try f.evaluator.multiply(a, b)
         #expect(raw.size == 3)
-        let stats = PrecisionStats(try f.decrypt(raw), zip(x, y).map(*))
-        #expect(stats.minBits > 20, "\(stats)")
+        try f.expectPrecision(raw, zip(x, y).map(*), lostBits: 0.5, "three polynomials")
     }
 
     @Test func rotationsLeftAndRight() throws {
         let a = try f.encrypt(x)
         for step in [1, 2, 3, -1, 5] {
-            let got = try f.decrypt(try f.evaluator.rotate(a, by: step))
             let want = (0..<slots).map { x[(($0 + step) % slots + slots) % slots] }
-            let stats = PrecisionStats(got, want)
-            #expect(stats.minBits > 20, "step \(step): \(stats)")
+            try f.expectPrecision(try f.evaluator.rotate(a, by: step), want, "rotate \(step)")
         }
     }
 
@@ -117,28 +106,22 @@ import Testing
         let steps = [1, 2, 3, 5]
         let hoisted = try f.evaluator.rotations(a, by: steps)
         for step in steps {
-            let got = try f.decrypt(try #require(hoisted[step]))
             let want = (0..<slots).map { x[($0 + step) % slots] }
-            let stats = PrecisionStats(got, want)
-            #expect(stats.minBits > 20, "step \(step): \(stats)")
+            try f.expectPrecision(try #require(hoisted[step]), want, "hoisted rotate \(step)")
         }
     }
 
     @Test func conjugation() throws {
         let ct = try f.encryptor.encrypt(try f.context.encode(x, imaginary: y), publicKey: f.publicKey)
-        let conj = try f.evaluator.conjugate(ct)
-        let (re, im) = try f.context.decode(try f.decryptor.decrypt(conj))
-        #expect(PrecisionStats(re, x).minBits > 20)
-        #expect(PrecisionStats(im, y.map { -$0 }).minBits > 20)
+        try f.expectPrecision(try f.evaluator.conjugate(ct), x, imaginary: y.map { -$0 }, "conjugate")
     }
 
     @Test func rotateAndSum() throws {
         let f8 = try Fixture(try smallParameters(), rotations: Evaluator.rotateAndSumSteps(count: 512))
         let a = try f8.encrypt(x)
         let total = x.reduce(0, +)
-        let got = try f8.decrypt(try f8.evaluator.rotateAndSum(a))
-        let stats = PrecisionStats(got, Array(repeating: total, count: slots))
-        #expect(stats.minBits > 14, "\(stats)")
+        // A sum of 512 noisy slots: ½·log2(512) bits, and the total's magnitude up to ~2^4.
+        try f8.expectPrecision(try f8.evaluator.rotateAndSum(a), Array(repeating: total, count: slots), lostBits: 4.5 + 4, "rotate and sum")
     }
 
     @Test func levelsAlignAutomatically() throws {
@@ -146,7 +129,7 @@ import Testing
         let low = try f.evaluator.rescale(try f.evaluator.multiply(try f.encrypt(y), scalar: 1.0))
         let sum = try f.evaluator.add(a, low)
         #expect(sum.level == low.level)
-        #expect(PrecisionStats(try f.decrypt(sum), zip(x, y).map(+)).minBits > 20)
+        try f.expectPrecision(sum, zip(x, y).map(+), lostBits: 0.5, "aligned add")
     }
 
     @Test func roundedDecoding() throws {
@@ -167,7 +150,7 @@ import Testing
         #expect(nonZero.allSatisfy { $0 == 1 || $0 == q0 - 1 })
         let x = randomValues(512, seed: 9)
         let y = try f.evaluator.rescale(try f.evaluator.multiplyRelinearize(try f.encrypt(x), try f.encrypt(x)))
-        #expect(PrecisionStats(try f.decrypt(y), x.map { $0 * $0 }).minBits > 20)
+        try f.expectPrecision(y, x.map { $0 * $0 }, lostBits: 1, "sparse secret, square")
     }
 }
 
@@ -181,8 +164,8 @@ import Testing
         let diff = try f.evaluator.subtract(scaledA, square)
         #expect(diff.size == 3)
         let want = (0..<512).map { x[$0] - y[$0] * y[$0] }
-        #expect(PrecisionStats(try f.decrypt(diff), want).minBits > 20)
+        try f.expectPrecision(diff, want, lostBits: 1, "mixed-size subtract")
         let sum = try f.evaluator.add(square, scaledA)
-        #expect(PrecisionStats(try f.decrypt(sum), (0..<512).map { x[$0] + y[$0] * y[$0] }).minBits > 20)
+        try f.expectPrecision(sum, (0..<512).map { x[$0] + y[$0] * y[$0] }, lostBits: 1, "mixed-size add")
     }
 }

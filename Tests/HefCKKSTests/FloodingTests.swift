@@ -87,7 +87,7 @@ import Testing
             let policy = try FloodingPolicy(noiseBound: .precisionBits(declared), queries: 1, securityBits: bits)
             let flooded = PrecisionStats(try f.decryptor.decryptValues(product, flooding: policy), want)
             let deviation = policy.slotDeviation(n: n, scale: product.scale)
-            print(String(format: "FLOOD %@ λ=%.0f Q=1 declared p=%.0f: plain %@ | flooded %@ | σ=2^%.1f, predicted slot std 2^%.1f, cost %.1f bits (min), %.1f bits (mean)",
+            testLog(String(format: "FLOOD %@ λ=%.0f Q=1 declared p=%.0f: plain %@ | flooded %@ | σ=2^%.1f, predicted slot std 2^%.1f, cost %.1f bits (min), %.1f bits (mean)",
                          preset.rawValue, bits, declared, plain.description, flooded.description,
                          log2(policy.sigma(n: n, scale: product.scale)), log2(deviation),
                          plain.minBits - flooded.minBits, plain.meanBits - flooded.meanBits))

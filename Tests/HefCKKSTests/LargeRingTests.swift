@@ -8,27 +8,21 @@ import Testing
         let slots = 8192
         let x = randomValues(slots, seed: 21), y = randomValues(slots, seed: 22)
         let a = try f.encrypt(x), b = try f.encrypt(y)
-        let fresh = PrecisionStats(try f.decrypt(a), x)
-        #expect(fresh.minBits > 24, "fresh: \(fresh)")
-        #expect(PrecisionStats(try f.decrypt(try f.evaluator.add(a, b)), zip(x, y).map(+)).minBits > 23)
+        try f.expectPrecision(a, x, "fresh")
+        try f.expectPrecision(try f.evaluator.add(a, b), zip(x, y).map(+), lostBits: 0.5, "add")
         let pt = try f.context.encode(y)
-        let mp = try f.evaluator.rescale(try f.evaluator.multiply(a, pt))
-        #expect(PrecisionStats(try f.decrypt(mp), zip(x, y).map(*)).minBits > 23)
+        try f.expectPrecision(try f.evaluator.rescale(try f.evaluator.multiply(a, pt)), zip(x, y).map(*), "multiply plaintext")
         let mr = try f.evaluator.rescale(try f.evaluator.multiplyRelinearize(a, b))
-        let mrStats = PrecisionStats(try f.decrypt(mr), zip(x, y).map(*))
-        #expect(mrStats.minBits > 23, "mul+relin+rescale: \(mrStats)")
+        try f.expectPrecision(mr, zip(x, y).map(*), lostBits: 0.5, "mul+relin+rescale")
         for step in [1, -7, 64] {
-            let got = try f.decrypt(try f.evaluator.rotate(a, by: step))
             let want = (0..<slots).map { x[(($0 + step) % slots + slots) % slots] }
-            let stats = PrecisionStats(got, want)
-            #expect(stats.minBits > 21, "rotate \(step): \(stats)")
+            try f.expectPrecision(try f.evaluator.rotate(a, by: step), want, "rotate \(step)")
         }
         let hoisted = try f.evaluator.rotations(mr, by: [1, 64])
         let want = (0..<slots).map { x[($0 + 64) % slots] * y[($0 + 64) % slots] }
-        #expect(PrecisionStats(try f.decrypt(hoisted[64]!), want).minBits > 20)
-        let conj = try f.evaluator.conjugate(a)
-        #expect(PrecisionStats(try f.decrypt(conj), x).minBits > 20)
-        // Down the whole chain: six rescales.
+        try f.expectPrecision(try #require(hoisted[64]), want, lostBits: 0.5, "hoisted rotate 64")
+        try f.expectPrecision(try f.evaluator.conjugate(a), x, "conjugate")
+        // Down the whole chain: six squarings, each doubling the relative error (one bit).
         var c = a
         var expected = x
         for _ in 0..<6 {
@@ -36,7 +30,6 @@ import Testing
             expected = expected.map { $0 * $0 }
         }
         #expect(c.level == 0)
-        let deep = PrecisionStats(try f.decrypt(c), expected)
-        #expect(deep.minBits > 12, "depth 6: \(deep)")
+        try f.expectPrecision(c, expected, lostBits: 6, "depth 6")
     }
 }

@@ -20,7 +20,7 @@ import Testing
         let tanhErr = ChebyshevSeries.approximate(tanh, degree: degree, interval: -8...8).maxError(of: tanh)
         let sigErr = ChebyshevSeries.approximate(Self.sigmoid, degree: degree, interval: -8...8).maxError(of: Self.sigmoid)
         let reluErr = ChebyshevSeries.approximate(Self.relu, degree: degree, interval: -8...8).maxError(of: Self.relu)
-        print(String(format: "degree %d on [-8, 8]: tanh %.2e, sigmoid %.2e, relu %.2e", degree, tanhErr, sigErr, reluErr))
+        testLog(String(format: "degree %d on [-8, 8]: tanh %.2e, sigmoid %.2e, relu %.2e", degree, tanhErr, sigErr, reluErr))
         // Smooth functions converge geometrically; relu (a kink) like 1/degree.
         let tanhBound: [Int: Double] = [7: 0.3, 15: 0.08, 31: 5e-3, 63: 2e-5]
         let sigBound: [Int: Double] = [7: 0.05, 15: 3e-3, 31: 1e-5, 63: 1e-9]

@@ -38,7 +38,7 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
         want += [Double](repeating: 0, count: d - rows)
         let got = try f.decrypt(y)
         let stats = PrecisionStats(got, (0..<slots).map { want[$0 % d] })
-        print("LT \(rows)×\(cols) D=\(d) n1=\(lt.babyStep) steps=\(lt.rotationSteps.count): \(stats)")
+        testLog("LT \(rows)×\(cols) D=\(d) n1=\(lt.babyStep) steps=\(lt.rotationSteps.count): \(stats)")
         #expect(stats.minBits > 20, "\(rows)×\(cols) in D=\(d): \(stats)")
     }
 
@@ -105,7 +105,7 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
             got += try f.decrypt(y)
         }
         let stats = PrecisionStats(got, want + [Double](repeating: 0, count: 3 * slots - 300))
-        print("tiled: \(stats), steps \(lt.rotationSteps.count)")
+        testLog("tiled: \(stats), steps \(lt.rotationSteps.count)")
         #expect(stats.minBits > 18, "\(stats)")
     }
 

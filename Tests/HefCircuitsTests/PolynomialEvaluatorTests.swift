@@ -42,7 +42,7 @@ import Testing
         #expect(ct.level - out.level == PolynomialEvaluator.depth(of: series))
         #expect(PolynomialEvaluator.depth(of: series) == PolynomialEvaluator.depth(degree: degree) + 1)
         let stats = PrecisionStats(try f.decrypt(out), xs.map { series.evaluate($0) })
-        print("tanh degree \(degree): \(stats)")
+        testLog("tanh degree \(degree): \(stats)")
         #expect(stats.minBits > 16, "\(stats)")
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HefTestSupport
 import Testing
 @testable import HefML
 
@@ -45,7 +46,7 @@ import Testing
         let report = try InferenceSession(model: compiled).run(b.rows)
         let stats = AgreementStats(model: b.model, rows: b.rows, encryptedScores: report.scores, trueLabels: b.labels)
         let exact = b.model.layers.allSatisfy { $0.activation.isPolynomial }
-        print("\(name): agreement \(stats.labelAgreement), accuracy plain \(stats.plainAccuracy!) encrypted \(stats.encryptedAccuracy!), worst score error \(stats.worstScoreError)")
+        testLog("\(name): agreement \(stats.labelAgreement), accuracy plain \(stats.plainAccuracy!) encrypted \(stats.encryptedAccuracy!), worst score error \(stats.worstScoreError)")
         if exact {
             #expect(stats.labelAgreement == 1.0)
             #expect(stats.worstScoreError < 1e-2)

@@ -305,8 +305,8 @@ import HefRing
                 failed.append("\(c)\n    threw \(error)")
             }
         }
-        print("differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift; \(routes["json", default: 0]) JSON, \(routes["skl2onnx", default: 0]) skl2onnx-shaped, \(routes["torch", default: 0]) torch-shaped ONNX): \(failed.count) failed, \(refused) plans refused, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))")
-        for (why, count) in reasons.sorted(by: { $0.value > $1.value }).prefix(5) { print("differential: refused \(count)× \"\(why)…\"") }
+        testLog("differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift; \(routes["json", default: 0]) JSON, \(routes["skl2onnx", default: 0]) skl2onnx-shaped, \(routes["torch", default: 0]) torch-shaped ONNX): \(failed.count) failed, \(refused) plans refused, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))")
+        for (why, count) in reasons.sorted(by: { $0.value > $1.value }).prefix(5) { testLog("differential: refused \(count)× \"\(why)…\"") }
         for f in failed.prefix(10) { print("FAILED " + f) }
         #expect(failed.isEmpty, "\(failed.count) of \(cases) generated models disagree; replay with HEF_DIFF_CASES=1 HEF_DIFF_SEED=<seed>")
         #expect(refused < cases / 2, "most generated plans were refused")

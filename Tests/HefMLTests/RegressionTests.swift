@@ -1,4 +1,5 @@
 import Foundation
+import HefTestSupport
 import Testing
 @testable import HefML
 @testable import HefONNX
@@ -177,7 +178,7 @@ import Testing
         }
         let results = try Self.run(compiled, f.rows)
         let check = Self.checkAgainstBounds(compiled, rows: f.rows, results: results)
-        print("synthetic40-relu3: \(check.agree)/\(f.rows.count) agree, undecided \(results.undecidedRows.count)")
+        testLog("synthetic40-relu3: \(check.agree)/\(f.rows.count) agree, undecided \(results.undecidedRows.count)")
         #expect(check.decidedDisagree == 0)
         #expect(check.outOfBound == 0)
         #expect(results.invalidRows.isEmpty)

@@ -45,14 +45,14 @@ import HefTestSupport
             ("dispatch", hef_ntt_forward, hef_ntt_inverse, true),
         ]
         for bits in Self.bitSizes {
-            let q = NativeTestData.prime(bits: bits, logN: logN)
+            let q = BackendUnderTest.native.prime(bits: bits, logN: logN)
             let tables = backend.numberTheory.makeNTTTables(modulus: q, logN: logN)
             let n = 1 << logN
-            var rng = NativeTestRNG(seed: UInt64(bits * 1000 + logN))
+            var rng = SplitMix64(seed: UInt64(bits * 1000 + logN))
             // Random words (with edge values), all q − 1, and all 0 / q − 1 alternating.
             let inputs: [[UInt64]] = [
-                NativeTestData.vector(n, q.value, &rng),
-                NativeTestData.vector(n, q.value, &rng),
+                RingTestData.vector(n, q.value, &rng),
+                RingTestData.vector(n, q.value, &rng),
                 [UInt64](repeating: q.value - 1, count: n),
                 (0..<n).map { $0 % 2 == 0 ? 0 : q.value - 1 },
             ]

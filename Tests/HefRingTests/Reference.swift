@@ -1,23 +1,6 @@
 @testable import HefRing
 
-import HefTestSupport
-
-extension SplitMix64 {
-
-    /// Random residues in [0, q), with edge values 0, 1, q-1 sprinkled in.
-    mutating func residues(_ count: Int, _ q: UInt64) -> [UInt64] {
-        (0..<count).map { i in
-            switch i % 13 {
-            case 3: return 0
-            case 7: return q - 1
-            case 11: return 1
-            default: return next(below: q)
-            }
-        }
-    }
-}
-
-/// Independent references built on ScalarMod only.
+/// Independent references built on `ScalarMod` only (and NTL, in the suites that import it).
 enum Reference {
     static func negacyclicProduct(_ a: [UInt64], _ b: [UInt64], _ q: UInt64) -> [UInt64] {
         let n = a.count
@@ -32,6 +15,26 @@ enum Reference {
         return r
     }
 
+    /// a(x) by Horner's rule.
+    static func evaluate(_ a: [UInt64], at x: UInt64, _ q: UInt64) -> UInt64 {
+        var value: UInt64 = 0
+        for c in a.reversed() { value = ScalarMod.add(ScalarMod.mul(value, x, q), c, q) }
+        return value
+    }
+
+    /// a(X^g) in coefficient form, by the definition X^i ↦ ±X^(i·g mod n).
+    static func automorphism(_ a: [UInt64], _ g: Int, _ q: UInt64) -> [UInt64] {
+        let n = a.count
+        let twoN = 2 * n
+        let gg = ((g % twoN) + twoN) % twoN
+        var r = [UInt64](repeating: 0, count: n)
+        for i in 0..<n {
+            let e = (i * gg) % twoN
+            if e < n { r[e] = a[i] } else { r[e - n] = ScalarMod.sub(0, a[i], q) }
+        }
+        return r
+    }
+
     /// Multi-word little-endian integer mod q (Horner).
     static func limbsMod(_ limbs: ArraySlice<UInt64>, _ q: UInt64) -> UInt64 {
         var r: UInt64 = 0
@@ -42,9 +45,9 @@ enum Reference {
         return r
     }
 
-    /// Multi-word integer rounded toward zero to 53 bits, computed by peeling bits one at a time.
+    /// Multi-word magnitude rounded toward zero to 53 bits, computed by peeling bits one at a time.
     static func truncatedDouble(_ limbs: [UInt64]) -> Double {
-        var bits: [Bool] = []   // most significant first
+        var bits: [Bool] = []  // most significant first
         var started = false
         for limb in limbs.reversed() {
             for b in stride(from: 63, through: 0, by: -1) {
