@@ -53,6 +53,8 @@ public struct ValidatedKeys: Sendable {
 /// model's transforms).
 public struct PreparedEvaluator: Sendable {
     let mlp: EncryptedMLP
+    /// The secret key's id the evaluation keys were made under (ciphertexts carry it too).
+    let keyID: UInt64
 }
 
 public enum ModelRuntime {
@@ -144,7 +146,8 @@ public enum ModelRuntime {
         do {
             let context = try model.compiled.makeContext()
             let keys = try EvaluationKeys(deserializing: keyBytes, context: context)
-            return PreparedEvaluator(mlp: try EncryptedMLP(model: model.compiled, context: context, evaluationKeys: keys))
+            return PreparedEvaluator(
+                mlp: try EncryptedMLP(model: model.compiled, context: context, evaluationKeys: keys), keyID: keys.keyID)
         } catch {
             throw ServiceError.internalError("cannot prepare the model with the stored keys: \(error)")
         }
@@ -153,12 +156,28 @@ public enum ModelRuntime {
     /// Runs the model on a model ciphertext file's bytes and answers the result file's bytes.
     public static func infer(_ request: [UInt8], evaluator: PreparedEvaluator) throws -> [UInt8] {
         let mlp = evaluator.mlp
+        // The header first, without a context: another model's ciphertexts get a clear answer
+        // instead of a parse error under the wrong parameters.
+        let summary: ModelCiphertexts.Summary
+        do { summary = try ModelCiphertexts.summary(request) } catch {
+            throw ServiceError.badRequest("malformed_ciphertexts", "the body is not a model ciphertext file: \(error)")
+        }
+        guard summary.modelID == mlp.model.id else {
+            throw ServiceError.unprocessable(
+                "wrong_model", "these ciphertexts were made for model \(hex16(summary.modelID)), not \(hex16(mlp.model.id))")
+        }
         let inputs: ModelCiphertexts
         do { inputs = try ModelCiphertexts(deserializing: request, context: mlp.context) } catch {
             throw ServiceError.badRequest("malformed_ciphertexts", "the body is not a model ciphertext file for this model: \(error)")
         }
         do { try inputs.check(model: mlp.model, stage: .inputs) } catch {
             throw ServiceError.unprocessable("wrong_ciphertexts", "\(error)")
+        }
+        for batch in inputs.batches {
+            for ct in batch.ciphertexts where ct.keyID != evaluator.keyID {
+                throw ServiceError.unprocessable(
+                    "wrong_key", "the ciphertexts were encrypted under another key than these evaluation keys were made with")
+            }
         }
         let results: ModelCiphertexts
         do { results = try mlp.evaluate(inputs) } catch {

@@ -78,7 +78,6 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let code: String
             switch error.status.code {
             case 404: code = "not_found"
-            case 405: code = "method_not_allowed"
             case 413: code = "body_too_large"
             default: code = "http_\(error.status.code)"
             }

@@ -45,8 +45,8 @@ struct HefServiceTests {
                 #expect(response.status == .ok)
                 return try JSONDecoder().decode(ModelList.self, from: Data(bytes(response.body)))
             }
-            #expect(list.models.count == 1)
-            let entry = try #require(list.models.first)
+            #expect(list.models.map(\.model.name) == ["digits-square-latency", "digits-square"])
+            let entry = try #require(list.models.first { $0.model.name == "digits-square" })
             let modelID = String(f.compiled.id, radix: 16).leftPadded(16)
             #expect(entry.model.id == modelID && entry.model.name == "digits-square")
             #expect(entry.model.inputWidth == f.compiled.inputSize && entry.model.outputWidth == 10)
@@ -180,6 +180,80 @@ struct HefServiceTests {
             #expect(try await service.registry.keyCount() == 0)
             let blob = data.appendingPathComponent("blobs/sha256/\(expectedKeyID.prefix(2))/\(expectedKeyID)")
             #expect(!FileManager.default.fileExists(atPath: blob.path))
+        }
+    }
+}
+
+extension HefServiceTests {
+    /// Latency packing (Galois keys), the key validation's refusals, other models' and other
+    /// keys' ciphertexts.
+    @Test func latencyPackingAndKeyChecks() async throws {
+        let f = try ServiceFixture.get()
+        let data = try temporaryDirectory("data")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let alice = bearer(ServiceFixture.alice.token), bob = bearer(ServiceFixture.bob.token)
+        #expect(!f.latency.compiled.plan.rotationSteps.isEmpty)
+        try await f.withServer(data: data) { client, _ in
+            func upload(_ bytes: [UInt8], to model: String, headers: HTTPFields) async throws -> TestResponse {
+                try await client.execute(uri: "/v1/models/\(model)/keys", method: .post, headers: headers, body: ByteBuffer(bytes: bytes))
+            }
+            func keyID(_ response: TestResponse) throws -> String {
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                return try JSONDecoder().decode(KeyAnswer.self, from: Data(bytes(response.body))).keyID
+            }
+            // Keys for the other packing's parameters, or short of one Galois key: refused.
+            let refused = try await upload(f.throughput.evaluationKeyBytes, to: "digits-square-latency", headers: alice)
+            if f.throughput.compiled.plan.parameters == f.latency.compiled.plan.parameters {
+                expectJSONError(refused, status: .unprocessableContent, code: "missing_rotation_key")
+            } else {
+                expectJSONError(refused, status: .unprocessableContent, code: "wrong_parameters")
+            }
+            let short = try #require(try f.latency.keysMissingOneRotation())
+            expectJSONError(
+                try await upload(short, to: "digits-square-latency", headers: alice), status: .unprocessableContent, code: "missing_rotation_key")
+
+            // Latency packing end to end.
+            let latencyKey = try keyID(try await upload(f.latency.evaluationKeyBytes, to: "digits-square-latency", headers: alice))
+            let output = try await client.execute(
+                uri: "/v1/models/digits-square-latency/infer?key=\(latencyKey)", method: .post, headers: alice,
+                body: ByteBuffer(bytes: f.latency.requestBytes)
+            ) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                return bytes(response.body)
+            }
+            #expect(try f.latency.labels(ofResponse: output) == f.latency.localLabels)
+
+            // A key registered for one model cannot be used with another.
+            let throughputKey = try keyID(try await upload(f.throughput.evaluationKeyBytes, to: "digits-square", headers: alice))
+            try await client.execute(
+                uri: "/v1/models/digits-square-latency/infer?key=\(throughputKey)", method: .post, headers: alice,
+                body: ByteBuffer(bytes: f.latency.requestBytes)
+            ) { expectJSONError($0, status: .notFound, code: "unknown_key") }
+            // Another model's ciphertexts.
+            try await client.execute(
+                uri: "/v1/models/digits-square/infer?key=\(throughputKey)", method: .post, headers: alice,
+                body: ByteBuffer(bytes: f.latency.requestBytes)
+            ) { expectJSONError($0, status: .unprocessableContent, code: "wrong_model") }
+            // Bob's own keys with alice's ciphertexts: refused before any evaluation.
+            let bobKey = try keyID(try await upload(f.bobThroughput.evaluationKeyBytes, to: "digits-square", headers: bob))
+            try await client.execute(
+                uri: "/v1/models/digits-square/infer?key=\(bobKey)", method: .post, headers: bob,
+                body: ByteBuffer(bytes: f.throughput.requestBytes)
+            ) { expectJSONError($0, status: .unprocessableContent, code: "wrong_key") }
+            // Bob's own flow works.
+            let bobOutput = try await client.execute(
+                uri: "/v1/models/digits-square/infer?key=\(bobKey)", method: .post, headers: bob,
+                body: ByteBuffer(bytes: f.bobThroughput.requestBytes)
+            ) { response in
+                #expect(response.status == .ok)
+                return bytes(response.body)
+            }
+            #expect(try f.bobThroughput.labels(ofResponse: bobOutput) == f.bobThroughput.localLabels)
+            // A method a route does not take (Hummingbird answers 404), a key id of the wrong shape.
+            try await client.execute(uri: "/v1/models", method: .delete) { expectJSONError($0, status: .notFound) }
+            try await client.execute(uri: "/v1/keys/not-a-key", method: .delete, headers: alice) {
+                expectJSONError($0, status: .notFound, code: "unknown_key")
+            }
         }
     }
 }

@@ -26,33 +26,20 @@ func temporaryDirectory(_ tag: String) throws -> URL {
     return url
 }
 
-/// The data owner's side, made once for the suite: digits-square compiled (throughput packing)
-/// into a models folder, a key set, a few encrypted rows and the local flow's labels for them.
-struct ServiceFixture: @unchecked Sendable {
-    static let alice = (client: "alice", token: "alice-token-0123456789")
-    static let bob = (client: "bob", token: "bob-token-9876543210ab")
-
-    let modelsDirectory: URL
+/// One data owner's material for one compiled model: keys, a few encrypted rows, and the
+/// local flow's labels for them (the same ciphertexts evaluated by the library and decrypted).
+struct OwnerMaterial: @unchecked Sendable {
     let compiled: CompiledModel
     let context: CKKSContext
     let secretKey: SecretKey
+    let evaluationKeys: EvaluationKeys
     let evaluationKeyBytes: [UInt8]
     let secretKeyBytes: [UInt8]
     let requestBytes: [UInt8]
     let localLabels: [String?]
 
-    static let shared: Result<ServiceFixture, any Error> = Result { try ServiceFixture() }
-
-    static func get() throws -> ServiceFixture { try shared.get() }
-
-    init() throws {
-        let source = repositoryModels().appendingPathComponent("digits-square")
-        let model = try MLPModel.load(contentsOf: source.appendingPathComponent("model.json"))
-        let calibration = try readCSV(source.appendingPathComponent("calibration_X.csv"))
-        compiled = try ModelCompiler(options: .init(packing: .throughput)).compile(model, calibration: calibration)
-        modelsDirectory = try temporaryDirectory("models")
-        try compiled.jsonData().write(to: modelsDirectory.appendingPathComponent("digits-square.hef"))
-
+    init(compiled: CompiledModel, rows: [[Double]]) throws {
+        self.compiled = compiled
         context = try compiled.makeContext()
         let parameters = context.parameters
         let generator = KeyGenerator(context: context)
@@ -65,22 +52,70 @@ struct ServiceFixture: @unchecked Sendable {
             let g = context.encoder.galoisElement(forStep: step, slots: parameters.maxSlots)
             if g != 1 && galois[g] == nil { galois[g] = try generator.galoisKey(for: secretKey, galoisElement: g, stream: &stream) }
         }
-        let keys = EvaluationKeys(relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
-        evaluationKeyBytes = try keys.serialized(context: context)
+        evaluationKeys = EvaluationKeys(relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
+        evaluationKeyBytes = try evaluationKeys.serialized(context: context)
         secretKeyBytes = try secretKey.serialized(context: context)
-
-        let rows = Array(try readCSV(source.appendingPathComponent("test_X.csv")).prefix(5))
         let client = InferenceClient(model: compiled, context: context)
         let request = try client.encrypt(rows, publicKey: publicKey)
         requestBytes = try request.serialized(context: context)
-        // The local flow: the same ciphertexts evaluated by the library, decrypted.
-        let local = try EncryptedMLP(model: compiled, context: context, evaluationKeys: keys).evaluate(request)
+        let local = try EncryptedMLP(model: compiled, context: context, evaluationKeys: evaluationKeys).evaluate(request)
         localLabels = try client.decryptLabels(local, secretKey: secretKey)
+    }
+
+    /// The same keys without one Galois key (nil when the model needs no rotation).
+    func keysMissingOneRotation() throws -> [UInt8]? {
+        guard let dropped = evaluationKeys.galois.keys.sorted().first else { return nil }
+        var galois = evaluationKeys.galois
+        galois[dropped] = nil
+        return try EvaluationKeys(
+            relinearization: evaluationKeys.relinearization, galois: galois, parametersID: evaluationKeys.parametersID,
+            keyID: evaluationKeys.keyID
+        ).serialized(context: context)
     }
 
     func labels(ofResponse bytes: [UInt8]) throws -> [String?] {
         let results = try ModelCiphertexts(deserializing: bytes, context: context)
         return try InferenceClient(model: compiled, context: context).decryptLabels(results, secretKey: secretKey)
+    }
+}
+
+/// Made once for the suite: digits-square compiled in both packings into a models folder
+/// (`digits-square.hef` throughput, `digits-square-latency.hef` latency), alice's material for
+/// both, bob's for the throughput model.
+struct ServiceFixture: @unchecked Sendable {
+    static let alice = (client: "alice", token: "alice-token-0123456789")
+    static let bob = (client: "bob", token: "bob-token-9876543210ab")
+
+    let modelsDirectory: URL
+    let throughput: OwnerMaterial
+    let latency: OwnerMaterial
+    let bobThroughput: OwnerMaterial
+
+    static let shared: Result<ServiceFixture, any Error> = Result { try ServiceFixture() }
+
+    static func get() throws -> ServiceFixture { try shared.get() }
+
+    // The throughput model's material under the names the first tests use.
+    var compiled: CompiledModel { throughput.compiled }
+    var evaluationKeyBytes: [UInt8] { throughput.evaluationKeyBytes }
+    var secretKeyBytes: [UInt8] { throughput.secretKeyBytes }
+    var requestBytes: [UInt8] { throughput.requestBytes }
+    var localLabels: [String?] { throughput.localLabels }
+    func labels(ofResponse bytes: [UInt8]) throws -> [String?] { try throughput.labels(ofResponse: bytes) }
+
+    init() throws {
+        let source = repositoryModels().appendingPathComponent("digits-square")
+        let model = try MLPModel.load(contentsOf: source.appendingPathComponent("model.json"))
+        let calibration = try readCSV(source.appendingPathComponent("calibration_X.csv"))
+        let rows = try readCSV(source.appendingPathComponent("test_X.csv"))
+        modelsDirectory = try temporaryDirectory("models")
+        let t = try ModelCompiler(options: .init(packing: .throughput)).compile(model, calibration: calibration)
+        let l = try ModelCompiler(options: .init(packing: .latency)).compile(model, calibration: calibration)
+        try t.jsonData().write(to: modelsDirectory.appendingPathComponent("digits-square.hef"))
+        try l.jsonData().write(to: modelsDirectory.appendingPathComponent("digits-square-latency.hef"))
+        throughput = try OwnerMaterial(compiled: t, rows: Array(rows.prefix(5)))
+        latency = try OwnerMaterial(compiled: l, rows: Array(rows[5..<7]))
+        bobThroughput = try OwnerMaterial(compiled: t, rows: Array(rows[7..<8]))
     }
 
     func configuration(data: URL) -> ServiceConfiguration {
@@ -91,8 +126,8 @@ struct ServiceFixture: @unchecked Sendable {
             TokenEntry(client: Self.bob.client, token: Self.bob.token),
         ]
         configuration.workers = 2
-        configuration.maxKeysBytes = evaluationKeyBytes.count + 4096
-        configuration.maxInferBytes = requestBytes.count + 4096
+        configuration.maxKeysBytes = max(throughput.evaluationKeyBytes.count, latency.evaluationKeyBytes.count) + 4096
+        configuration.maxInferBytes = max(throughput.requestBytes.count, latency.requestBytes.count) + 4096
         return configuration
     }
 
