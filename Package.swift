@@ -120,6 +120,7 @@ var package = Package(
             name: "HefServiceTests",
             dependencies: [
                 "HefService",
+                "hefctl",  // ServeCommandTests run the built binary
                 "HefML",
                 "HefCKKS",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -53,7 +53,9 @@ public final class HefService: Sendable {
         }
         self.models = models
         do {
-            try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+            // Owner only: the registry holds token hashes and who registered which keys.
+            try FileManager.default.createDirectory(
+                at: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw ServiceError.configuration("cannot create the data folder \(configuration.dataDirectory.path)")
         }
@@ -147,6 +149,8 @@ public final class HefService: Sendable {
     /// The router with every route, behind the JSON error middleware.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        // One log line per request (method, path, status, no headers: tokens stay out of the logs).
+        router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: ErrorMiddleware())
         let service = self
         router.get("/healthz") { _, _ in
@@ -287,7 +291,6 @@ extension HefService {
 
     /// Runs the server until SIGINT or SIGTERM (graceful shutdown through swift-service-lifecycle).
     public func run() async throws {
-        logger.info("listening on \(configuration.host):\(configuration.port)")
         try await application().runService()
     }
 }
