@@ -31,8 +31,9 @@ public struct ServiceConfiguration: Sendable {
     }
 }
 
-/// The state the routes share.
-public final class HefService: Sendable {
+/// The service: its models, signing key, registry and work queue, and the routes on them.
+/// (Not named like the module, so that `HefService.Receipt` stays a valid qualified name.)
+public final class HefServer: Sendable {
     public static let anonymousClient = "anonymous"
     public let configuration: ServiceConfiguration
     public let models: [ServedModel]
@@ -154,47 +155,47 @@ public final class HefService: Sendable {
         router.add(middleware: ErrorMiddleware())
         let service = self
         router.get("/healthz") { _, _ in
-            try HefService.json(Health(
+            try HefServer.json(Health(
                 status: "ok", models: service.models.count, keys: try await service.registry.keyCount(),
                 queueDepth: service.queue.depth, serverID: service.signer.serverID))
         }
-        router.get("/v1/signing-key") { _, _ in try HefService.json(service.signer.publicKeyDocument) }
+        router.get("/v1/signing-key") { _, _ in try HefServer.json(service.signer.publicKeyDocument) }
         router.get("/v1/models") { _, _ in
-            try HefService.json(ModelList(models: service.models.map { ModelEntry(model: $0.description, manifest: service.manifests[$0.id]!) }))
+            try HefServer.json(ModelList(models: service.models.map { ModelEntry(model: $0.description, manifest: service.manifests[$0.id]!) }))
         }
         router.get("/v1/models/:id") { _, context in
             let model = try service.model(try context.parameters.require("id"))
-            return try HefService.json(ModelEntry(model: model.description, manifest: service.manifests[model.id]!))
+            return try HefServer.json(ModelEntry(model: model.description, manifest: service.manifests[model.id]!))
         }
         router.get("/v1/models/:id/compiled") { _, context in
             let model = try service.model(try context.parameters.require("id"))
             return Response(
                 status: .ok,
-                headers: [.contentType: "application/json", HefService.contentHashHeader: model.contentSHA256],
+                headers: [.contentType: "application/json", HefServer.contentHashHeader: model.contentSHA256],
                 body: .init(byteBuffer: ByteBuffer(bytes: model.compiledBytes)))
         }
         router.post("/v1/models/:id/keys") { request, context in
             let model = try service.model(try context.parameters.require("id"))
             let client = try await service.client(request)
-            let bytes = try await HefService.body(request, limit: service.configuration.maxKeysBytes)
+            let bytes = try await HefServer.body(request, limit: service.configuration.maxKeysBytes)
             let keyID = SHA256.hash(data: bytes).hexString
             // A repeat upload is answered from the registry, without validating again.
             if let known = try await service.registry.registeredKey(keyID: keyID, client: client, modelID: model.id) {
-                return try HefService.json(KeyAnswer(keyID: keyID, modelID: model.id, parametersID: known.parametersID, size: known.size, created: false))
+                return try HefServer.json(KeyAnswer(keyID: keyID, modelID: model.id, parametersID: known.parametersID, size: known.size, created: false))
             }
             let validated = try await service.queue.submit { try ModelRuntime.validateEvaluationKeys(bytes, for: model) }
             let record = KeyRecord(
                 keyID: keyID, parametersID: validated.parametersID, size: bytes.count, createdAt: Int64(Date().timeIntervalSince1970))
             let created = try await service.registry.register(record, bytes: bytes, client: client, modelID: model.id)
             service.logger.info("keys \(keyID.prefix(16))… registered by \(client) for \(model.name)")
-            return try HefService.json(
+            return try HefServer.json(
                 KeyAnswer(keyID: keyID, modelID: model.id, parametersID: validated.parametersID, size: bytes.count, created: created),
                 status: created ? .created : .ok)
         }
         router.delete("/v1/keys/:keyID") { request, context in
             let keyID = try context.parameters.require("keyID")
             let client = try await service.client(request)
-            guard HefService.validKeyID(keyID), try await service.registry.deleteKey(keyID: keyID, client: client) else {
+            guard HefServer.validKeyID(keyID), try await service.registry.deleteKey(keyID: keyID, client: client) else {
                 throw ServiceError.notFound("unknown_key", "no evaluation keys \(keyID) registered by this client")
             }
             service.evaluators.remove(keyID: keyID)
@@ -206,13 +207,13 @@ public final class HefService: Sendable {
             guard let keyID = request.uri.queryParameters.get("key"), !keyID.isEmpty else {
                 throw ServiceError.badRequest("missing_key", "name the evaluation keys: ?key=KEYID (from POST /v1/models/{id}/keys)")
             }
-            guard HefService.validKeyID(keyID),
+            guard HefServer.validKeyID(keyID),
                   try await service.registry.registeredKey(keyID: keyID, client: client, modelID: model.id) != nil
             else {
                 // Another client's key and an unknown one get the same answer.
                 throw ServiceError.notFound("unknown_key", "no evaluation keys \(keyID) registered by this client for model \(model.name)")
             }
-            let bytes = try await HefService.body(request, limit: service.configuration.maxInferBytes)
+            let bytes = try await HefServer.body(request, limit: service.configuration.maxInferBytes)
             let evaluator = try await service.evaluator(model: model, keyID: keyID)
             let output = try await service.queue.submit { try ModelRuntime.infer(bytes, evaluator: evaluator) }
             let receipt = try Receipt(
@@ -285,7 +286,7 @@ extension Receipt {
     public static let header = HeaderName(headerName)!
 }
 
-extension HefService {
+extension HefServer {
     /// `Hef-Content-SHA256`, on `GET /v1/models/{id}/compiled` answers.
     public static let contentHashHeader = HeaderName("Hef-Content-SHA256")!
 

@@ -55,7 +55,7 @@ struct Serve: ParsableCommand {
             if let workers { configuration.workers = workers }
             configuration.queueCapacity = queueCapacity
             let settings = configuration
-            try runBlocking { try await HefService(configuration: settings).run() }
+            try runBlocking { try await HefServer(configuration: settings).run() }
         }
     }
 }

@@ -277,6 +277,22 @@ struct HefServicePartsTests {
         #expect(throws: ServiceError.self) { try TokenEntry.parse("a x0123456789abcdefgh\nb x0123456789abcdefgh", name: "tokens") }
     }
 
+    /// No server code can hold a secret key: no HefService source names the library's secret
+    /// key type, its loaders, the decryptor or the key generator (uploads of a secret key file
+    /// are refused on the file header, see `wrong_kind` in the HTTP tests).
+    @Test func serviceSourcesNeverTouchASecretKey() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/HefService")
+        let files = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { $0.hasSuffix(".swift") }
+        #expect(files.contains("ModelRuntime.swift"))
+        for file in files {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for name in ["SecretKey", "secretKey", "Decryptor", "KeyGenerator", "readSecretKey", "writeSecretKey"] {
+                #expect(!text.contains(name), "\(file) mentions \(name)")
+            }
+        }
+    }
+
     @Test func fullWorkQueueAnswersBusy() async throws {
         let queue = WorkQueue(workers: 1, waiting: 1)
         let gate = DispatchSemaphore(value: 0)

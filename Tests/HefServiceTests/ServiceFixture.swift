@@ -133,11 +133,11 @@ struct ServiceFixture: @unchecked Sendable {
 
     /// Starts the service on a loopback port for the duration of `body`.
     func withServer<T: Sendable>(
-        data: URL, _ body: @Sendable (any TestClientProtocol, HefService) async throws -> T
+        data: URL, _ body: @Sendable (any TestClientProtocol, HefServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "hef.service.test")
         logger.logLevel = ProcessInfo.processInfo.environment["HEF_TEST_VERBOSE"] == nil ? .warning : .info
-        let service = try await HefService(configuration: configuration(data: data), logger: logger)
+        let service = try await HefServer(configuration: configuration(data: data), logger: logger)
         return try await service.application().test(.live) { client in try await body(client, service) }
     }
 }
