@@ -236,11 +236,15 @@ public final class HefServer: Sendable {
         return prepared
     }
 
-    /// The Hummingbird application on the configured address.
-    public func application() -> some ApplicationProtocol {
+    /// The Hummingbird application on the configured address; `onBound` gets the port it bound
+    /// (useful with port 0).
+    public func application(onBound: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hef"),
+            onServerRunning: { channel in
+                if let port = channel.localAddress?.port { onBound(port) }
+            },
             logger: logger)
     }
 }

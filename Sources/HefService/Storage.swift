@@ -99,7 +99,11 @@ public final class SQLiteRegistry: KeyRegistry {
     public init(dataDirectory: URL) throws {
         do {
             try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-            database = try DatabasePool(path: dataDirectory.appendingPathComponent("registry.sqlite").path)
+            var configuration = Configuration()
+            // Wait for a lock instead of failing at once: another process (a restart while the
+            // old one closes, a second server on the same folder) may hold it briefly.
+            configuration.busyMode = .timeout(10)
+            database = try DatabasePool(path: dataDirectory.appendingPathComponent("registry.sqlite").path, configuration: configuration)
             blobs = try BlobFolder(root: dataDirectory.appendingPathComponent("blobs/sha256"))
             try Self.migrator.migrate(database)
         } catch let error as ServiceError {

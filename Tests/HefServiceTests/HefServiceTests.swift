@@ -194,10 +194,10 @@ extension HefServiceTests {
         let alice = bearer(ServiceFixture.alice.token), bob = bearer(ServiceFixture.bob.token)
         #expect(!f.latency.compiled.plan.rotationSteps.isEmpty)
         try await f.withServer(data: data) { client, _ in
-            func upload(_ bytes: [UInt8], to model: String, headers: HTTPFields) async throws -> TestResponse {
-                try await client.execute(uri: "/v1/models/\(model)/keys", method: .post, headers: headers, body: ByteBuffer(bytes: bytes))
+            func upload(_ bytes: [UInt8], to model: String, headers: HTTPFields) async throws -> Answer {
+                try await client.execute(uri: "/v1/models/\(model)/keys", method: .post, headers: headers, body: ByteBuffer(bytes: bytes)) { $0 }
             }
-            func keyID(_ response: TestResponse) throws -> String {
+            func keyID(_ response: Answer) throws -> String {
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 return try JSONDecoder().decode(KeyAnswer.self, from: Data(bytes(response.body))).keyID
             }

@@ -59,7 +59,7 @@ struct ServeCommandTests {
         }
         let bound = try #require(port, "no port in stderr: \(captured.text)")
 
-        let client = TestClient(host: "127.0.0.1", port: bound)
+        let client = TestClient(host: "127.0.0.1", port: bound, configuration: .init(timeout: .seconds(600)))
         client.connect()
         let health = try await client.get("/healthz")
         #expect(health.status == .ok)

@@ -6,6 +6,7 @@ import HefService
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import ServiceLifecycle
 import Testing
 
 /// The repository's `Models/` folder.
@@ -131,14 +132,61 @@ struct ServiceFixture: @unchecked Sendable {
         return configuration
     }
 
-    /// Starts the service on a loopback port for the duration of `body`.
+    /// Starts the service on a free loopback port for the duration of `body`. (Not Hummingbird's
+    /// `.live` test framework: its 20 s read timeout is too short when the whole test suite
+    /// shares two cores.)
     func withServer<T: Sendable>(
-        data: URL, _ body: @Sendable (any TestClientProtocol, HefServer) async throws -> T
+        data: URL, _ body: @Sendable (LiveClient, HefServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "hef.service.test")
         logger.logLevel = ProcessInfo.processInfo.environment["HEF_TEST_VERBOSE"] == nil ? .warning : .info
         let service = try await HefServer(configuration: configuration(data: data), logger: logger)
-        return try await service.application().test(.live) { client in try await body(client, service) }
+        let (ports, bound) = AsyncStream<Int>.makeStream()
+        let app = service.application(onBound: { port in
+            bound.yield(port)
+            bound.finish()
+        })
+        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw ServiceError.configuration("the server did not start") }
+            let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(600)))
+            client.connect()
+            do {
+                let value = try await body(LiveClient(client: client), service)
+                try await client.shutdown()
+                await services.triggerGracefulShutdown()
+                return value
+            } catch {
+                try? await client.shutdown()
+                await services.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+}
+
+/// An HTTP response as the tests see it.
+struct Answer: Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: ByteBuffer
+}
+
+/// One keep-alive connection to a running server.
+struct LiveClient: Sendable {
+    let client: TestClient
+
+    @discardableResult
+    func execute<R>(
+        uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil,
+        _ check: (Answer) async throws -> R
+    ) async throws -> R {
+        var headers = headers
+        headers[.connection] = "keep-alive"
+        let response = try await client.execute(.init(uri, method: method, authority: "localhost", headers: headers, body: body))
+        return try await check(Answer(status: response.status, headers: response.headers, body: response.body ?? ByteBuffer()))
     }
 }
 
@@ -153,7 +201,7 @@ struct ErrorBody: Decodable {
 
 /// A 4xx answer with the JSON error body (never a stack trace).
 func expectJSONError(
-    _ response: TestResponse, status: HTTPResponse.Status, code: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    _ response: Answer, status: HTTPResponse.Status, code: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(response.status == status, "got \(response.status): \(String(buffer: response.body))", sourceLocation: sourceLocation)
     #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, sourceLocation: sourceLocation)
