@@ -22,11 +22,18 @@ var package = Package(
         .library(name: "HefCircuits", targets: ["HefCircuits"]),
         .library(name: "HefML", targets: ["HefML"]),
         .library(name: "HefONNX", targets: ["HefONNX"]),
+        .library(name: "HefService", targets: ["HefService"]),
         .executable(name: "hefctl", targets: ["hefctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // The service (HefService, `hefctl serve`): HTTP, signing, storage, logs.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // GMP and FLINT 2.9 from the system (Debian: libgmp-dev, libflint-dev).
@@ -76,6 +83,18 @@ var package = Package(
             name: "HefDemoHarness",
             dependencies: ["HefRing", "HefCKKS", "HefML"],
             swiftSettings: importsAreInternal),
+        // The service: Hummingbird 2 routes, key registry (SQLite through GRDB, blobs in a
+        // content-addressed folder), ML-DSA-65 signed manifests and receipts. Nothing below imports it.
+        .target(
+            name: "HefService",
+            dependencies: [
+                "HefCKKS",
+                "HefML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "hefctl",
             dependencies: [
@@ -84,6 +103,7 @@ var package = Package(
                 "HefML",
                 "HefONNX",
                 "HefDemoHarness",
+                "HefService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: importsAreInternal),
@@ -114,6 +134,19 @@ var package = Package(
         .testTarget(
             name: "HefctlTests",
             dependencies: ["hefctl", "HefCKKS"]),
+        // Starts the service in-process on a loopback port and talks HTTP to it.
+        .testTarget(
+            name: "HefServiceTests",
+            dependencies: [
+                "HefService",
+                "hefctl",  // ServeCommandTests run the built binary
+                "HefML",
+                "HefCKKS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks that every target imports only the layers below it (the layer map in README.md):
-#   CFlint + CShims → HefRing → HefCKKS → HefCircuits → HefML → HefONNX → hefctl
+#   CFlint + CShims → HefRing → HefCKKS → HefCircuits → HefML → HefONNX, HefDemoHarness, HefService → hefctl
 # System modules (Foundation, Glibc, Darwin, Dispatch, Synchronization) are allowed everywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,9 @@ declare -A allowed=(
     [HefCircuits]="HefRing HefCKKS"
     [HefML]="HefRing HefCKKS HefCircuits"
     [HefONNX]="HefRing HefCKKS HefCircuits HefML SwiftProtobuf"
-    [hefctl]="HefRing HefCKKS HefCircuits HefML HefONNX ArgumentParser"
+    [HefDemoHarness]="HefRing HefCKKS HefCircuits HefML"
+    [HefService]="HefRing HefCKKS HefCircuits HefML Hummingbird HTTPTypes NIOCore NIOPosix Crypto GRDB Logging"
+    [hefctl]="HefRing HefCKKS HefCircuits HefML HefONNX HefDemoHarness HefService ArgumentParser Logging"
 )
 system="Foundation FoundationEssentials Glibc Darwin Dispatch Synchronization"
 status=0

@@ -19,5 +19,5 @@ struct Hefctl: ParsableCommand {
               hefctl decrypt --model digits.hef --secret-key keys/secret.key --in Y.ct --out Y.csv --output labels
               hefctl demo
             """,
-        subcommands: [Params.self, Keygen.self, Encrypt.self, Decrypt.self, Inspect.self, Bench.self, ModelCommand.self, Infer.self, Demo.self])
+        subcommands: [Params.self, Keygen.self, Encrypt.self, Decrypt.self, Inspect.self, Bench.self, ModelCommand.self, Infer.self, Demo.self, Serve.self])
 }

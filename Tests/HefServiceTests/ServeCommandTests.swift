@@ -1,0 +1,105 @@
+import Foundation
+import HefService
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The `hefctl` binary next to the test bundle (same build configuration).
+private func hefctlURL() throws -> URL {
+    var candidates: [URL] = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("hefctl")]
+    if let executable = Bundle.main.executableURL {
+        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("hefctl"))
+        candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("hefctl"))
+    }
+    for url in candidates where FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    throw ServiceError.configuration("hefctl binary not found in \(candidates.map(\.path))")
+}
+
+/// What a child process wrote on stderr so far.
+private final class Captured: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func append(_ d: Data) { lock.lock(); data.append(d); lock.unlock() }
+    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
+}
+
+@Suite("hefctl serve", .serialized)
+struct ServeCommandTests {
+    /// The real command: starts on a free loopback port, answers, takes keys from a token
+    /// holder, and stops cleanly on SIGINT.
+    @Test func serveStartsAnswersAndStopsOnSIGINT() async throws {
+        let f = try ServiceFixture.get()
+        let dir = try temporaryDirectory("serve")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tokens = dir.appendingPathComponent("tokens.txt")
+        try "# test clients\nalice \(ServiceFixture.alice.token)\n".write(to: tokens, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = try hefctlURL()
+        process.arguments = [
+            "serve", "--models", f.modelsDirectory.path, "--data", dir.appendingPathComponent("data").path,
+            "--listen", "127.0.0.1:0", "--tokens", tokens.path,
+        ]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        let captured = Captured()
+        err.fileHandleForReading.readabilityHandler = { handle in captured.append(handle.availableData) }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        // Hummingbird logs the port it bound.
+        var port: Int?
+        let deadline = Date().addingTimeInterval(30)
+        while port == nil && Date() < deadline && process.isRunning {
+            if let range = captured.text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                port = Int(captured.text[range].split(separator: ":").last!)
+            } else {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let bound = try #require(port, "no port in stderr: \(captured.text)")
+
+        let client = TestClient(host: "127.0.0.1", port: bound, configuration: .init(timeout: .seconds(600)))
+        client.connect()
+        let health = try await client.get("/healthz")
+        #expect(health.status == .ok)
+        let models = try await client.get("/v1/models")
+        #expect(models.status == .ok)
+        #expect(String(buffer: models.body ?? ByteBuffer()).contains("digits-square-latency"))
+        let upload = try await client.post(
+            "/v1/models/digits-square/keys", headers: bearer(ServiceFixture.alice.token), body: ByteBuffer(bytes: f.evaluationKeyBytes))
+        #expect(upload.status == .created)
+        let refused = try await client.post("/v1/models/digits-square/keys", body: ByteBuffer(bytes: f.evaluationKeyBytes))
+        #expect(refused.status == .unauthorized)
+        try await client.shutdown()
+
+        process.interrupt()
+        process.waitUntilExit()
+        err.fileHandleForReading.readabilityHandler = nil
+        #expect(process.terminationStatus == 0, "stderr: \(captured.text)")
+        #expect(!captured.text.contains("Fatal error"))
+        #expect(!captured.text.contains(ServiceFixture.alice.token), "a token reached the log")
+    }
+
+    @Test func serveRefusesBadSetupWithAMessage() throws {
+        let dir = try temporaryDirectory("serve-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for arguments in [
+            ["serve", "--models", dir.appendingPathComponent("missing").path, "--data", dir.path],
+            ["serve", "--models", dir.path, "--data", dir.path],
+            ["serve", "--models", dir.path, "--listen", "no-port"],
+        ] {
+            let process = Process()
+            process.executableURL = try hefctlURL()
+            process.arguments = arguments
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 1, "\(arguments): \(text)")
+            #expect(text.contains("hefctl: error:"), "\(arguments): \(text)")
+        }
+    }
+}
