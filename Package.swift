@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // Hef: CKKS homomorphic encryption for Swift on GMP/FLINT.
 import PackageDescription
+
 import class Foundation.ProcessInfo
 
 // No unsafe flags anywhere: SwiftPM refuses them in a package resolved by version, and Hef is
@@ -128,7 +129,9 @@ var package = Package(
             dependencies: ["HefCKKS", "HefCircuits", "HefTestSupport"]),
         .testTarget(
             name: "HefMLTests",
-            dependencies: ["HefRing", "HefCKKS", "HefCircuits", "HefML", "HefONNX", "HefDemoHarness", "HefTestSupport"],
+            dependencies: [
+                "HefRing", "HefCKKS", "HefCircuits", "HefML", "HefONNX", "HefDemoHarness", "HefTestSupport",
+            ],
             resources: [.copy("Fixtures")]),
         // Runs the built hefctl binary (the dependency makes `swift test` build it).
         .testTarget(
@@ -139,8 +142,9 @@ var package = Package(
             name: "HefServiceTests",
             dependencies: [
                 "HefService",
-                "hefctl",  // ServeCommandTests run the built binary
+                "hefctl", // ServeCommandTests run the built binary
                 "HefML",
+                "HefRing",
                 "HefCKKS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

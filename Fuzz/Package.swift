@@ -5,6 +5,7 @@
 // `-Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library` so that every Swift module, Hef's
 // included, carries the coverage instrumentation and libFuzzer supplies `main`.
 import PackageDescription
+
 import class Foundation.ProcessInfo
 import struct Foundation.URL
 
@@ -29,8 +30,9 @@ let package = Package(
                 .product(name: "Hef", package: hef),
                 .product(name: "HefML", package: hef),
                 .product(name: "HefONNX", package: hef),
-            ]),
-    ] + harnesses.map { name in
-        .executableTarget(name: name, dependencies: ["FuzzSupport"], path: "Sources/\(name)")
-    }
+            ])
+    ]
+        + harnesses.map { name in
+            .executableTarget(name: name, dependencies: ["FuzzSupport"], path: "Sources/\(name)")
+        }
 )

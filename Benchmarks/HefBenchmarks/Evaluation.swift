@@ -4,7 +4,8 @@ import HefCKKS
 /// Homomorphic operations on fresh top-level ciphertexts.
 func registerEvaluation(size: RingSize, backend kind: BackendKind) {
     register("add", size: size, backend: kind, needs: .ciphertexts) { benchmark, f in
-        let a = f.a!, b = f.b!
+        let a = f.a!
+        let b = f.b!
         for _ in benchmark.scaledIterations { blackHole(try f.evaluator.add(a, b)) }
     }
 
@@ -14,7 +15,8 @@ func registerEvaluation(size: RingSize, backend kind: BackendKind) {
     }
 
     register("mul_relin", size: size, backend: kind, needs: [.ciphertexts, .relinearization]) { benchmark, f in
-        let a = f.a!, b = f.b!
+        let a = f.a!
+        let b = f.b!
         for _ in benchmark.scaledIterations { blackHole(try f.evaluator.multiplyRelinearize(a, b)) }
     }
 

@@ -1,7 +1,7 @@
 import Benchmark
 import HefCKKS
-import HefTestSupport
 import HefRing
+import HefTestSupport
 
 /// The ring degrees benchmarked. 2^13 and 2^14 are the presets the peers (SEAL, OpenFHE) were
 /// run at (P1, P2); 2^15 is the n32768 preset; 2^16 is a custom literal that passes the
@@ -105,7 +105,8 @@ final class Fixture {
         plaintext = try context.encode(values)
         if needs.contains(.ciphertexts) || needs.contains(.product) {
             let x = try encryptor.encrypt(plaintext, publicKey: publicKey, stream: &stream)
-            let y = try encryptor.encrypt(try context.encode(randomValues(parameters.maxSlots, seed: 2)), publicKey: publicKey, stream: &stream)
+            let y = try encryptor.encrypt(
+                try context.encode(randomValues(parameters.maxSlots, seed: 2)), publicKey: publicKey, stream: &stream)
             a = x
             b = y
             product = needs.contains(.product) ? try evaluator.multiplyRelinearize(x, y) : nil

@@ -23,7 +23,8 @@ struct InferenceFixture {
         let keys = try keygen.evaluationKeys(for: secretKey, rotations: model.plan.rotationSteps)
         let rows = try String(contentsOf: models.appendingPathComponent("test_X.csv"), encoding: .utf8)
             .split(whereSeparator: \.isNewline).map { $0.split(separator: ",").map { Double($0)! } }
-        let batch = packing == .latency ? [rows[0]] : (0..<model.plan.samplesPerCiphertext).map { rows[$0 % rows.count] }
+        let batch =
+            packing == .latency ? [rows[0]] : (0..<model.plan.samplesPerCiphertext).map { rows[$0 % rows.count] }
         let client = InferenceClient(model: model, context: context)
         let encrypted = try client.encrypt(batch, publicKey: try keygen.publicKey(for: secretKey))
         server = try EncryptedMLP(model: model, context: context, evaluationKeys: keys)
@@ -38,7 +39,8 @@ func registerInference() {
         for kind in BackendKind.allCases {
             Benchmark(
                 "mlp_digits/\(packing.rawValue)/\(kind.rawValue)",
-                configuration: .init(metrics: [.wallClock], timeUnits: .milliseconds, maxDuration: .seconds(3), maxIterations: 50),
+                configuration: .init(
+                    metrics: [.wallClock], timeUnits: .milliseconds, maxDuration: .seconds(3), maxIterations: 50),
                 closure: { benchmark in
                     let f: InferenceFixture = inferenceFixture
                     for _ in benchmark.scaledIterations { blackHole(try f.server.evaluate(f.request)) }

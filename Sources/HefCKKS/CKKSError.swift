@@ -57,7 +57,8 @@ public enum CKKSError: Error, Equatable, Sendable, CustomStringConvertible {
         case .scaleMismatch(let a, let b):
             return "scales differ (2^\(log2s(a)) vs 2^\(log2s(b))) and cannot be aligned exactly"
         case .scaleResetOutOfTolerance(let c, let i):
-            return "cannot reset the scale to 2^\(log2s(i)): the ciphertext is at 2^\(log2s(c)) (relative difference \(String(format: "%.3g", abs(c - i) / i)) > 2^-32)"
+            return
+                "cannot reset the scale to 2^\(log2s(i)): the ciphertext is at 2^\(log2s(c)) (relative difference \(String(format: "%.3g", abs(c - i) / i)) > 2^-32)"
         case .floodingTooLarge(let why): return "noise flooding does not fit: \(why)"
         case .slotCountMismatch(let a, let b): return "slot counts differ (\(a) vs \(b))"
         case .tooManyValues(let given, let slots):

@@ -22,7 +22,8 @@ public struct ChebyshevSeries: Sendable {
 
     /// y = α·x + β maps the interval onto [−1, 1].
     public var affineMap: (alpha: Double, beta: Double) {
-        let a = interval.lowerBound, b = interval.upperBound
+        let a = interval.lowerBound
+        let b = interval.upperBound
         return (2 / (b - a), -(a + b) / (b - a))
     }
 
@@ -31,10 +32,13 @@ public struct ChebyshevSeries: Sendable {
 
     /// Interpolation at the `degree + 1` Chebyshev nodes of the first kind: exact for
     /// polynomials of at most that degree, near-minimax for smooth functions.
-    public static func approximate(_ f: (Double) -> Double, degree: Int, interval: ClosedRange<Double>) -> ChebyshevSeries {
+    public static func approximate(_ f: (Double) -> Double, degree: Int, interval: ClosedRange<Double>)
+        -> ChebyshevSeries
+    {
         precondition(degree >= 0)
         let n = degree + 1
-        let a = interval.lowerBound, b = interval.upperBound
+        let a = interval.lowerBound
+        let b = interval.upperBound
         let nodes = (0..<n).map { k in cos(Double.pi * (Double(k) + 0.5) / Double(n)) }
         let values = nodes.map { y in f((y * (b - a) + a + b) / 2) }
         var c = [Double](repeating: 0, count: n)
@@ -80,7 +84,8 @@ public struct ChebyshevSeries: Sendable {
 
     /// Σ c_k T_k(y) by Clenshaw's recurrence.
     public static func clenshaw(_ c: [Double], _ y: Double) -> Double {
-        var b1 = 0.0, b2 = 0.0
+        var b1 = 0.0
+        var b2 = 0.0
         for k in stride(from: c.count - 1, through: 1, by: -1) {
             let b0 = 2 * y * b1 - b2 + c[k]
             b2 = b1
@@ -91,7 +96,8 @@ public struct ChebyshevSeries: Sendable {
 
     /// The largest |p(x) − f(x)| over `samples` equally spaced points of the interval.
     public func maxError(of f: (Double) -> Double, samples: Int = 2001) -> Double {
-        let a = interval.lowerBound, b = interval.upperBound
+        let a = interval.lowerBound
+        let b = interval.upperBound
         var worst = 0.0
         for i in 0..<samples {
             let x = samples == 1 ? a : a + (b - a) * Double(i) / Double(samples - 1)

@@ -1,5 +1,5 @@
-public import HefCKKS
 import Foundation
+public import HefCKKS
 import HefRing
 
 /// The generalized diagonals of one D × D block: diag_k[i] = M[i][(i + k) mod D], kept only
@@ -47,14 +47,18 @@ enum DiagonalEngine {
     /// The power-of-two n1 minimising an estimate of the rotation cost (a hoisted baby step
     /// counted as 0.6 of a giant step) over the blocks' non-zero diagonals.
     static func chooseBabyStep(size: Int, blocks: [[DiagonalBlock?]]) -> Int {
-        var best = 1, bestCost = Double.infinity
+        var best = 1
+        var bestCost = Double.infinity
         var n1 = 1
         while n1 <= size {
-            var baby = 0, giant = 0
+            var baby = 0
+            var giant = 0
             let inputs = blocks.first?.count ?? 0
             for b in 0..<inputs {
                 var steps = Set<Int>()
-                for row in blocks { if let blk = row[b] { for k in blk.diagonals.keys where k % n1 != 0 { steps.insert(k % n1) } } }
+                for row in blocks {
+                    if let blk = row[b] { for k in blk.diagonals.keys where k % n1 != 0 { steps.insert(k % n1) } }
+                }
                 baby += steps.count
             }
             for row in blocks {
@@ -63,7 +67,10 @@ enum DiagonalEngine {
                 giant += steps.count
             }
             let cost = 0.6 * Double(baby) + Double(giant)
-            if cost < bestCost - 1e-9 { best = n1; bestCost = cost }
+            if cost < bestCost - 1e-9 {
+                best = n1
+                bestCost = cost
+            }
             n1 <<= 1
         }
         return best
@@ -79,13 +86,16 @@ enum DiagonalEngine {
 
     /// Encodes a block's diagonals at `level`, scale q_level (the prime the transform's
     /// rescale drops), replicated over `slots` slots.
-    static func encode(_ block: DiagonalBlock, n1: Int, slots: Int, context: CKKSContext, level: Int) throws -> EncodedBlock {
+    static func encode(_ block: DiagonalBlock, n1: Int, slots: Int, context: CKKSContext, level: Int) throws
+        -> EncodedBlock
+    {
         let d = block.size
         let scale = Double(context.parameters.q[level])
         var groups: [Int: [(baby: Int, plaintext: Plaintext)]] = [:]
         for k in block.diagonals.keys.sorted() {
             let diag = block.diagonals[k]!
-            let g = k / n1, j = k % n1
+            let g = k / n1
+            let j = k % n1
             let shift = g * n1
             // diag'[i] = diag[(i − g·n1) mod D], so that rot_{g·n1}(diag' ⊙ ·) = diag ⊙ rot_{g·n1}(·).
             let values = (0..<slots).map { i in diag[((i - shift) % d + d) % d] }
@@ -104,11 +114,15 @@ enum DiagonalEngine {
         let level = inputs.map(\.level).min()!
         var xs = inputs
         for i in xs.indices {
-            guard Evaluator.sameScale(xs[i].scale, first.scale) else { throw CKKSError.scaleMismatch(first.scale, xs[i].scale) }
+            guard Evaluator.sameScale(xs[i].scale, first.scale) else {
+                throw CKKSError.scaleMismatch(first.scale, xs[i].scale)
+            }
             if xs[i].size != 2 { xs[i] = try evaluator.relinearize(xs[i]) }
             if xs[i].level > level { xs[i].dropLevels(to: level) }
         }
-        guard level >= 1 else { throw CKKSError.levelExhausted("a linear transform needs one level; the input is at level 0") }
+        guard level >= 1 else {
+            throw CKKSError.levelExhausted("a linear transform needs one level; the input is at level 0")
+        }
         let context = evaluator.context
         let scale = first.scale
         let productScale = scale * Double(context.parameters.q[level])
@@ -128,7 +142,9 @@ enum DiagonalEngine {
             var total: Ciphertext?
             for g in giants.sorted() {
                 // Σ_j diag_j ⊙ rot_j(x), one lazily reduced inner product per polynomial.
-                var c0: [Poly<Eval>] = [], c1: [Poly<Eval>] = [], diagonals: [Poly<Eval>] = []
+                var c0: [Poly<Eval>] = []
+                var c1: [Poly<Eval>] = []
+                var diagonals: [Poly<Eval>] = []
                 for b in xs.indices {
                     guard let terms = encoded[a][b]?.groups[g] else { continue }
                     for (j, pt) in terms {
@@ -141,8 +157,9 @@ enum DiagonalEngine {
                 guard !diagonals.isEmpty else { continue }
                 let acc0 = Poly<Eval>.innerProduct(c0, diagonals, moduliCount: level + 1)
                 let acc1 = Poly<Eval>.innerProduct(c1, diagonals, moduliCount: level + 1)
-                var inner = Ciphertext(polys: [acc0, acc1], scale: productScale, slots: first.slots,
-                                       parametersID: first.parametersID, keyID: first.keyID)
+                var inner = Ciphertext(
+                    polys: [acc0, acc1], scale: productScale, slots: first.slots,
+                    parametersID: first.parametersID, keyID: first.keyID)
                 if g != 0 { inner = try evaluator.rotate(inner, by: g * n1) }
                 total = try total.map { try evaluator.add($0, inner) } ?? inner
             }

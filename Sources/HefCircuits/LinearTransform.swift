@@ -1,5 +1,5 @@
-public import HefCKKS
 import Foundation
+public import HefCKKS
 
 /// y = M·x (+ bias) on a ciphertext whose slots hold x ∈ R^D replicated with period D
 /// (slot i holds x[i mod D]), by the diagonal method with baby-step/giant-step and hoisted
@@ -39,10 +39,12 @@ public struct LinearTransform: Sendable {
     public init(matrix: [[Double]], blockSize: Int, slots: Int, babyStep: Int? = nil) throws {
         let columns = matrix.map(\.count).max() ?? 0
         guard matrix.count <= blockSize, columns <= blockSize else {
-            throw CKKSError.invalidParameters("a \(matrix.count)×\(columns) matrix does not fit blocks of \(blockSize); use TiledLinearTransform")
+            throw CKKSError.invalidParameters(
+                "a \(matrix.count)×\(columns) matrix does not fit blocks of \(blockSize); use TiledLinearTransform")
         }
         try self.init(
-            blockSize: blockSize, slots: slots, rows: matrix.count, columns: columns, diagonals: Array(0..<max(blockSize, 1)),
+            blockSize: blockSize, slots: slots, rows: matrix.count, columns: columns,
+            diagonals: Array(0..<max(blockSize, 1)),
             babyStep: babyStep
         ) { i, j in i < matrix.count && j < matrix[i].count ? matrix[i][j] : 0 }
     }
@@ -66,7 +68,8 @@ public struct LinearTransform: Sendable {
     ) throws {
         let d = blockSize
         guard d >= 1, d & (d - 1) == 0, slots % d == 0, d <= slots, rows <= d, columns <= d else {
-            throw CKKSError.invalidParameters("the block size must be a power of two dividing the slot count and holding the matrix")
+            throw CKKSError.invalidParameters(
+                "the block size must be a power of two dividing the slot count and holding the matrix")
         }
         self.rows = rows
         self.columns = columns
@@ -100,7 +103,9 @@ public struct LinearTransform: Sendable {
     ///   - level: The level of the inputs the encoding is for.
     /// - Throws: The ``CKKSError`` cases of encoding (a level above the context's top).
     public func encoded(context: CKKSContext, level: Int) throws -> EncodedLinearTransform {
-        EncodedLinearTransform(level: level, block: try DiagonalEngine.encode(block, n1: babyStep, slots: slots, context: context, level: level))
+        EncodedLinearTransform(
+            level: level,
+            block: try DiagonalEngine.encode(block, n1: babyStep, slots: slots, context: context, level: level))
     }
 
     /// M·x (+ bias, replicated with period D and added at the result's scale).
@@ -113,20 +118,24 @@ public struct LinearTransform: Sendable {
     ///   ``CKKSError/levelExhausted(_:)`` when `encoded` is above the input's level,
     ///   ``CKKSError/tooManyValues(given:slots:)`` for a bias longer than D, and the evaluator's
     ///   ``CKKSError`` cases (a missing rotation key, no level left).
-    public func evaluate(_ ct: Ciphertext, evaluator: Evaluator, bias: [Double]? = nil, encoded: EncodedLinearTransform? = nil) throws -> Ciphertext {
+    public func evaluate(
+        _ ct: Ciphertext, evaluator: Evaluator, bias: [Double]? = nil, encoded: EncodedLinearTransform? = nil
+    ) throws -> Ciphertext {
         guard ct.slots == slots else { throw CKKSError.slotCountMismatch(slots, ct.slots) }
         var x = ct
         let enc: EncodedLinearTransform
         if let encoded {
             guard encoded.level <= x.level else {
-                throw CKKSError.levelExhausted("the transform was encoded for level \(encoded.level), above the input's \(x.level)")
+                throw CKKSError.levelExhausted(
+                    "the transform was encoded for level \(encoded.level), above the input's \(x.level)")
             }
             if x.level > encoded.level { x.dropLevels(to: encoded.level) }
             enc = encoded
         } else {
             enc = try self.encoded(context: evaluator.context, level: x.level)
         }
-        var y = try DiagonalEngine.evaluate(inputs: [x], blocks: [[block]], encoded: [[enc.block]], n1: babyStep, evaluator: evaluator)[0]
+        var y = try DiagonalEngine.evaluate(
+            inputs: [x], blocks: [[block]], encoded: [[enc.block]], n1: babyStep, evaluator: evaluator)[0]
         if let bias {
             guard bias.count <= blockSize else { throw CKKSError.tooManyValues(given: bias.count, slots: blockSize) }
             y = try evaluator.add(y, replicated: bias, period: blockSize)
@@ -151,7 +160,9 @@ public struct LinearTransform: Sendable {
     ///   - evaluator: An evaluator with the keys of ``foldSteps(from:to:)``.
     /// - Throws: ``CKKSError/invalidParameters(_:)`` for periods that are not powers of two with
     ///   target ≤ period; the evaluator's ``CKKSError`` cases (a missing rotation key).
-    public static func foldPeriod(_ ct: Ciphertext, from period: Int, to target: Int, evaluator: Evaluator) throws -> Ciphertext {
+    public static func foldPeriod(_ ct: Ciphertext, from period: Int, to target: Int, evaluator: Evaluator) throws
+        -> Ciphertext
+    {
         var z = ct
         for step in try foldSteps(from: period, to: target) {
             z = try evaluator.add(z, try evaluator.rotate(z, by: step))
@@ -171,7 +182,10 @@ public struct LinearTransform: Sendable {
         }
         var steps: [Int] = []
         var p = period
-        while p > target { steps.append(p / 2); p /= 2 }
+        while p > target {
+            steps.append(p / 2)
+            p /= 2
+        }
         return steps
     }
 }

@@ -1,5 +1,5 @@
-public import HefCKKS
 import Foundation
+public import HefCKKS
 
 /// Evaluates Chebyshev series on ciphertexts at minimal depth ⌈log2(d + 1)⌉, with
 /// baby-step/giant-step splitting and exact scale management.
@@ -46,8 +46,10 @@ public struct PolynomialEvaluator: Sendable {
     ///   - interval: [a, b].
     /// - Throws: The evaluator's ``CKKSError`` cases (``CKKSError/levelExhausted(_:)`` at level 0).
     public func mapToUnitInterval(_ ct: Ciphertext, _ interval: ClosedRange<Double>) throws -> Ciphertext {
-        let a = interval.lowerBound, b = interval.upperBound
-        let alpha = 2 / (b - a), beta = -(a + b) / (b - a)
+        let a = interval.lowerBound
+        let b = interval.upperBound
+        let alpha = 2 / (b - a)
+        let beta = -(a + b) / (b - a)
         var y = try evaluator.rescale(try evaluator.multiply(ct, scalar: alpha, rescaledScale: ct.scale))
         try y.resetScale(to: ct.scale)
         return try evaluator.addConstant(y, beta)
@@ -95,7 +97,9 @@ public struct PolynomialEvaluator: Sendable {
     ///   - coefficients: a_0 … a_d.
     ///   - targetScale: The output scale (default: the input's).
     /// - Throws: As ``evaluate(_:_:targetScale:inputIsMapped:)``.
-    public func evaluatePowerBasis(_ ct: Ciphertext, coefficients: [Double], targetScale: Double? = nil) throws -> Ciphertext {
+    public func evaluatePowerBasis(_ ct: Ciphertext, coefficients: [Double], targetScale: Double? = nil) throws
+        -> Ciphertext
+    {
         try evaluate(ct, ChebyshevSeries.fromPowerBasis(coefficients), targetScale: targetScale, inputIsMapped: true)
     }
 }
@@ -134,7 +138,8 @@ extension PolynomialEvaluator {
                 var m = 1
                 while m * 2 < j { m *= 2 }
                 let n = j - m
-                let tm = try power(m), tn = try power(n)
+                let tm = try power(m)
+                let tn = try power(n)
                 let lambda = min(tm.level, tn.level)
                 var prod = try evaluator.relinearize(try evaluator.rescale(try evaluator.multiply(tm, tn)))
                 prod = try evaluator.multiply(prod, integer: 2)
@@ -154,12 +159,14 @@ extension PolynomialEvaluator {
             let e = c.lastIndex { $0 != 0 } ?? 0
             precondition(e >= 1)
             if e < baby && (1...e).allSatisfy({ c[$0] == 0 || predictedLevel($0) >= level + 1 }) {
-                var cts: [Ciphertext] = [], coeffs: [Double] = []
+                var cts: [Ciphertext] = []
+                var coeffs: [Double] = []
                 for j in 1...e where c[j] != 0 {
                     cts.append(try power(j))
                     coeffs.append(c[j])
                 }
-                let sum = try evaluator.linearCombination(cts, coeffs, rescaledScale: scale, constant: c[0], level: level + 1)
+                let sum = try evaluator.linearCombination(
+                    cts, coeffs, rescaledScale: scale, constant: c[0], level: level + 1)
                 var out = try evaluator.rescale(sum)
                 try out.resetScale(to: scale)
                 return out

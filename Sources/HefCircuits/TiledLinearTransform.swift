@@ -1,5 +1,5 @@
-public import HefCKKS
 import Foundation
+public import HefCKKS
 
 /// y = M·x (+ bias) for layers wider than one ciphertext. x ∈ R^C is split over
 /// ⌈C/slots⌉ ciphertexts (ciphertext b holds x[b·slots ..< (b+1)·slots], zero padded), and y
@@ -35,18 +35,22 @@ public struct TiledLinearTransform: Sendable {
     /// - Throws: ``CKKSError/invalidParameters(_:)`` for an empty matrix, a slot count that is not a
     ///   power of two or an invalid baby step.
     public init(matrix: [[Double]], slots: Int, babyStep: Int? = nil) throws {
-        guard slots >= 1, slots & (slots - 1) == 0 else { throw CKKSError.invalidParameters("slots must be a power of two") }
+        guard slots >= 1, slots & (slots - 1) == 0 else {
+            throw CKKSError.invalidParameters("slots must be a power of two")
+        }
         rows = matrix.count
         columns = matrix.map(\.count).max() ?? 0
         guard rows >= 1, columns >= 1 else { throw CKKSError.invalidParameters("empty matrix") }
         self.slots = slots
-        let outBlocks = (rows + slots - 1) / slots, inBlocks = (columns + slots - 1) / slots
+        let outBlocks = (rows + slots - 1) / slots
+        let inBlocks = (columns + slots - 1) / slots
         var blocks: [[DiagonalBlock?]] = []
         for a in 0..<outBlocks {
             var row: [DiagonalBlock?] = []
             for b in 0..<inBlocks {
                 let blk = DiagonalBlock(size: slots) { i, j in
-                    let r = a * slots + i, c = b * slots + j
+                    let r = a * slots + i
+                    let c = b * slots + j
                     return r < matrix.count && c < matrix[r].count ? matrix[r][c] : 0
                 }
                 row.append(blk.isZero ? nil : blk)
@@ -94,7 +98,9 @@ public struct TiledLinearTransform: Sendable {
     public func encoded(context: CKKSContext, level: Int) throws -> EncodedTiledLinearTransform {
         let enc = try blocks.map { row in
             try row.map { blk in
-                try blk.map { try DiagonalEngine.encode($0, n1: babyStep, slots: slots, context: context, level: level) }
+                try blk.map {
+                    try DiagonalEngine.encode($0, n1: babyStep, slots: slots, context: context, level: level)
+                }
             }
         }
         return EncodedTiledLinearTransform(level: level, blocks: enc)
@@ -122,7 +128,8 @@ public struct TiledLinearTransform: Sendable {
         if let encoded {
             for i in xs.indices {
                 guard xs[i].level >= encoded.level else {
-                    throw CKKSError.levelExhausted("the transform was encoded for level \(encoded.level), above an input's \(xs[i].level)")
+                    throw CKKSError.levelExhausted(
+                        "the transform was encoded for level \(encoded.level), above an input's \(xs[i].level)")
                 }
                 if xs[i].level > encoded.level { xs[i].dropLevels(to: encoded.level) }
             }
@@ -130,9 +137,12 @@ public struct TiledLinearTransform: Sendable {
         } else {
             enc = try self.encoded(context: evaluator.context, level: xs.map(\.level).min()!)
         }
-        var ys = try DiagonalEngine.evaluate(inputs: xs, blocks: blocks, encoded: enc.blocks, n1: babyStep, evaluator: evaluator)
+        var ys = try DiagonalEngine.evaluate(
+            inputs: xs, blocks: blocks, encoded: enc.blocks, n1: babyStep, evaluator: evaluator)
         if let bias {
-            guard bias.count <= outputCount * slots else { throw CKKSError.tooManyValues(given: bias.count, slots: outputCount * slots) }
+            guard bias.count <= outputCount * slots else {
+                throw CKKSError.tooManyValues(given: bias.count, slots: outputCount * slots)
+            }
             let chunks = split(bias, count: outputCount)
             for a in ys.indices where chunks[a].contains(where: { $0 != 0 }) {
                 ys[a] = try evaluator.add(ys[a], replicated: chunks[a], period: slots)

@@ -16,13 +16,16 @@ public struct AgreementStats: Sendable {
     /// Compares `encryptedScores` with `model`'s plaintext scores on `rows` (and with `trueLabels` when given).
     public init(model: MLPModel, rows: [[Double]], encryptedScores: [[Double]], trueLabels: [String]? = nil) {
         samples = rows.count
-        var agree = 0, encCorrect = 0, plainCorrect = 0
+        var agree = 0
+        var encCorrect = 0
+        var plainCorrect = 0
         var worst = 0.0
         for (i, row) in rows.enumerated() {
             let plain = model.scores(row)
             let enc = encryptedScores[i]
             for j in plain.indices { worst = max(worst, abs(plain[j] - enc[j])) }
-            let plainLabel = model.output.label(plain), encLabel = model.output.label(enc)
+            let plainLabel = model.output.label(plain)
+            let encLabel = model.output.label(enc)
             if plainLabel == encLabel { agree += 1 }
             if let trueLabels {
                 if plainLabel == trueLabels[i] { plainCorrect += 1 }

@@ -1,7 +1,7 @@
 import Foundation
 public import HefCKKS
-public import HefRing
 public import HefML
+public import HefRing
 
 /// The whole encrypted-inference flow in one process, with what each side does timed and what
 /// crosses the wire measured: key generation (client), encryption (client), evaluation
@@ -101,7 +101,8 @@ public struct InferenceSession: Sendable {
         }
         return Report(
             samples: rows.count, scores: scores, keygenSeconds: seconds(keygenTime),
-            encryptSeconds: seconds(encryptTime), inferSeconds: seconds(inferTime), decryptSeconds: seconds(decryptTime),
+            encryptSeconds: seconds(encryptTime), inferSeconds: seconds(inferTime),
+            decryptSeconds: seconds(decryptTime),
             bytesUp: upload.count, bytesDown: download.count, evaluationKeyBytes: evalKeyBytes)
     }
 }

@@ -15,8 +15,9 @@ struct AffineMap: Sendable {
     private(set) var bias: [Double]
 
     static func identity(_ n: Int) -> AffineMap {
-        AffineMap(inputSize: n, matrix: nil, diagonal: [Double](repeating: 1, count: n),
-                  bias: [Double](repeating: 0, count: n))
+        AffineMap(
+            inputSize: n, matrix: nil, diagonal: [Double](repeating: 1, count: n),
+            bias: [Double](repeating: 0, count: n))
     }
 
     var outputSize: Int { bias.count }
@@ -55,7 +56,8 @@ struct AffineMap: Sendable {
             if let matrix {
                 var acc = [Double](repeating: 0, count: inputSize)
                 for k in 0..<n where row[k] != 0 {
-                    let r = row[k], m = matrix[k]
+                    let r = row[k]
+                    let m = matrix[k]
                     for i in 0..<inputSize { acc[i] += r * m[i] }
                 }
                 newMatrix[o] = acc

@@ -9,15 +9,25 @@ enum ONNXConstantFolding {
     static func constantNode(_ node: Onnx_NodeProto) throws -> ONNXTensor {
         let name = node.output.first ?? node.displayName
         if let t = node.tensorAttribute("value") { return try ONNXTensor(t, name: name) }
-        if let a = node.attribute("value_float"), a.hasF { return ONNXTensor(name: name, shape: [], values: [Double(a.f)]) }
+        if let a = node.attribute("value_float"), a.hasF {
+            return ONNXTensor(name: name, shape: [], values: [Double(a.f)])
+        }
         if let v = node.floatsAttribute("value_floats") { return ONNXTensor(name: name, shape: [v.count], values: v) }
-        if let a = node.attribute("value_int"), a.hasI { return ONNXTensor(name: name, shape: [], values: [Double(a.i)], isInteger: true) }
+        if let a = node.attribute("value_int"), a.hasI {
+            return ONNXTensor(name: name, shape: [], values: [Double(a.i)], isInteger: true)
+        }
         if let v = node.intsAttribute("value_ints") {
             return ONNXTensor(name: name, shape: [v.count], values: v.map { Double($0) }, isInteger: true)
         }
         if let s = node.stringAttribute("value_string") { return ONNXTensor(name: name, shape: [], strings: [s]) }
-        if let v = node.stringsAttribute("value_strings") { return ONNXTensor(name: name, shape: [v.count], strings: v) }
-        throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Constant node without a value attribute Hef reads (value, value_float(s), value_int(s), value_string(s))")
+        if let v = node.stringsAttribute("value_strings") {
+            return ONNXTensor(name: name, shape: [v.count], strings: v)
+        }
+        throw ONNXImportError.unsupportedPattern(
+            node: node.displayName,
+            reason:
+                "Constant node without a value attribute Hef reads (value, value_float(s), value_int(s), value_string(s))"
+        )
     }
 
     /// Folds one node over constant inputs (nil for absent optional inputs).
@@ -32,7 +42,8 @@ enum ONNXConstantFolding {
         }
         func numeric(_ t: ONNXTensor) throws -> ONNXTensor {
             guard t.strings == nil else {
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "arithmetic on the string tensor \"\(t.name)\"")
+                throw ONNXImportError.unsupportedPattern(
+                    node: node.displayName, reason: "arithmetic on the string tensor \"\(t.name)\"")
             }
             return t
         }
@@ -41,7 +52,8 @@ enum ONNXConstantFolding {
         case "Identity", "Cast":
             result = try operand(0)
             if op == "Cast", result.strings == nil {
-                result.isInteger = !ONNXDataType.isFloatingPoint(Int64(node.intAttribute("to", default: Int(ONNXDataType.float))))
+                result.isInteger = !ONNXDataType.isFloatingPoint(
+                    Int64(node.intAttribute("to", default: Int(ONNXDataType.float))))
                 if result.isInteger { result.values = result.values.map { $0.rounded(.towardZero) } }
             }
         case "Reshape":
@@ -54,10 +66,13 @@ enum ONNXConstantFolding {
             let rank = result.shape.count
             let a = axis < 0 ? axis + rank : axis
             guard a >= 0, a <= rank else {
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Flatten axis \(axis) for rank \(rank)")
+                throw ONNXImportError.unsupportedPattern(
+                    node: node.displayName, reason: "Flatten axis \(axis) for rank \(rank)")
             }
-            guard let rows = ONNXTensor.product(result.shape[..<a]), let cols = ONNXTensor.product(result.shape[a...]) else {
-                throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "Flatten of shape \(result.shape) overflows")
+            guard let rows = ONNXTensor.product(result.shape[..<a]), let cols = ONNXTensor.product(result.shape[a...])
+            else {
+                throw ONNXImportError.shapeMismatch(
+                    node: node.displayName, detail: "Flatten of shape \(result.shape) overflows")
             }
             result.shape = [rows, cols]
         case "Squeeze":
@@ -79,9 +94,13 @@ enum ONNXConstantFolding {
         case "Transpose":
             let t = try numeric(try operand(0))
             guard t.shape.count <= 2 else {
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Transpose of a rank-\(t.shape.count) constant")
+                throw ONNXImportError.unsupportedPattern(
+                    node: node.displayName, reason: "Transpose of a rank-\(t.shape.count) constant")
             }
-            if t.shape.count < 2 { result = t; break }
+            if t.shape.count < 2 {
+                result = t
+                break
+            }
             let (r, c) = (t.shape[0], t.shape[1])
             var values = [Double](repeating: 0, count: t.count)
             for i in 0..<r { for j in 0..<c { values[j * r + i] = t.values[i * c + j] } }
@@ -92,9 +111,11 @@ enum ONNXConstantFolding {
             t.values = t.values.map(f)
             result = t
         case "Add", "Sub", "Mul", "Div", "Pow":
-            let a = try numeric(try operand(0)), b = try numeric(try operand(1))
+            let a = try numeric(try operand(0))
+            let b = try numeric(try operand(1))
             guard a.count == b.count || a.count == 1 || b.count == 1 else {
-                throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "\(op) of constants with shapes \(a.shape) and \(b.shape)")
+                throw ONNXImportError.shapeMismatch(
+                    node: node.displayName, detail: "\(op) of constants with shapes \(a.shape) and \(b.shape)")
             }
             let f: (Double, Double) -> Double
             switch op {
@@ -106,8 +127,9 @@ enum ONNXConstantFolding {
             }
             let n = max(a.count, b.count)
             let values = (0..<n).map { f(a.values[a.count == 1 ? 0 : $0], b.values[b.count == 1 ? 0 : $0]) }
-            result = ONNXTensor(name: output, shape: a.count >= b.count ? a.shape : b.shape, values: values,
-                                isInteger: a.isInteger && b.isInteger && op != "Div")
+            result = ONNXTensor(
+                name: output, shape: a.count >= b.count ? a.shape : b.shape, values: values,
+                isInteger: a.isInteger && b.isInteger && op != "Div")
         default:
             throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName)
         }
@@ -123,7 +145,8 @@ enum ONNXConstantFolding {
         }
         if let wildcard = dims.firstIndex(of: -1) {
             guard known > 0, count % known == 0 else {
-                throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "cannot reshape \(shape) to \(target)")
+                throw ONNXImportError.shapeMismatch(
+                    node: node.displayName, detail: "cannot reshape \(shape) to \(target)")
             }
             dims[wildcard] = count / known
         }

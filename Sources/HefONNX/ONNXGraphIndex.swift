@@ -22,12 +22,15 @@ struct ONNXGraphIndex {
         }
         guard inputs.count == 1 else {
             throw ONNXImportError.unsupportedGraph(
-                reason: "the graph has \(inputs.count) inputs (\(inputs.map(\.name).joined(separator: ", "))); Hef imports models with one feature vector")
+                reason:
+                    "the graph has \(inputs.count) inputs (\(inputs.map(\.name).joined(separator: ", "))); Hef imports models with one feature vector"
+            )
         }
         inputName = input.name
         declaredInputSize = Self.featureCount(input.type)
         if let n = declaredInputSize, n > Self.maximumInputSize {
-            throw ONNXImportError.unsupportedGraph(reason: "input \"\(input.name)\" has \(n) features (at most \(Self.maximumInputSize))")
+            throw ONNXImportError.unsupportedGraph(
+                reason: "input \"\(input.name)\" has \(n) features (at most \(Self.maximumInputSize))")
         }
         nodes = try Self.topologicalOrder(graph.node, available: Set(initializers.keys).union([input.name]))
         guard !nodes.isEmpty else { throw ONNXImportError.unsupportedGraph(reason: "the graph has no nodes") }
@@ -87,7 +90,8 @@ struct ONNXGraphIndex {
             }
         }
         if let stuck = nodes.indices.first(where: { !done[$0] }) {
-            throw ONNXImportError.unsupportedGraph(reason: "the graph has a cycle through node \"\(nodes[stuck].displayName)\"")
+            throw ONNXImportError.unsupportedGraph(
+                reason: "the graph has a cycle through node \"\(nodes[stuck].displayName)\"")
         }
         return order
     }

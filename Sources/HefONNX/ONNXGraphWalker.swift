@@ -46,10 +46,16 @@ struct ONNXGraphWalker {
             for input in node.input where !input.isEmpty { consumers[input, default: []].append(i) }
         }
         guard let n = index.declaredInputSize ?? Self.inferInputSize(nodes, index.initializers) else {
-            throw ONNXImportError.unsupportedGraph(reason: "cannot tell the number of input features: input \"\(index.inputName)\" has no fixed shape and no MatMul/Gemm weights follow it")
+            throw ONNXImportError.unsupportedGraph(
+                reason:
+                    "cannot tell the number of input features: input \"\(index.inputName)\" has no fixed shape and no MatMul/Gemm weights follow it"
+            )
         }
         guard n <= ONNXGraphIndex.maximumInputSize else {
-            throw ONNXImportError.unsupportedGraph(reason: "the weights after input \"\(index.inputName)\" take \(n) features (at most \(ONNXGraphIndex.maximumInputSize))")
+            throw ONNXImportError.unsupportedGraph(
+                reason:
+                    "the weights after input \"\(index.inputName)\" take \(n) features (at most \(ONNXGraphIndex.maximumInputSize))"
+            )
         }
         inputSize = n
         pending = .identity(n)
@@ -80,7 +86,8 @@ struct ONNXGraphWalker {
         for (index, node) in nodes.enumerated() { try visit(node, at: index) }
         if tail == nil { try finishLayers(at: nodes.last?.displayName ?? "?") }
         guard appliedMatrix else {
-            throw ONNXImportError.unsupportedGraph(reason: "the graph has no dense layer (MatMul or Gemm with constant weights)")
+            throw ONNXImportError.unsupportedGraph(
+                reason: "the graph has no dense layer (MatMul or Gemm with constant weights)")
         }
         if let labels {
             let expected = tail == .sigmoid && layers.last?.outputSize == 1 ? 2 : (layers.last?.outputSize ?? 0)
@@ -111,7 +118,9 @@ struct ONNXGraphWalker {
             }
         }
         if !inputs.contains(where: isData) {
-            let constants = inputs.map { v -> ONNXTensor? in if case .constant(let t)? = v { return t } else { return nil } }
+            let constants = inputs.map { v -> ONNXTensor? in
+                if case .constant(let t)? = v { return t } else { return nil }
+            }
             try setOutputs(node, .constant(try ONNXConstantFolding.evaluate(node, constants)))
             return
         }
@@ -155,7 +164,11 @@ struct ONNXGraphWalker {
     }
 
     private func stale(_ name: String, _ node: Onnx_NodeProto) -> ONNXImportError {
-        .unsupportedPattern(node: node.displayName, reason: "it uses \"\(name)\", an earlier value of the features; branching graphs (residual connections, several paths) are not supported")
+        .unsupportedPattern(
+            node: node.displayName,
+            reason:
+                "it uses \"\(name)\", an earlier value of the features; branching graphs (residual connections, several paths) are not supported"
+        )
     }
 
     /// Position of the one stream operand; checks that it is the current value.
@@ -173,7 +186,8 @@ struct ONNXGraphWalker {
             throw ONNXImportError.unsupportedOperator(op: node.opType, node: node.displayName)
         }
         guard t.strings == nil else {
-            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "string tensor \"\(t.name)\" used as a number")
+            throw ONNXImportError.unsupportedPattern(
+                node: node.displayName, reason: "string tensor \"\(t.name)\" used as a number")
         }
         return t
     }
@@ -182,7 +196,9 @@ struct ONNXGraphWalker {
     private func broadcast(_ t: ONNXTensor, _ width: Int, _ node: Onnx_NodeProto) throws -> [Double] {
         if t.count == 1 { return [Double](repeating: t.values[0], count: width) }
         guard t.count == width, t.shape.last == width else {
-            throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "constant \"\(t.name)\" has shape \(t.shape), the features have width \(width)")
+            throw ONNXImportError.shapeMismatch(
+                node: node.displayName,
+                detail: "constant \"\(t.name)\" has shape \(t.shape), the features have width \(width)")
         }
         return t.values
     }
@@ -230,7 +246,8 @@ struct ONNXGraphWalker {
     private mutating func visitCast(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
         _ = try streamOperand(node, inputs)
         guard ONNXDataType.isFloatingPoint(Int64(node.intAttribute("to", default: Int(ONNXDataType.float)))) else {
-            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Cast of the features to a non-floating-point type")
+            throw ONNXImportError.unsupportedPattern(
+                node: node.displayName, reason: "Cast of the features to a non-floating-point type")
         }
         try alias(node)
     }
@@ -253,8 +270,10 @@ struct ONNXGraphWalker {
         let known = ONNXTensor.product(features.filter { $0 > 0 })
         let wildcard = features.contains { $0 <= 0 }
         guard let known, wildcard ? width % known == 0 : known == width,
-              target.count == 1 || [-1, 0, 1].contains(target[0]) else {
-            throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "Reshape to \(target) does not keep \(width) features per sample")
+            target.count == 1 || [-1, 0, 1].contains(target[0])
+        else {
+            throw ONNXImportError.shapeMismatch(
+                node: node.displayName, detail: "Reshape to \(target) does not keep \(width) features per sample")
         }
         try alias(node)
     }
@@ -273,8 +292,12 @@ struct ONNXGraphWalker {
             guard a == generation else { throw stale(node.input[0], node) }
             guard b == generation else { throw stale(node.input[1], node) }
             switch op {
-            case "Mul": try closeLayer(.square); try setOutputs(node, .stream(generation))
-            case "Add": pending.scale(by: [Double](repeating: 2, count: width)); try advance(node)
+            case "Mul":
+                try closeLayer(.square)
+                try setOutputs(node, .stream(generation))
+            case "Add":
+                pending.scale(by: [Double](repeating: 2, count: width))
+                try advance(node)
             default: throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName)
             }
             return
@@ -284,7 +307,9 @@ struct ONNXGraphWalker {
         switch (op, s) {
         case ("Add", _): pending.shift(by: c)
         case ("Sub", 0): pending.shift(by: c.map { -$0 })
-        case ("Sub", _): pending.scale(by: [Double](repeating: -1, count: width)); pending.shift(by: c)
+        case ("Sub", _):
+            pending.scale(by: [Double](repeating: -1, count: width))
+            pending.shift(by: c)
         case ("Mul", _): pending.scale(by: c)
         case ("Div", 0):
             guard c.allSatisfy({ $0 != 0 }) else {
@@ -292,7 +317,8 @@ struct ONNXGraphWalker {
             }
             pending.scale(by: c.map { 1 / $0 })
         default:
-            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Div of a constant by the features (1/x)")
+            throw ONNXImportError.unsupportedPattern(
+                node: node.displayName, reason: "Div of a constant by the features (1/x)")
         }
         try advance(node)
     }
@@ -303,12 +329,16 @@ struct ONNXGraphWalker {
         // Inference mode (torch's BatchNorm1d exported with eval()): per feature
         // (x − mean) / √(var + ε) · γ + β, an affine map folded like the others.
         guard inputs.count == 5, case .stream(let g)? = inputs[0] else {
-            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "BatchNormalization needs the features and four constants (scale, bias, mean, var)")
+            throw ONNXImportError.unsupportedPattern(
+                node: node.displayName,
+                reason: "BatchNormalization needs the features and four constants (scale, bias, mean, var)")
         }
         guard g == generation else { throw stale(node.input[0], node) }
         guard node.output.count == 1 || node.output.dropFirst().allSatisfy(\.isEmpty),
-              node.intAttribute("training_mode", default: 0) == 0 else {
-            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "BatchNormalization in training mode")
+            node.intAttribute("training_mode", default: 0) == 0
+        else {
+            throw ONNXImportError.unsupportedPattern(
+                node: node.displayName, reason: "BatchNormalization in training mode")
         }
         let gamma = try broadcast(try constantOperand(node, inputs, at: 1), width, node)
         let beta = try broadcast(try constantOperand(node, inputs, at: 2), width, node)
@@ -317,7 +347,8 @@ struct ONNXGraphWalker {
         let epsilon = node.floatAttribute("epsilon", default: 1e-5)
         let factors = zip(gamma, variance).map { $0 / ($1 + epsilon).squareRoot() }
         guard factors.allSatisfy(\.isFinite), variance.allSatisfy({ $0 + epsilon > 0 }) else {
-            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "BatchNormalization with a negative or non-finite variance")
+            throw ONNXImportError.unsupportedPattern(
+                node: node.displayName, reason: "BatchNormalization with a negative or non-finite variance")
         }
         pending.shift(by: mean.map { -$0 })
         pending.scale(by: factors)
@@ -342,7 +373,9 @@ struct ONNXGraphWalker {
         func spread(_ v: [Double], _ what: String) throws -> [Double] {
             if v.count == 1 { return [Double](repeating: v[0], count: width) }
             guard v.count == width else {
-                throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "Scaler \(what) has \(v.count) values, the features have width \(width)")
+                throw ONNXImportError.shapeMismatch(
+                    node: node.displayName,
+                    detail: "Scaler \(what) has \(v.count) values, the features have width \(width)")
             }
             return v
         }
@@ -357,7 +390,8 @@ struct ONNXGraphWalker {
         let width = pending.outputSize
         guard inputs.count == 2, case .stream(let g)? = inputs[0], case .constant? = inputs[1] else {
             if inputs.count == 2, case .constant? = inputs[0] {
-                throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "MatMul with the constant on the left (weights · features)")
+                throw ONNXImportError.unsupportedPattern(
+                    node: node.displayName, reason: "MatMul with the constant on the left (weights · features)")
             }
             throw ONNXImportError.unsupportedOperator(op: op, node: node.displayName)
         }
@@ -365,7 +399,9 @@ struct ONNXGraphWalker {
         let w = try constantOperand(node, inputs, at: 1)
         let (rows, cols) = try matrixShape(w, node)
         guard rows == width else {
-            throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "weights \"\(w.name)\" are \(rows)×\(cols) ([in][out]), the features have width \(width)")
+            throw ONNXImportError.shapeMismatch(
+                node: node.displayName,
+                detail: "weights \"\(w.name)\" are \(rows)×\(cols) ([in][out]), the features have width \(width)")
         }
         // ONNX MatMul weights are [in][out]; ours are [out][in].
         let weights = (0..<cols).map { o in (0..<rows).map { i in w.values[i * cols + o] } }
@@ -382,17 +418,24 @@ struct ONNXGraphWalker {
         }
         guard g == generation else { throw stale(node.input[0], node) }
         guard node.intAttribute("transA", default: 0) == 0 else {
-            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Gemm with transA = 1 on the features")
+            throw ONNXImportError.unsupportedPattern(
+                node: node.displayName, reason: "Gemm with transA = 1 on the features")
         }
-        let alpha = node.floatAttribute("alpha", default: 1), beta = node.floatAttribute("beta", default: 1)
+        let alpha = node.floatAttribute("alpha", default: 1)
+        let beta = node.floatAttribute("beta", default: 1)
         let transB = node.intAttribute("transB", default: 0) != 0
         let b = try constantOperand(node, inputs, at: 1)
         let (r, c) = try matrixShape(b, node)
         let (inSize, outSize) = transB ? (c, r) : (r, c)
         guard inSize == width else {
-            throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "Gemm weights \"\(b.name)\" are \(r)×\(c) (transB = \(transB ? 1 : 0)), the features have width \(width)")
+            throw ONNXImportError.shapeMismatch(
+                node: node.displayName,
+                detail:
+                    "Gemm weights \"\(b.name)\" are \(r)×\(c) (transB = \(transB ? 1 : 0)), the features have width \(width)"
+            )
         }
-        let weights: [[Double]] = transB
+        let weights: [[Double]] =
+            transB
             ? (0..<r).map { o in (0..<c).map { i in alpha * b.values[o * c + i] } }
             : (0..<c).map { o in (0..<r).map { i in alpha * b.values[i * c + o] } }
         applyMatrix(weights)
@@ -421,7 +464,11 @@ struct ONNXGraphWalker {
     private mutating func visitGelu(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
         _ = try streamOperand(node, inputs)
         guard (node.stringAttribute("approximate") ?? "none") == "none" else {
-            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Gelu with approximate = \"\(node.stringAttribute("approximate") ?? "")\" (only the exact erf form)")
+            throw ONNXImportError.unsupportedPattern(
+                node: node.displayName,
+                reason:
+                    "Gelu with approximate = \"\(node.stringAttribute("approximate") ?? "")\" (only the exact erf form)"
+            )
         }
         try closeLayer(.gelu)
         try setOutputs(node, .stream(generation))
@@ -431,13 +478,17 @@ struct ONNXGraphWalker {
     private mutating func visitPow(_ node: Onnx_NodeProto, _ inputs: [Value?]) throws {
         let s = try streamOperand(node, inputs)
         guard s == 0, let e = try constantOperand(node, inputs, at: 1).scalar else {
-            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Pow needs the features as base and one constant exponent")
+            throw ONNXImportError.unsupportedPattern(
+                node: node.displayName, reason: "Pow needs the features as base and one constant exponent")
         }
         switch e {
         case 1: try alias(node)
-        case 2: try closeLayer(.square); try setOutputs(node, .stream(generation))
+        case 2:
+            try closeLayer(.square)
+            try setOutputs(node, .stream(generation))
         default:
-            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "Pow with exponent \(e) (only 2, the square, is supported)")
+            throw ONNXImportError.unsupportedPattern(
+                node: node.displayName, reason: "Pow with exponent \(e) (only 2, the square, is supported)")
         }
     }
 
@@ -464,7 +515,8 @@ struct ONNXGraphWalker {
         let op = node.opType
         _ = try streamOperand(node, inputs)
         guard index > lastMatrixIndex else {
-            throw ONNXImportError.unsupportedPattern(node: node.displayName, reason: "\(op) between layers (only as the output)")
+            throw ONNXImportError.unsupportedPattern(
+                node: node.displayName, reason: "\(op) between layers (only as the output)")
         }
         try startTail(.softmax, node)
         try setOutputs(node, .tail)
@@ -483,7 +535,9 @@ struct ONNXGraphWalker {
         case 1: return (w.shape[0], 1)
         case 2: return (w.shape[0], w.shape[1])
         default:
-            throw ONNXImportError.shapeMismatch(node: node.displayName, detail: "weights \"\(w.name)\" have shape \(w.shape); a dense layer needs a matrix")
+            throw ONNXImportError.shapeMismatch(
+                node: node.displayName,
+                detail: "weights \"\(w.name)\" have shape \(w.shape); a dense layer needs a matrix")
         }
     }
 
@@ -506,7 +560,10 @@ struct ONNXGraphWalker {
         // materialises the diagonal as inputSize² weights: refuse absurd sizes.
         let (size, overflow) = pending.inputSize.multipliedReportingOverflow(by: pending.outputSize)
         guard !pending.isDiagonal || (!overflow && size <= Self.maximumLayerWeights) else {
-            throw ONNXImportError.unsupportedGraph(reason: "layer \(layers.count + 1) would have \(pending.outputSize)×\(pending.inputSize) weights (at most \(Self.maximumLayerWeights))")
+            throw ONNXImportError.unsupportedGraph(
+                reason:
+                    "layer \(layers.count + 1) would have \(pending.outputSize)×\(pending.inputSize) weights (at most \(Self.maximumLayerWeights))"
+            )
         }
         layers.append(DenseLayer(weights: pending.weights, bias: pending.bias, activation: activation))
         pending = .identity(pending.outputSize)
@@ -547,7 +604,8 @@ struct ONNXGraphWalker {
             if case .constant(let classes)? = inputs.first { labels = classes.labelStrings }
         case "ZipMap":
             if labels == nil {
-                labels = node.stringsAttribute("classlabels_strings")
+                labels =
+                    node.stringsAttribute("classlabels_strings")
                     ?? node.intsAttribute("classlabels_int64s")?.map { String($0) }
             }
         case "LabelEncoder":
@@ -560,10 +618,12 @@ struct ONNXGraphWalker {
 
     /// ai.onnx.ml LabelEncoder: maps labels (or class indices) to other labels.
     private mutating func applyLabelEncoder(_ node: Onnx_NodeProto) {
-        let keys = node.stringsAttribute("keys_strings")
+        let keys =
+            node.stringsAttribute("keys_strings")
             ?? node.intsAttribute("keys_int64s")?.map { String($0) }
             ?? node.floatsAttribute("keys_floats")?.map(ONNXTensor.labelString)
-        let mapped = node.stringsAttribute("values_strings")
+        let mapped =
+            node.stringsAttribute("values_strings")
             ?? node.intsAttribute("values_int64s")?.map { String($0) }
             ?? node.floatsAttribute("values_floats")?.map(ONNXTensor.labelString)
         guard let keys, let mapped, keys.count == mapped.count else { return }

@@ -73,7 +73,8 @@ public enum ONNXImporter {
             throw ONNXImportError.notAModel(reason: "the bytes are not a protobuf ModelProto (\(error))")
         }
         guard proto.hasGraph, !proto.graph.node.isEmpty else {
-            throw ONNXImportError.notAModel(reason: "no graph with nodes in the ModelProto (truncated or not an ONNX file?)")
+            throw ONNXImportError.notAModel(
+                reason: "no graph with nodes in the ModelProto (truncated or not an ONNX file?)")
         }
         return proto
     }
@@ -87,7 +88,8 @@ public enum ONNXImporter {
         var width = walker.inputSize
         for (k, layer) in layers.enumerated() {
             guard layer.inputSize == width, layer.bias.count == layer.outputSize else {
-                throw ONNXImportError.shapeMismatch(node: "layer \(k)", detail: "layer takes \(layer.inputSize) inputs, the previous width is \(width)")
+                throw ONNXImportError.shapeMismatch(
+                    node: "layer \(k)", detail: "layer takes \(layer.inputSize) inputs, the previous width is \(width)")
             }
             width = layer.outputSize
         }

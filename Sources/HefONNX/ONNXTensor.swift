@@ -101,45 +101,63 @@ extension ONNXTensor {
         switch type {
         case ONNXDataType.float:
             if let raw = try rawElements(4) {
-                self.init(name: name, shape: shape, values: Self.littleEndian(raw, UInt32.self).map { Double(Float(bitPattern: $0)) })
+                self.init(
+                    name: name, shape: shape,
+                    values: Self.littleEndian(raw, UInt32.self).map { Double(Float(bitPattern: $0)) })
             } else {
-                self.init(name: name, shape: shape, values: try checked(proto.floatData.map(Double.init), field: "float_data"))
+                self.init(
+                    name: name, shape: shape, values: try checked(proto.floatData.map(Double.init), field: "float_data")
+                )
             }
         case ONNXDataType.double:
             if let raw = try rawElements(8) {
-                self.init(name: name, shape: shape, values: Self.littleEndian(raw, UInt64.self).map { Double(bitPattern: $0) })
+                self.init(
+                    name: name, shape: shape, values: Self.littleEndian(raw, UInt64.self).map { Double(bitPattern: $0) }
+                )
             } else {
                 self.init(name: name, shape: shape, values: try checked(proto.doubleData, field: "double_data"))
             }
         case ONNXDataType.int64:
             if let raw = try rawElements(8) {
-                self.init(name: name, shape: shape, values: Self.littleEndian(raw, UInt64.self).map { Double(Int64(bitPattern: $0)) }, isInteger: true)
+                self.init(
+                    name: name, shape: shape,
+                    values: Self.littleEndian(raw, UInt64.self).map { Double(Int64(bitPattern: $0)) }, isInteger: true)
             } else {
-                self.init(name: name, shape: shape, values: try checked(proto.int64Data.map { Double($0) }, field: "int64_data"), isInteger: true)
+                self.init(
+                    name: name, shape: shape,
+                    values: try checked(proto.int64Data.map { Double($0) }, field: "int64_data"), isInteger: true)
             }
         case ONNXDataType.int32, ONNXDataType.int16, ONNXDataType.int8, ONNXDataType.uint16,
-             ONNXDataType.uint8, ONNXDataType.bool:
+            ONNXDataType.uint8, ONNXDataType.bool:
             if raw != nil {
                 let values: [Double]
                 switch type {
-                case ONNXDataType.int32: values = Self.littleEndian(try rawElements(4)!, UInt32.self).map { Double(Int32(bitPattern: $0)) }
-                case ONNXDataType.int16: values = Self.littleEndian(try rawElements(2)!, UInt16.self).map { Double(Int16(bitPattern: $0)) }
-                case ONNXDataType.uint16: values = Self.littleEndian(try rawElements(2)!, UInt16.self).map { Double($0) }
+                case ONNXDataType.int32:
+                    values = Self.littleEndian(try rawElements(4)!, UInt32.self).map { Double(Int32(bitPattern: $0)) }
+                case ONNXDataType.int16:
+                    values = Self.littleEndian(try rawElements(2)!, UInt16.self).map { Double(Int16(bitPattern: $0)) }
+                case ONNXDataType.uint16:
+                    values = Self.littleEndian(try rawElements(2)!, UInt16.self).map { Double($0) }
                 case ONNXDataType.int8: values = try rawElements(1)!.map { Double(Int8(bitPattern: $0)) }
                 default: values = try rawElements(1)!.map { Double($0) }
                 }
                 self.init(name: name, shape: shape, values: values, isInteger: true)
             } else {
-                self.init(name: name, shape: shape, values: try checked(proto.int32Data.map { Double($0) }, field: "int32_data"), isInteger: true)
+                self.init(
+                    name: name, shape: shape,
+                    values: try checked(proto.int32Data.map { Double($0) }, field: "int32_data"), isInteger: true)
             }
         case ONNXDataType.uint32, ONNXDataType.uint64:
             if raw != nil {
-                let values = type == ONNXDataType.uint32
+                let values =
+                    type == ONNXDataType.uint32
                     ? Self.littleEndian(try rawElements(4)!, UInt32.self).map { Double($0) }
                     : Self.littleEndian(try rawElements(8)!, UInt64.self).map { Double($0) }
                 self.init(name: name, shape: shape, values: values, isInteger: true)
             } else {
-                self.init(name: name, shape: shape, values: try checked(proto.uint64Data.map { Double($0) }, field: "uint64_data"), isInteger: true)
+                self.init(
+                    name: name, shape: shape,
+                    values: try checked(proto.uint64Data.map { Double($0) }, field: "uint64_data"), isInteger: true)
             }
         case ONNXDataType.string:
             guard proto.stringData.count == count else {
@@ -156,7 +174,8 @@ extension ONNXTensor {
     /// corrupt file, not a trap).
     func integers(node: String) throws -> [Int] {
         guard strings == nil else {
-            throw ONNXImportError.unsupportedPattern(node: node, reason: "the string tensor \"\(name)\" used as dimensions")
+            throw ONNXImportError.unsupportedPattern(
+                node: node, reason: "the string tensor \"\(name)\" used as dimensions")
         }
         return try values.map { v in
             guard v.rounded() == v, abs(v) <= Double(Self.maximumCount) else {
@@ -181,7 +200,9 @@ extension ONNXTensor {
     static func littleEndian<T: FixedWidthInteger>(_ data: Data, _: T.Type) -> [T] {
         let width = MemoryLayout<T>.size
         return data.withUnsafeBytes { buffer in
-            (0..<(buffer.count / width)).map { T(littleEndian: buffer.loadUnaligned(fromByteOffset: $0 * width, as: T.self)) }
+            (0..<(buffer.count / width)).map {
+                T(littleEndian: buffer.loadUnaligned(fromByteOffset: $0 * width, as: T.self))
+            }
         }
     }
 }

@@ -43,7 +43,9 @@ package enum BitPacking {
 
     /// Unpacks `count` values of `width` bits from `src` (exactly `byteCount(count:width:)`
     /// bytes) into `out`. Returns false if the padding bits of the last byte are not zero.
-    package static func unpack(_ src: UnsafeBufferPointer<UInt8>, count: Int, width: Int, into out: UnsafeMutablePointer<UInt64>) -> Bool {
+    package static func unpack(
+        _ src: UnsafeBufferPointer<UInt8>, count: Int, width: Int, into out: UnsafeMutablePointer<UInt64>
+    ) -> Bool {
         precondition(width >= 1 && width <= 63)
         let total = src.count
         precondition(total == byteCount(count: count, width: width))
@@ -85,7 +87,9 @@ package enum BitPacking {
     /// Appends the packed form of `words[range]` (each `< 2^width`) to `out`.
     package static func pack(_ words: [UInt64], range: Range<Int>, width: Int, into out: inout [UInt8]) {
         precondition(range.lowerBound >= 0 && range.upperBound <= words.count)
-        words.withUnsafeBufferPointer { pack($0.baseAddress! + range.lowerBound, count: range.count, width: width, into: &out) }
+        words.withUnsafeBufferPointer {
+            pack($0.baseAddress! + range.lowerBound, count: range.count, width: width, into: &out)
+        }
     }
 
     /// Unpacks `count` values of `width` bits from `bytes[offset ..< offset + byteCount]`
@@ -97,7 +101,9 @@ package enum BitPacking {
         precondition(offset >= 0 && offset + size <= bytes.count && start >= 0 && start + count <= words.count)
         return bytes.withUnsafeBufferPointer { src in
             words.withUnsafeMutableBufferPointer { dst in
-                unpack(UnsafeBufferPointer(rebasing: src[offset..<(offset + size)]), count: count, width: width, into: dst.baseAddress! + start)
+                unpack(
+                    UnsafeBufferPointer(rebasing: src[offset..<(offset + size)]), count: count, width: width,
+                    into: dst.baseAddress! + start)
             }
         }
     }

@@ -7,8 +7,12 @@ extension Poly where Format == Eval {
         let basis = a[0].basis
         let count = moduliCount ?? a.map(\.moduliCount).min()!
         precondition(b.allSatisfy { $0.moduliCount >= count } && a.allSatisfy { $0.moduliCount >= count })
-        let n = basis.n, backend = basis.backend, moduli = basis.moduli, terms = a.count
-        var aBases = [UnsafePointer<UInt64>](), bBases = [UnsafePointer<UInt64>]()
+        let n = basis.n
+        let backend = basis.backend
+        let moduli = basis.moduli
+        let terms = a.count
+        var aBases = [UnsafePointer<UInt64>]()
+        var bBases = [UnsafePointer<UInt64>]()
         aBases.reserveCapacity(terms)
         bBases.reserveCapacity(terms)
         // Pins every operand's storage for the duration of the computation.
@@ -24,13 +28,17 @@ extension Poly where Format == Eval {
             [UInt64](unsafeUninitializedCapacity: count * n) { out, initialized in
                 let aPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: terms)
                 let bPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: terms)
-                defer { aPtrs.deallocate(); bPtrs.deallocate() }
+                defer {
+                    aPtrs.deallocate()
+                    bPtrs.deallocate()
+                }
                 for i in 0..<count {
                     for t in 0..<terms {
                         aPtrs[t] = aBases[t] + i * n
                         bPtrs[t] = bBases[t] + i * n
                     }
-                    backend.dotProduct(out.baseAddress! + i * n, aPtrs, bPtrs, terms: terms, count: n, modulus: moduli[i])
+                    backend.dotProduct(
+                        out.baseAddress! + i * n, aPtrs, bPtrs, terms: terms, count: n, modulus: moduli[i])
                 }
                 initialized = count * n
             }

@@ -12,7 +12,9 @@ extension Poly {
         precondition(scalars.allSatisfy { $0.count >= moduliCount })
         var out = Poly(zeroOn: basis, moduliCount: moduliCount)
         if terms.isEmpty { return out }
-        let n = basis.n, backend = basis.backend, moduli = basis.moduli
+        let n = basis.n
+        let backend = basis.backend
+        let moduli = basis.moduli
         var sources: [UnsafePointer<UInt64>] = []
         sources.reserveCapacity(terms.count)
         var scratch = [UInt64](repeating: 0, count: n)

@@ -63,7 +63,8 @@ public struct Poly<Format: PolyFormat>: Sendable {
 
     @inline(__always)
     private mutating func apply(
-        _ other: Poly, _ body: (any RingBackend, UnsafeMutablePointer<UInt64>, UnsafePointer<UInt64>, Int, Modulus) -> Void
+        _ other: Poly,
+        _ body: (any RingBackend, UnsafeMutablePointer<UInt64>, UnsafePointer<UInt64>, Int, Modulus) -> Void
     ) {
         precondition(other.basis === basis, "polynomials from different RNS bases")
         precondition(other.moduliCount >= moduliCount, "operand has fewer residues")
@@ -85,16 +86,23 @@ public struct Poly<Format: PolyFormat>: Sendable {
     @inline(__always)
     static func combine(
         _ a: Poly, _ b: Poly,
-        _ body: (any RingBackend, UnsafeMutablePointer<UInt64>, UnsafePointer<UInt64>, UnsafePointer<UInt64>, Int, Modulus) -> Void
+        _ body: (
+            any RingBackend, UnsafeMutablePointer<UInt64>, UnsafePointer<UInt64>, UnsafePointer<UInt64>, Int, Modulus
+        ) -> Void
     ) -> Poly {
         precondition(a.basis === b.basis, "polynomials from different RNS bases")
         precondition(b.moduliCount >= a.moduliCount, "operand has fewer residues")
-        let n = a.n, backend = a.backend, moduli = a.basis.moduli, count = a.moduliCount
+        let n = a.n
+        let backend = a.backend
+        let moduli = a.basis.moduli
+        let count = a.moduliCount
         let data = [UInt64](unsafeUninitializedCapacity: count * n) { out, initialized in
             a.data.withUnsafeBufferPointer { pa in
                 b.data.withUnsafeBufferPointer { pb in
                     for i in 0..<count {
-                        body(backend, out.baseAddress! + i * n, pa.baseAddress! + i * n, pb.baseAddress! + i * n, n, moduli[i])
+                        body(
+                            backend, out.baseAddress! + i * n, pa.baseAddress! + i * n, pb.baseAddress! + i * n, n,
+                            moduli[i])
                     }
                 }
             }
@@ -126,7 +134,10 @@ public struct Poly<Format: PolyFormat>: Sendable {
     /// Runs `body(backend, residue i, i, modulus)` in place on every residue.
     @inline(__always)
     private mutating func eachResidue(_ body: (any RingBackend, UnsafeMutablePointer<UInt64>, Int, Modulus) -> Void) {
-        let n = self.n, backend = self.backend, moduli = basis.moduli, count = moduliCount
+        let n = self.n
+        let backend = self.backend
+        let moduli = basis.moduli
+        let count = moduliCount
         data.withUnsafeMutableBufferPointer { r in
             for i in 0..<count { body(backend, r.baseAddress! + i * n, i, moduli[i]) }
         }
@@ -162,11 +173,15 @@ public struct Poly<Format: PolyFormat>: Sendable {
         let range = residues ?? 0..<moduliCount
         precondition(range.lowerBound >= 0 && range.upperBound <= moduliCount && range.upperBound <= other.moduliCount)
         precondition(scalars.count >= range.upperBound)
-        let n = self.n, backend = self.backend, moduli = basis.moduli
+        let n = self.n
+        let backend = self.backend
+        let moduli = basis.moduli
         data.withUnsafeMutableBufferPointer { r in
             other.data.withUnsafeBufferPointer { b in
                 for i in range where scalars[i] != 0 {
-                    backend.multiplyScalarAdd(r.baseAddress! + i * n, b.baseAddress! + i * n, scalar: scalars[i], count: n, modulus: moduli[i])
+                    backend.multiplyScalarAdd(
+                        r.baseAddress! + i * n, b.baseAddress! + i * n, scalar: scalars[i], count: n, modulus: moduli[i]
+                    )
                 }
             }
         }
@@ -194,7 +209,10 @@ extension Poly where Format == Eval {
     public mutating func multiplyAdd(_ a: Poly, _ b: Poly) {
         precondition(a.basis === basis && b.basis === basis)
         precondition(a.moduliCount >= moduliCount && b.moduliCount >= moduliCount)
-        let n = self.n, backend = self.backend, moduli = basis.moduli, count = moduliCount
+        let n = self.n
+        let backend = self.backend
+        let moduli = basis.moduli
+        let count = moduliCount
         data.withUnsafeMutableBufferPointer { r in
             a.data.withUnsafeBufferPointer { pa in
                 b.data.withUnsafeBufferPointer { pb in
@@ -211,7 +229,10 @@ extension Poly where Format == Eval {
     /// Inverse NTT into coefficient form.
     public func inverseNTT() -> Poly<Coeff> {
         var out = Poly<Coeff>(basis: basis, moduliCount: moduliCount, data: data)
-        let n = self.n, backend = self.backend, tables = basis.tables, count = moduliCount
+        let n = self.n
+        let backend = self.backend
+        let tables = basis.tables
+        let count = moduliCount
         out.data.withUnsafeMutableBufferPointer { r in
             for i in 0..<count { backend.inverseNTT(r.baseAddress! + i * n, tables: tables[i]) }
         }
@@ -221,12 +242,15 @@ extension Poly where Format == Eval {
     /// Applies X -> X^g with a precomputed evaluation-form permutation.
     public func permuted(by permutation: [UInt32]) -> Poly {
         var out = Poly(zeroOn: basis, moduliCount: moduliCount)
-        let n = self.n, backend = self.backend, count = moduliCount
+        let n = self.n
+        let backend = self.backend
+        let count = moduliCount
         out.data.withUnsafeMutableBufferPointer { r in
             data.withUnsafeBufferPointer { a in
                 permutation.withUnsafeBufferPointer { perm in
                     for i in 0..<count {
-                        backend.permute(r.baseAddress! + i * n, a.baseAddress! + i * n, permutation: perm.baseAddress!, count: n)
+                        backend.permute(
+                            r.baseAddress! + i * n, a.baseAddress! + i * n, permutation: perm.baseAddress!, count: n)
                     }
                 }
             }
@@ -239,7 +263,10 @@ extension Poly where Format == Coeff {
     /// Forward NTT into evaluation form.
     public func forwardNTT() -> Poly<Eval> {
         var out = Poly<Eval>(basis: basis, moduliCount: moduliCount, data: data)
-        let n = self.n, backend = self.backend, tables = basis.tables, count = moduliCount
+        let n = self.n
+        let backend = self.backend
+        let tables = basis.tables
+        let count = moduliCount
         out.data.withUnsafeMutableBufferPointer { r in
             for i in 0..<count { backend.forwardNTT(r.baseAddress! + i * n, tables: tables[i]) }
         }
@@ -250,7 +277,9 @@ extension Poly where Format == Coeff {
     public init(basis: RNSBasis, moduliCount: Int, signedCoefficients: [Int64]) {
         precondition(signedCoefficients.count == basis.n)
         self.init(zeroOn: basis, moduliCount: moduliCount)
-        let n = basis.n, backend = basis.backend, moduli = basis.moduli
+        let n = basis.n
+        let backend = basis.backend
+        let moduli = basis.moduli
         data.withUnsafeMutableBufferPointer { r in
             signedCoefficients.withUnsafeBufferPointer { s in
                 for i in 0..<moduliCount {
@@ -263,7 +292,10 @@ extension Poly where Format == Coeff {
     /// Applies X -> X^g in coefficient form.
     public func automorphism(galoisElement g: Int) -> Poly {
         var out = Poly(zeroOn: basis, moduliCount: moduliCount)
-        let n = self.n, backend = self.backend, moduli = basis.moduli, count = moduliCount
+        let n = self.n
+        let backend = self.backend
+        let moduli = basis.moduli
+        let count = moduliCount
         out.data.withUnsafeMutableBufferPointer { r in
             data.withUnsafeBufferPointer { a in
                 for i in 0..<count {

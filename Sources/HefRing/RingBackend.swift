@@ -23,25 +23,41 @@ public protocol RingBackend: Sendable {
     // MARK: Vector arithmetic mod q
 
     /// `result = a + b mod q`.
-    func add(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
+    func add(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int,
+        modulus: Modulus)
     /// `result = a − b mod q`.
-    func subtract(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
+    func subtract(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int,
+        modulus: Modulus)
     /// `result = −a mod q`.
     func negate(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
     /// `result = a · b mod q` (Barrett).
-    func multiply(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
+    func multiply(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int,
+        modulus: Modulus)
     /// `result = result + a · b mod q`.
-    func multiplyAdd(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
+    func multiplyAdd(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int,
+        modulus: Modulus)
     /// `result = a · scalar mod q`, `scalar < q` (Shoup).
-    func multiplyScalar(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus)
+    func multiplyScalar(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus
+    )
     /// `result = result + a · scalar mod q`, `scalar < q`.
-    func multiplyScalarAdd(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus)
+    func multiplyScalarAdd(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus
+    )
     /// `result = (a + scalar) mod q`, `scalar < q`.
-    func addScalar(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus)
+    func addScalar(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus
+    )
     /// `result = Σ_t a[t] · b[t] mod q` over `terms` pairs of vectors, accumulated lazily in
     /// 128 bits and reduced once (the key-switching inner product). `terms ≤ 64`.
     /// `result` must not alias any input.
-    func dotProduct(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UnsafePointer<UInt64>>, _ b: UnsafePointer<UnsafePointer<UInt64>>, terms: Int, count: Int, modulus: Modulus)
+    func dotProduct(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UnsafePointer<UInt64>>,
+        _ b: UnsafePointer<UnsafePointer<UInt64>>, terms: Int, count: Int, modulus: Modulus)
     /// `result = a mod q` for arbitrary 64-bit words `a`.
     func reduce(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
     /// `result = a mod q` for signed words, into `[0, q)`.
@@ -50,32 +66,44 @@ public protocol RingBackend: Sendable {
     // MARK: Automorphisms X -> X^g
 
     /// Evaluation form: `result[i] = a[permutation[i]]`. `result` must not alias `a`.
-    func permute(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, permutation: UnsafePointer<UInt32>, count: Int)
+    func permute(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, permutation: UnsafePointer<UInt32>,
+        count: Int)
     /// Coefficient form, `count = n` a power of two, `g` odd: the coefficient `a[i]` of X^i
     /// moves to X^(i·g mod 2n), negated when `i·g mod 2n ≥ n`. `result` must not alias `a`.
-    func automorphismCoefficients(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, galoisElement: Int, count: Int, modulus: Modulus)
+    func automorphismCoefficients(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, galoisElement: Int, count: Int,
+        modulus: Modulus)
 
     // MARK: RNS basis conversion and CRT
 
     /// Fast basis conversion (see ``BasisConversionTables``): `input` holds
     /// `tables.input.count` residue vectors of `count` words one after the other; `output`
     /// receives `tables.output.count` vectors the same way. No aliasing.
-    func convertBasis(_ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables, count: Int)
+    func convertBasis(
+        _ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables,
+        count: Int)
     /// Exact CRT composition: `residues` holds `tables.moduli.count` vectors of `count` words;
     /// `output[c * limbCount ..< (c+1) * limbCount]` receives coefficient `c` in `[0, Q)`.
-    func composeCRT(_ output: UnsafeMutablePointer<UInt64>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int)
+    func composeCRT(
+        _ output: UnsafeMutablePointer<UInt64>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int)
     /// The centered lift of each composed coefficient (in `(-Q/2, Q/2]`) as a Double, rounded
     /// toward zero when it is not exactly representable, then multiplied by `factor`
     /// (one rounding more). Fast path: when the lift from `q_0` alone agrees with every other
     /// residue, it is the exact answer.
-    func composeCentered(_ output: UnsafeMutablePointer<Double>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int, factor: Double)
+    func composeCentered(
+        _ output: UnsafeMutablePointer<Double>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int,
+        factor: Double)
 }
 
 extension RingBackend {
     /// ``convertBasis(_:_:tables:count:)`` from one input prime, where `qHat = 1`: each output
     /// residue is the input reduced mod p_j. Both backends take this path.
     @inline(__always)
-    func convertFromSinglePrime(_ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables, count: Int) {
+    func convertFromSinglePrime(
+        _ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables,
+        count: Int
+    ) {
         for j in 0..<tables.output.count { reduce(output + j * count, input, count: count, modulus: tables.output[j]) }
     }
 }

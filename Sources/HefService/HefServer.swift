@@ -45,7 +45,10 @@ public final class HefServer: Sendable {
     let authenticates: Bool
     let logger: Logger
 
-    public init(configuration: ServiceConfiguration, registry: (any KeyRegistry)? = nil, logger: Logger = Logger(label: "hef.service")) async throws {
+    public init(
+        configuration: ServiceConfiguration, registry: (any KeyRegistry)? = nil,
+        logger: Logger = Logger(label: "hef.service")
+    ) async throws {
         self.configuration = configuration
         self.logger = logger
         let models = try ModelRuntime.loadModels(directory: configuration.modelsDirectory)
@@ -56,11 +59,13 @@ public final class HefServer: Sendable {
         do {
             // Owner only: the registry holds token hashes and who registered which keys.
             try FileManager.default.createDirectory(
-                at: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                at: configuration.dataDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         } catch {
             throw ServiceError.configuration("cannot create the data folder \(configuration.dataDirectory.path)")
         }
-        let signingPath = configuration.signingKeyPath
+        let signingPath =
+            configuration.signingKeyPath
             ?? configuration.dataDirectory.appendingPathComponent("signing-key.mldsa65").path
         signer = try ProviderSigner.load(path: signingPath, create: configuration.signingKeyPath == nil)
         var manifests: [String: Manifest] = [:]
@@ -75,12 +80,16 @@ public final class HefServer: Sendable {
         }
         queue = WorkQueue(workers: configuration.workers, waiting: configuration.queueCapacity)
         evaluators = EvaluatorCache(capacity: configuration.evaluatorCacheSize)
-        logger.info("serving \(models.count) model(s): \(models.map { "\($0.name) (\($0.id))" }.joined(separator: ", ")); server id \(signer.serverID)")
+        logger.info(
+            "serving \(models.count) model(s): \(models.map { "\($0.name) (\($0.id))" }.joined(separator: ", ")); server id \(signer.serverID)"
+        )
     }
 
     /// A model by id or by file stem.
     func model(_ name: String) throws -> ServedModel {
-        if let m = models.first(where: { $0.id == name.lowercased() }) ?? models.first(where: { $0.name == name }) { return m }
+        if let m = models.first(where: { $0.id == name.lowercased() }) ?? models.first(where: { $0.name == name }) {
+            return m
+        }
         throw ServiceError.notFound("unknown_model", "no model named \(name)")
     }
 
@@ -155,13 +164,18 @@ public final class HefServer: Sendable {
         router.add(middleware: ErrorMiddleware())
         let service = self
         router.get("/healthz") { _, _ in
-            try HefServer.json(Health(
-                status: "ok", models: service.models.count, keys: try await service.registry.keyCount(),
-                queueDepth: service.queue.depth, serverID: service.signer.serverID))
+            try HefServer.json(
+                Health(
+                    status: "ok", models: service.models.count, keys: try await service.registry.keyCount(),
+                    queueDepth: service.queue.depth, serverID: service.signer.serverID))
         }
         router.get("/v1/signing-key") { _, _ in try HefServer.json(service.signer.publicKeyDocument) }
         router.get("/v1/models") { _, _ in
-            try HefServer.json(ModelList(models: service.models.map { ModelEntry(model: $0.description, manifest: service.manifests[$0.id]!) }))
+            try HefServer.json(
+                ModelList(
+                    models: service.models.map {
+                        ModelEntry(model: $0.description, manifest: service.manifests[$0.id]!)
+                    }))
         }
         router.get("/v1/models/:id") { _, context in
             let model = try service.model(try context.parameters.require("id"))
@@ -181,15 +195,23 @@ public final class HefServer: Sendable {
             let keyID = SHA256.hash(data: bytes).hexString
             // A repeat upload is answered from the registry, without validating again.
             if let known = try await service.registry.registeredKey(keyID: keyID, client: client, modelID: model.id) {
-                return try HefServer.json(KeyAnswer(keyID: keyID, modelID: model.id, parametersID: known.parametersID, size: known.size, created: false))
+                return try HefServer.json(
+                    KeyAnswer(
+                        keyID: keyID, modelID: model.id, parametersID: known.parametersID, size: known.size,
+                        created: false))
             }
-            let validated = try await service.queue.submit { try ModelRuntime.validateEvaluationKeys(bytes, for: model) }
+            let validated = try await service.queue.submit {
+                try ModelRuntime.validateEvaluationKeys(bytes, for: model)
+            }
             let record = KeyRecord(
-                keyID: keyID, parametersID: validated.parametersID, size: bytes.count, createdAt: Int64(Date().timeIntervalSince1970))
+                keyID: keyID, parametersID: validated.parametersID, size: bytes.count,
+                createdAt: Int64(Date().timeIntervalSince1970))
             let created = try await service.registry.register(record, bytes: bytes, client: client, modelID: model.id)
             service.logger.info("keys \(keyID.prefix(16))… registered by \(client) for \(model.name)")
             return try HefServer.json(
-                KeyAnswer(keyID: keyID, modelID: model.id, parametersID: validated.parametersID, size: bytes.count, created: created),
+                KeyAnswer(
+                    keyID: keyID, modelID: model.id, parametersID: validated.parametersID, size: bytes.count,
+                    created: created),
                 status: created ? .created : .ok)
         }
         router.delete("/v1/keys/:keyID") { request, context in
@@ -205,19 +227,22 @@ public final class HefServer: Sendable {
             let model = try service.model(try context.parameters.require("id"))
             let client = try await service.client(request)
             guard let keyID = request.uri.queryParameters.get("key"), !keyID.isEmpty else {
-                throw ServiceError.badRequest("missing_key", "name the evaluation keys: ?key=KEYID (from POST /v1/models/{id}/keys)")
+                throw ServiceError.badRequest(
+                    "missing_key", "name the evaluation keys: ?key=KEYID (from POST /v1/models/{id}/keys)")
             }
             guard HefServer.validKeyID(keyID),
-                  try await service.registry.registeredKey(keyID: keyID, client: client, modelID: model.id) != nil
+                try await service.registry.registeredKey(keyID: keyID, client: client, modelID: model.id) != nil
             else {
                 // Another client's key and an unknown one get the same answer.
-                throw ServiceError.notFound("unknown_key", "no evaluation keys \(keyID) registered by this client for model \(model.name)")
+                throw ServiceError.notFound(
+                    "unknown_key", "no evaluation keys \(keyID) registered by this client for model \(model.name)")
             }
             let bytes = try await HefServer.body(request, limit: service.configuration.maxInferBytes)
             let evaluator = try await service.evaluator(model: model, keyID: keyID)
             let output = try await service.queue.submit { try ModelRuntime.infer(bytes, evaluator: evaluator) }
             let receipt = try Receipt(
-                receiptID: UUID().uuidString.lowercased(), modelID: model.id, keyID: keyID, request: bytes, response: output,
+                receiptID: UUID().uuidString.lowercased(), modelID: model.id, keyID: keyID, request: bytes,
+                response: output,
                 time: Int64(Date().timeIntervalSince1970), signer: service.signer)
             try await service.registry.record(ReceiptRecord(receipt: receipt, client: client))
             return Response(

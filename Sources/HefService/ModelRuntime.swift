@@ -98,7 +98,8 @@ public enum ModelRuntime {
             packing: compiled.packing.rawValue, inputWidth: compiled.inputSize, outputWidth: compiled.outputSize,
             outputTail: compiled.source.output, rotationSteps: compiled.plan.rotationSteps,
             samplesPerCiphertext: compiled.plan.samplesPerCiphertext, contentSHA256: hash)
-        return ServedModel(id: id, name: name, compiledBytes: bytes, contentSHA256: hash, description: description, compiled: compiled)
+        return ServedModel(
+            id: id, name: name, compiledBytes: bytes, contentSHA256: hash, description: description, compiled: compiled)
     }
 
     /// Checks uploaded evaluation keys for a model: a Hef evaluation keys file (any other kind,
@@ -106,16 +107,20 @@ public enum ModelRuntime {
     /// a relinearization key and a Galois key for every rotation step the model uses, and a
     /// payload that deserializes completely (seeded or expanded form).
     public static func validateEvaluationKeys(_ bytes: [UInt8], for model: ServedModel) throws -> ValidatedKeys {
-        let literal: ParametersLiteral, parametersID: UInt64, kind: HefFileKind
+        let literal: ParametersLiteral
+        let parametersID: UInt64
+        let kind: HefFileKind
         do { (literal, parametersID, kind) = try HefFile.parametersLiteral(of: bytes) } catch {
             throw ServiceError.badRequest("malformed_keys", "not a Hef evaluation keys file: \(error)")
         }
         guard kind == .evaluationKeys else {
-            throw ServiceError.badRequest("wrong_kind", "this is a Hef \(kind) file; upload the evaluation keys (eval.key)")
+            throw ServiceError.badRequest(
+                "wrong_kind", "this is a Hef \(kind) file; upload the evaluation keys (eval.key)")
         }
         guard literal == model.compiled.plan.parameters else {
             throw ServiceError.unprocessable(
-                "wrong_parameters", "these keys were made for other parameters than the model's (generate them with hefctl keygen --model)")
+                "wrong_parameters",
+                "these keys were made for other parameters than the model's (generate them with hefctl keygen --model)")
         }
         let keys: EvaluationKeys
         do {
@@ -124,13 +129,18 @@ public enum ModelRuntime {
             let slots = context.parameters.maxSlots
             if model.compiled.layers.contains(where: { $0.activation.depth > 0 }) {
                 guard keys.relinearization != nil else {
-                    throw ServiceError.unprocessable("missing_relinearization_key", "the model multiplies ciphertexts: the keys need a relinearization key")
+                    throw ServiceError.unprocessable(
+                        "missing_relinearization_key",
+                        "the model multiplies ciphertexts: the keys need a relinearization key")
                 }
             }
             for step in model.compiled.plan.rotationSteps {
                 let g = context.encoder.galoisElement(forStep: step, slots: slots)
                 guard g == 1 || keys.galois[g] != nil else {
-                    throw ServiceError.unprocessable("missing_rotation_key", "no Galois key for rotation step \(step), which the model uses (hefctl keygen --model makes them all)")
+                    throw ServiceError.unprocessable(
+                        "missing_rotation_key",
+                        "no Galois key for rotation step \(step), which the model uses (hefctl keygen --model makes them all)"
+                    )
                 }
             }
         } catch let error as ServiceError {
@@ -164,11 +174,13 @@ public enum ModelRuntime {
         }
         guard summary.modelID == mlp.model.id else {
             throw ServiceError.unprocessable(
-                "wrong_model", "these ciphertexts were made for model \(hex16(summary.modelID)), not \(hex16(mlp.model.id))")
+                "wrong_model",
+                "these ciphertexts were made for model \(hex16(summary.modelID)), not \(hex16(mlp.model.id))")
         }
         let inputs: ModelCiphertexts
         do { inputs = try ModelCiphertexts(deserializing: request, context: mlp.context) } catch {
-            throw ServiceError.badRequest("malformed_ciphertexts", "the body is not a model ciphertext file for this model: \(error)")
+            throw ServiceError.badRequest(
+                "malformed_ciphertexts", "the body is not a model ciphertext file for this model: \(error)")
         }
         do { try inputs.check(model: mlp.model, stage: .inputs) } catch {
             throw ServiceError.unprocessable("wrong_ciphertexts", "\(error)")
@@ -176,7 +188,8 @@ public enum ModelRuntime {
         for batch in inputs.batches {
             for ct in batch.ciphertexts where ct.keyID != evaluator.keyID {
                 throw ServiceError.unprocessable(
-                    "wrong_key", "the ciphertexts were encrypted under another key than these evaluation keys were made with")
+                    "wrong_key",
+                    "the ciphertexts were encrypted under another key than these evaluation keys were made with")
             }
         }
         let results: ModelCiphertexts

@@ -32,10 +32,14 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
         ServiceError(status: .unauthorized, code: "unauthorized", message: message)
     }
     static func tooLarge(_ limit: Int) -> ServiceError {
-        ServiceError(status: .contentTooLarge, code: "body_too_large", message: "the body exceeds this route's limit of \(limit) bytes")
+        ServiceError(
+            status: .contentTooLarge, code: "body_too_large",
+            message: "the body exceeds this route's limit of \(limit) bytes")
     }
     static func busy(retryAfter: Int) -> ServiceError {
-        ServiceError(status: .serviceUnavailable, code: "busy", message: "the work queue is full; retry later", retryAfter: retryAfter)
+        ServiceError(
+            status: .serviceUnavailable, code: "busy", message: "the work queue is full; retry later",
+            retryAfter: retryAfter)
     }
     static func internalError(_ message: String) -> ServiceError {
         ServiceError(status: .internalServerError, code: "internal", message: message)
@@ -48,7 +52,10 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
     /// The JSON error body.
     var body: [UInt8] {
         struct Envelope: Encodable {
-            struct Inner: Encodable { var code: String; var message: String }
+            struct Inner: Encodable {
+                var code: String
+                var message: String
+            }
             var error: Inner
         }
         let data = (try? JSONEncoder().encode(Envelope(error: .init(code: code, message: message)))) ?? Data()
@@ -66,7 +73,9 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
 /// as is, Hummingbird's own (unknown route, wrong method, body over the limit) with their
 /// status, anything else as a 500 whose details go to the log only.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as ServiceError {
@@ -81,7 +90,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case 413: code = "body_too_large"
             default: code = "http_\(error.status.code)"
             }
-            let message = error.status.code == 404 ? "no such route: \(request.method) \(request.uri.path)" : error.status.reasonPhrase
+            let message =
+                error.status.code == 404
+                ? "no such route: \(request.method) \(request.uri.path)" : error.status.reasonPhrase
             return ServiceError(status: error.status, code: code, message: message).response()
         } catch {
             context.logger.error("\(request.method) \(request.uri.path): unexpected \(error)")

@@ -21,10 +21,14 @@ public struct ProviderSigner: Sendable {
     public static func load(path: String, create: Bool) throws -> ProviderSigner {
         let fm = FileManager.default
         if fm.fileExists(atPath: path) {
-            guard let data = fm.contents(atPath: path) else { throw ServiceError.configuration("cannot read the signing key \(path)") }
+            guard let data = fm.contents(atPath: path) else {
+                throw ServiceError.configuration("cannot read the signing key \(path)")
+            }
             if let attributes = try? fm.attributesOfItem(atPath: path),
-               let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 {
-                throw ServiceError.configuration(String(format: "the signing key %@ is readable by others (mode %o): chmod 600 it", path, mode))
+                let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0
+            {
+                throw ServiceError.configuration(
+                    String(format: "the signing key %@ is readable by others (mode %o): chmod 600 it", path, mode))
             }
             do {
                 return ProviderSigner(privateKey: try MLDSA65.PrivateKey(seedRepresentation: data, publicKey: nil))
@@ -34,9 +38,12 @@ public struct ProviderSigner: Sendable {
         }
         guard create else { throw ServiceError.configuration("no signing key at \(path)") }
         let key: MLDSA65.PrivateKey
-        do { key = try MLDSA65.PrivateKey() } catch { throw ServiceError.configuration("cannot generate an ML-DSA-65 key: \(error)") }
+        do { key = try MLDSA65.PrivateKey() } catch {
+            throw ServiceError.configuration("cannot generate an ML-DSA-65 key: \(error)")
+        }
         // Created with mode 0600 from the start (no window where the file is world-readable).
-        guard fm.createFile(atPath: path, contents: key.seedRepresentation, attributes: [.posixPermissions: 0o600]) else {
+        guard fm.createFile(atPath: path, contents: key.seedRepresentation, attributes: [.posixPermissions: 0o600])
+        else {
             throw ServiceError.configuration("cannot write the signing key \(path)")
         }
         return ProviderSigner(privateKey: key)
@@ -50,7 +57,8 @@ public struct ProviderSigner: Sendable {
 
     /// `GET /v1/signing-key`.
     public var publicKeyDocument: SigningKeyDocument {
-        SigningKeyDocument(algorithm: Self.algorithm, publicKey: publicKey.rawRepresentation.base64EncodedString(), serverID: serverID)
+        SigningKeyDocument(
+            algorithm: Self.algorithm, publicKey: publicKey.rawRepresentation.base64EncodedString(), serverID: serverID)
     }
 }
 
@@ -89,7 +97,8 @@ public struct Manifest: Codable, Sendable, Equatable {
 
     /// The canonical bytes signed: one `key=value` line per field, in this order.
     public var signedBytes: [UInt8] {
-        Array("""
+        Array(
+            """
             hef-manifest v\(version)
             model=\(modelID)
             name=\(name)
@@ -104,8 +113,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// compiled model bytes hash to `contentSHA256`).
     public func verify(publicKey: MLDSA65.PublicKey, compiledModel: [UInt8]? = nil) -> Bool {
         guard let signature = Data(base64Encoded: signature),
-              publicKey.isValidSignature(signature, for: signedBytes, context: Array(Self.signatureContext.utf8)),
-              SHA256.hash(data: publicKey.rawRepresentation).hexString == serverID
+            publicKey.isValidSignature(signature, for: signedBytes, context: Array(Self.signatureContext.utf8)),
+            SHA256.hash(data: publicKey.rawRepresentation).hexString == serverID
         else { return false }
         if let compiledModel, SHA256.hash(data: compiledModel).hexString != contentSHA256 { return false }
         return true
@@ -140,7 +149,8 @@ public struct Receipt: Codable, Sendable, Equatable {
     public var signature: String = ""
 
     public var signedBytes: [UInt8] {
-        Array("""
+        Array(
+            """
             hef-receipt v\(version)
             receipt=\(receiptID)
             model=\(modelID)
@@ -158,8 +168,8 @@ public struct Receipt: Codable, Sendable, Equatable {
     /// altered on the way (or a receipt moved to another response) fails.
     public func verify(publicKey: MLDSA65.PublicKey, request: [UInt8]? = nil, response: [UInt8]? = nil) -> Bool {
         guard let signature = Data(base64Encoded: signature),
-              publicKey.isValidSignature(signature, for: signedBytes, context: Array(Self.signatureContext.utf8)),
-              SHA256.hash(data: publicKey.rawRepresentation).hexString == serverID
+            publicKey.isValidSignature(signature, for: signedBytes, context: Array(Self.signatureContext.utf8)),
+            SHA256.hash(data: publicKey.rawRepresentation).hexString == serverID
         else { return false }
         if let request, SHA256.hash(data: request).hexString != requestSHA256 { return false }
         if let response, SHA256.hash(data: response).hexString != responseSHA256 { return false }
@@ -187,7 +197,10 @@ public struct Receipt: Codable, Sendable, Equatable {
         }
     }
 
-    init(receiptID: String, modelID: String, keyID: String, request: [UInt8], response: [UInt8], time: Int64, signer: ProviderSigner) throws {
+    init(
+        receiptID: String, modelID: String, keyID: String, request: [UInt8], response: [UInt8], time: Int64,
+        signer: ProviderSigner
+    ) throws {
         self.receiptID = receiptID
         self.modelID = modelID
         self.keyID = keyID

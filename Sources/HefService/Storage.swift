@@ -103,7 +103,8 @@ public final class SQLiteRegistry: KeyRegistry {
             // Wait for a lock instead of failing at once: another process (a restart while the
             // old one closes, a second server on the same folder) may hold it briefly.
             configuration.busyMode = .timeout(10)
-            database = try DatabasePool(path: dataDirectory.appendingPathComponent("registry.sqlite").path, configuration: configuration)
+            database = try DatabasePool(
+                path: dataDirectory.appendingPathComponent("registry.sqlite").path, configuration: configuration)
             blobs = try BlobFolder(root: dataDirectory.appendingPathComponent("blobs/sha256"))
             try Self.migrator.migrate(database)
         } catch let error as ServiceError {
@@ -116,33 +117,34 @@ public final class SQLiteRegistry: KeyRegistry {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE tokens (
-                    tokenHash TEXT PRIMARY KEY NOT NULL,
-                    client TEXT NOT NULL);
-                CREATE TABLE keys (
-                    keyID TEXT PRIMARY KEY NOT NULL,
-                    parametersID TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    createdAt INTEGER NOT NULL);
-                CREATE TABLE registrations (
-                    keyID TEXT NOT NULL REFERENCES keys(keyID) ON DELETE CASCADE,
-                    client TEXT NOT NULL,
-                    modelID TEXT NOT NULL,
-                    createdAt INTEGER NOT NULL,
-                    PRIMARY KEY (keyID, client, modelID));
-                CREATE INDEX registrations_client ON registrations(client);
-                CREATE TABLE receipts (
-                    receiptID TEXT PRIMARY KEY NOT NULL,
-                    client TEXT NOT NULL,
-                    modelID TEXT NOT NULL,
-                    keyID TEXT NOT NULL,
-                    requestSHA256 TEXT NOT NULL,
-                    responseSHA256 TEXT NOT NULL,
-                    time INTEGER NOT NULL,
-                    serverID TEXT NOT NULL,
-                    signature TEXT NOT NULL);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE tokens (
+                        tokenHash TEXT PRIMARY KEY NOT NULL,
+                        client TEXT NOT NULL);
+                    CREATE TABLE keys (
+                        keyID TEXT PRIMARY KEY NOT NULL,
+                        parametersID TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        createdAt INTEGER NOT NULL);
+                    CREATE TABLE registrations (
+                        keyID TEXT NOT NULL REFERENCES keys(keyID) ON DELETE CASCADE,
+                        client TEXT NOT NULL,
+                        modelID TEXT NOT NULL,
+                        createdAt INTEGER NOT NULL,
+                        PRIMARY KEY (keyID, client, modelID));
+                    CREATE INDEX registrations_client ON registrations(client);
+                    CREATE TABLE receipts (
+                        receiptID TEXT PRIMARY KEY NOT NULL,
+                        client TEXT NOT NULL,
+                        modelID TEXT NOT NULL,
+                        keyID TEXT NOT NULL,
+                        requestSHA256 TEXT NOT NULL,
+                        responseSHA256 TEXT NOT NULL,
+                        time INTEGER NOT NULL,
+                        serverID TEXT NOT NULL,
+                        signature TEXT NOT NULL);
+                    """)
         }
         return migrator
     }
@@ -151,7 +153,9 @@ public final class SQLiteRegistry: KeyRegistry {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM tokens")
             for t in tokens {
-                try db.execute(sql: "INSERT OR REPLACE INTO tokens (tokenHash, client) VALUES (?, ?)", arguments: [t.tokenHash, t.client])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO tokens (tokenHash, client) VALUES (?, ?)",
+                    arguments: [t.tokenHash, t.client])
             }
         }
     }
@@ -185,13 +189,17 @@ public final class SQLiteRegistry: KeyRegistry {
 
     public func registeredKey(keyID: String, client: String, modelID: String) async throws -> KeyRecord? {
         try await database.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT k.keyID, k.parametersID, k.size, k.createdAt FROM keys k
-                JOIN registrations r ON r.keyID = k.keyID
-                WHERE k.keyID = ? AND r.client = ? AND r.modelID = ?
-                """, arguments: [keyID, client, modelID])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT k.keyID, k.parametersID, k.size, k.createdAt FROM keys k
+                        JOIN registrations r ON r.keyID = k.keyID
+                        WHERE k.keyID = ? AND r.client = ? AND r.modelID = ?
+                        """, arguments: [keyID, client, modelID])
             else { return nil }
-            return KeyRecord(keyID: row["keyID"], parametersID: row["parametersID"], size: row["size"], createdAt: row["createdAt"])
+            return KeyRecord(
+                keyID: row["keyID"], parametersID: row["parametersID"], size: row["size"], createdAt: row["createdAt"])
         }
     }
 
@@ -204,7 +212,8 @@ public final class SQLiteRegistry: KeyRegistry {
         return try await database.write { db -> Bool in
             try db.execute(sql: "DELETE FROM registrations WHERE keyID = ? AND client = ?", arguments: [keyID, client])
             let deleted = db.changesCount > 0
-            let left = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM registrations WHERE keyID = ?", arguments: [keyID]) ?? 0
+            let left =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM registrations WHERE keyID = ?", arguments: [keyID]) ?? 0
             if deleted && left == 0 {
                 try db.execute(sql: "DELETE FROM keys WHERE keyID = ?", arguments: [keyID])
                 blobs.remove(keyID)
@@ -225,7 +234,10 @@ public final class SQLiteRegistry: KeyRegistry {
                     INSERT INTO receipts (receiptID, client, modelID, keyID, requestSHA256, responseSHA256, time, serverID, signature)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [x.receiptID, r.client, x.modelID, x.keyID, x.requestSHA256, x.responseSHA256, x.time, x.serverID, x.signature])
+                arguments: [
+                    x.receiptID, r.client, x.modelID, x.keyID, x.requestSHA256, x.responseSHA256, x.time, x.serverID,
+                    x.signature,
+                ])
         }
     }
 

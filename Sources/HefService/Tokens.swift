@@ -31,7 +31,8 @@ public struct TokenEntry: Sendable, Equatable {
             guard fields.count == 2 else {
                 throw ServiceError.configuration("\(name):\(n + 1): expected NAME TOKEN or NAME sha256:HEX")
             }
-            let client = fields[0], secret = fields[1]
+            let client = fields[0]
+            let secret = fields[1]
             guard client.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@".contains($0) }) else {
                 throw ServiceError.configuration("\(name):\(n + 1): client names use letters, digits and - _ . @")
             }

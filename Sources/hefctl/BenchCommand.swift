@@ -18,7 +18,8 @@ struct Bench: ParsableCommand {
     }
 
     static let operations = [
-        "encode", "encrypt", "decrypt", "add", "mul_plain", "mul_relin", "rescale", "rotate", "relin_keygen", "ntt_forward",
+        "encode", "encrypt", "decrypt", "add", "mul_plain", "mul_relin", "rescale", "rotate", "relin_keygen",
+        "ntt_forward",
     ]
 
     @Option(help: ArgumentHelp("Parameters.", discussion: ParametersSource.help))
@@ -34,13 +35,16 @@ struct Bench: ParsableCommand {
     var iterations = 5
 
     func validate() throws {
-        guard iterations >= 1 && iterations <= 10_000 else { throw ValidationError("--iterations must be in 1...10000") }
+        guard iterations >= 1 && iterations <= 10_000 else {
+            throw ValidationError("--iterations must be in 1...10000")
+        }
     }
 
     func run() throws {
         try reportingErrors {
             let parameters = try params.load()
-            let choices: [BackendChoice] = backend == .both ? [.native, .swift] : [BackendChoice(rawValue: backend.rawValue)!]
+            let choices: [BackendChoice] =
+                backend == .both ? [.native, .swift] : [BackendChoice(rawValue: backend.rawValue)!]
             var results: [String: [String: Double]] = [:]
             let progress = Progress()
             for choice in choices {

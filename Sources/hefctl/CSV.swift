@@ -25,7 +25,8 @@ enum CSV {
                 values.append(v)
             }
             guard values.count <= maxValues else {
-                throw UserError("\(name):\(lineNumber): \(values.count) values, but a ciphertext holds at most \(maxValues) (N/2)")
+                throw UserError(
+                    "\(name):\(lineNumber): \(values.count) values, but a ciphertext holds at most \(maxValues) (N/2)")
             }
             rows.append(Row(line: lineNumber, values: values))
         }
@@ -34,7 +35,7 @@ enum CSV {
 
     static func format(_ values: ArraySlice<Double>) -> String {
         values.map { v in
-            let r = v == 0 ? 0 : v  // no "-0.0"
+            let r = v == 0 ? 0 : v // no "-0.0"
             return "\(r)"
         }.joined(separator: ",")
     }

@@ -49,7 +49,9 @@ struct Decrypt: ParsableCommand {
     @Option(name: .customLong("flood-bits"), help: "With --flood: security bits λ (divergence 2^-λ/24).")
     var floodBits: Double = 30
 
-    @Option(name: .customLong("flood-precision"), help: "With --flood: bits of precision the results are known to have (every value within 2^-p).")
+    @Option(
+        name: .customLong("flood-precision"),
+        help: "With --flood: bits of precision the results are known to have (every value within 2^-p).")
     var floodPrecision: Double = 20
 
     func validate() throws {
@@ -66,7 +68,8 @@ struct Decrypt: ParsableCommand {
     /// The flooding policy, or nil without --flood.
     private func floodingPolicy() throws -> FloodingPolicy? {
         guard flood else { return nil }
-        return try FloodingPolicy(noiseBound: .precisionBits(floodPrecision), queries: floodQueries, securityBits: floodBits)
+        return try FloodingPolicy(
+            noiseBound: .precisionBits(floodPrecision), queries: floodQueries, securityBits: floodBits)
     }
 
     /// One line on standard error: what the flooding costs for a ciphertext at `scale`.
@@ -75,7 +78,8 @@ struct Decrypt: ParsableCommand {
         let sigma = policy.sigma(n: n, scale: scale)
         let deviation = policy.slotDeviation(n: n, scale: scale)
         let line = String(
-            format: "flooding: σ = 2^%.1f per coefficient (Q = %d, λ = %.0f, p = %.1f); each value carries noise of standard deviation ≈ 2^%.1f\n",
+            format:
+                "flooding: σ = 2^%.1f per coefficient (Q = %d, λ = %.0f, p = %.1f); each value carries noise of standard deviation ≈ 2^%.1f\n",
             log2(sigma), policy.queries, policy.securityBits, floodPrecision, log2(deviation))
         FileHandle.standardError.write(Data(line.utf8))
     }
@@ -101,14 +105,17 @@ struct Decrypt: ParsableCommand {
             let stored = try withFile(input) { try HefFile.deserializeCiphertexts(ctBytes, context: context) }
             let decryptor = try Decryptor(context: context, secretKey: key)
             let flooding = try floodingPolicy()
-            if let flooding, let first = stored.first { reportFlooding(flooding, context: context, scale: first.ciphertext.scale) }
+            if let flooding, let first = stored.first {
+                reportFlooding(flooding, context: context, scale: first.ciphertext.scale)
+            }
             let progress = Progress()
             var lines: [String] = []
             for (i, entry) in stored.enumerated() {
                 if stored.count > 1 { progress.update("decrypting \(i + 1)/\(stored.count)") }
                 let values = try withFile(input) {
                     if let flooding {
-                        return try decryptor.decryptValues(entry.ciphertext, flooding: flooding, roundingBits: roundBits)
+                        return try decryptor.decryptValues(
+                            entry.ciphertext, flooding: flooding, roundingBits: roundBits)
                     }
                     return try decryptor.decryptValues(entry.ciphertext, roundingBits: roundBits)
                 }
@@ -136,8 +143,10 @@ struct Decrypt: ParsableCommand {
             try client.decrypt(results, secretKey: key, roundingBits: roundBits, flooding: flooding)
         }
         // The model's own output tail, applied by the client (nil for invalid rows).
-        let labels = client.labels(of: decrypted), probabilities = client.probabilities(of: decrypted)
-        var invalid = 0, undecided = 0
+        let labels = client.labels(of: decrypted)
+        let probabilities = client.probabilities(of: decrypted)
+        var invalid = 0
+        var undecided = 0
         var lines: [String] = []
         for (i, result) in decrypted.rows.enumerated() {
             let row = result.scores
@@ -160,7 +169,9 @@ struct Decrypt: ParsableCommand {
         if let out { try HefFile.write(Array(text.utf8), to: out) } else { print(text, terminator: "") }
         if undecided > 0 {
             let rows = decrypted.undecidedRows.prefix(20).map { String($0 + 1) }.joined(separator: ",")
-            printError("hefctl: note: \(undecided) row\(undecided == 1 ? "" : "s") (\(rows)\(undecided > 20 ? ",…" : "")) have top scores closer than the model's error bound: their labels may differ from the plaintext model's")
+            printError(
+                "hefctl: note: \(undecided) row\(undecided == 1 ? "" : "s") (\(rows)\(undecided > 20 ? ",…" : "")) have top scores closer than the model's error bound: their labels may differ from the plaintext model's"
+            )
         }
         if invalid > 0 {
             printError("hefctl: \(invalid) of \(decrypted.rows.count) rows are invalid (written as \"invalid\")")

@@ -24,7 +24,9 @@ struct Demo: ParsableCommand {
     @Option(help: "Use only the first N test samples in latency packing (throughput always takes all).")
     var limit: Int?
 
-    @Option(name: .customLong("models-dir"), help: "Where the bundled models are (default: ./Models, or next to the executable's package).")
+    @Option(
+        name: .customLong("models-dir"),
+        help: "Where the bundled models are (default: ./Models, or next to the executable's package).")
     var modelsDir: String?
 
     @Option(help: "Ring backend.")
@@ -35,18 +37,26 @@ struct Demo: ParsableCommand {
             let dir = try locateModel()
             let modelPath = (dir as NSString).appendingPathComponent("model.json")
             let source = try withFile(modelPath) { try ModelFile.load(contentsOf: URL(fileURLWithPath: modelPath)) }
-            let rows = try ModelFlow.readRows((dir as NSString).appendingPathComponent("test_X.csv"), width: source.inputSize)
+            let rows = try ModelFlow.readRows(
+                (dir as NSString).appendingPathComponent("test_X.csv"), width: source.inputSize)
             let labelsPath = (dir as NSString).appendingPathComponent("test_y.csv")
             let labels = (try? String(contentsOfFile: labelsPath, encoding: .utf8))?
                 .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             let calibrationPath = (dir as NSString).appendingPathComponent("calibration_X.csv")
-            let calibration = FileManager.default.fileExists(atPath: calibrationPath)
+            let calibration =
+                FileManager.default.fileExists(atPath: calibrationPath)
                 ? try ModelFlow.readRows(calibrationPath, width: source.inputSize) : rows
-            let packings: [Packing] = packing == "both" ? Packing.allCases : try [Packing(rawValue: packing)].map {
-                guard let p = $0 else { throw UserError("--packing must be latency, throughput or both") }
-                return p
-            }
-            print("model \(source.name): \(source.inputSize) features, layers " + ([source.inputSize] + source.layers.map(\.outputSize)).map(String.init).joined(separator: "-") + ", \(rows.count) test samples")
+            let packings: [Packing] =
+                packing == "both"
+                ? Packing.allCases
+                : try [Packing(rawValue: packing)].map {
+                    guard let p = $0 else { throw UserError("--packing must be latency, throughput or both") }
+                    return p
+                }
+            print(
+                "model \(source.name): \(source.inputSize) features, layers "
+                    + ([source.inputSize] + source.layers.map(\.outputSize)).map(String.init).joined(separator: "-")
+                    + ", \(rows.count) test samples")
             let progress = Progress()
             for p in packings {
                 let compiled = try ModelCompiler(options: .init(packing: p)).compile(source, calibration: calibration)
@@ -60,31 +70,52 @@ struct Demo: ParsableCommand {
                     model: source, rows: sample, encryptedScores: report.scores,
                     trueLabels: labels.map { Array($0.prefix(sample.count)) })
                 print("")
-                print("== \(p.rawValue) packing: \(literalDescription(compiled.plan.parameters)), depth \(compiled.plan.depth)")
+                print(
+                    "== \(p.rawValue) packing: \(literalDescription(compiled.plan.parameters)), depth \(compiled.plan.depth)"
+                )
                 if let plain = stats.plainAccuracy, let enc = stats.encryptedAccuracy {
-                    print(String(format: "accuracy        plaintext %.2f%%, encrypted %.2f%% (%d samples)", 100 * plain, 100 * enc, stats.samples))
+                    print(
+                        String(
+                            format: "accuracy        plaintext %.2f%%, encrypted %.2f%% (%d samples)", 100 * plain,
+                            100 * enc, stats.samples))
                 }
-                print(String(format: "agreement       %.2f%% of labels equal to the plaintext model's", 100 * stats.labelAgreement))
+                print(
+                    String(
+                        format: "agreement       %.2f%% of labels equal to the plaintext model's",
+                        100 * stats.labelAgreement))
                 print(String(format: "worst score err %.3g", stats.worstScoreError))
                 let n = Double(max(report.samples, 1))
-                print(String(format: "time            keygen %.2f s; per sample: encrypt %.2f ms, infer %.2f ms, decrypt %.2f ms",
-                             report.keygenSeconds, 1000 * report.encryptSeconds / n, 1000 * report.inferSeconds / n, 1000 * report.decryptSeconds / n))
+                print(
+                    String(
+                        format:
+                            "time            keygen %.2f s; per sample: encrypt %.2f ms, infer %.2f ms, decrypt %.2f ms",
+                        report.keygenSeconds, 1000 * report.encryptSeconds / n, 1000 * report.inferSeconds / n,
+                        1000 * report.decryptSeconds / n))
                 if layout.samplesPerBatch > 1 {
                     // A batch costs the same however many of its slots are used: time a full one.
                     let capacity = layout.samplesPerBatch
                     let full = (0..<capacity).map { rows[$0 % rows.count] }
                     let fullReport = try session.run(full) { progress.update("throughput: full batch, \($0)") }
                     progress.finish()
-                    print(String(format: "throughput      %.0f samples/s (server; a full batch of %d samples in %.3f s)",
-                                 Double(capacity) / max(fullReport.inferSeconds, 1e-9), capacity, fullReport.inferSeconds))
-                    print(String(format: "bytes (full)    up %.1f KB, down %.2f KB per sample",
-                                 Double(fullReport.bytesUp) / Double(capacity) / 1000, Double(fullReport.bytesDown) / Double(capacity) / 1000))
+                    print(
+                        String(
+                            format: "throughput      %.0f samples/s (server; a full batch of %d samples in %.3f s)",
+                            Double(capacity) / max(fullReport.inferSeconds, 1e-9), capacity, fullReport.inferSeconds))
+                    print(
+                        String(
+                            format: "bytes (full)    up %.1f KB, down %.2f KB per sample",
+                            Double(fullReport.bytesUp) / Double(capacity) / 1000,
+                            Double(fullReport.bytesDown) / Double(capacity) / 1000))
                 } else {
                     print(String(format: "throughput      %.0f samples/s (server)", n / max(report.inferSeconds, 1e-9)))
                 }
-                print(String(format: "bytes           up %d (%.1f KB per sample), down %d (%.1f KB per sample), evaluation keys %.1f MB once",
-                             report.bytesUp, Double(report.bytesUp) / n / 1000, report.bytesDown, Double(report.bytesDown) / n / 1000,
-                             Double(report.evaluationKeyBytes) / 1e6))
+                print(
+                    String(
+                        format:
+                            "bytes           up %d (%.1f KB per sample), down %d (%.1f KB per sample), evaluation keys %.1f MB once",
+                        report.bytesUp, Double(report.bytesUp) / n / 1000, report.bytesDown,
+                        Double(report.bytesDown) / n / 1000,
+                        Double(report.evaluationKeyBytes) / 1e6))
             }
         }
     }

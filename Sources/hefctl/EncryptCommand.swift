@@ -29,7 +29,9 @@ struct Encrypt: ParsableCommand {
     @Option(help: "Output ciphertext file.")
     var out: String
 
-    @Option(name: .customLong("out-of-range"), help: "With --model: refuse, clamp or isolate rows outside the model's guaranteed range.")
+    @Option(
+        name: .customLong("out-of-range"),
+        help: "With --model: refuse, clamp or isolate rows outside the model's guaranteed range.")
     var outOfRange: OutOfRangeChoice = .refuse
 
     @Option(help: "Ring backend.")
@@ -62,7 +64,8 @@ struct Encrypt: ParsableCommand {
                 } catch {
                     throw UserError("\(input):\(row.line): \(error)")
                 }
-                stored.append(StoredCiphertext(try encryptor.encrypt(plaintext, publicKey: key), valueCount: row.values.count))
+                stored.append(
+                    StoredCiphertext(try encryptor.encrypt(plaintext, publicKey: key), valueCount: row.values.count))
             }
             progress.finish()
             let bytes = try HefFile.serialize(stored, context: context)
@@ -87,7 +90,9 @@ struct Encrypt: ParsableCommand {
         progress.finish()
         let bytes = try encrypted.serialized(context: context)
         try HefFile.write(bytes, to: out)
-        print("encrypted \(rows.count) sample\(rows.count == 1 ? "" : "s") for \(compiled.source.name) (\(compiled.packing.rawValue) packing) into \(out) (\(bytes.count) bytes)")
+        print(
+            "encrypted \(rows.count) sample\(rows.count == 1 ? "" : "s") for \(compiled.source.name) (\(compiled.packing.rawValue) packing) into \(out) (\(bytes.count) bytes)"
+        )
     }
 }
 

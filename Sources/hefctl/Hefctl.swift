@@ -4,7 +4,8 @@ import ArgumentParser
 struct Hefctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hefctl",
-        abstract: "CKKS homomorphic encryption from the command line: parameters, keys, encryption, inspection, benchmarks.",
+        abstract:
+            "CKKS homomorphic encryption from the command line: parameters, keys, encryption, inspection, benchmarks.",
         discussion: """
             A typical session:
               hefctl keygen --params n4096 --out keys --rotations 1,2
@@ -19,5 +20,8 @@ struct Hefctl: ParsableCommand {
               hefctl decrypt --model digits.hef --secret-key keys/secret.key --in Y.ct --out Y.csv --output labels
               hefctl demo
             """,
-        subcommands: [Params.self, Keygen.self, Encrypt.self, Decrypt.self, Inspect.self, Bench.self, ModelCommand.self, Infer.self, Demo.self, Serve.self])
+        subcommands: [
+            Params.self, Keygen.self, Encrypt.self, Decrypt.self, Inspect.self, Bench.self, ModelCommand.self,
+            Infer.self, Demo.self, Serve.self,
+        ])
 }

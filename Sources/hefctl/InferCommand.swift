@@ -47,8 +47,11 @@ struct Infer: ParsableCommand {
             let bytes = try results.serialized(context: context)
             try HefFile.write(bytes, to: out)
             let samples = inputs.sampleCount
-            print(String(format: "evaluated %d sample%@ in %.3f s (%.2f ms per sample); wrote %@ (%d bytes)",
-                         samples, samples == 1 ? "" : "s", elapsed, 1000 * elapsed / Double(max(samples, 1)), out, bytes.count))
+            print(
+                String(
+                    format: "evaluated %d sample%@ in %.3f s (%.2f ms per sample); wrote %@ (%d bytes)",
+                    samples, samples == 1 ? "" : "s", elapsed, 1000 * elapsed / Double(max(samples, 1)), out,
+                    bytes.count))
         }
     }
 }

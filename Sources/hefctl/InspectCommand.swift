@@ -20,14 +20,18 @@ struct Inspect: ParsableCommand {
             let bytes = try readFile(file)
             if ModelCiphertexts.isModelCiphertexts(bytes) {
                 let m = try withFile(file) { try ModelCiphertexts.summary(bytes) }
-                print("kind          model \(m.stage == .inputs ? "inputs" : "results") (encrypted), \(bytes.count) bytes")
+                print(
+                    "kind          model \(m.stage == .inputs ? "inputs" : "results") (encrypted), \(bytes.count) bytes"
+                )
                 print("model id      \(hex16(m.modelID))")
                 print("samples       \(m.samples) in \(m.batches) batch\(m.batches == 1 ? "" : "es")")
                 if let inner = m.ciphertextFile, let s = try? HefFile.inspect(inner) {
                     print("parameters    \(literalDescription(s.literal))")
                     print("key id        \(hex16(s.keyID))")
                     let scope = m.version >= 3 ? "ciphertexts " : "batch 1     "
-                    print("\(scope)  \(s.ciphertexts.count) ciphertext\(s.ciphertexts.count == 1 ? "" : "s"), level \(s.ciphertexts.first?.level ?? 0)")
+                    print(
+                        "\(scope)  \(s.ciphertexts.count) ciphertext\(s.ciphertexts.count == 1 ? "" : "s"), level \(s.ciphertexts.first?.level ?? 0)"
+                    )
                 }
                 return
             }
@@ -48,13 +52,19 @@ struct Inspect: ParsableCommand {
             case .evaluationKeys:
                 print("relinearize   \(s.hasRelinearizationKey == true ? "yes" : "no")")
                 let steps = rotationSteps(s.galoisElements, n: n)
-                print("galois keys   \(s.galoisElements.count)\(steps.isEmpty ? "" : ": " + steps.joined(separator: ", "))")
+                print(
+                    "galois keys   \(s.galoisElements.count)\(steps.isEmpty ? "" : ": " + steps.joined(separator: ", "))"
+                )
             case .ciphertexts, .plaintext:
                 if s.kind == .ciphertexts { print("ciphertexts   \(s.ciphertexts.count)") }
                 for (i, c) in s.ciphertexts.prefix(20).enumerated() {
                     let label = s.kind == .plaintext ? "plaintext" : "#\(i + 1)"
-                    let extra = s.kind == .plaintext ? "" : ", \(c.size) polys\(c.seeded ? " (seeded)" : ""), \(c.valueCount) values"
-                    print("  \(label): level \(c.level), scale 2^\(String(format: "%.2f", log2(c.scale))), \(c.slots) slots\(extra)")
+                    let extra =
+                        s.kind == .plaintext
+                        ? "" : ", \(c.size) polys\(c.seeded ? " (seeded)" : ""), \(c.valueCount) values"
+                    print(
+                        "  \(label): level \(c.level), scale 2^\(String(format: "%.2f", log2(c.scale))), \(c.slots) slots\(extra)"
+                    )
                 }
                 if s.ciphertexts.count > 20 { print("  … \(s.ciphertexts.count - 20) more") }
             case .parameters, .secretKey:

@@ -83,14 +83,19 @@ struct Keygen: ParsableCommand {
                 progress.update("Galois key \(i + 1)/\(elements.count)")
                 galois[g] = try generator.galoisKey(for: secretKey, galoisElement: g, stream: &stream)
             }
-            let keys = EvaluationKeys(relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
+            let keys = EvaluationKeys(
+                relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
             progress.update("writing keys")
             try HefFile.writeSecretKey(secretKey, context: context, to: paths[0])
             try HefFile.write(try publicKey.serialized(context: context), to: paths[1])
             try HefFile.write(try keys.serialized(context: context), to: paths[2])
             progress.finish()
-            print("key id \(hex16(secretKey.keyID)), parameters \(hex16(parameters.id)): \(literalDescription(parameters.literal))")
-            print("wrote \(paths[0]) (keep private), \(paths[1]), \(paths[2]) (\(elements.count) Galois key\(elements.count == 1 ? "" : "s"))")
+            print(
+                "key id \(hex16(secretKey.keyID)), parameters \(hex16(parameters.id)): \(literalDescription(parameters.literal))"
+            )
+            print(
+                "wrote \(paths[0]) (keep private), \(paths[1]), \(paths[2]) (\(elements.count) Galois key\(elements.count == 1 ? "" : "s"))"
+            )
         }
     }
 }

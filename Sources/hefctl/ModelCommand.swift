@@ -12,7 +12,8 @@ struct ModelCommand: ParsableCommand {
 
     struct Compile: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compile MODEL.onnx or MODEL.json into MODEL.hef: folded scaler, approximated activations, parameters, rotations.",
+            abstract:
+                "Compile MODEL.onnx or MODEL.json into MODEL.hef: folded scaler, approximated activations, parameters, rotations.",
             discussion: """
                 Non-polynomial activations (relu, sigmoid, tanh, silu, gelu) are replaced by Chebyshev series over the range their inputs take on the calibration rows (plus a margin); without --calibrate a default range is assumed and `model show` says so.
                 Examples:
@@ -29,7 +30,11 @@ struct ModelCommand: ParsableCommand {
         @Option(help: "latency (one sample per ciphertext) or throughput (one slot per sample).")
         var packing: Packing = .latency
 
-        @Option(name: .customLong("max-degree"), help: "Largest Chebyshev degree for approximated activations (above 63 only where 63 misses the tolerance and the extra level fits the same ring).")
+        @Option(
+            name: .customLong("max-degree"),
+            help:
+                "Largest Chebyshev degree for approximated activations (above 63 only where 63 misses the tolerance and the extra level fits the same ring)."
+        )
         var maxDegree: Int = 127
 
         @Option(help: "Output compiled model file.")
@@ -51,7 +56,8 @@ struct ModelCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Describe a compiled model: layers, activations with their ranges and errors, packing, parameters, depth, rotations.",
+            abstract:
+                "Describe a compiled model: layers, activations with their ranges and errors, packing, parameters, depth, rotations.",
             discussion: "Example:\n  hefctl model show digits.hef")
 
         @Argument(help: "The compiled model (MODEL.hef).")

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import HefCKKS
 import HefML
@@ -9,7 +10,9 @@ enum ModelFlow {
     }
 
     /// A compiled model and the context of its plan, the parameters derived once.
-    static func loadCompiled(_ path: String, backend: BackendChoice) throws -> (model: CompiledModel, context: CKKSContext) {
+    static func loadCompiled(_ path: String, backend: BackendChoice) throws -> (
+        model: CompiledModel, context: CKKSContext
+    ) {
         try withFile(path) { try CompiledModel.load(contentsOf: URL(fileURLWithPath: path), backend: backend.backend) }
     }
 
@@ -28,14 +31,18 @@ enum ModelFlow {
     static func checkKeyFile(_ bytes: [UInt8], path: String, model: CompiledModel) throws {
         let (literal, _, _) = try withFile(path) { try HefFile.parametersLiteral(of: bytes) }
         guard literal == model.plan.parameters else {
-            throw UserError("\(path): these keys were made for other parameters than the model's (generate them with hefctl keygen --model)")
+            throw UserError(
+                "\(path): these keys were made for other parameters than the model's (generate them with hefctl keygen --model)"
+            )
         }
     }
 
     static func describe(_ model: CompiledModel) -> String {
         var lines: [String] = []
         let source = model.source
-        lines.append("model        \(source.name) (\(source.task.rawValue)), \(source.inputSize) features → \(model.outputSize) scores")
+        lines.append(
+            "model        \(source.name) (\(source.task.rawValue)), \(source.inputSize) features → \(model.outputSize) scores"
+        )
         let widths = [source.inputSize] + model.layers.map { $0.weights.count }
         lines.append("layers       " + widths.map(String.init).joined(separator: "-"))
         for (k, layer) in model.layers.enumerated() {
@@ -47,7 +54,9 @@ enum ModelFlow {
                 if c.exact {
                     text += ", polynomial of degree \(c.degree) (exact)"
                 } else {
-                    text += String(format: ", %@ ≈ Chebyshev degree %d on [%.3g, %.3g], max error %.2g", c.function, c.degree, c.lower, c.upper, c.maxError)
+                    text += String(
+                        format: ", %@ ≈ Chebyshev degree %d on [%.3g, %.3g], max error %.2g", c.function, c.degree,
+                        c.lower, c.upper, c.maxError)
                     if let lo = c.calibratedLower, let hi = c.calibratedUpper {
                         text += String(format: " (calibrated %.3g…%.3g + margin)", lo, hi)
                     } else {
@@ -59,24 +68,39 @@ enum ModelFlow {
             lines.append(text)
         }
         let tail = source.output
-        lines.append("output tail  \(tail.probabilities.rawValue) on the client" + (tail.labels.map { ", labels \($0.joined(separator: " "))" } ?? ""))
+        lines.append(
+            "output tail  \(tail.probabilities.rawValue) on the client"
+                + (tail.labels.map { ", labels \($0.joined(separator: " "))" } ?? ""))
         lines.append("packing      \(model.packing.rawValue)" + ((try? model.layout).map { " (\($0.summary))" } ?? ""))
         lines.append("parameters   \(literalDescription(model.plan.parameters))")
         lines.append("depth        \(model.plan.depth)")
-        lines.append("rotations    \(model.plan.rotationSteps.isEmpty ? "none" : model.plan.rotationSteps.map(String.init).joined(separator: ","))")
-        lines.append(String(format: "precision    ≈ %.0f bits predicted for the scores", model.plan.predictedPrecisionBits))
+        lines.append(
+            "rotations    \(model.plan.rotationSteps.isEmpty ? "none" : model.plan.rotationSteps.map(String.init).joined(separator: ","))"
+        )
+        lines.append(
+            String(format: "precision    ≈ %.0f bits predicted for the scores", model.plan.predictedPrecisionBits))
         let g = model.rangeGuarantees
         if let lo = g.inputLower, let hi = g.inputUpper, let t = g.boxFraction {
-            let shown = (0..<min(lo.count, 8)).map { String(format: "%.4g…%.4g", lo[$0], hi[$0]) }.joined(separator: ", ")
-            lines.append(String(format: "input box    %@%@ (%.0f%% of the calibration box with margin; rows outside are checked one by one)",
-                                shown, lo.count > 8 ? ", …" : "", 100 * t))
+            let shown = (0..<min(lo.count, 8)).map { String(format: "%.4g…%.4g", lo[$0], hi[$0]) }.joined(
+                separator: ", ")
+            lines.append(
+                String(
+                    format:
+                        "input box    %@%@ (%.0f%% of the calibration box with margin; rows outside are checked one by one)",
+                    shown, lo.count > 8 ? ", …" : "", 100 * t))
         } else {
-            lines.append("input box    none (compiled without calibration rows): rows are checked one by one against the plan's envelopes")
+            lines.append(
+                "input box    none (compiled without calibration rows): rows are checked one by one against the plan's envelopes"
+            )
         }
         for j in 0..<model.outputSize {
-            var text = String(format: "output %-5d in [%.4g, %.4g]; |encrypted − plaintext model| ≤ %.3g (approximation ≤ %.3g worst case, noise ≤ %.3g)",
-                              j + 1, g.outputLower[j], g.outputUpper[j], g.combinedBound(j), g.approximationBound[j], g.noiseBound[j])
-            if let seen = g.observedApproximationError { text += String(format: "; approximation seen on calibration rows %.3g", seen[j]) }
+            var text = String(
+                format:
+                    "output %-5d in [%.4g, %.4g]; |encrypted − plaintext model| ≤ %.3g (approximation ≤ %.3g worst case, noise ≤ %.3g)",
+                j + 1, g.outputLower[j], g.outputUpper[j], g.combinedBound(j), g.approximationBound[j], g.noiseBound[j])
+            if let seen = g.observedApproximationError {
+                text += String(format: "; approximation seen on calibration rows %.3g", seen[j])
+            }
             lines.append(text)
         }
         lines.append("model id     \(hex16(model.id))")
@@ -89,5 +113,3 @@ enum ModelFlow {
 enum OutputKind: String, ExpressibleByArgument, CaseIterable {
     case scores, probabilities, labels
 }
-
-import ArgumentParser

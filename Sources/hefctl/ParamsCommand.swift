@@ -21,7 +21,9 @@ struct Params: ParsableCommand {
             try reportingErrors {
                 for preset in ParametersPreset.allCases {
                     let mark = preset == .defaultPreset ? " (default)" : ""
-                    print("\(preset.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(preset.summary)\(mark)")
+                    print(
+                        "\(preset.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(preset.summary)\(mark)"
+                    )
                 }
             }
         }
@@ -59,7 +61,9 @@ struct Params: ParsableCommand {
                 print("log2(Q·P)    \(formatNumber(p.logQP)) bits")
                 print("key switch   dnum=\(p.dnum), \(p.primesPerDigit) prime(s) per digit")
                 print("secret       \(p.secret.rawValue)\(p.secret == .sparse ? " (h=\(p.hammingWeight))" : "")")
-                print("security     \(p.security.map { "\($0.rawValue) bits (HomomorphicEncryption.org table)" } ?? "NOT SECURE")")
+                print(
+                    "security     \(p.security.map { "\($0.rawValue) bits (HomomorphicEncryption.org table)" } ?? "NOT SECURE")"
+                )
             }
         }
     }

@@ -1,14 +1,15 @@
 import Foundation
 import HefCKKS
 import HefRing
+
 #if canImport(Glibc)
-import Glibc
-private func systemOpen(_ p: UnsafePointer<CChar>, _ f: Int32, _ m: mode_t) -> Int32 { Glibc.open(p, f, m) }
-private func systemWrite(_ fd: Int32, _ b: UnsafeRawPointer?, _ n: Int) -> Int { Glibc.write(fd, b, n) }
+    import Glibc
+    private func systemOpen(_ p: UnsafePointer<CChar>, _ f: Int32, _ m: mode_t) -> Int32 { Glibc.open(p, f, m) }
+    private func systemWrite(_ fd: Int32, _ b: UnsafeRawPointer?, _ n: Int) -> Int { Glibc.write(fd, b, n) }
 #elseif canImport(Darwin)
-import Darwin
-private func systemOpen(_ p: UnsafePointer<CChar>, _ f: Int32, _ m: mode_t) -> Int32 { Darwin.open(p, f, m) }
-private func systemWrite(_ fd: Int32, _ b: UnsafeRawPointer?, _ n: Int) -> Int { Darwin.write(fd, b, n) }
+    import Darwin
+    private func systemOpen(_ p: UnsafePointer<CChar>, _ f: Int32, _ m: mode_t) -> Int32 { Darwin.open(p, f, m) }
+    private func systemWrite(_ fd: Int32, _ b: UnsafeRawPointer?, _ n: Int) -> Int { Darwin.write(fd, b, n) }
 #endif
 
 // The tool's file I/O. HefCKKS itself serialises to and from bytes only; paths, modes and
@@ -36,7 +37,11 @@ extension HefFile {
             throw CKKSError.malformedData("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        if secret { guard fchmod(fd, 0o600) == 0 else { throw CKKSError.malformedData("cannot restrict permissions of \(path)") } }
+        if secret {
+            guard fchmod(fd, 0o600) == 0 else {
+                throw CKKSError.malformedData("cannot restrict permissions of \(path)")
+            }
+        }
         var written = 0
         try bytes.withUnsafeBytes { buffer in
             while written < buffer.count {

@@ -26,7 +26,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Folder for the registry, key blobs and the generated signing key.")
     var data = "hef-data"
 
-    @Option(name: .customLong("signing-key"), help: "An ML-DSA-65 seed file (32 bytes, mode 0600) instead of DATA/signing-key.mldsa65.")
+    @Option(
+        name: .customLong("signing-key"),
+        help: "An ML-DSA-65 seed file (32 bytes, mode 0600) instead of DATA/signing-key.mldsa65.")
     var signingKey: String?
 
     @Option(help: "Clients and bearer tokens: NAME TOKEN or NAME sha256:HEX per line.")
@@ -40,7 +42,9 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+                (0...65535).contains(port)
+            else {
                 throw UserError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080")
             }
             var configuration = ServiceConfiguration(

@@ -59,14 +59,18 @@ struct ParametersSource: ExpressibleByArgument {
 
     static var allValueStrings: [String] { ParametersPreset.allCases.map(\.rawValue) }
 
-    static let help = "A preset (\(ParametersPreset.allCases.map(\.rawValue).joined(separator: ", "))) or a JSON file such as {\"logN\":13,\"logQ\":[60,40,40],\"logP\":[60],\"logScale\":40}."
+    static let help =
+        "A preset (\(ParametersPreset.allCases.map(\.rawValue).joined(separator: ", "))) or a JSON file such as {\"logN\":13,\"logQ\":[60,40,40],\"logP\":[60],\"logScale\":40}."
 
     func load() throws -> CKKSParameters {
         if let preset = ParametersPreset(rawValue: argument) {
             return try CKKSParameters(preset: preset)
         }
-        guard FileManager.default.fileExists(atPath: argument) || argument.contains("/") || argument.contains(".") else {
-            throw UserError("'\(argument)' is neither a preset (\(ParametersPreset.allCases.map(\.rawValue).joined(separator: ", "))) nor a file")
+        guard FileManager.default.fileExists(atPath: argument) || argument.contains("/") || argument.contains(".")
+        else {
+            throw UserError(
+                "'\(argument)' is neither a preset (\(ParametersPreset.allCases.map(\.rawValue).joined(separator: ", "))) nor a file"
+            )
         }
         let bytes = try readFile(argument)
         if bytes.starts(with: HefFile.magic) {

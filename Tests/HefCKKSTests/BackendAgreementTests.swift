@@ -1,6 +1,7 @@
-import Testing
-@testable import HefCKKS
 import HefRing
+import Testing
+
+@testable import HefCKKS
 
 /// The native (C/FLINT) and pure-Swift backends compute the same words from the same seed.
 @Suite struct BackendAgreementTests {
@@ -16,7 +17,8 @@ import HefRing
             #expect(key.data == swift.evaluationKeys.galois[g]?.data)
         }
 
-        let x = randomValues(512, seed: 11), y = randomValues(512, seed: 12)
+        let x = randomValues(512, seed: 11)
+        let y = randomValues(512, seed: 12)
         func run(_ f: Fixture) throws -> (Ciphertext, [Double]) {
             var stream = testStream(42)
             let a = try f.encryptor.encrypt(try f.context.encode(x), publicKey: f.publicKey, stream: &stream)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HefCKKS
 
 /// Ciphertext fields that cannot be put out of step: the seed goes with the polynomials, and

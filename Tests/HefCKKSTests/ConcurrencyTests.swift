@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HefCKKS
 
 /// A server evaluates many requests at once with one context and one set of keys.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HefCKKS
 
 /// Misuse gets a typed error, never a crash or a wrong answer.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HefCKKS
 
 /// Every operation against the same computation in Double, with a minimum precision in bits.
@@ -53,7 +54,8 @@ import Testing
     }
 
     @Test func addSubtractNegate() throws {
-        let a = try f.encrypt(x), b = try f.encrypt(y)
+        let a = try f.encrypt(x)
+        let b = try f.encrypt(y)
         // Two noisy terms: half a bit.
         try f.expectPrecision(try f.evaluator.add(a, b), zip(x, y).map(+), lostBits: 0.5, "add")
         try f.expectPrecision(try f.evaluator.subtract(a, b), zip(x, y).map(-), lostBits: 0.5, "subtract")
@@ -65,17 +67,20 @@ import Testing
         let p = try f.context.encode(y)
         try f.expectPrecision(try f.evaluator.add(a, p), zip(x, y).map(+), "add plaintext")
         try f.expectPrecision(try f.evaluator.subtract(a, p), zip(x, y).map(-), "subtract plaintext")
-        try f.expectPrecision(try f.evaluator.rescale(try f.evaluator.multiply(a, p)), zip(x, y).map(*), "multiply plaintext")
+        try f.expectPrecision(
+            try f.evaluator.rescale(try f.evaluator.multiply(a, p)), zip(x, y).map(*), "multiply plaintext")
         try f.expectPrecision(try f.evaluator.add(a, scalar: 0.75), x.map { $0 + 0.75 }, "add scalar")
         let scaledCt = try f.evaluator.rescale(try f.evaluator.multiply(a, scalar: -1.5))
         #expect(Evaluator.sameScale(scaledCt.scale, a.scale))
         // A factor k multiplies the error by k: log2(k) bits.
         try f.expectPrecision(scaledCt, x.map { $0 * -1.5 }, lostBits: log2(1.5), "multiply scalar")
-        try f.expectPrecision(try f.evaluator.multiply(a, integer: 3), x.map { $0 * 3 }, lostBits: log2(3), "multiply integer")
+        try f.expectPrecision(
+            try f.evaluator.multiply(a, integer: 3), x.map { $0 * 3 }, lostBits: log2(3), "multiply integer")
     }
 
     @Test func multiplyRelinearizeRescale() throws {
-        let a = try f.encrypt(x), b = try f.encrypt(y)
+        let a = try f.encrypt(x)
+        let b = try f.encrypt(y)
         let product = try f.evaluator.rescale(try f.evaluator.multiplyRelinearize(a, b))
         #expect(product.level == a.level - 1)
         try f.expectPrecision(product, zip(x, y).map(*), lostBits: 0.5, "multiply ciphertexts")
@@ -87,7 +92,8 @@ import Testing
     }
 
     @Test func threePolynomialCiphertextDecrypts() throws {
-        let a = try f.encrypt(x), b = try f.encrypt(y)
+        let a = try f.encrypt(x)
+        let b = try f.encrypt(y)
         let raw = try f.evaluator.multiply(a, b)
         #expect(raw.size == 3)
         try f.expectPrecision(raw, zip(x, y).map(*), lostBits: 0.5, "three polynomials")
@@ -121,7 +127,9 @@ import Testing
         let a = try f8.encrypt(x)
         let total = x.reduce(0, +)
         // A sum of 512 noisy slots: ½·log2(512) bits, and the total's magnitude up to ~2^4.
-        try f8.expectPrecision(try f8.evaluator.rotateAndSum(a), Array(repeating: total, count: slots), lostBits: 4.5 + 4, "rotate and sum")
+        try f8.expectPrecision(
+            try f8.evaluator.rotateAndSum(a), Array(repeating: total, count: slots), lostBits: 4.5 + 4, "rotate and sum"
+        )
     }
 
     @Test func levelsAlignAutomatically() throws {
@@ -141,7 +149,8 @@ import Testing
 
 @Suite struct SparseSecretTests {
     @Test func sparseSecretsWork() throws {
-        let literal = ParametersLiteral(logN: 10, logQ: [55, 40], logP: [55], logScale: 40, secret: .sparse, hammingWeight: 64)
+        let literal = ParametersLiteral(
+            logN: 10, logQ: [55, 40], logP: [55], logScale: 40, secret: .sparse, hammingWeight: 64)
         let f = try Fixture(try CKKSParameters(literal, insecure: InsecureParametersForTestingOnly()))
         let coeff = f.secretKey.poly.inverseNTT()
         let q0 = f.context.parameters.q[0]
@@ -157,9 +166,11 @@ import Testing
 @Suite struct MixedSizeTests {
     @Test func subtractingAThreePolynomialCiphertext() throws {
         let f = try Fixture(try smallParameters())
-        let x = randomValues(512, seed: 31), y = randomValues(512, seed: 32)
-        let a = try f.encrypt(x), b = try f.encrypt(y)
-        let square = try f.evaluator.multiply(b, b)  // three polynomials, scale²
+        let x = randomValues(512, seed: 31)
+        let y = randomValues(512, seed: 32)
+        let a = try f.encrypt(x)
+        let b = try f.encrypt(y)
+        let square = try f.evaluator.multiply(b, b) // three polynomials, scale²
         let scaledA = try f.evaluator.multiply(a, try f.context.encode(Array(repeating: 1, count: 512)))
         let diff = try f.evaluator.subtract(scaledA, square)
         #expect(diff.size == 3)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HefCKKS
 
 /// Noise-flooding decryption: σ follows the documented formula, the flooded result stays
@@ -15,7 +16,8 @@ import Testing
         #expect(b.errorNormBound(n: 1024, scale: 0x1p40) == 32 * 8)
         #expect(b.sigma(n: 1024, scale: 0x1p40) == (12.0).squareRoot() * 0x1p20 * 256)
         // The divergence this buys: Q·E₂²/(2σ²) = 2^-λ/24.
-        let e2 = p.errorNormBound(n: 8192, scale: 0x1p40), s = p.sigma(n: 8192, scale: 0x1p40)
+        let e2 = p.errorNormBound(n: 8192, scale: 0x1p40)
+        let s = p.sigma(n: 8192, scale: 0x1p40)
         #expect(abs(4 * e2 * e2 / (2 * s * s) - 0x1p-30 / 24) < 1e-6 * 0x1p-30)
         #expect(abs(p.slotDeviation(n: 8192, scale: 0x1p40) - s * (4096.0).squareRoot() / 0x1p40) < 1e-12)
         // Refused policies, typed.
@@ -58,7 +60,8 @@ import Testing
     @Test func floodingThatDoesNotFitIsRefused() throws {
         let f = try Fixture.circuit(try smallParameters())
         let a = try f.encrypt([0.5])
-        let low = try f.evaluator.rescale(try f.evaluator.rescale(try f.evaluator.multiply(a, scalar: 1, rescaledScale: a.scale)))
+        let low = try f.evaluator.rescale(
+            try f.evaluator.rescale(try f.evaluator.multiply(a, scalar: 1, rescaledScale: a.scale)))
         // σ = √12 · 2^64 · 2^40·2^-(-20): far beyond the 55-bit modulus at level 0.
         let policy = try FloodingPolicy(noiseBound: .precisionBits(-20), securityBits: 128)
         #expect {
@@ -87,10 +90,13 @@ import Testing
             let policy = try FloodingPolicy(noiseBound: .precisionBits(declared), queries: 1, securityBits: bits)
             let flooded = PrecisionStats(try f.decryptor.decryptValues(product, flooding: policy), want)
             let deviation = policy.slotDeviation(n: n, scale: product.scale)
-            testLog(String(format: "FLOOD %@ λ=%.0f Q=1 declared p=%.0f: plain %@ | flooded %@ | σ=2^%.1f, predicted slot std 2^%.1f, cost %.1f bits (min), %.1f bits (mean)",
-                         preset.rawValue, bits, declared, plain.description, flooded.description,
-                         log2(policy.sigma(n: n, scale: product.scale)), log2(deviation),
-                         plain.minBits - flooded.minBits, plain.meanBits - flooded.meanBits))
+            testLog(
+                String(
+                    format:
+                        "FLOOD %@ λ=%.0f Q=1 declared p=%.0f: plain %@ | flooded %@ | σ=2^%.1f, predicted slot std 2^%.1f, cost %.1f bits (min), %.1f bits (mean)",
+                    preset.rawValue, bits, declared, plain.description, flooded.description,
+                    log2(policy.sigma(n: n, scale: product.scale)), log2(deviation),
+                    plain.minBits - flooded.minBits, plain.meanBits - flooded.meanBits))
             // Within the prediction: the worst slot is below 7 standard deviations.
             #expect(flooded.minBits > -log2(7 * deviation + 2 * pow(2, -plain.minBits)))
             #expect(flooded.minBits < plain.minBits)

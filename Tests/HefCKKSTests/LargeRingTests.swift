@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HefCKKS
 
 /// Every operation once at N = 2^14 with the n16384 preset (the peers' P2).
@@ -6,12 +7,15 @@ import Testing
     @Test func everyOperationAtN16384() throws {
         let f = try Fixture(try CKKSParameters(preset: .n16384), rotations: [1, -7, 64])
         let slots = 8192
-        let x = randomValues(slots, seed: 21), y = randomValues(slots, seed: 22)
-        let a = try f.encrypt(x), b = try f.encrypt(y)
+        let x = randomValues(slots, seed: 21)
+        let y = randomValues(slots, seed: 22)
+        let a = try f.encrypt(x)
+        let b = try f.encrypt(y)
         try f.expectPrecision(a, x, "fresh")
         try f.expectPrecision(try f.evaluator.add(a, b), zip(x, y).map(+), lostBits: 0.5, "add")
         let pt = try f.context.encode(y)
-        try f.expectPrecision(try f.evaluator.rescale(try f.evaluator.multiply(a, pt)), zip(x, y).map(*), "multiply plaintext")
+        try f.expectPrecision(
+            try f.evaluator.rescale(try f.evaluator.multiply(a, pt)), zip(x, y).map(*), "multiply plaintext")
         let mr = try f.evaluator.rescale(try f.evaluator.multiplyRelinearize(a, b))
         try f.expectPrecision(mr, zip(x, y).map(*), lostBits: 0.5, "mul+relin+rescale")
         for step in [1, -7, 64] {

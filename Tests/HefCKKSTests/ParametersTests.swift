@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import HefCKKS
 
 @Suite struct ParametersTests {
@@ -47,11 +49,11 @@ import Testing
 
     @Test func invalidLiteralsAreRefused() {
         let cases: [ParametersLiteral] = [
-            ParametersLiteral(logN: 11, logQ: [40], logP: [40], logScale: 30),  // N too small
+            ParametersLiteral(logN: 11, logQ: [40], logP: [40], logScale: 30), // N too small
             ParametersLiteral(logN: 13, logQ: [], logP: [60], logScale: 40),
             ParametersLiteral(logN: 13, logQ: [60, 40], logP: [], logScale: 40),
             ParametersLiteral(logN: 13, logQ: [60, 70], logP: [60], logScale: 40),
-            ParametersLiteral(logN: 13, logQ: [30, 40], logP: [60], logScale: 40),  // q0 below the scale
+            ParametersLiteral(logN: 13, logQ: [30, 40], logP: [60], logScale: 40), // q0 below the scale
             ParametersLiteral(logN: 13, logQ: [60, 40], logP: [60], logScale: 40, security: 100),
         ]
         for literal in cases {
@@ -86,5 +88,3 @@ import Testing
         #expect(a.id == a2.id)
     }
 }
-
-import Foundation

@@ -1,18 +1,21 @@
 import Foundation
-import Testing
-@testable import HefCKKS
 import HefRing
+import Testing
+
+@testable import HefCKKS
 
 /// Small insecure parameters: fast round trips.
 private func smallContext(backend: any RingBackend = NativeBackend()) throws -> CKKSContext {
     let params = try CKKSParameters(
-        ParametersLiteral(logN: 10, logQ: [50, 40], logP: [50], logScale: 40), insecure: InsecureParametersForTestingOnly())
+        ParametersLiteral(logN: 10, logQ: [50, 40], logP: [50], logScale: 40),
+        insecure: InsecureParametersForTestingOnly())
     return CKKSContext(parameters: params, backend: backend)
 }
 
 private func otherContext() throws -> CKKSContext {
     let params = try CKKSParameters(
-        ParametersLiteral(logN: 10, logQ: [50, 40, 40], logP: [50], logScale: 40), insecure: InsecureParametersForTestingOnly())
+        ParametersLiteral(logN: 10, logQ: [50, 40, 40], logP: [50], logScale: 40),
+        insecure: InsecureParametersForTestingOnly())
     return CKKSContext(parameters: params)
 }
 
@@ -50,11 +53,15 @@ struct SerializationTests {
                     return state & mask
                 }
                 var packed: [UInt8] = []
-                values.withUnsafeBufferPointer { BitPacking.pack($0.baseAddress!, count: count, width: width, into: &packed) }
+                values.withUnsafeBufferPointer {
+                    BitPacking.pack($0.baseAddress!, count: count, width: width, into: &packed)
+                }
                 #expect(packed.count == BitPacking.byteCount(count: count, width: width))
                 var out = [UInt64](repeating: 0, count: count)
                 let clean = packed.withUnsafeBufferPointer { src in
-                    out.withUnsafeMutableBufferPointer { BitPacking.unpack(src, count: count, width: width, into: $0.baseAddress!) }
+                    out.withUnsafeMutableBufferPointer {
+                        BitPacking.unpack(src, count: count, width: width, into: $0.baseAddress!)
+                    }
                 }
                 #expect(clean)
                 #expect(out == values, "width \(width) count \(count)")
@@ -150,7 +157,8 @@ struct SerializationTests {
         #expect(close(try decryptor.decryptValues(seededBack), f.values))
         #expect(close(try decryptor.decryptValues(lowerBack), f.values.map { $0 * $0 }, tolerance: 1e-3))
         // Several in one file, with value counts.
-        let list = try HefFile.serialize([StoredCiphertext(full, valueCount: 5), StoredCiphertext(seeded)], context: f.context)
+        let list = try HefFile.serialize(
+            [StoredCiphertext(full, valueCount: 5), StoredCiphertext(seeded)], context: f.context)
         let listBack = try HefFile.deserializeCiphertexts(list, context: f.context)
         #expect(listBack.map(\.valueCount) == [5, 8])
         let summary = try HefFile.inspect(list)
@@ -245,7 +253,7 @@ struct SerializationTests {
         let ct = try Encryptor(context: f.context).encrypt(try f.context.encode(f.values), publicKey: f.publicKey)
         var bad = ct
         let q0 = f.context.basisQ.moduli[0].value
-        bad.polys[0].data[3] = q0  // not reduced
+        bad.polys[0].data[3] = q0 // not reduced
         let bytes = try bad.serialized(context: f.context)
         #expect(throws: CKKSError.self) { try Ciphertext(deserializing: bytes, context: f.context) }
         // Same for a secret key residue set to all ones.
@@ -259,7 +267,8 @@ struct SerializationTests {
         let f = try SerialFixture()
         let other = try otherContext()
         for (kind, bytes) in try allFiles(f) where kind != .parameters {
-            #expect(throws: CKKSError.parametersMismatch(expected: other.parameters.id, found: f.context.parameters.id)) {
+            #expect(throws: CKKSError.parametersMismatch(expected: other.parameters.id, found: f.context.parameters.id))
+            {
                 try load(kind, bytes, other)
             }
         }
@@ -280,14 +289,19 @@ struct SerializationTests {
             b.replaceSubrange(offset..<(offset + value.count), with: value)
             return b
         }
-        let nan = Double.nan.bitPattern, negative = (-1.0).bitPattern
+        let nan = Double.nan.bitPattern
+        let negative = (-1.0).bitPattern
         for bad in [nan, negative, Double.infinity.bitPattern, 0] {
             let le = (0..<8).map { UInt8(truncatingIfNeeded: bad >> UInt64(8 * $0)) }
-            #expect(throws: CKKSError.self) { try Ciphertext(deserializing: patched(record + 5, le), context: f.context) }
+            #expect(throws: CKKSError.self) {
+                try Ciphertext(deserializing: patched(record + 5, le), context: f.context)
+            }
         }
         for slots: UInt32 in [0, 3, 1024, 1 << 20] {
             let le = (0..<4).map { UInt8(truncatingIfNeeded: slots >> UInt32(8 * $0)) }
-            #expect(throws: CKKSError.self) { try Ciphertext(deserializing: patched(record + 13, le), context: f.context) }
+            #expect(throws: CKKSError.self) {
+                try Ciphertext(deserializing: patched(record + 13, le), context: f.context)
+            }
         }
         // Size 4 and a residue count above the top level.
         #expect(throws: CKKSError.self) { try Ciphertext(deserializing: patched(record + 4, [4]), context: f.context) }

@@ -1,3 +1,4 @@
-import Testing
-@testable import HefCircuits
 import HefCKKS
+import Testing
+
+@testable import HefCircuits

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import HefCircuits
 import HefCKKS
+import Testing
+
+@testable import HefCircuits
 
 func matVec(_ m: [[Double]], _ x: [Double]) -> [Double] {
     m.map { row in zip(row, x).reduce(0) { $0 + $1.0 * $1.1 } }
@@ -60,7 +61,11 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
         // A band matrix: diagonals 0, 1 and D−1 only.
         let d = 64
         var m = [[Double]](repeating: [Double](repeating: 0, count: d), count: d)
-        for i in 0..<d { m[i][i] = 1; m[i][(i + 1) % d] = 0.5; m[i][(i + d - 1) % d] = -0.25 }
+        for i in 0..<d {
+            m[i][i] = 1
+            m[i][(i + 1) % d] = 0.5
+            m[i][(i + d - 1) % d] = -0.25
+        }
         let lt = try LinearTransform(matrix: m, blockSize: d, slots: Self.parameters.maxSlots, babyStep: 8)
         #expect(lt.diagonalCount == 3)
         #expect(lt.rotationSteps == [1, 7, 56])
@@ -72,7 +77,8 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
 
     @Test func foldPeriod() throws {
         let slots = Self.parameters.maxSlots
-        let d = 64, rows = 12
+        let d = 64
+        let rows = 12
         let m = randomMatrix(rows, d, seed: 21)
         let lt = try LinearTransform(matrix: m, blockSize: d, slots: slots)
         let fold = try LinearTransform.foldSteps(from: d, to: 16)
@@ -80,7 +86,8 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
         let f = try Fixture.circuit(Self.parameters, rotations: lt.rotationSteps + fold)
         let x = randomValues(d, seed: 22)
         let ct = try f.encrypt((0..<slots).map { x[$0 % d] })
-        let y = try LinearTransform.foldPeriod(try lt.evaluate(ct, evaluator: f.evaluator), from: d, to: 16, evaluator: f.evaluator)
+        let y = try LinearTransform.foldPeriod(
+            try lt.evaluate(ct, evaluator: f.evaluator), from: d, to: 16, evaluator: f.evaluator)
         let want = matVec(m, x) + [Double](repeating: 0, count: 16 - rows)
         let stats = PrecisionStats(try f.decrypt(y), (0..<slots).map { want[$0 % 16] })
         #expect(stats.minBits > 20, "\(stats)")
@@ -118,7 +125,7 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
         let f = try Fixture.circuit(Self.parameters, rotations: lt.rotationSteps)
         let enc = try lt.encoded(context: f.context, level: 1)
         let x = randomValues(d, seed: 42)
-        let ct = try f.encrypt((0..<slots).map { x[$0 % d] })   // top level 2: dropped to 1
+        let ct = try f.encrypt((0..<slots).map { x[$0 % d] }) // top level 2: dropped to 1
         let y = try lt.evaluate(ct, evaluator: f.evaluator, encoded: enc)
         #expect(y.level == 0)
         let want = matVec(m, x)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import HefCircuits
 import HefCKKS
+import Testing
+
+@testable import HefCircuits
 
 @Suite struct PolynomialEvaluatorTests {
     /// Seven 40-bit levels over a 55-bit base prime (N = 2^10): enough for degree 63 plus the map.
@@ -21,7 +22,9 @@ import HefCKKS
     func randomSeriesMatchesPlaintext(degree: Int) throws {
         let f = Self.fixture
         // Decaying random coefficients keep |p| moderate on [-1, 1].
-        let coeffs = randomValues(degree + 1, seed: UInt64(degree)).enumerated().map { $0.element / Double(1 + $0.offset) }
+        let coeffs = randomValues(degree + 1, seed: UInt64(degree)).enumerated().map {
+            $0.element / Double(1 + $0.offset)
+        }
         let series = ChebyshevSeries(coefficients: coeffs)
         let xs = randomValues(f.context.parameters.maxSlots, seed: 99 + UInt64(degree))
         let ct = try f.encrypt(xs)
@@ -75,7 +78,8 @@ import HefCKKS
         let stats = PrecisionStats(try f.decrypt(out), want)
         #expect(stats.minBits > 20, "\(stats)")
 
-        let scaled = try f.evaluator.rescale(try f.evaluator.multiply(cts[0], scalar: -2.5, rescaledScale: Foundation.pow(2.0, 45.0)))
+        let scaled = try f.evaluator.rescale(
+            try f.evaluator.multiply(cts[0], scalar: -2.5, rescaledScale: Foundation.pow(2.0, 45.0)))
         #expect(abs(scaled.scale - Foundation.pow(2.0, 45.0)) <= 1e-9 * Foundation.pow(2.0, 45.0))
         #expect(PrecisionStats(try f.decrypt(scaled), vectors[0].map { -2.5 * $0 }).minBits > 20)
     }

@@ -1,9 +1,10 @@
 import Foundation
+import HefCKKS
+import HefDemoHarness
 import HefTestSupport
 import Testing
-import HefCKKS
+
 @testable import HefML
-import HefDemoHarness
 
 /// The bundled models on their whole test splits: plaintext reference first, then encrypted
 /// inference (throughput packing for the whole split, latency packing for a few samples).
@@ -23,7 +24,8 @@ import HefDemoHarness
         let model = try MLPModel.load(contentsOf: dir.appendingPathComponent("model.json"))
         let rows = try readCSV(dir.appendingPathComponent("test_X.csv"))
         let calibrationURL = dir.appendingPathComponent("calibration_X.csv")
-        let calibration = FileManager.default.fileExists(atPath: calibrationURL.path) ? try readCSV(calibrationURL) : rows
+        let calibration =
+            FileManager.default.fileExists(atPath: calibrationURL.path) ? try readCSV(calibrationURL) : rows
         return Bundle(
             model: model, rows: rows, labels: try readLines(dir.appendingPathComponent("test_y.csv")),
             reference: try readCSV(dir.appendingPathComponent("reference_scores.csv")), calibration: calibration)
@@ -44,11 +46,14 @@ import HefDemoHarness
     @Test(arguments: names)
     func encryptedLabelsAgreeOnTheWholeTestSplit(name: String) throws {
         let b = try load(name)
-        let compiled = try ModelCompiler(options: .init(packing: .throughput)).compile(b.model, calibration: b.calibration)
+        let compiled = try ModelCompiler(options: .init(packing: .throughput)).compile(
+            b.model, calibration: b.calibration)
         let report = try InferenceSession(model: compiled).run(b.rows)
         let stats = AgreementStats(model: b.model, rows: b.rows, encryptedScores: report.scores, trueLabels: b.labels)
         let exact = b.model.layers.allSatisfy { $0.activation.isPolynomial }
-        testLog("\(name): agreement \(stats.labelAgreement), accuracy plain \(stats.plainAccuracy!) encrypted \(stats.encryptedAccuracy!), worst score error \(stats.worstScoreError)")
+        testLog(
+            "\(name): agreement \(stats.labelAgreement), accuracy plain \(stats.plainAccuracy!) encrypted \(stats.encryptedAccuracy!), worst score error \(stats.worstScoreError)"
+        )
         if exact {
             #expect(stats.labelAgreement == 1.0)
             #expect(stats.worstScoreError < 1e-2)

@@ -1,5 +1,6 @@
 import Foundation
 import HefCKKS
+
 @testable import HefML
 @testable import HefONNX
 
@@ -35,7 +36,10 @@ enum DifferentialONNX {
         var inits: [Onnx_TensorProto] = []
         var current = "input"
         var counter = 0
-        func fresh(_ stem: String) -> String { counter += 1; return "\(stem)_\(counter)" }
+        func fresh(_ stem: String) -> String {
+            counter += 1
+            return "\(stem)_\(counter)"
+        }
         var reference = model
 
         // Pre-processing.
@@ -46,18 +50,22 @@ enum DifferentialONNX {
                 let multiplier = scaler.scale.map { f(1 / $0) }
                 reference.scaler = Scaler(mean: mean, scale: multiplier.map { 1 / $0 })
                 let out = fresh("scaled")
-                nodes.append(ONNX.node("Scaler", [current], [out], domain: "ai.onnx.ml",
-                                       [ONNX.attr("offset", floats: mean), ONNX.attr("scale", floats: multiplier)]))
+                nodes.append(
+                    ONNX.node(
+                        "Scaler", [current], [out], domain: "ai.onnx.ml",
+                        [ONNX.attr("offset", floats: mean), ONNX.attr("scale", floats: multiplier)]))
                 let cast = fresh("cast")
                 nodes.append(ONNX.node("Cast", [out], [cast], [ONNX.attr("to", int: 1)]))
                 current = cast
             case .torch where !minMaxStyle:
                 let scale = scaler.scale.map(f)
                 reference.scaler = Scaler(mean: mean, scale: scale)
-                let m = fresh("mean"), s = fresh("std")
+                let m = fresh("mean")
+                let s = fresh("std")
                 inits.append(ONNX.tensor(m, [mean.count], mean))
                 inits.append(ONNX.tensor(s, [scale.count], scale))
-                let a = fresh("centred"), b = fresh("standardized")
+                let a = fresh("centred")
+                let b = fresh("standardized")
                 nodes.append(ONNX.node("Sub", [current, m], [a]))
                 nodes.append(ONNX.node("Div", [a, s], [b]))
                 current = b
@@ -66,10 +74,12 @@ enum DifferentialONNX {
                 let k = scaler.scale.map { f(1 / $0) }
                 let c = zip(scaler.mean, scaler.scale).map { f(-$0 / $1) }
                 reference.scaler = Scaler(mean: zip(c, k).map { -$0 / $1 }, scale: k.map { 1 / $0 })
-                let kn = fresh("k"), cn = fresh("c")
+                let kn = fresh("k")
+                let cn = fresh("c")
                 inits.append(ONNX.tensor(kn, [k.count], k))
                 inits.append(ONNX.tensor(cn, [c.count], c))
-                let a = fresh("mul"), b = fresh("add")
+                let a = fresh("mul")
+                let b = fresh("add")
                 nodes.append(ONNX.node("Mul", [current, kn], [a]))
                 nodes.append(ONNX.node("Add", [a, cn], [b]))
                 current = b
@@ -79,13 +89,18 @@ enum DifferentialONNX {
         for (k, layer) in model.layers.enumerated() {
             let weights = layer.weights.map { $0.map(f) }
             let bias = layer.bias.map(f)
-            var refWeights = weights, refBias = bias
-            let wn = fresh("W"), bn = fresh("B"), z = fresh("z")
+            var refWeights = weights
+            var refBias = bias
+            let wn = fresh("W")
+            let bn = fresh("B")
+            let z = fresh("z")
             switch shape {
             case .skl2onnx:
                 // MatMul weights are [in][out].
-                let rows = weights[0].count, cols = weights.count
-                inits.append(ONNX.tensor(wn, [rows, cols], (0..<rows).flatMap { i in (0..<cols).map { o in weights[o][i] } }))
+                let rows = weights[0].count
+                let cols = weights.count
+                inits.append(
+                    ONNX.tensor(wn, [rows, cols], (0..<rows).flatMap { i in (0..<cols).map { o in weights[o][i] } }))
                 inits.append(ONNX.tensor(bn, [cols], bias))
                 let m = fresh("mul")
                 nodes.append(ONNX.node("MatMul", [current, wn], [m]))
@@ -97,12 +112,19 @@ enum DifferentialONNX {
                 nodes.append(ONNX.node("Gemm", [current, wn, bn], [z], [ONNX.attr("transB", int: 1)]))
                 current = z
                 if let norm = batchNorm[k] {
-                    let g = norm.gamma.map(f), b = norm.beta.map(f), m = norm.mean.map(f), v = norm.variance.map(f)
+                    let g = norm.gamma.map(f)
+                    let b = norm.beta.map(f)
+                    let m = norm.mean.map(f)
+                    let v = norm.variance.map(f)
                     let names = (0..<4).map { _ in fresh("bn") }
-                    for (name, values) in zip(names, [g, b, m, v]) { inits.append(ONNX.tensor(name, [values.count], values)) }
+                    for (name, values) in zip(names, [g, b, m, v]) {
+                        inits.append(ONNX.tensor(name, [values.count], values))
+                    }
                     let out = fresh("normed")
                     let epsilon = f(1e-5)
-                    nodes.append(ONNX.node("BatchNormalization", [current] + names, [out], [ONNX.attr("epsilon", float: epsilon)]))
+                    nodes.append(
+                        ONNX.node(
+                            "BatchNormalization", [current] + names, [out], [ONNX.attr("epsilon", float: epsilon)]))
                     current = out
                     for o in refWeights.indices {
                         let factor = g[o] / (v[o] + epsilon).squareRoot()
@@ -148,7 +170,8 @@ enum DifferentialONNX {
             outputs = [p]
         case .none: break
         }
-        let data = try ONNX.model(nodes, initializers: inits, inputWidth: model.inputSize, outputs: outputs, name: model.name)
+        let data = try ONNX.model(
+            nodes, initializers: inits, inputWidth: model.inputSize, outputs: outputs, name: model.name)
         return (data, reference)
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
-import Testing
 import HefCKKS
 import HefRing
+import HefTestSupport
+import Testing
+
 @testable import HefML
 @testable import HefONNX
-import HefTestSupport
-import HefRing
 
 /// Differential testing against the plaintext model: seeded random MLPs (widths, depths, every
 /// activation, scalers with means and scales from 10^-3 to 10^4, classification and regression
@@ -36,14 +36,20 @@ import HefRing
 
         var description: String {
             let widths = [model.inputSize] + model.layers.map(\.outputSize)
-            let route = onnx.map { "ONNX \($0.rawValue)\(minMaxStyle ? " (Mul/Add pre-processing)" : "")\(batchNorm.isEmpty ? "" : " with BatchNormalization")" } ?? "JSON"
-            return "case seed \(seed): \(widths.map(String.init).joined(separator: "-")), activations \(model.layers.map(\.activation.name)), scaler \(model.scaler != nil), tail \(model.output.probabilities.rawValue), \(route), \(packing.rawValue) packing, \(swiftBackend ? "swift" : "native") backend"
+            let route =
+                onnx.map {
+                    "ONNX \($0.rawValue)\(minMaxStyle ? " (Mul/Add pre-processing)" : "")\(batchNorm.isEmpty ? "" : " with BatchNormalization")"
+                } ?? "JSON"
+            return
+                "case seed \(seed): \(widths.map(String.init).joined(separator: "-")), activations \(model.layers.map(\.activation.name)), scaler \(model.scaler != nil), tail \(model.output.probabilities.rawValue), \(route), \(packing.rawValue) packing, \(swiftBackend ? "swift" : "native") backend"
         }
     }
 
     /// Widths around and across powers of two (the quick run keeps them small).
     static let widths = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33]
-    static let activations: [Activation] = [.none, .square, .polynomial([0.05, 0.5, 0.25]), .relu, .tanh, .sigmoid, .silu, .gelu]
+    static let activations: [Activation] = [
+        .none, .square, .polynomial([0.05, 0.5, 0.25]), .relu, .tanh, .sigmoid, .silu, .gelu,
+    ]
 
     static func generate(seed: UInt64, maxWidth: Int, maxLayers: Int) -> Case {
         var g = Generator(seed: seed)
@@ -55,20 +61,25 @@ import HefRing
         for k in 0..<layerCount {
             let last = k == layerCount - 1
             let out = last ? g.pick([1, 2, 3, 4, 10].filter { $0 <= max(maxWidth, 4) }) : g.pick(widths)
-            let activation: Activation = last ? (g.int(0...4) == 0 ? g.pick([.square, .tanh]) : .none) : g.pick(Self.activations)
+            let activation: Activation =
+                last ? (g.int(0...4) == 0 ? g.pick([.square, .tanh]) : .none) : g.pick(Self.activations)
             let std = 1 / Double(fanIn).squareRoot()
-            layers.append(DenseLayer(
-                weights: (0..<out).map { _ in (0..<fanIn).map { _ in std * g.normal() } },
-                bias: (0..<out).map { _ in 0.2 * g.normal() }, activation: activation))
+            layers.append(
+                DenseLayer(
+                    weights: (0..<out).map { _ in (0..<fanIn).map { _ in std * g.normal() } },
+                    bias: (0..<out).map { _ in 0.2 * g.normal() }, activation: activation))
             fanIn = out
         }
         let outputs = layers.last!.outputSize
         let regression = g.int(0...3) == 0
-        let tail: OutputTail = regression ? OutputTail(probabilities: .none)
+        let tail: OutputTail =
+            regression
+            ? OutputTail(probabilities: .none)
             : outputs == 1 ? OutputTail(probabilities: .sigmoid) : OutputTail(probabilities: .softmax)
         // Raw features: with a scaler, means and scales anywhere in 10^-3 … 10^4.
         var scaler: Scaler?
-        var means = [Double](repeating: 0, count: inputSize), scales = [Double](repeating: 1, count: inputSize)
+        var means = [Double](repeating: 0, count: inputSize)
+        var scales = [Double](repeating: 1, count: inputSize)
         if g.int(0...1) == 0 {
             means = (0..<inputSize).map { _ in (g.int(0...1) == 0 ? -1 : 1) * pow(10, -3 + 7 * g.uniform()) }
             scales = (0..<inputSize).map { _ in pow(10, -3 + 7 * g.uniform()) }
@@ -103,7 +114,8 @@ import HefRing
                 let n = layers[k].outputSize
                 c.batchNorm[k] = (
                     (0..<n).map { _ in 0.5 + 1.5 * g.uniform() }, (0..<n).map { _ in 0.3 * g.normal() },
-                    (0..<n).map { _ in 0.5 * g.normal() }, (0..<n).map { _ in 0.5 + 1.5 * g.uniform() })
+                    (0..<n).map { _ in 0.5 * g.normal() }, (0..<n).map { _ in 0.5 + 1.5 * g.uniform() }
+                )
             }
         }
         return c
@@ -124,16 +136,22 @@ import HefRing
         let model: MLPModel
         if let shape = c.onnx {
             // Through an exporter-shaped ONNX graph: the importer must give the graph's model.
-            let (data, reference) = try DifferentialONNX.export(c.model, shape: shape, minMaxStyle: c.minMaxStyle, batchNorm: c.batchNorm)
+            let (data, reference) = try DifferentialONNX.export(
+                c.model, shape: shape, minMaxStyle: c.minMaxStyle, batchNorm: c.batchNorm)
             model = try ONNXImporter.model(from: data, name: c.model.name)
-            guard model.output.probabilities == reference.output.probabilities, model.inputSize == reference.inputSize else {
-                outcome.failures.append("ONNX import: tail \(model.output.probabilities) or width \(model.inputSize) differ from the graph's")
+            guard model.output.probabilities == reference.output.probabilities, model.inputSize == reference.inputSize
+            else {
+                outcome.failures.append(
+                    "ONNX import: tail \(model.output.probabilities) or width \(model.inputSize) differ from the graph's"
+                )
                 return outcome
             }
             for (r, row) in (c.calibration.prefix(40) + c.rows).enumerated() {
-                let a = model.scores(row), b = reference.scores(row)
+                let a = model.scores(row)
+                let b = reference.scores(row)
                 for j in b.indices where !(abs(a[j] - b[j]) <= 1e-6 * (1 + abs(b[j]))) {
-                    outcome.failures.append("ONNX import: row \(r + 1), score \(j + 1) is \(a[j]), the graph computes \(b[j])")
+                    outcome.failures.append(
+                        "ONNX import: row \(r + 1), score \(j + 1) is \(a[j]), the graph computes \(b[j])")
                     return outcome
                 }
             }
@@ -172,27 +190,43 @@ import HefRing
             let result = results.rows[i]
             if prepared.isolated[i] {
                 outcome.isolated += 1
-                if case .invalid = result.status {} else { outcome.failures.append("row \(i + 1): isolated but not reported invalid") }
+                if case .invalid = result.status {
+                } else {
+                    outcome.failures.append("row \(i + 1): isolated but not reported invalid")
+                }
                 continue
             }
-            if case .invalid(let why) = result.status { outcome.failures.append("row \(i + 1): admissible but reported invalid: \(why)") }
-            let plan = compiled.plainScores(row), source = model.scores(row), enc = result.scores
+            if case .invalid(let why) = result.status {
+                outcome.failures.append("row \(i + 1): admissible but reported invalid: \(why)")
+            }
+            let plan = compiled.plainScores(row)
+            let source = model.scores(row)
+            let enc = result.scores
             for j in plan.indices {
-                let noise = abs(enc[j] - plan[j]), approx = abs(plan[j] - source[j])
+                let noise = abs(enc[j] - plan[j])
+                let approx = abs(plan[j] - source[j])
                 outcome.worstNoiseRatio = max(outcome.worstNoiseRatio, noise / g.noiseBound[j])
                 if g.approximationBound[j] > 0 {
-                    outcome.worstApproximationRatio = max(outcome.worstApproximationRatio, approx / g.approximationBound[j])
+                    outcome.worstApproximationRatio = max(
+                        outcome.worstApproximationRatio, approx / g.approximationBound[j])
                 }
                 if !(noise <= g.noiseBound[j]) {
-                    outcome.failures.append("row \(i + 1), output \(j + 1): |encrypted − plan| = \(noise) exceeds the noise bound \(g.noiseBound[j])")
+                    outcome.failures.append(
+                        "row \(i + 1), output \(j + 1): |encrypted − plan| = \(noise) exceeds the noise bound \(g.noiseBound[j])"
+                    )
                 }
                 if !(approx <= g.approximationBound[j] + 1e-9 * max(1, abs(source[j]))) {
-                    outcome.failures.append("row \(i + 1), output \(j + 1): |plan − source| = \(approx) exceeds the approximation bound \(g.approximationBound[j])")
+                    outcome.failures.append(
+                        "row \(i + 1), output \(j + 1): |plan − source| = \(approx) exceeds the approximation bound \(g.approximationBound[j])"
+                    )
                 }
             }
             guard model.output.probabilities != .none else { continue }
-            if compiled.labelIsDecided(source, bounds: bounds) && model.output.label(source) != model.output.label(enc) {
-                outcome.failures.append("row \(i + 1): label \(model.output.label(enc)) differs from the plaintext model's \(model.output.label(source)) although the margin exceeds the bound")
+            if compiled.labelIsDecided(source, bounds: bounds) && model.output.label(source) != model.output.label(enc)
+            {
+                outcome.failures.append(
+                    "row \(i + 1): label \(model.output.label(enc)) differs from the plaintext model's \(model.output.label(source)) although the margin exceeds the bound"
+                )
             }
             if result.status == .valid && !compiled.labelIsDecided(enc, bounds: bounds) {
                 outcome.failures.append("row \(i + 1): reported valid but its label is not decided")
@@ -208,20 +242,43 @@ import HefRing
     static func smaller(_ c: Case) -> [Case] {
         var out: [Case] = []
         let m = c.model
-        if c.onnx != nil { var d = c; d.onnx = nil; d.batchNorm = [:]; out.append(d) }
-        if m.scaler != nil { var d = c; d.model.scaler = nil; out.append(d) }
+        if c.onnx != nil {
+            var d = c
+            d.onnx = nil
+            d.batchNorm = [:]
+            out.append(d)
+        }
+        if m.scaler != nil {
+            var d = c
+            d.model.scaler = nil
+            out.append(d)
+        }
         if m.inputSize > 1 {
             for i in 0..<m.inputSize {
                 var d = c
                 d.model.inputSize -= 1
-                d.model.layers[0].weights = m.layers[0].weights.map { row in var r = row; r.remove(at: i); return r }
+                d.model.layers[0].weights = m.layers[0].weights.map { row in
+                    var r = row
+                    r.remove(at: i)
+                    return r
+                }
                 if let sc = m.scaler {
-                    var mean = sc.mean, scale = sc.scale
-                    mean.remove(at: i); scale.remove(at: i)
+                    var mean = sc.mean
+                    var scale = sc.scale
+                    mean.remove(at: i)
+                    scale.remove(at: i)
                     d.model.scaler = Scaler(mean: mean, scale: scale)
                 }
-                d.calibration = c.calibration.map { var r = $0; r.remove(at: i); return r }
-                d.rows = c.rows.map { var r = $0; r.remove(at: i); return r }
+                d.calibration = c.calibration.map {
+                    var r = $0
+                    r.remove(at: i)
+                    return r
+                }
+                d.rows = c.rows.map {
+                    var r = $0
+                    r.remove(at: i)
+                    return r
+                }
                 out.append(d)
             }
         }
@@ -230,7 +287,11 @@ import HefRing
                 var d = c
                 d.model.layers[k].weights.remove(at: o)
                 d.model.layers[k].bias.remove(at: o)
-                d.model.layers[k + 1].weights = m.layers[k + 1].weights.map { row in var r = row; r.remove(at: o); return r }
+                d.model.layers[k + 1].weights = m.layers[k + 1].weights.map { row in
+                    var r = row
+                    r.remove(at: o)
+                    return r
+                }
                 d.batchNorm = [:]
                 out.append(d)
             }
@@ -279,9 +340,14 @@ import HefRing
         let full = Self.environment("HEF_DIFF_FULL") != nil
         let (maxWidth, maxLayers, maxDegree) = full ? (33, 4, 63) : (5, 2, 3)
         var failed: [String] = []
-        var refused = 0, isolated = 0, worstNoise = 0.0, worstApprox = 0.0
+        var refused = 0
+        var isolated = 0
+        var worstNoise = 0.0
+        var worstApprox = 0.0
         var reasons: [String: Int] = [:]
-        var packings: [Packing: Int] = [:], backends = [0, 0], routes: [String: Int] = [:]
+        var packings: [Packing: Int] = [:]
+        var backends = [0, 0]
+        var routes: [String: Int] = [:]
         for k in 0..<cases {
             let seed = first &+ UInt64(k)
             let c = Self.generate(seed: seed, maxWidth: maxWidth, maxLayers: maxLayers)
@@ -299,18 +365,25 @@ import HefRing
                 worstApprox = max(worstApprox, outcome.worstApproximationRatio)
                 if !outcome.failures.isEmpty {
                     let (small, why) = Self.shrink(c, maxDegree: maxDegree)
-                    failed.append("\(c)\n    " + outcome.failures.prefix(5).joined(separator: "\n    ")
-                        + "\n  shrunk to \(small)\n    " + why.prefix(3).joined(separator: "\n    ")
-                        + "\n    model: \(Self.json(small.model))")
+                    failed.append(
+                        "\(c)\n    " + outcome.failures.prefix(5).joined(separator: "\n    ")
+                            + "\n  shrunk to \(small)\n    " + why.prefix(3).joined(separator: "\n    ")
+                            + "\n    model: \(Self.json(small.model))")
                 }
             } catch {
                 failed.append("\(c)\n    threw \(error)")
             }
         }
-        testLog("differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift; \(routes["json", default: 0]) JSON, \(routes["skl2onnx", default: 0]) skl2onnx-shaped, \(routes["torch", default: 0]) torch-shaped ONNX): \(failed.count) failed, \(refused) plans refused, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))")
-        for (why, count) in reasons.sorted(by: { $0.value > $1.value }).prefix(5) { testLog("differential: refused \(count)× \"\(why)…\"") }
+        testLog(
+            "differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift; \(routes["json", default: 0]) JSON, \(routes["skl2onnx", default: 0]) skl2onnx-shaped, \(routes["torch", default: 0]) torch-shaped ONNX): \(failed.count) failed, \(refused) plans refused, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))"
+        )
+        for (why, count) in reasons.sorted(by: { $0.value > $1.value }).prefix(5) {
+            testLog("differential: refused \(count)× \"\(why)…\"")
+        }
         for f in failed.prefix(10) { print("FAILED " + f) }
-        #expect(failed.isEmpty, "\(failed.count) of \(cases) generated models disagree; replay with HEF_DIFF_CASES=1 HEF_DIFF_SEED=<seed>")
+        #expect(
+            failed.isEmpty,
+            "\(failed.count) of \(cases) generated models disagree; replay with HEF_DIFF_CASES=1 HEF_DIFF_SEED=<seed>")
         #expect(refused < cases / 2, "most generated plans were refused")
     }
 }
@@ -318,7 +391,8 @@ import HefRing
 extension SplitMix64 {
     mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
     mutating func normal() -> Double {
-        let u = max(uniform(), 1e-300), v = uniform()
+        let u = max(uniform(), 1e-300)
+        let v = uniform()
         return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
     mutating func pick<T>(_ xs: [T]) -> T { xs[int(0...(xs.count - 1))] }

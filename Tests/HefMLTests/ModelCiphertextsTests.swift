@@ -1,6 +1,7 @@
 import Foundation
 import HefCKKS
 import Testing
+
 @testable import HefML
 
 /// Model ciphertext files: version 3 (one ciphertext header for the whole container) is
@@ -28,7 +29,9 @@ import Testing
     /// The layout versions 1 and 2 had: each batch a whole Hef ciphertext file.
     static func legacy(_ m: ModelCiphertexts, version: Int, context: CKKSContext) throws -> [UInt8] {
         var out = ModelCiphertexts.magic
-        func put(_ v: UInt64, _ bytes: Int) { for i in 0..<bytes { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) } }
+        func put(_ v: UInt64, _ bytes: Int) {
+            for i in 0..<bytes { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+        }
         put(UInt64(version), 2)
         put(m.modelID, 8)
         out.append(m.stage.rawValue)
@@ -46,7 +49,8 @@ import Testing
     func expectSame(_ a: ModelCiphertexts, _ b: ModelCiphertexts) {
         #expect(a.modelID == b.modelID && a.stage == b.stage && a.batches.count == b.batches.count)
         for (x, y) in zip(a.batches, b.batches) {
-            #expect(x.samples == y.samples && x.outOfRange == y.outOfRange && x.ciphertexts.count == y.ciphertexts.count)
+            #expect(
+                x.samples == y.samples && x.outOfRange == y.outOfRange && x.ciphertexts.count == y.ciphertexts.count)
             for (c, d) in zip(x.ciphertexts, y.ciphertexts) {
                 #expect(c.scale == d.scale && c.level == d.level && c.polys.count == d.polys.count)
             }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import HefCKKS
-@testable import HefML
 import HefDemoHarness
+import Testing
+
+@testable import HefML
 
 @Suite struct ModelCompilerTests {
     @Test func jsonRoundTripAndValidation() throws {
@@ -22,7 +23,8 @@ import HefDemoHarness
         let model = tinyModel()
         let compiled = try ModelCompiler().compile(model)
         let x: [Double] = [1.5, -0.3, 2.2, 0.7]
-        let want = model.scores(x), got = compiled.plainScores(x)
+        let want = model.scores(x)
+        let got = compiled.plainScores(x)
         for i in want.indices { #expect(abs(want[i] - got[i]) < 1e-12) }
         #expect(compiled.plan.depth == 3)
     }
@@ -39,7 +41,8 @@ import HefDemoHarness
         #expect(!c.exact)
         #expect(c.calibratedLower != nil && c.lower < c.calibratedLower!)
         for x in rows {
-            let want = model.scores(x), got = compiled.plainScores(x)
+            let want = model.scores(x)
+            let got = compiled.plainScores(x)
             for i in want.indices { #expect(abs(want[i] - got[i]) < 0.05) }
         }
     }
@@ -112,7 +115,9 @@ import HefDemoHarness
             name: "wide", task: .classification, inputSize: inputs,
             layers: [
                 DenseLayer(weights: w1, bias: (0..<8).map { Double($0) * 0.01 }, activation: .square),
-                DenseLayer(weights: (0..<2).map { o in (0..<8).map { cos(Double(o * 8 + $0)) } }, bias: [0.1, -0.1], activation: .none),
+                DenseLayer(
+                    weights: (0..<2).map { o in (0..<8).map { cos(Double(o * 8 + $0)) } }, bias: [0.1, -0.1],
+                    activation: .none),
             ],
             output: OutputTail(probabilities: .softmax, labels: ["a", "b"]))
         let compiled = try ModelCompiler(options: .init(packing: .latency)).compile(model)

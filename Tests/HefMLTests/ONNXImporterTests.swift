@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import HefCKKS
+import Testing
+
 @testable import HefML
 @testable import HefONNX
 
@@ -10,7 +11,9 @@ import HefCKKS
 enum ONNX {
     enum Storage { case floatData, rawFloat, rawDouble, doubleData }
 
-    static func tensor(_ name: String, _ dims: [Int], _ values: [Double], _ storage: Storage = .floatData) -> Onnx_TensorProto {
+    static func tensor(_ name: String, _ dims: [Int], _ values: [Double], _ storage: Storage = .floatData)
+        -> Onnx_TensorProto
+    {
         var t = Onnx_TensorProto()
         t.name = name
         t.dims = dims.map(Int64.init)
@@ -60,26 +63,52 @@ enum ONNX {
     }
 
     static func attr(_ name: String, int: Int) -> Onnx_AttributeProto {
-        var a = Onnx_AttributeProto(); a.name = name; a.type = .int; a.i = Int64(int); return a
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .int
+        a.i = Int64(int)
+        return a
     }
     static func attr(_ name: String, float: Double) -> Onnx_AttributeProto {
-        var a = Onnx_AttributeProto(); a.name = name; a.type = .float; a.f = Float(float); return a
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .float
+        a.f = Float(float)
+        return a
     }
     static func attr(_ name: String, floats: [Double]) -> Onnx_AttributeProto {
-        var a = Onnx_AttributeProto(); a.name = name; a.type = .floats; a.floats = floats.map(Float.init); return a
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .floats
+        a.floats = floats.map(Float.init)
+        return a
     }
     static func attr(_ name: String, ints: [Int64]) -> Onnx_AttributeProto {
-        var a = Onnx_AttributeProto(); a.name = name; a.type = .ints; a.ints = ints; return a
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .ints
+        a.ints = ints
+        return a
     }
     static func attr(_ name: String, strings: [String]) -> Onnx_AttributeProto {
-        var a = Onnx_AttributeProto(); a.name = name; a.type = .strings; a.strings = strings.map { Data($0.utf8) }; return a
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .strings
+        a.strings = strings.map { Data($0.utf8) }
+        return a
     }
     static func attr(_ name: String, tensor: Onnx_TensorProto) -> Onnx_AttributeProto {
-        var a = Onnx_AttributeProto(); a.name = name; a.type = .tensor; a.t = tensor; return a
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .tensor
+        a.t = tensor
+        return a
     }
 
-    static func node(_ op: String, _ inputs: [String], _ outputs: [String], name: String = "",
-                     domain: String = "", _ attributes: [Onnx_AttributeProto] = []) -> Onnx_NodeProto {
+    static func node(
+        _ op: String, _ inputs: [String], _ outputs: [String], name: String = "",
+        domain: String = "", _ attributes: [Onnx_AttributeProto] = []
+    ) -> Onnx_NodeProto {
         var n = Onnx_NodeProto()
         n.opType = op
         n.input = inputs
@@ -108,8 +137,10 @@ enum ONNX {
         return info
     }
 
-    static func model(_ nodes: [Onnx_NodeProto], initializers: [Onnx_TensorProto], inputWidth: Int?,
-                      outputs: [String], name: String = "test-graph") throws -> Data {
+    static func model(
+        _ nodes: [Onnx_NodeProto], initializers: [Onnx_TensorProto], inputWidth: Int?,
+        outputs: [String], name: String = "test-graph"
+    ) throws -> Data {
         var graph = Onnx_GraphProto()
         graph.name = name
         graph.node = nodes
@@ -131,9 +162,9 @@ enum ONNX {
 
 /// Deterministic weights in [−1, 1].
 private func numbers(_ count: Int, seed: UInt64) -> [Double] {
-    var state = seed &* 6364136223846793005 &+ 1442695040888963407
+    var state = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
     return (0..<count).map { _ in
-        state = state &* 6364136223846793005 &+ 1442695040888963407
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         return Double(state >> 11) / Double(1 << 53) * 2 - 1
     }
 }
@@ -153,16 +184,21 @@ private func affineOutIn(_ x: [Double], _ w: [Double], _ b: [Double]) -> [Double
 /// Float32-rounded, as stored in float tensors.
 private func f32(_ v: [Double]) -> [Double] { v.map { Double(Float($0)) } }
 
-private func expectClose(_ a: [Double], _ b: [Double], tolerance: Double, _ comment: Comment? = nil,
-                         sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectClose(
+    _ a: [Double], _ b: [Double], tolerance: Double, _ comment: Comment? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(a.count == b.count, comment, sourceLocation: sourceLocation)
     let worst = zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
-    #expect(worst <= tolerance, "max relative difference \(worst) \(comment.map { "\($0)" } ?? "")", sourceLocation: sourceLocation)
+    #expect(
+        worst <= tolerance, "max relative difference \(worst) \(comment.map { "\($0)" } ?? "")",
+        sourceLocation: sourceLocation)
 }
 
 private func fixtureURL(_ name: String, _ ext: String) throws -> URL {
-    try #require(Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Fixtures"),
-                 "missing fixture \(name).\(ext)")
+    try #require(
+        Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Fixtures"),
+        "missing fixture \(name).\(ext)")
 }
 
 private func csvRows(_ name: String) throws -> [[Double]] {
@@ -179,18 +215,23 @@ struct ONNXImporterTests {
     @Test("torch-style Gemm (transB = 1, alpha, beta) → Relu → Gemm (transB = 0) → Sigmoid")
     func gemmNetwork() throws {
         let (n, h) = (5, 4)
-        let w1 = f32(numbers(h * n, seed: 1)), b1 = f32(numbers(h, seed: 2))   // [out][in]
-        let w2 = f32(numbers(h * 1, seed: 3)), b2 = f32(numbers(1, seed: 4))   // [in][out]
-        let data = try ONNX.model([
-            ONNX.node("Gemm", ["input", "fc1.weight", "fc1.bias"], ["h"], name: "/fc1/Gemm",
-                      [ONNX.attr("transB", int: 1), ONNX.attr("alpha", float: 0.5), ONNX.attr("beta", float: 2)]),
-            ONNX.node("Relu", ["h"], ["a"], name: "/act/Relu"),
-            ONNX.node("Gemm", ["a", "fc2.weight", "fc2.bias"], ["logit"], name: "/fc2/Gemm"),
-            ONNX.node("Sigmoid", ["logit"], ["p"], name: "/out/Sigmoid"),
-        ], initializers: [
-            ONNX.tensor("fc1.weight", [h, n], w1, .rawFloat), ONNX.tensor("fc1.bias", [h], b1, .rawFloat),
-            ONNX.tensor("fc2.weight", [h, 1], w2), ONNX.tensor("fc2.bias", [1], b2),
-        ], inputWidth: n, outputs: ["p"])
+        let w1 = f32(numbers(h * n, seed: 1))
+        let b1 = f32(numbers(h, seed: 2)) // [out][in]
+        let w2 = f32(numbers(h * 1, seed: 3))
+        let b2 = f32(numbers(1, seed: 4)) // [in][out]
+        let data = try ONNX.model(
+            [
+                ONNX.node(
+                    "Gemm", ["input", "fc1.weight", "fc1.bias"], ["h"], name: "/fc1/Gemm",
+                    [ONNX.attr("transB", int: 1), ONNX.attr("alpha", float: 0.5), ONNX.attr("beta", float: 2)]),
+                ONNX.node("Relu", ["h"], ["a"], name: "/act/Relu"),
+                ONNX.node("Gemm", ["a", "fc2.weight", "fc2.bias"], ["logit"], name: "/fc2/Gemm"),
+                ONNX.node("Sigmoid", ["logit"], ["p"], name: "/out/Sigmoid"),
+            ],
+            initializers: [
+                ONNX.tensor("fc1.weight", [h, n], w1, .rawFloat), ONNX.tensor("fc1.bias", [h], b1, .rawFloat),
+                ONNX.tensor("fc2.weight", [h, 1], w2), ONNX.tensor("fc2.bias", [1], b2),
+            ], inputWidth: n, outputs: ["p"])
         let model = try ONNXImporter.model(from: data)
         #expect(model.name == "test-graph")
         #expect(model.task == .classification)
@@ -210,22 +251,27 @@ struct ONNXImporterTests {
     @Test("MatMul + Add with Mul(x, x), Sub/Div at the input becoming the scaler")
     func matMulSquareNetwork() throws {
         let (n, h, k) = (6, 5, 3)
-        let mean = f32(numbers(n, seed: 10)), scale = f32(numbers(n, seed: 11).map { 1.5 + $0 })
-        let w1 = f32(numbers(n * h, seed: 12)), b1 = f32(numbers(h, seed: 13))
-        let w2 = f32(numbers(h * k, seed: 14)), b2 = f32(numbers(k, seed: 15))
-        let data = try ONNX.model([
-            ONNX.node("Sub", ["input", "mean"], ["centered"], name: "center"),
-            ONNX.node("Div", ["centered", "scale"], ["scaled"], name: "standardize"),
-            ONNX.node("MatMul", ["scaled", "W1"], ["xw1"], name: "fc1_matmul"),
-            ONNX.node("Add", ["xw1", "b1"], ["z1"], name: "fc1_add"),
-            ONNX.node("Mul", ["z1", "z1"], ["a1"], name: "square"),
-            ONNX.node("MatMul", ["a1", "W2"], ["aw2"], name: "fc2_matmul"),
-            ONNX.node("Add", ["b2", "aw2"], ["scores"], name: "fc2_add"),
-        ], initializers: [
-            ONNX.tensor("mean", [n], mean), ONNX.tensor("scale", [1, n], scale, .rawDouble),
-            ONNX.tensor("W1", [n, h], w1, .doubleData), ONNX.tensor("b1", [1, h], b1),
-            ONNX.tensor("W2", [h, k], w2, .rawFloat), ONNX.tensor("b2", [k], b2),
-        ], inputWidth: n, outputs: ["scores"])
+        let mean = f32(numbers(n, seed: 10))
+        let scale = f32(numbers(n, seed: 11).map { 1.5 + $0 })
+        let w1 = f32(numbers(n * h, seed: 12))
+        let b1 = f32(numbers(h, seed: 13))
+        let w2 = f32(numbers(h * k, seed: 14))
+        let b2 = f32(numbers(k, seed: 15))
+        let data = try ONNX.model(
+            [
+                ONNX.node("Sub", ["input", "mean"], ["centered"], name: "center"),
+                ONNX.node("Div", ["centered", "scale"], ["scaled"], name: "standardize"),
+                ONNX.node("MatMul", ["scaled", "W1"], ["xw1"], name: "fc1_matmul"),
+                ONNX.node("Add", ["xw1", "b1"], ["z1"], name: "fc1_add"),
+                ONNX.node("Mul", ["z1", "z1"], ["a1"], name: "square"),
+                ONNX.node("MatMul", ["a1", "W2"], ["aw2"], name: "fc2_matmul"),
+                ONNX.node("Add", ["b2", "aw2"], ["scores"], name: "fc2_add"),
+            ],
+            initializers: [
+                ONNX.tensor("mean", [n], mean), ONNX.tensor("scale", [1, n], scale, .rawDouble),
+                ONNX.tensor("W1", [n, h], w1, .doubleData), ONNX.tensor("b1", [1, h], b1),
+                ONNX.tensor("W2", [h, k], w2, .rawFloat), ONNX.tensor("b2", [k], b2),
+            ], inputWidth: n, outputs: ["scores"])
         let model = try ONNXImporter.model(from: data)
         #expect(model.task == .regression)
         #expect(model.output.probabilities == .none)
@@ -245,18 +291,26 @@ struct ONNXImporterTests {
     @Test("Flatten → Gemm → Pow(x, Constant 2) → Gemm → Identity, and Pow with an initializer exponent")
     func powNetwork() throws {
         let (n, h, k) = (4, 3, 2)
-        let w1 = f32(numbers(h * n, seed: 20)), b1 = f32(numbers(h, seed: 21))
-        let w2 = f32(numbers(k * h, seed: 22)), b2 = f32(numbers(k, seed: 23))
+        let w1 = f32(numbers(h * n, seed: 20))
+        let b1 = f32(numbers(h, seed: 21))
+        let w2 = f32(numbers(k * h, seed: 22))
+        let b2 = f32(numbers(k, seed: 23))
         for exponentFromConstantNode in [true, false] {
-            var nodes = [ONNX.node("Flatten", ["input"], ["flat"], name: "/flatten/Flatten", [ONNX.attr("axis", int: 1)])]
+            var nodes = [
+                ONNX.node("Flatten", ["input"], ["flat"], name: "/flatten/Flatten", [ONNX.attr("axis", int: 1)])
+            ]
             if exponentFromConstantNode {
-                nodes.append(ONNX.node("Constant", [], ["two"], name: "/Constant",
-                                       [ONNX.attr("value", tensor: ONNX.tensor("", [], [2]))]))
+                nodes.append(
+                    ONNX.node(
+                        "Constant", [], ["two"], name: "/Constant",
+                        [ONNX.attr("value", tensor: ONNX.tensor("", [], [2]))]))
             }
             nodes += [
-                ONNX.node("Gemm", ["flat", "fc1.weight", "fc1.bias"], ["h"], name: "/fc1/Gemm", [ONNX.attr("transB", int: 1)]),
+                ONNX.node(
+                    "Gemm", ["flat", "fc1.weight", "fc1.bias"], ["h"], name: "/fc1/Gemm", [ONNX.attr("transB", int: 1)]),
                 ONNX.node("Pow", ["h", "two"], ["sq"], name: "/Pow"),
-                ONNX.node("Gemm", ["sq", "fc2.weight", "fc2.bias"], ["y"], name: "/fc2/Gemm", [ONNX.attr("transB", int: 1)]),
+                ONNX.node(
+                    "Gemm", ["sq", "fc2.weight", "fc2.bias"], ["y"], name: "/fc2/Gemm", [ONNX.attr("transB", int: 1)]),
                 ONNX.node("Identity", ["y"], ["logits"], name: "/Identity"),
             ]
             var initializers = [
@@ -264,7 +318,8 @@ struct ONNXImporterTests {
                 ONNX.tensor("fc2.weight", [k, h], w2, .rawFloat), ONNX.tensor("fc2.bias", [k], b2, .rawFloat),
             ]
             if !exponentFromConstantNode { initializers.append(ONNX.tensor("two", [], [2], .rawFloat)) }
-            let model = try ONNXImporter.model(from: try ONNX.model(nodes, initializers: initializers, inputWidth: n, outputs: ["logits"]))
+            let model = try ONNXImporter.model(
+                from: try ONNX.model(nodes, initializers: initializers, inputWidth: n, outputs: ["logits"]))
             #expect(model.layers.map(\.activation) == [.square, .none])
             #expect(model.task == .regression)
             for x in (0..<5).map({ numbers(n, seed: 300 + UInt64($0)) }) {
@@ -277,32 +332,44 @@ struct ONNXImporterTests {
     @Test("skl2onnx-like Scaler → Cast → MatMul → Add → Tanh → MatMul → Add → Softmax → ArgMax → labels")
     func skl2onnxMulticlass() throws {
         let (n, h, k) = (4, 6, 3)
-        let offset = f32(numbers(n, seed: 30)), invScale = f32(numbers(n, seed: 31).map { 0.5 + abs($0) })
-        let w1 = f32(numbers(n * h, seed: 32)), b1 = f32(numbers(h, seed: 33))
-        let w2 = f32(numbers(h * k, seed: 34)), b2 = f32(numbers(k, seed: 35))
+        let offset = f32(numbers(n, seed: 30))
+        let invScale = f32(numbers(n, seed: 31).map { 0.5 + abs($0) })
+        let w1 = f32(numbers(n * h, seed: 32))
+        let b1 = f32(numbers(h, seed: 33))
+        let w2 = f32(numbers(h * k, seed: 34))
+        let b2 = f32(numbers(k, seed: 35))
         let labels = ["setosa", "versicolor", "virginica"]
         let ml = "ai.onnx.ml"
-        let data = try ONNX.model([
-            ONNX.node("Scaler", ["input"], ["variable"], name: "Scaler", domain: ml,
-                      [ONNX.attr("offset", floats: offset), ONNX.attr("scale", floats: invScale)]),
-            ONNX.node("Cast", ["variable"], ["cast_input"], name: "Cast", [ONNX.attr("to", int: 1)]),
-            ONNX.node("MatMul", ["cast_input", "coefficient"], ["mul_result"], name: "MatMul"),
-            ONNX.node("Add", ["mul_result", "intercepts"], ["add_result"], name: "Add"),
-            ONNX.node("Tanh", ["add_result"], ["next_activations"], name: "Tanh"),
-            ONNX.node("MatMul", ["next_activations", "coefficient1"], ["mul_result1"], name: "MatMul1"),
-            ONNX.node("Add", ["mul_result1", "intercepts1"], ["add_result1"], name: "Add1"),
-            ONNX.node("Softmax", ["add_result1"], ["out_activations_result"], name: "Softmax", [ONNX.attr("axis", int: 1)]),
-            ONNX.node("Identity", ["out_activations_result"], ["probabilities"], name: "Identity"),
-            ONNX.node("ArgMax", ["out_activations_result"], ["argmax_output"], name: "ArgMax", [ONNX.attr("axis", int: 1)]),
-            ONNX.node("ArrayFeatureExtractor", ["classes", "argmax_output"], ["array_feature_extractor_result"],
-                      name: "ArrayFeatureExtractor", domain: ml),
-            ONNX.node("Reshape", ["array_feature_extractor_result", "shape_tensor"], ["reshaped_result"], name: "Reshape"),
-            ONNX.node("Identity", ["reshaped_result"], ["label"], name: "Identity1"),
-        ], initializers: [
-            ONNX.tensor("coefficient", [n, h], w1, .rawFloat), ONNX.tensor("intercepts", [1, h], b1, .rawFloat),
-            ONNX.tensor("coefficient1", [h, k], w2, .rawFloat), ONNX.tensor("intercepts1", [1, k], b2, .rawFloat),
-            ONNX.stringTensor("classes", labels), ONNX.int64Tensor("shape_tensor", [1], [-1], raw: true),
-        ], inputWidth: n, outputs: ["label", "probabilities"])
+        let data = try ONNX.model(
+            [
+                ONNX.node(
+                    "Scaler", ["input"], ["variable"], name: "Scaler", domain: ml,
+                    [ONNX.attr("offset", floats: offset), ONNX.attr("scale", floats: invScale)]),
+                ONNX.node("Cast", ["variable"], ["cast_input"], name: "Cast", [ONNX.attr("to", int: 1)]),
+                ONNX.node("MatMul", ["cast_input", "coefficient"], ["mul_result"], name: "MatMul"),
+                ONNX.node("Add", ["mul_result", "intercepts"], ["add_result"], name: "Add"),
+                ONNX.node("Tanh", ["add_result"], ["next_activations"], name: "Tanh"),
+                ONNX.node("MatMul", ["next_activations", "coefficient1"], ["mul_result1"], name: "MatMul1"),
+                ONNX.node("Add", ["mul_result1", "intercepts1"], ["add_result1"], name: "Add1"),
+                ONNX.node(
+                    "Softmax", ["add_result1"], ["out_activations_result"], name: "Softmax", [ONNX.attr("axis", int: 1)]
+                ),
+                ONNX.node("Identity", ["out_activations_result"], ["probabilities"], name: "Identity"),
+                ONNX.node(
+                    "ArgMax", ["out_activations_result"], ["argmax_output"], name: "ArgMax", [ONNX.attr("axis", int: 1)]
+                ),
+                ONNX.node(
+                    "ArrayFeatureExtractor", ["classes", "argmax_output"], ["array_feature_extractor_result"],
+                    name: "ArrayFeatureExtractor", domain: ml),
+                ONNX.node(
+                    "Reshape", ["array_feature_extractor_result", "shape_tensor"], ["reshaped_result"], name: "Reshape"),
+                ONNX.node("Identity", ["reshaped_result"], ["label"], name: "Identity1"),
+            ],
+            initializers: [
+                ONNX.tensor("coefficient", [n, h], w1, .rawFloat), ONNX.tensor("intercepts", [1, h], b1, .rawFloat),
+                ONNX.tensor("coefficient1", [h, k], w2, .rawFloat), ONNX.tensor("intercepts1", [1, k], b2, .rawFloat),
+                ONNX.stringTensor("classes", labels), ONNX.int64Tensor("shape_tensor", [1], [-1], raw: true),
+            ], inputWidth: n, outputs: ["label", "probabilities"])
         let model = try ONNXImporter.model(from: data)
         #expect(model.task == .classification)
         #expect(model.output == OutputTail(probabilities: .softmax, labels: labels))
@@ -320,26 +387,33 @@ struct ONNXImporterTests {
     @Test("skl2onnx-like binary tail: Sigmoid → Sub(1, p) → Concat → ArgMax → int64 classes")
     func skl2onnxBinary() throws {
         let (n, h) = (3, 4)
-        let w1 = f32(numbers(n * h, seed: 40)), b1 = f32(numbers(h, seed: 41))
-        let w2 = f32(numbers(h, seed: 42)), b2 = f32(numbers(1, seed: 43))
+        let w1 = f32(numbers(n * h, seed: 40))
+        let b1 = f32(numbers(h, seed: 41))
+        let w2 = f32(numbers(h, seed: 42))
+        let b2 = f32(numbers(1, seed: 43))
         let ml = "ai.onnx.ml"
-        let data = try ONNX.model([
-            ONNX.node("MatMul", ["input", "coefficient"], ["mul_result"], name: "MatMul"),
-            ONNX.node("Add", ["mul_result", "intercepts"], ["add_result"], name: "Add"),
-            ONNX.node("Relu", ["add_result"], ["next_activations"], name: "Relu"),
-            ONNX.node("MatMul", ["next_activations", "coefficient1"], ["mul_result1"], name: "MatMul1"),
-            ONNX.node("Add", ["mul_result1", "intercepts1"], ["add_result1"], name: "Add1"),
-            ONNX.node("Sigmoid", ["add_result1"], ["out_activations_result"], name: "Sigmoid"),
-            ONNX.node("Sub", ["unity", "out_activations_result"], ["negative_class_proba"], name: "Sub"),
-            ONNX.node("Concat", ["negative_class_proba", "out_activations_result"], ["probabilities"], name: "Concat",
-                      [ONNX.attr("axis", int: 1)]),
-            ONNX.node("ArgMax", ["probabilities"], ["argmax_output"], name: "ArgMax", [ONNX.attr("axis", int: 1)]),
-            ONNX.node("ArrayFeatureExtractor", ["classes", "argmax_output"], ["label"], name: "ArrayFeatureExtractor", domain: ml),
-        ], initializers: [
-            ONNX.tensor("coefficient", [n, h], w1), ONNX.tensor("intercepts", [1, h], b1),
-            ONNX.tensor("coefficient1", [h, 1], w2), ONNX.tensor("intercepts1", [1, 1], b2),
-            ONNX.tensor("unity", [], [1]), ONNX.int64Tensor("classes", [2], [0, 1]),
-        ], inputWidth: n, outputs: ["label", "probabilities"])
+        let data = try ONNX.model(
+            [
+                ONNX.node("MatMul", ["input", "coefficient"], ["mul_result"], name: "MatMul"),
+                ONNX.node("Add", ["mul_result", "intercepts"], ["add_result"], name: "Add"),
+                ONNX.node("Relu", ["add_result"], ["next_activations"], name: "Relu"),
+                ONNX.node("MatMul", ["next_activations", "coefficient1"], ["mul_result1"], name: "MatMul1"),
+                ONNX.node("Add", ["mul_result1", "intercepts1"], ["add_result1"], name: "Add1"),
+                ONNX.node("Sigmoid", ["add_result1"], ["out_activations_result"], name: "Sigmoid"),
+                ONNX.node("Sub", ["unity", "out_activations_result"], ["negative_class_proba"], name: "Sub"),
+                ONNX.node(
+                    "Concat", ["negative_class_proba", "out_activations_result"], ["probabilities"], name: "Concat",
+                    [ONNX.attr("axis", int: 1)]),
+                ONNX.node("ArgMax", ["probabilities"], ["argmax_output"], name: "ArgMax", [ONNX.attr("axis", int: 1)]),
+                ONNX.node(
+                    "ArrayFeatureExtractor", ["classes", "argmax_output"], ["label"], name: "ArrayFeatureExtractor",
+                    domain: ml),
+            ],
+            initializers: [
+                ONNX.tensor("coefficient", [n, h], w1), ONNX.tensor("intercepts", [1, h], b1),
+                ONNX.tensor("coefficient1", [h, 1], w2), ONNX.tensor("intercepts1", [1, 1], b2),
+                ONNX.tensor("unity", [], [1]), ONNX.int64Tensor("classes", [2], [0, 1]),
+            ], inputWidth: n, outputs: ["label", "probabilities"])
         let model = try ONNXImporter.model(from: data)
         #expect(model.output == OutputTail(probabilities: .sigmoid, labels: ["0", "1"]))
         #expect(model.task == .classification)
@@ -354,18 +428,22 @@ struct ONNXImporterTests {
     @Test("torch SiLU: Gemm → Sigmoid → Mul(x, sigmoid) → Gemm")
     func siluNetwork() throws {
         let (n, h, k) = (3, 4, 2)
-        let w1 = f32(numbers(h * n, seed: 50)), b1 = f32(numbers(h, seed: 51))
-        let w2 = f32(numbers(k * h, seed: 52)), b2 = f32(numbers(k, seed: 53))
-        let data = try ONNX.model([
-            ONNX.node("Gemm", ["input", "w1", "b1"], ["h"], name: "fc1", [ONNX.attr("transB", int: 1)]),
-            ONNX.node("Sigmoid", ["h"], ["s"], name: "silu_gate"),
-            ONNX.node("Mul", ["h", "s"], ["a"], name: "silu_mul"),
-            ONNX.node("Gemm", ["a", "w2", "b2"], ["y"], name: "fc2", [ONNX.attr("transB", int: 1)]),
-            ONNX.node("Softmax", ["y"], ["p"], name: "softmax"),
-        ], initializers: [
-            ONNX.tensor("w1", [h, n], w1), ONNX.tensor("b1", [h], b1),
-            ONNX.tensor("w2", [k, h], w2), ONNX.tensor("b2", [k], b2),
-        ], inputWidth: n, outputs: ["p"])
+        let w1 = f32(numbers(h * n, seed: 50))
+        let b1 = f32(numbers(h, seed: 51))
+        let w2 = f32(numbers(k * h, seed: 52))
+        let b2 = f32(numbers(k, seed: 53))
+        let data = try ONNX.model(
+            [
+                ONNX.node("Gemm", ["input", "w1", "b1"], ["h"], name: "fc1", [ONNX.attr("transB", int: 1)]),
+                ONNX.node("Sigmoid", ["h"], ["s"], name: "silu_gate"),
+                ONNX.node("Mul", ["h", "s"], ["a"], name: "silu_mul"),
+                ONNX.node("Gemm", ["a", "w2", "b2"], ["y"], name: "fc2", [ONNX.attr("transB", int: 1)]),
+                ONNX.node("Softmax", ["y"], ["p"], name: "softmax"),
+            ],
+            initializers: [
+                ONNX.tensor("w1", [h, n], w1), ONNX.tensor("b1", [h], b1),
+                ONNX.tensor("w2", [k, h], w2), ONNX.tensor("b2", [k], b2),
+            ], inputWidth: n, outputs: ["p"])
         let model = try ONNXImporter.model(from: data)
         #expect(model.layers.map(\.activation) == [.silu, .none])
         #expect(model.output.probabilities == .softmax)
@@ -378,20 +456,28 @@ struct ONNXImporterTests {
     @Test("ArgMax on the logits → LabelEncoder (index → name) → ZipMap: softmax tail with labels")
     func labelEncoderTail() throws {
         let (n, k) = (3, 3)
-        let w = f32(numbers(n * k, seed: 60)), b = f32(numbers(k, seed: 61))
+        let w = f32(numbers(n * k, seed: 60))
+        let b = f32(numbers(k, seed: 61))
         let ml = "ai.onnx.ml"
-        let data = try ONNX.model([
-            ONNX.node("MatMul", ["input", "W"], ["xw"], name: "fc_matmul"),
-            ONNX.node("Add", ["xw", "b"], ["logits"], name: "fc_add"),
-            ONNX.node("ArgMax", ["logits"], ["index"], name: "argmax", [ONNX.attr("axis", int: 1)]),
-            ONNX.node("LabelEncoder", ["index"], ["label"], name: "names", domain: ml,
-                      [ONNX.attr("keys_int64s", ints: [0, 1, 2]), ONNX.attr("values_strings", strings: ["cat", "dog", "owl"])]),
-            ONNX.node("ZipMap", ["logits"], ["scores_map"], name: "zipmap", domain: ml,
-                      [ONNX.attr("classlabels_strings", strings: ["x", "y", "z"])]),
-        ], initializers: [ONNX.tensor("W", [n, k], w), ONNX.tensor("b", [k], b)], inputWidth: nil, outputs: ["label"])
+        let data = try ONNX.model(
+            [
+                ONNX.node("MatMul", ["input", "W"], ["xw"], name: "fc_matmul"),
+                ONNX.node("Add", ["xw", "b"], ["logits"], name: "fc_add"),
+                ONNX.node("ArgMax", ["logits"], ["index"], name: "argmax", [ONNX.attr("axis", int: 1)]),
+                ONNX.node(
+                    "LabelEncoder", ["index"], ["label"], name: "names", domain: ml,
+                    [
+                        ONNX.attr("keys_int64s", ints: [0, 1, 2]),
+                        ONNX.attr("values_strings", strings: ["cat", "dog", "owl"]),
+                    ]),
+                ONNX.node(
+                    "ZipMap", ["logits"], ["scores_map"], name: "zipmap", domain: ml,
+                    [ONNX.attr("classlabels_strings", strings: ["x", "y", "z"])]),
+            ], initializers: [ONNX.tensor("W", [n, k], w), ONNX.tensor("b", [k], b)], inputWidth: nil,
+            outputs: ["label"])
         let model = try ONNXImporter.model(from: data, name: "animals")
         #expect(model.name == "animals")
-        #expect(model.inputSize == n)   // inferred from the weights: the input's width is symbolic
+        #expect(model.inputSize == n) // inferred from the weights: the input's width is symbolic
         #expect(model.task == .classification)
         #expect(model.output == OutputTail(probabilities: .softmax, labels: ["cat", "dog", "owl"]))
         let x = numbers(n, seed: 62)
@@ -402,23 +488,28 @@ struct ONNXImporterTests {
 
     @Test("a branching graph (residual connection) is refused")
     func residual() throws {
-        let data = try ONNX.model([
-            ONNX.node("MatMul", ["input", "W"], ["y"], name: "fc"),
-            ONNX.node("Relu", ["y"], ["a"], name: "relu"),
-            ONNX.node("Add", ["a", "input"], ["z"], name: "skip"),
-        ], initializers: [ONNX.tensor("W", [2, 2], [1, 2, 3, 4])], inputWidth: 2, outputs: ["z"])
+        let data = try ONNX.model(
+            [
+                ONNX.node("MatMul", ["input", "W"], ["y"], name: "fc"),
+                ONNX.node("Relu", ["y"], ["a"], name: "relu"),
+                ONNX.node("Add", ["a", "input"], ["z"], name: "skip"),
+            ], initializers: [ONNX.tensor("W", [2, 2], [1, 2, 3, 4])], inputWidth: 2, outputs: ["z"])
         #expect(throws: ONNXImportError.self) { try ONNXImporter.model(from: data) }
         do { _ = try ONNXImporter.model(from: data) } catch {
             #expect("\(error)".contains("skip") && "\(error)".contains("branching"))
         }
     }
 
-    private static func simpleGraph(extra: [Onnx_NodeProto] = [], replacing: Onnx_NodeProto? = nil,
-                                    initializers: [Onnx_TensorProto]? = nil) throws -> Data {
+    private static func simpleGraph(
+        extra: [Onnx_NodeProto] = [], replacing: Onnx_NodeProto? = nil,
+        initializers: [Onnx_TensorProto]? = nil
+    ) throws -> Data {
         let first = replacing ?? ONNX.node("MatMul", ["input", "W"], ["y"], name: "fc")
-        return try ONNX.model([first] + extra, initializers: initializers ?? [
-            ONNX.tensor("W", [2, 2], [1, 2, 3, 4]),
-        ], inputWidth: 2, outputs: [extra.last?.output.first ?? "y"])
+        return try ONNX.model(
+            [first] + extra,
+            initializers: initializers ?? [
+                ONNX.tensor("W", [2, 2], [1, 2, 3, 4])
+            ], inputWidth: 2, outputs: [extra.last?.output.first ?? "y"])
     }
 
     @Test("an unsupported operator is named with its node")
@@ -457,15 +548,19 @@ struct ONNXImporterTests {
         let mismatch = try Self.simpleGraph(initializers: [ONNX.tensor("W", [3, 2], [1, 2, 3, 4, 5, 6])])
         #expect(throws: ONNXImportError.self) { try ONNXImporter.model(from: mismatch) }
         do { _ = try ONNXImporter.model(from: mismatch) } catch let error as ONNXImportError {
-            guard case .shapeMismatch(let node, _) = error else { Issue.record("got \(error)"); return }
+            guard case .shapeMismatch(let node, _) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(node == "fc")
         }
         // A bias that fits neither the width nor a scalar.
-        let badBias = try ONNX.model([
-            ONNX.node("MatMul", ["input", "W"], ["y"], name: "fc"),
-            ONNX.node("Add", ["y", "b"], ["z"], name: "bias"),
-        ], initializers: [ONNX.tensor("W", [2, 2], [1, 2, 3, 4]), ONNX.tensor("b", [3], [1, 2, 3])],
-        inputWidth: 2, outputs: ["z"])
+        let badBias = try ONNX.model(
+            [
+                ONNX.node("MatMul", ["input", "W"], ["y"], name: "fc"),
+                ONNX.node("Add", ["y", "b"], ["z"], name: "bias"),
+            ], initializers: [ONNX.tensor("W", [2, 2], [1, 2, 3, 4]), ONNX.tensor("b", [3], [1, 2, 3])],
+            inputWidth: 2, outputs: ["z"])
         #expect(throws: ONNXImportError.self) { try ONNXImporter.model(from: badBias) }
         // Wrong byte count in raw_data.
         var truncatedTensor = ONNX.tensor("W", [2, 2], [1, 2, 3, 4], .rawFloat)
@@ -474,8 +569,9 @@ struct ONNXImporterTests {
         #expect(throws: ONNXImportError.badTensor(name: "W", reason: "raw_data has 10 bytes, expected 4 × 4")) {
             try ONNXImporter.model(from: badTensor)
         }
-        let cube = try Self.simpleGraph(extra: [ONNX.node("Pow", ["y", "three"], ["z"], name: "cube")],
-                                        initializers: [ONNX.tensor("W", [2, 2], [1, 2, 3, 4]), ONNX.tensor("three", [], [3])])
+        let cube = try Self.simpleGraph(
+            extra: [ONNX.node("Pow", ["y", "three"], ["z"], name: "cube")],
+            initializers: [ONNX.tensor("W", [2, 2], [1, 2, 3, 4]), ONNX.tensor("three", [], [3])])
         #expect(throws: ONNXImportError.self) { try ONNXImporter.model(from: cube) }
     }
 
@@ -489,7 +585,9 @@ struct ONNXImporterTests {
             }
         }
         for seed in 0..<50 {
-            let bytes = numbers(64 + seed * 7, seed: 900 + UInt64(seed)).map { UInt8(truncatingIfNeeded: Int(($0 + 1) * 128)) }
+            let bytes = numbers(64 + seed * 7, seed: 900 + UInt64(seed)).map {
+                UInt8(truncatingIfNeeded: Int(($0 + 1) * 128))
+            }
             #expect(throws: ONNXImportError.self) { try ONNXImporter.model(from: bytes) }
         }
         #expect(throws: ONNXImportError.self) { try ONNXImporter.model(from: Data("{\"format\": \"hef-mlp\"}".utf8)) }
@@ -504,15 +602,19 @@ struct ONNXImporterTests {
         #expect(model.inputSize == 64)
         #expect(model.layers.map(\.activation) == [.square, .none])
         #expect(model.layers.map(\.outputSize) == [32, 10])
-        #expect(model.scaler == nil)   // the graph takes standardized features
+        #expect(model.scaler == nil) // the graph takes standardized features
 
         struct Reference: Decodable {
-            struct S: Decodable { var mean: [Double]; var scale: [Double] }
+            struct S: Decodable {
+                var mean: [Double]
+                var scale: [Double]
+            }
             var scaler: S
             var x: [[Double]]
             var logits: [[Double]]
         }
-        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: try fixtureURL("peers-digits-reference", "json")))
+        let reference = try JSONDecoder().decode(
+            Reference.self, from: Data(contentsOf: try fixtureURL("peers-digits-reference", "json")))
         #expect(reference.x.count == 60)
         var worst = 0.0
         for (x, logits) in zip(reference.x, reference.logits) {
@@ -526,7 +628,8 @@ struct ONNXImporterTests {
     /// A bundled model from `Models/`: scores of the imported ONNX against the reference.
     private func checkBundled(_ name: String, inputs: String, tolerance: Double) throws -> MLPModel {
         let model = try ONNXImporter.load(contentsOf: try fixtureURL(name, "onnx"))
-        let rows = try csvRows(inputs), expected = try csvRows("\(name)-reference_scores")
+        let rows = try csvRows(inputs)
+        let expected = try csvRows("\(name)-reference_scores")
         #expect(rows.count == 40 && expected.count == 40)
         var worst = 0.0
         for (x, reference) in zip(rows, expected) {
@@ -550,7 +653,8 @@ struct ONNXImporterTests {
 
     @Test("Models/breast-cancer-relu (skl2onnx binary)")
     func bundledBreastCancerRelu() throws {
-        let model = try checkBundled("models-breast-cancer-relu", inputs: "models-breast-cancer-relu-test_X", tolerance: 1e-4)
+        let model = try checkBundled(
+            "models-breast-cancer-relu", inputs: "models-breast-cancer-relu-test_X", tolerance: 1e-4)
         #expect(model.task == .classification)
         #expect(model.layers.map(\.activation) == [.relu, .relu, .none])
         #expect(model.layers.map(\.outputSize) == [16, 8, 1])
@@ -560,7 +664,8 @@ struct ONNXImporterTests {
 
     @Test("Models/diabetes-regression (skl2onnx regressor)")
     func bundledDiabetes() throws {
-        let model = try checkBundled("models-diabetes-regression", inputs: "models-diabetes-regression-test_X", tolerance: 1e-4)
+        let model = try checkBundled(
+            "models-diabetes-regression", inputs: "models-diabetes-regression-test_X", tolerance: 1e-4)
         #expect(model.task == .regression)
         #expect(model.output == OutputTail(probabilities: .none))
         #expect(model.layers.map(\.activation) == [.relu, .none])
@@ -568,7 +673,9 @@ struct ONNXImporterTests {
 
     @Test("Models/breast-cancer-square (torch-style Flatten → Gemm → Pow → Gemm → Identity)")
     func bundledBreastCancerSquare() throws {
-        let model = try checkBundled("models-breast-cancer-square-torch", inputs: "models-breast-cancer-square-test_X_standardized", tolerance: 1e-4)
+        let model = try checkBundled(
+            "models-breast-cancer-square-torch", inputs: "models-breast-cancer-square-test_X_standardized",
+            tolerance: 1e-4)
         #expect(model.layers.map(\.activation) == [.square, .none])
         #expect(model.layers.map(\.outputSize) == [16, 1])
     }
@@ -592,50 +699,63 @@ struct ONNXFuzzFindingTests {
     }
 
     @Test func fuzzFinding_reshapeOfConstantsToNaN() throws {
-        expectImportError(try ONNX.model([
-            Self.constant("c", ONNX.tensor("c", [2], [1, 2])),
-            Self.constant("s", ONNX.tensor("s", [1], [.nan])),
-            ONNX.node("Reshape", ["c", "s"], ["d"]),
-            ONNX.node("MatMul", ["input", "W"], ["y"]),
-        ], initializers: [Self.w], inputWidth: 2, outputs: ["y"]))
+        expectImportError(
+            try ONNX.model(
+                [
+                    Self.constant("c", ONNX.tensor("c", [2], [1, 2])),
+                    Self.constant("s", ONNX.tensor("s", [1], [.nan])),
+                    ONNX.node("Reshape", ["c", "s"], ["d"]),
+                    ONNX.node("MatMul", ["input", "W"], ["y"]),
+                ], initializers: [Self.w], inputWidth: 2, outputs: ["y"]))
     }
 
     @Test func fuzzFinding_unsqueezeAxisInfinite() throws {
-        expectImportError(try ONNX.model([
-            Self.constant("c", ONNX.tensor("c", [2], [1, 2])),
-            ONNX.node("Unsqueeze", ["c", "axes"], ["d"]),
-            ONNX.node("MatMul", ["input", "W"], ["y"]),
-        ], initializers: [Self.w, ONNX.tensor("axes", [1], [.infinity])], inputWidth: 2, outputs: ["y"]))
+        expectImportError(
+            try ONNX.model(
+                [
+                    Self.constant("c", ONNX.tensor("c", [2], [1, 2])),
+                    ONNX.node("Unsqueeze", ["c", "axes"], ["d"]),
+                    ONNX.node("MatMul", ["input", "W"], ["y"]),
+                ], initializers: [Self.w, ONNX.tensor("axes", [1], [.infinity])], inputWidth: 2, outputs: ["y"]))
     }
 
     @Test func fuzzFinding_reshapeOfFeaturesToHugeValue() throws {
-        expectImportError(try ONNX.model([
-            ONNX.node("Reshape", ["input", "shape"], ["r"]),
-            ONNX.node("MatMul", ["r", "W"], ["y"]),
-        ], initializers: [Self.w, ONNX.tensor("shape", [2], [1, 1e30])], inputWidth: 2, outputs: ["y"]))
+        expectImportError(
+            try ONNX.model(
+                [
+                    ONNX.node("Reshape", ["input", "shape"], ["r"]),
+                    ONNX.node("MatMul", ["r", "W"], ["y"]),
+                ], initializers: [Self.w, ONNX.tensor("shape", [2], [1, 1e30])], inputWidth: 2, outputs: ["y"]))
     }
 
     @Test func fuzzFinding_reshapeProductOverflows() throws {
         let shape = ONNX.int64Tensor("shape", [3], [-1, 1 << 32, 1 << 32])
         // On the features…
-        expectImportError(try ONNX.model([
-            ONNX.node("Reshape", ["input", "shape"], ["r"]),
-            ONNX.node("MatMul", ["r", "W"], ["y"]),
-        ], initializers: [Self.w, shape], inputWidth: 2, outputs: ["y"]))
+        expectImportError(
+            try ONNX.model(
+                [
+                    ONNX.node("Reshape", ["input", "shape"], ["r"]),
+                    ONNX.node("MatMul", ["r", "W"], ["y"]),
+                ], initializers: [Self.w, shape], inputWidth: 2, outputs: ["y"]))
         // …and on constants.
-        expectImportError(try ONNX.model([
-            Self.constant("c", ONNX.tensor("c", [2], [1, 2])),
-            ONNX.node("Reshape", ["c", "shape"], ["d"]),
-            ONNX.node("MatMul", ["input", "W"], ["y"]),
-        ], initializers: [Self.w, shape], inputWidth: 2, outputs: ["y"]))
+        expectImportError(
+            try ONNX.model(
+                [
+                    Self.constant("c", ONNX.tensor("c", [2], [1, 2])),
+                    ONNX.node("Reshape", ["c", "shape"], ["d"]),
+                    ONNX.node("MatMul", ["input", "W"], ["y"]),
+                ], initializers: [Self.w, shape], inputWidth: 2, outputs: ["y"]))
     }
 
     @Test func fuzzFinding_flattenOfEmptyTensorOverflows() throws {
         // dims [0, 2^28, 2^28, 2^28]: zero elements, but the flattened width overflows Int.
-        expectImportError(try ONNX.model([
-            ONNX.node("Flatten", ["z"], ["f"]),
-            ONNX.node("MatMul", ["input", "W"], ["y"]),
-        ], initializers: [Self.w, ONNX.tensor("z", [0, 1 << 28, 1 << 28, 1 << 28], [])], inputWidth: 2, outputs: ["y"]))
+        expectImportError(
+            try ONNX.model(
+                [
+                    ONNX.node("Flatten", ["z"], ["f"]),
+                    ONNX.node("MatMul", ["input", "W"], ["y"]),
+                ], initializers: [Self.w, ONNX.tensor("z", [0, 1 << 28, 1 << 28, 1 << 28], [])], inputWidth: 2,
+                outputs: ["y"]))
     }
 
     @Test func fuzzFinding_inputWidthInferredFromHugeWeights() throws {
@@ -643,16 +763,20 @@ struct ONNXFuzzFindingTests {
         // allocation).
         var w = ONNX.tensor("W", [1 << 40, 1], [1, 2])
         w.dims = [1 << 40, 1]
-        expectImportError(try ONNX.model([
-            ONNX.node("MatMul", ["input", "W"], ["y"]),
-        ], initializers: [w], inputWidth: nil, outputs: ["y"]))
+        expectImportError(
+            try ONNX.model(
+                [
+                    ONNX.node("MatMul", ["input", "W"], ["y"])
+                ], initializers: [w], inputWidth: nil, outputs: ["y"]))
     }
 
     @Test func fuzzFinding_activationOnWideInput() throws {
         // An activation straight on 2^20 features materialised a 2^20 × 2^20 identity layer.
-        expectImportError(try ONNX.model([
-            ONNX.node("Relu", ["input"], ["r"]),
-            ONNX.node("MatMul", ["r", "W"], ["y"]),
-        ], initializers: [Self.w], inputWidth: 1 << 20, outputs: ["y"]))
+        expectImportError(
+            try ONNX.model(
+                [
+                    ONNX.node("Relu", ["input"], ["r"]),
+                    ONNX.node("MatMul", ["r", "W"], ["y"]),
+                ], initializers: [Self.w], inputWidth: 1 << 20, outputs: ["y"]))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HefCKKS
 import Testing
+
 @testable import HefML
 
 /// One rule for "the smallest secure parameters for a depth": the planner and
@@ -22,16 +23,21 @@ import Testing
         let breast = try Self.compiled("breast-cancer-square", packing).plan.parameters
         #expect(breast == square)
         let tanh = try Self.compiled("digits-tanh", packing).plan.parameters
-        #expect(tanh == ParametersLiteral(
-            logN: 15, logQ: [56] + Array(repeating: 40, count: 15), logP: Array(repeating: 56, count: 4), logScale: 40))
+        #expect(
+            tanh
+                == ParametersLiteral(
+                    logN: 15, logQ: [56] + Array(repeating: 40, count: 15), logP: Array(repeating: 56, count: 4),
+                    logScale: 40))
     }
 
     @Test func plannerAndForDepthUseTheSameRule() throws {
         for depth in [0, 1, 3, 6, 15, 30] {
             let planner = Planner.parameters(depth: depth)
-            #expect(planner == ParametersLiteral.smallestSecure(
-                depth: depth, logScales: Planner.logScales, integerBits: Planner.integerBits,
-                maxSpecialPrimes: Planner.maxSpecialPrimes))
+            #expect(
+                planner
+                    == ParametersLiteral.smallestSecure(
+                        depth: depth, logScales: Planner.logScales, integerBits: Planner.integerBits,
+                        maxSpecialPrimes: Planner.maxSpecialPrimes))
             let forDepth = ParametersLiteral.forDepth(depth)
             #expect(forDepth == ParametersLiteral.smallestSecure(depth: depth))
             for literal in [planner, forDepth].compactMap({ $0 }) {
@@ -39,16 +45,19 @@ import Testing
                 #expect(p.maxLevel == depth)
                 // The smallest ring: the next smaller one holds no set of the rule.
                 if literal.logN > 12 {
-                    #expect(ParametersLiteral.smallestSecure(
-                        depth: depth, logScales: [Int(literal.logScale)], integerBits: literal.logQ[0] - Int(literal.logScale),
-                        logNs: 12...(literal.logN - 1)) == nil)
+                    #expect(
+                        ParametersLiteral.smallestSecure(
+                            depth: depth, logScales: [Int(literal.logScale)],
+                            integerBits: literal.logQ[0] - Int(literal.logScale),
+                            logNs: 12...(literal.logN - 1)) == nil)
                 }
             }
         }
         #expect(ParametersLiteral.smallestSecure(depth: -1) == nil)
         #expect(ParametersLiteral.smallestSecure(depth: 200) == nil)
         // A ring the caller refuses is skipped.
-        let skipped = try #require(ParametersLiteral.smallestSecure(depth: 1, logScales: [30], integerBits: 8, admits: { $0 > 12 }))
+        let skipped = try #require(
+            ParametersLiteral.smallestSecure(depth: 1, logScales: [30], integerBits: 8, admits: { $0 > 12 }))
         #expect(skipped.logN == 13)
     }
 }

@@ -7,8 +7,10 @@ import Testing
 @Test func readmeInferenceSnippet() throws {
     let modelsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Models")
-    let rows: [[Double]] = try String(contentsOf: modelsDirectory.appendingPathComponent("digits-square/test_X.csv"), encoding: .utf8)
-        .split(separator: "\n").prefix(3).map { $0.split(separator: ",").map { Double($0)! } }
+    let rows: [[Double]] = try String(
+        contentsOf: modelsDirectory.appendingPathComponent("digits-square/test_X.csv"), encoding: .utf8
+    )
+    .split(separator: "\n").prefix(3).map { $0.split(separator: ",").map { Double($0)! } }
     // --- README inference snippet begins ---
     // Model provider: compile once (scaler folded, plan chosen) and publish the compiled model.
     let source = try MLPModel.load(contentsOf: modelsDirectory.appendingPathComponent("digits-square/model.json"))

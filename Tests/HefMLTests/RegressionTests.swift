@@ -1,7 +1,8 @@
 import Foundation
+import HefCKKS
 import HefTestSupport
 import Testing
-import HefCKKS
+
 @testable import HefML
 @testable import HefONNX
 
@@ -27,10 +28,14 @@ import HefCKKS
 
     /// Encrypted vs plaintext model: labels must agree wherever the plaintext margin exceeds
     /// the plan's combined bound; every score within that bound of the source model's.
-    static func checkAgainstBounds(_ compiled: CompiledModel, rows: [[Double]], results: InferenceResults) -> (agree: Int, decidedDisagree: Int, outOfBound: Int) {
+    static func checkAgainstBounds(_ compiled: CompiledModel, rows: [[Double]], results: InferenceResults) -> (
+        agree: Int, decidedDisagree: Int, outOfBound: Int
+    ) {
         let g = compiled.rangeGuarantees
         let bounds = (0..<compiled.outputSize).map(g.combinedBound)
-        var agree = 0, decidedDisagree = 0, outOfBound = 0
+        var agree = 0
+        var decidedDisagree = 0
+        var outOfBound = 0
         for (i, row) in rows.enumerated() {
             let plain = compiled.source.scores(row)
             let enc = results.rows[i].scores
@@ -57,7 +62,9 @@ import HefCKKS
         return (client, secretKey, try server.evaluate(request))
     }
 
-    static func run(_ compiled: CompiledModel, _ rows: [[Double]], policy: OutOfRangePolicy = .refuse) throws -> InferenceResults {
+    static func run(_ compiled: CompiledModel, _ rows: [[Double]], policy: OutOfRangePolicy = .refuse) throws
+        -> InferenceResults
+    {
         let r = try roundTrip(compiled, rows, policy: policy)
         return try r.client.decrypt(r.response, secretKey: r.secretKey)
     }
@@ -72,7 +79,8 @@ import HefCKKS
     /// padding slots lay outside the calibrated range and blew up every slot.
     @Test func reproduction1_wineThroughputWithFoldedScaler() throws {
         let f = try Self.fixture("wine-relu")
-        let compiled = try ModelCompiler(options: .init(packing: .throughput)).compile(f.model, calibration: f.calibration)
+        let compiled = try ModelCompiler(options: .init(packing: .throughput)).compile(
+            f.model, calibration: f.calibration)
         let results = try Self.run(compiled, f.rows)
         let check = Self.checkAgainstBounds(compiled, rows: f.rows, results: results)
         #expect(check.agree == f.rows.count, "\(check.agree)/\(f.rows.count) labels agree")
@@ -86,7 +94,8 @@ import HefCKKS
         for i in [0, 1, 3] { #expect(labels[i] == f.model.output.label(f.model.scores(few[i]))) }
         // One row encrypted alone.
         let one = try Self.run(compiled, [f.rows[0]])
-        #expect(compiled.source.output.label(one.rows[0].scores) == compiled.source.output.label(f.model.scores(f.rows[0])))
+        #expect(
+            compiled.source.output.label(one.rows[0].scores) == compiled.source.output.label(f.model.scores(f.rows[0])))
     }
 
     /// 2. One outlier row must not change any other row's result, and is never silent.
@@ -114,7 +123,8 @@ import HefCKKS
 
         #expect(results.invalidRows == [3])
         for i in rows.indices where i != 3 {
-            #expect(model.output.label(results.rows[i].scores) == model.output.label(model.scores(rows[i])), "row \(i + 1)")
+            #expect(
+                model.output.label(results.rows[i].scores) == model.output.label(model.scores(rows[i])), "row \(i + 1)")
             #expect(results.rows[i].status != .invalid(""))
         }
     }
@@ -122,7 +132,8 @@ import HefCKKS
     /// 3. Two tanh layers (breast cancer, 30-8-8-1): ≥ 99 % agreement, 100 % where decided.
     @Test func reproduction3_twoTanhLayersAgree() throws {
         let f = try Self.fixture("breast-cancer-tanh8")
-        let compiled = try ModelCompiler(options: .init(packing: .throughput)).compile(f.model, calibration: f.calibration)
+        let compiled = try ModelCompiler(options: .init(packing: .throughput)).compile(
+            f.model, calibration: f.calibration)
         let results = try Self.run(compiled, f.rows)
         let check = Self.checkAgainstBounds(compiled, rows: f.rows, results: results)
         #expect(Double(check.agree) >= 0.99 * Double(f.rows.count), "\(check.agree)/\(f.rows.count)")
@@ -160,7 +171,8 @@ import HefCKKS
             json["plan"] = plan
         }
         json["layers"] = layers
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hef-corrupt-\(corruption)-\(UUID()).hef")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hef-corrupt-\(corruption)-\(UUID()).hef")
         defer { try? FileManager.default.removeItem(at: url) }
         try JSONSerialization.data(withJSONObject: json).write(to: url)
         #expect(throws: ModelError.self) { _ = try CompiledModel.load(contentsOf: url) }
@@ -170,11 +182,13 @@ import HefCKKS
     /// reports honest bounds, and no label the bounds call decided differs from the source.
     @Test func reproduction5_deepReluPlanIsHonest() throws {
         let f = try Self.fixture("synthetic40-relu3")
-        let compiled = try ModelCompiler(options: .init(packing: .throughput)).compile(f.model, calibration: f.calibration)
+        let compiled = try ModelCompiler(options: .init(packing: .throughput)).compile(
+            f.model, calibration: f.calibration)
         let g = compiled.rangeGuarantees
         // The compiled plan in Double against the source, within the worst-case bound.
         for row in f.rows where compiled.admissibility(of: row, index: 0) == nil {
-            let a = compiled.plainScores(row), b = f.model.scores(row)
+            let a = compiled.plainScores(row)
+            let b = f.model.scores(row)
             for j in a.indices { #expect(abs(a[j] - b[j]) <= g.approximationBound[j]) }
         }
         let results = try Self.run(compiled, f.rows)

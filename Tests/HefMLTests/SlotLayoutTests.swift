@@ -1,6 +1,7 @@
 import Foundation
 import HefCKKS
 import Testing
+
 @testable import HefML
 
 /// The slot layout is computed once by the compiler, stored in the plan, recomputed for files
@@ -65,38 +66,50 @@ import Testing
         let hostile: [(String, (inout [String: Any]) -> Void)] = [
             ("the other packing's layout", { $0["layout"] = throughputLayout }),
             ("no packing named", { $0["layout"] = [String: Any]() }),
-            ("a wrong period", { plan in
-                var layout = plan["layout"] as! [String: Any]
-                var l = layout["latency"] as! [String: Any]
-                l["inputPeriod"] = 0
-                layout["latency"] = l
-                plan["layout"] = layout
-            }),
-            ("a negative slot count", { plan in
-                var layout = plan["layout"] as! [String: Any]
-                var l = layout["latency"] as! [String: Any]
-                l["slots"] = -1
-                layout["latency"] = l
-                plan["layout"] = layout
-            }),
-            ("a reversed column range", { plan in
-                var layout = plan["layout"] as! [String: Any]
-                var l = layout["latency"] as! [String: Any]
-                var layers = l["layers"] as! [[String: Any]]
-                var parts = layers[0]["parts"] as! [[String: Any]]
-                parts[0]["columns"] = [5, 1]
-                layers[0]["parts"] = parts
-                l["layers"] = layers
-                layout["latency"] = l
-                plan["layout"] = layout
-            }),
-            ("a layer dropped", { plan in
-                var layout = plan["layout"] as! [String: Any]
-                var l = layout["latency"] as! [String: Any]
-                l["layers"] = Array((l["layers"] as! [Any]).prefix(1))
-                layout["latency"] = l
-                plan["layout"] = layout
-            }),
+            (
+                "a wrong period",
+                { plan in
+                    var layout = plan["layout"] as! [String: Any]
+                    var l = layout["latency"] as! [String: Any]
+                    l["inputPeriod"] = 0
+                    layout["latency"] = l
+                    plan["layout"] = layout
+                }
+            ),
+            (
+                "a negative slot count",
+                { plan in
+                    var layout = plan["layout"] as! [String: Any]
+                    var l = layout["latency"] as! [String: Any]
+                    l["slots"] = -1
+                    layout["latency"] = l
+                    plan["layout"] = layout
+                }
+            ),
+            (
+                "a reversed column range",
+                { plan in
+                    var layout = plan["layout"] as! [String: Any]
+                    var l = layout["latency"] as! [String: Any]
+                    var layers = l["layers"] as! [[String: Any]]
+                    var parts = layers[0]["parts"] as! [[String: Any]]
+                    parts[0]["columns"] = [5, 1]
+                    layers[0]["parts"] = parts
+                    l["layers"] = layers
+                    layout["latency"] = l
+                    plan["layout"] = layout
+                }
+            ),
+            (
+                "a layer dropped",
+                { plan in
+                    var layout = plan["layout"] as! [String: Any]
+                    var l = layout["latency"] as! [String: Any]
+                    l["layers"] = Array((l["layers"] as! [Any]).prefix(1))
+                    layout["latency"] = l
+                    plan["layout"] = layout
+                }
+            ),
         ]
         for (name, edit) in hostile {
             let data = try editedPlan(latency, edit)
@@ -112,19 +125,25 @@ import Testing
         let compiled = try ModelCompiler(options: .init(packing: packing)).compile(tinyModel())
         let tests = SlotLayoutTests()
         let edits: [(String, (inout [String: Any]) -> Void)] = [
-            ("a short weight row", { model in
-                var layers = model["layers"] as! [[String: Any]]
-                var weights = layers[0]["weights"] as! [[Double]]
-                weights[0].removeLast()
-                layers[0]["weights"] = weights
-                model["layers"] = layers
-            }),
+            (
+                "a short weight row",
+                { model in
+                    var layers = model["layers"] as! [[String: Any]]
+                    var weights = layers[0]["weights"] as! [[Double]]
+                    weights[0].removeLast()
+                    layers[0]["weights"] = weights
+                    model["layers"] = layers
+                }
+            ),
             ("a layer dropped", { model in model["layers"] = Array((model["layers"] as! [Any]).prefix(1)) }),
-            ("a huge input size", { model in
-                var source = model["source"] as! [String: Any]
-                source["inputSize"] = Int.max
-                model["source"] = source
-            }),
+            (
+                "a huge input size",
+                { model in
+                    var source = model["source"] as! [String: Any]
+                    source["inputSize"] = Int.max
+                    model["source"] = source
+                }
+            ),
         ]
         for (name, edit) in edits {
             var object = try #require(try JSONSerialization.jsonObject(with: try compiled.jsonData()) as? [String: Any])

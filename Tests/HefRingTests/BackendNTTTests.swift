@@ -1,7 +1,8 @@
-import Testing
-import NTLReference
-@testable import HefRing
 import HefTestSupport
+import NTLReference
+import Testing
+
+@testable import HefRing
 
 /// Forward and inverse NTT and automorphisms, on both backends, against direct evaluation,
 /// schoolbook negacyclic products and NTL.
@@ -98,7 +99,8 @@ import HefTestSupport
 
     static func galoisElements(logN: Int) -> [Int] {
         let twoN = 2 << logN
-        var elements = [1, 3, 25, twoN - 1, twoN + 5 /* reduced mod 2n */, -5]
+        // twoN + 5 is reduced mod 2n by the kernels; -5 is the inverse direction.
+        var elements = [1, 3, 25, twoN - 1, twoN + 5, -5]
         var g = 1
         for _ in 0..<6 {
             g = g * 5 % twoN

@@ -1,7 +1,8 @@
-import Testing
-import NTLReference
-@testable import HefRing
 import HefTestSupport
+import NTLReference
+import Testing
+
+@testable import HefRing
 
 /// Prime search and NTT tables, on both backends, against NTL and trial division.
 @Suite struct BackendNumberTheoryTests {
@@ -21,8 +22,8 @@ import HefTestSupport
         var rng = SplitMix64(seed: 11)
         var values: [UInt64] = [
             UInt64.max, UInt64.max - 58, (1 << 61) - 1, (1 << 62) - 57, 18_446_744_073_709_551_557,
-            3_215_031_751,  // strong pseudoprime to 2, 3, 5, 7
-            3_825_123_056_546_413_051,  // strong pseudoprime to bases 2..23
+            3_215_031_751, // strong pseudoprime to 2, 3, 5, 7
+            3_825_123_056_546_413_051, // strong pseudoprime to bases 2..23
             4_759_123_141, 1_122_004_669_633, ((1 << 31) - 1) * ((1 << 31) - 1),
         ]
         for _ in 0..<2000 { values.append(rng.next() >> UInt64.random(in: 0..<60, using: &rng)) }
@@ -37,7 +38,10 @@ import HefTestSupport
         #expect(b.primes(bits: 60, logN: 14, count: 1) == [1_152_921_504_606_748_673])
         #expect(b.primes(bits: 40, logN: 14, count: 1) == [1_099_510_054_913])
         #expect(b.primes(bits: 30, logN: 10, count: 3) == [1_073_707_009, 1_073_698_817, 1_073_692_673])
-        #expect(b.primes(bits: 60, logN: 13, count: 1, excluding: [1_152_921_504_606_830_593]) == [1_152_921_504_606_748_673])
+        #expect(
+            b.primes(bits: 60, logN: 13, count: 1, excluding: [1_152_921_504_606_830_593]) == [
+                1_152_921_504_606_748_673
+            ])
         // Not enough primes above 2^(bitWidth-1).
         #expect(b.primes(bits: 12, logN: 10, count: 5).isEmpty)
         #expect(b.primes(bits: 10, logN: 10, count: 1).isEmpty)

@@ -1,7 +1,8 @@
-import Testing
-import NTLReference
-@testable import HefRing
 import HefTestSupport
+import NTLReference
+import Testing
+
+@testable import HefRing
 
 /// Basis conversion, CRT composition and the centered lift to Double, on both backends,
 /// against their definitions and NTL.
@@ -20,7 +21,7 @@ import HefTestSupport
         let input = Array(all.prefix(bits.input.count))
         let output = Array(all.suffix(bits.output.count))
         let tables = BasisConversionTables(input: input, output: output)
-        let count = 333  // more than one accumulation block
+        let count = 333 // more than one accumulation block
         var rng = SplitMix64(seed: UInt64(input.count * 31 + output.count))
         var x: [UInt64] = []
         for q in input { x += RingTestData.vector(count, q.value, &rng) }
@@ -30,7 +31,8 @@ import HefTestSupport
                 var sum: UInt64 = 0
                 for (i, q) in input.enumerated() {
                     let y = ScalarMod.mul(x[i * count + c], tables.qHatInverse[i], q.value)
-                    sum = ScalarMod.add(sum, ScalarMod.mul(y % p.value, tables.qHatModP[j * input.count + i], p.value), p.value)
+                    sum = ScalarMod.add(
+                        sum, ScalarMod.mul(y % p.value, tables.qHatModP[j * input.count + i], p.value), p.value)
                 }
                 expected.append(sum)
             }
@@ -74,18 +76,18 @@ import HefTestSupport
     func crtTablesAndCompositionMatchNTL(_ b: BackendUnderTest, bits: [Int]) {
         let qs = b.distinctPrimes(bits, logN: 12)
         let t = b.backend.numberTheory.makeCRTTables(moduli: qs)
-        let L = t.limbCount
-        #expect(L == CRTTables.limbCount(for: qs))
+        let limbs = t.limbCount
+        #expect(limbs == CRTTables.limbCount(for: qs))
         // Tables: Q ≡ 0, Q/q_i invertible mod q_i and 0 mod the others, 2·⌊Q/2⌋ + 1 = Q.
         for (i, q) in qs.enumerated() {
             #expect(Reference.limbsMod(t.modulusProduct[...], q.value) == 0)
-            let hat = t.qHat[(i * L)..<((i + 1) * L)]
+            let hat = t.qHat[(i * limbs)..<((i + 1) * limbs)]
             #expect(ScalarMod.mul(Reference.limbsMod(hat, q.value), t.qHatInverse[i], q.value) == 1)
             for (k, p) in qs.enumerated() where k != i { #expect(Reference.limbsMod(hat, p.value) == 0) }
         }
         var halfTimesTwoPlusOne = t.halfProduct.map { $0 << 1 }
-        for l in 1..<L { halfTimesTwoPlusOne[l] |= t.halfProduct[l - 1] >> 63 }
-        halfTimesTwoPlusOne[0] |= 1  // Q is odd
+        for l in 1..<limbs { halfTimesTwoPlusOne[l] |= t.halfProduct[l - 1] >> 63 }
+        halfTimesTwoPlusOne[0] |= 1 // Q is odd
         #expect(halfTimesTwoPlusOne == t.modulusProduct)
 
         let count = 200
@@ -97,15 +99,15 @@ import HefTestSupport
             residues[i * count] = qs[i].value - 1
             residues[i * count + 1] = 0
         }
-        var out = [UInt64](repeating: 0, count: count * L)
+        var out = [UInt64](repeating: 0, count: count * limbs)
         b.backend.composeCRT(&out, residues, tables: t, count: count)
-        var expected = [UInt64](repeating: 0, count: count * L)
-        ntl_crt_compose(residues, qs.map(\.value), qs.count, count, &expected, L)
+        var expected = [UInt64](repeating: 0, count: count * limbs)
+        ntl_crt_compose(residues, qs.map(\.value), qs.count, count, &expected, limbs)
         #expect(out == expected)
         var qMinusOne = t.modulusProduct
         qMinusOne[0] -= 1
-        #expect(Array(out[0..<L]) == qMinusOne)
-        #expect(out[L..<(2 * L)].allSatisfy { $0 == 0 })
+        #expect(Array(out[0..<limbs]) == qMinusOne)
+        #expect(out[limbs..<(2 * limbs)].allSatisfy { $0 == 0 })
     }
 
     /// Residues of a signed multi-word value (magnitude limbs, little-endian).
@@ -121,24 +123,24 @@ import HefTestSupport
     func composeCenteredMatchesNTL(_ b: BackendUnderTest, k: Int) {
         let qs = b.distinctPrimes(Array(repeating: 60, count: k), logN: 12)
         let t = b.backend.numberTheory.makeCRTTables(moduli: qs)
-        let L = t.limbCount
+        let limbs = t.limbCount
         let count = 200
         var rng = SplitMix64(seed: 77 + UInt64(k))
         var residues: [UInt64] = []
         for q in qs { residues += RingTestData.vector(count, q.value, &rng) }
-        var composed = [UInt64](repeating: 0, count: count * L)
-        ntl_crt_compose(residues, qs.map(\.value), k, count, &composed, L)
+        var composed = [UInt64](repeating: 0, count: count * limbs)
+        ntl_crt_compose(residues, qs.map(\.value), k, count, &composed, limbs)
         for factor in [1.0, 0.5, 1.0 / 3.0, -2.0e-10] {
             var out = [Double](repeating: .nan, count: count)
             b.backend.composeCentered(&out, residues, tables: t, count: count, factor: factor)
             for c in 0..<count {
-                let x = Array(composed[c * L..<(c + 1) * L])
+                let x = Array(composed[c * limbs..<(c + 1) * limbs])
                 // Above ⌊Q/2⌋ lifts to x − Q.
                 let negative = !x.reversed().lexicographicallyPrecedes(t.halfProduct.reversed()) && x != t.halfProduct
                 var magnitude = x
                 if negative {
                     var borrow: UInt64 = 0
-                    for l in 0..<L {
+                    for l in 0..<limbs {
                         let (d1, o1) = t.modulusProduct[l].subtractingReportingOverflow(x[l])
                         let (d2, o2) = d1.subtractingReportingOverflow(borrow)
                         magnitude[l] = d2
@@ -153,16 +155,23 @@ import HefTestSupport
 
     /// Chosen values on both sides of the fast path's limit (|x| ≤ ⌊q0/2⌋ fits one word),
     /// beyond 2^53 (truncation), and multi-word magnitudes up to ⌊Q/2⌋.
-    @Test(arguments: backends, [[60], [61, 50], [40, 40, 40], [61, 61, 61, 61, 61, 61], [62, 62, 62, 62, 62], Array(repeating: 60, count: 22)])
+    @Test(
+        arguments: backends,
+        [
+            [60], [61, 50], [40, 40, 40], [61, 61, 61, 61, 61, 61], [62, 62, 62, 62, 62],
+            Array(repeating: 60, count: 22),
+        ])
     func composeCenteredChosenValues(_ b: BackendUnderTest, bits: [Int]) {
         let qs = b.distinctPrimes(bits)
         let t = b.backend.numberTheory.makeCRTTables(moduli: qs)
-        let L = t.limbCount
+        let limbs = t.limbCount
         let q0 = qs[0].value
         var rng = SplitMix64(seed: UInt64(bits.reduce(0, +)))
         var cases: [(magnitude: [UInt64], negative: Bool)] = []
-        func word(_ v: UInt64) -> [UInt64] { [v] + [UInt64](repeating: 0, count: L - 1) }
-        let small: [UInt64] = [0, 1, 2, 12345, (1 << 53) - 1, 1 << 53, (1 << 53) + 1, (1 << 55) + 7, (1 << 59) + 12345, q0 / 2, q0 / 2 - 1]
+        func word(_ v: UInt64) -> [UInt64] { [v] + [UInt64](repeating: 0, count: limbs - 1) }
+        let small: [UInt64] = [
+            0, 1, 2, 12345, (1 << 53) - 1, 1 << 53, (1 << 53) + 1, (1 << 55) + 7, (1 << 59) + 12345, q0 / 2, q0 / 2 - 1,
+        ]
         for v in small where v <= q0 / 2 {
             cases.append((word(v), false))
             if v != 0 { cases.append((word(v), true)) }
@@ -177,7 +186,7 @@ import HefTestSupport
             var m = t.halfProduct
             let top = m.lastIndex { $0 != 0 }!
             let keep = Int(rng.next(below: UInt64(top + 1)))
-            for l in 0..<L {
+            for l in 0..<limbs {
                 if l < keep {
                     m[l] = rng.next()
                 } else if l == keep {
@@ -211,7 +220,8 @@ import HefTestSupport
             let xs: [UInt64] = [0, 1, q0 / 2, q0 / 2 + 1, q0 - 1]
             var out = [Double](repeating: .nan, count: xs.count)
             b.backend.composeCentered(&out, xs, tables: t, count: xs.count, factor: 1)
-            #expect(out == xs.map { $0 > q0 / 2 ? -Reference.truncatedDouble([q0 - $0]) : Reference.truncatedDouble([$0]) })
+            #expect(
+                out == xs.map { $0 > q0 / 2 ? -Reference.truncatedDouble([q0 - $0]) : Reference.truncatedDouble([$0]) })
         }
     }
 }

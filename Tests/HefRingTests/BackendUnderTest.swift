@@ -1,6 +1,7 @@
-import Testing
-@testable import HefRing
 import HefTestSupport
+import Testing
+
+@testable import HefRing
 
 /// The two ring backends, as a test argument: every kernel suite runs on both, on the same
 /// inputs, against the same independent references.

@@ -1,6 +1,7 @@
-import Testing
-@testable import HefRing
 import HefTestSupport
+import Testing
+
+@testable import HefRing
 
 /// Element-wise arithmetic modulo q, reductions and lazy dot products, on both backends,
 /// against plain `ScalarMod` arithmetic.
@@ -8,7 +9,8 @@ import HefTestSupport
     static let backends = BackendUnderTest.allCases
 
     /// Tiny moduli, the prime sizes the schemes use, and the largest one the kernels accept.
-    static let moduli: [UInt64] = [2, 3, 97, 1_073_479_681, 1_152_921_504_606_748_673, (1 << 62) - 57]
+    static let moduli: [UInt64] =
+        [2, 3, 97, 1_073_479_681, 1_152_921_504_606_748_673, (1 << 62) - 57]
         + [20, 30, 40, 50, 59, 60, 61, 62].map { BackendUnderTest.native.primes(bits: $0, logN: 3, count: 1)[0] }
 
     @Test(arguments: backends, moduli)
@@ -51,7 +53,12 @@ import HefTestSupport
             backend.add(p.baseAddress!, p.baseAddress!, c, count: n, modulus: q)
             backend.multiply(p.baseAddress!, p.baseAddress!, p.baseAddress!, count: n, modulus: q)
         }
-        #expect(x == (0..<n).map { let t = ScalarMod.add(a[$0], c[$0], qValue); return ScalarMod.mul(t, t, qValue) })
+        #expect(
+            x
+                == (0..<n).map {
+                    let t = ScalarMod.add(a[$0], c[$0], qValue)
+                    return ScalarMod.mul(t, t, qValue)
+                })
         // The worst product, (q-1)^2.
         let worst = [UInt64](repeating: qValue - 1, count: 8)
         var square = [UInt64](repeating: 0, count: 8)
@@ -64,13 +71,18 @@ import HefTestSupport
         let backend = b.backend
         let q = Modulus(qValue)
         var rng = SplitMix64(seed: ~qValue)
-        var words: [UInt64] = [0, 1, qValue - 1, qValue, qValue + 1, 2 * qValue, 2 * qValue - 1, UInt64.max, UInt64.max - 1, 1 << 63]
+        var words: [UInt64] = [
+            0, 1, qValue - 1, qValue, qValue + 1, 2 * qValue, 2 * qValue - 1, UInt64.max, UInt64.max - 1, 1 << 63,
+        ]
         for _ in 0..<1000 { words.append(rng.next() >> UInt64.random(in: 0..<64, using: &rng)) }
         var r = [UInt64](repeating: 0, count: words.count)
         backend.reduce(&r, words, count: words.count, modulus: q)
         #expect(r == words.map { $0 % qValue })
 
-        var signed: [Int64] = [0, 1, -1, Int64.min, Int64.max, Int64.min + 1, -Int64(qValue), Int64(qValue), -Int64(qValue) - 1, -Int64(qValue) + 1]
+        var signed: [Int64] = [
+            0, 1, -1, Int64.min, Int64.max, Int64.min + 1, -Int64(qValue), Int64(qValue), -Int64(qValue) - 1,
+            -Int64(qValue) + 1,
+        ]
         for _ in 0..<1000 { signed.append(Int64(bitPattern: rng.next()) >> Int64.random(in: 0..<64, using: &rng)) }
         r = [UInt64](repeating: 0, count: signed.count)
         backend.reduceSigned(&r, signed, count: signed.count, modulus: q)
@@ -99,11 +111,13 @@ import HefTestSupport
             }
             var expected = [UInt64](repeating: 0, count: n)
             for t in 0..<terms {
-                for i in 0..<n { expected[i] = ScalarMod.add(expected[i], ScalarMod.mul(a[t][i], c[t][i], qValue), qValue) }
+                for i in 0..<n {
+                    expected[i] = ScalarMod.add(expected[i], ScalarMod.mul(a[t][i], c[t][i], qValue), qValue)
+                }
             }
             let pa = RingTestData.pointers(a)
             let pc = RingTestData.pointers(c)
-            defer { (pa + pc).forEach { UnsafeMutablePointer(mutating: $0).deallocate() } }
+            defer { for p in pa + pc { UnsafeMutablePointer(mutating: p).deallocate() } }
             var r = [UInt64](repeating: 12345, count: n)
             backend.dotProduct(&r, pa, pc, terms: terms, count: n, modulus: q)
             #expect(r == expected, "q = \(qValue)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HefRing
 
 /// The branch-free samplers give exactly what the direct (branching) algorithms give for the
@@ -47,10 +48,15 @@ import Testing
     @Test(arguments: [UInt8(1), 2, 3, 200])
     func sameOutputsAsTheDirectAlgorithms(_ tag: UInt8) {
         let seed = [UInt8](repeating: tag, count: 32)
-        var a = RandomStream(seed: seed), b = RandomStream(seed: seed)
+        var a = RandomStream(seed: seed)
+        var b = RandomStream(seed: seed)
         #expect(Sampler.ternary(n: 4096, stream: &a) == Self.referenceTernary(n: 4096, stream: &b))
-        #expect(Sampler.sparseTernary(n: 1024, hammingWeight: 64, stream: &a) == Self.referenceSparse(n: 1024, h: 64, stream: &b))
-        #expect(Sampler.sparseTernary(n: 64, hammingWeight: 64, stream: &a) == Self.referenceSparse(n: 64, h: 64, stream: &b))
+        #expect(
+            Sampler.sparseTernary(n: 1024, hammingWeight: 64, stream: &a)
+                == Self.referenceSparse(n: 1024, h: 64, stream: &b))
+        #expect(
+            Sampler.sparseTernary(n: 64, hammingWeight: 64, stream: &a)
+                == Self.referenceSparse(n: 64, h: 64, stream: &b))
         #expect(Sampler.gaussian(n: 20_000, stream: &a) == Self.referenceGaussian(n: 20_000, stream: &b))
         // Still in step afterwards: the same number of words was drawn.
         #expect(a.next64() == b.next64())
@@ -66,12 +72,15 @@ import Testing
 
     /// Signed reduction (used on secrets and errors), branch-free now, against the definition.
     @Test func reduceSignedMatchesTheDefinition() {
-        let q: UInt64 = 0x3fff_ffff_ffe8_0001  // a 62-bit prime
+        let q: UInt64 = 0x3fff_ffff_ffe8_0001 // a 62-bit prime
         let modulus = Modulus(q)
-        var values: [Int64] = [0, 1, -1, 2, -2, Int64.max, Int64.min, Int64.min + 1, Int64(q), -Int64(q), Int64(q) - 1, 1 - Int64(q)]
+        var values: [Int64] = [
+            0, 1, -1, 2, -2, Int64.max, Int64.min, Int64.min + 1, Int64(q), -Int64(q), Int64(q) - 1, 1 - Int64(q),
+        ]
         var stream = RandomStream(seed: [UInt8](repeating: 9, count: 32))
         for _ in 0..<1000 { values.append(Int64(bitPattern: stream.next64())) }
-        var native = [UInt64](repeating: 7, count: values.count), swift = native
+        var native = [UInt64](repeating: 7, count: values.count)
+        var swift = native
         values.withUnsafeBufferPointer { v in
             NativeBackend().reduceSigned(&native, v.baseAddress!, count: v.count, modulus: modulus)
             SwiftBackend().reduceSigned(&swift, v.baseAddress!, count: v.count, modulus: modulus)
@@ -97,7 +106,7 @@ import Testing
         for i in raw.indices { raw[i] = 0xa5 }
         secureZero(raw)
         #expect(raw.allSatisfy { $0 == 0 })
-        secureZero(UnsafeMutableRawBufferPointer(start: nil, count: 0))  // no-op, no crash
+        secureZero(UnsafeMutableRawBufferPointer(start: nil, count: 0)) // no-op, no crash
     }
 
     @Test func wipingAStreamErasesTheKey() {
@@ -105,13 +114,15 @@ import Testing
         let nonce = [UInt8](repeating: 0, count: 12)
         var cipher = ChaCha20(key: key, nonce: nonce)
         cipher.wipe()
-        var afterWipe = [UInt32](repeating: 0, count: 16), zeroKey = afterWipe
+        var afterWipe = [UInt32](repeating: 0, count: 16)
+        var zeroKey = afterWipe
         afterWipe.withUnsafeMutableBufferPointer { cipher.nextBlocks($0.baseAddress!, blockCount: 1) }
         var zero = ChaCha20(key: [UInt8](repeating: 0, count: 32), nonce: nonce)
         zeroKey.withUnsafeMutableBufferPointer { zero.nextBlocks($0.baseAddress!, blockCount: 1) }
-        #expect(afterWipe == zeroKey)  // the key words are all zero now
+        #expect(afterWipe == zeroKey) // the key words are all zero now
         // A wiped stream is re-keyed from the OS: neither its old continuation nor the zero key.
-        var stream = RandomStream(seed: key), copy = stream
+        var stream = RandomStream(seed: key)
+        var copy = stream
         _ = stream.next64()
         _ = copy.next64()
         stream.wipe()

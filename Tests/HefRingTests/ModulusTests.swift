@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HefRing
 
 @Suite struct ModulusTests {

@@ -1,7 +1,8 @@
-import Testing
 import CShims
-@testable import HefRing
 import HefTestSupport
+import Testing
+
+@testable import HefRing
 
 /// The AVX-512 NTT kernels (64-bit Shoup products, and 52-bit IFMA products for q < 2^50)
 /// must produce exactly the words of the scalar kernel. The AVX-512 parts are skipped on CPUs
@@ -12,14 +13,19 @@ import HefTestSupport
     static let logNs = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 14]
     static let bitSizes = [30, 36, 40, 45, 49, 50, 51, 55, 60, 61, 62]
 
-    typealias Forward = (UnsafeMutablePointer<UInt64>?, Int, UInt64, UnsafePointer<UInt64>?, UnsafePointer<UInt64>?) -> Void
-    typealias Inverse = (UnsafeMutablePointer<UInt64>?, Int, UInt64, UnsafePointer<UInt64>?, UnsafePointer<UInt64>?, UInt64, UInt64) -> Void
+    typealias Forward = (UnsafeMutablePointer<UInt64>?, Int, UInt64, UnsafePointer<UInt64>?, UnsafePointer<UInt64>?) ->
+        Void
+    typealias Inverse = (
+        UnsafeMutablePointer<UInt64>?, Int, UInt64, UnsafePointer<UInt64>?, UnsafePointer<UInt64>?, UInt64, UInt64
+    ) -> Void
 
     static func forward(_ f: Forward, _ a: [UInt64], _ t: NTTTables) -> [UInt64] {
         var r = a
         t.rootPowers.withUnsafeBufferPointer { w in
             t.rootPowersShoup.withUnsafeBufferPointer { ws in
-                r.withUnsafeMutableBufferPointer { f($0.baseAddress, t.logN, t.modulus.value, w.baseAddress, ws.baseAddress) }
+                r.withUnsafeMutableBufferPointer {
+                    f($0.baseAddress, t.logN, t.modulus.value, w.baseAddress, ws.baseAddress)
+                }
             }
         }
         return r
@@ -30,7 +36,9 @@ import HefTestSupport
         t.inverseRootPowers.withUnsafeBufferPointer { w in
             t.inverseRootPowersShoup.withUnsafeBufferPointer { ws in
                 r.withUnsafeMutableBufferPointer {
-                    f($0.baseAddress, t.logN, t.modulus.value, w.baseAddress, ws.baseAddress, t.inverseN, t.inverseNShoup)
+                    f(
+                        $0.baseAddress, t.logN, t.modulus.value, w.baseAddress, ws.baseAddress, t.inverseN,
+                        t.inverseNShoup)
                 }
             }
         }
@@ -59,7 +67,9 @@ import HefTestSupport
             for a in inputs {
                 let fs = Self.forward(hef_ntt_forward_scalar, a, tables)
                 let ins = Self.inverse(hef_ntt_inverse_scalar, a, tables)
-                #expect(Self.inverse(hef_ntt_inverse_scalar, fs, tables) == a, "scalar round trip, \(bits) bits, logN \(logN)")
+                #expect(
+                    Self.inverse(hef_ntt_inverse_scalar, fs, tables) == a,
+                    "scalar round trip, \(bits) bits, logN \(logN)")
                 for (name, f, i, available) in kernels where available {
                     let fv = Self.forward(f, a, tables)
                     #expect(fv == fs, "\(name) forward, \(bits) bits, logN \(logN)")

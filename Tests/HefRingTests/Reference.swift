@@ -47,7 +47,7 @@ enum Reference {
 
     /// Multi-word magnitude rounded toward zero to 53 bits, computed by peeling bits one at a time.
     static func truncatedDouble(_ limbs: [UInt64]) -> Double {
-        var bits: [Bool] = []  // most significant first
+        var bits: [Bool] = [] // most significant first
         var started = false
         for limb in limbs.reversed() {
             for b in stride(from: 63, through: 0, by: -1) {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HefRing
 
 @Suite struct SamplingTests {
@@ -18,11 +19,14 @@ import Testing
 
     @Test func streamsAreReproducibleAndDomainSeparated() {
         let seed = [UInt8](repeating: 5, count: 32)
-        var a = RandomStream(seed: seed), b = RandomStream(seed: seed), c = RandomStream(seed: seed, domain: 1)
+        var a = RandomStream(seed: seed)
+        var b = RandomStream(seed: seed)
+        var c = RandomStream(seed: seed, domain: 1)
         let xa = (0..<100).map { _ in a.next64() }
         #expect(xa == (0..<100).map { _ in b.next64() })
         #expect(xa != (0..<100).map { _ in c.next64() })
-        var s1 = RandomStream.secure(), s2 = RandomStream.secure()
+        var s1 = RandomStream.secure()
+        var s2 = RandomStream.secure()
         #expect(s1.next64() != s2.next64() || s1.next64() != s2.next64())
     }
 

@@ -26,7 +26,8 @@ struct HefServiceTests {
         let f = try ServiceFixture.get()
         let data = try temporaryDirectory("data")
         defer { try? FileManager.default.removeItem(at: data) }
-        let alice = bearer(ServiceFixture.alice.token), bob = bearer(ServiceFixture.bob.token)
+        let alice = bearer(ServiceFixture.alice.token)
+        let bob = bearer(ServiceFixture.bob.token)
         let expectedKeyID = SHA256.hash(data: f.evaluationKeyBytes).map { String(format: "%02x", $0) }.joined()
 
         let firstServerID: String = try await f.withServer(data: data) { client, service in
@@ -37,7 +38,9 @@ struct HefServiceTests {
             }
             let publicKey = try keyDocument.key()
             #expect(keyDocument.algorithm == "ML-DSA-65")
-            let mode = try FileManager.default.attributesOfItem(atPath: data.appendingPathComponent("signing-key.mldsa65").path)[.posixPermissions] as? NSNumber
+            let mode =
+                try FileManager.default.attributesOfItem(
+                    atPath: data.appendingPathComponent("signing-key.mldsa65").path)[.posixPermissions] as? NSNumber
             #expect(mode?.intValue == 0o600)
 
             // Models, by list, by stem and by id; the manifest verifies against the compiled bytes.
@@ -53,7 +56,9 @@ struct HefServiceTests {
             #expect(entry.model.packing == "throughput")
             #expect(entry.model.parameters == f.compiled.plan.parameters)
             #expect(entry.model.rotationSteps == f.compiled.plan.rotationSteps)
-            let compiledBytes = try await client.execute(uri: "/v1/models/digits-square/compiled", method: .get) { bytes($0.body) }
+            let compiledBytes = try await client.execute(uri: "/v1/models/digits-square/compiled", method: .get) {
+                bytes($0.body)
+            }
             #expect(entry.manifest.verify(publicKey: publicKey, compiledModel: compiledBytes))
             var forged = entry.manifest
             forged.contentSHA256 = String(repeating: "0", count: 64)
@@ -63,26 +68,33 @@ struct HefServiceTests {
                 let byID = try JSONDecoder().decode(ModelEntry.self, from: Data(bytes(response.body)))
                 #expect(byID.model == entry.model)
             }
-            try await client.execute(uri: "/v1/models/no-such-model", method: .get) { expectJSONError($0, status: .notFound, code: "unknown_model") }
+            try await client.execute(uri: "/v1/models/no-such-model", method: .get) {
+                expectJSONError($0, status: .notFound, code: "unknown_model")
+            }
             try await client.execute(uri: "/v1/nothing-here", method: .get) { expectJSONError($0, status: .notFound) }
 
             // Keys: a token is needed; the key id is the content hash; a repeat is idempotent.
-            try await client.execute(uri: "/v1/models/digits-square/keys", method: .post, body: ByteBuffer(bytes: f.evaluationKeyBytes)) {
+            try await client.execute(
+                uri: "/v1/models/digits-square/keys", method: .post, body: ByteBuffer(bytes: f.evaluationKeyBytes)
+            ) {
                 expectJSONError($0, status: .unauthorized)
             }
             try await client.execute(
-                uri: "/v1/models/digits-square/keys", method: .post, headers: [.authorization: "Bearer wrong-token-xxxxxxxx"],
+                uri: "/v1/models/digits-square/keys", method: .post,
+                headers: [.authorization: "Bearer wrong-token-xxxxxxxx"],
                 body: ByteBuffer(bytes: f.evaluationKeyBytes)
             ) { expectJSONError($0, status: .unauthorized) }
             let first = try await client.execute(
-                uri: "/v1/models/digits-square/keys", method: .post, headers: alice, body: ByteBuffer(bytes: f.evaluationKeyBytes)
+                uri: "/v1/models/digits-square/keys", method: .post, headers: alice,
+                body: ByteBuffer(bytes: f.evaluationKeyBytes)
             ) { response in
                 #expect(response.status == .created)
                 return try JSONDecoder().decode(KeyAnswer.self, from: Data(bytes(response.body)))
             }
             #expect(first.keyID == expectedKeyID && first.created && first.modelID == modelID)
             try await client.execute(
-                uri: "/v1/models/\(modelID)/keys", method: .post, headers: alice, body: ByteBuffer(bytes: f.evaluationKeyBytes)
+                uri: "/v1/models/\(modelID)/keys", method: .post, headers: alice,
+                body: ByteBuffer(bytes: f.evaluationKeyBytes)
             ) { response in
                 #expect(response.status == .ok)
                 let again = try JSONDecoder().decode(KeyAnswer.self, from: Data(bytes(response.body)))
@@ -101,7 +113,9 @@ struct HefServiceTests {
             }
             #expect(try f.labels(ofResponse: output) == f.localLabels)
             #expect(f.localLabels.allSatisfy { $0 != nil })
-            #expect(receipt.modelID == modelID && receipt.keyID == expectedKeyID && receipt.serverID == keyDocument.serverID)
+            #expect(
+                receipt.modelID == modelID && receipt.keyID == expectedKeyID && receipt.serverID == keyDocument.serverID
+            )
             #expect(receipt.verify(publicKey: publicKey, request: f.requestBytes, response: output))
             var tampered = output
             tampered[tampered.count / 2] ^= 1
@@ -114,7 +128,8 @@ struct HefServiceTests {
 
             // Another client can neither use nor delete alice's keys.
             try await client.execute(
-                uri: "/v1/models/digits-square/infer?key=\(expectedKeyID)", method: .post, headers: bob, body: ByteBuffer(bytes: f.requestBytes)
+                uri: "/v1/models/digits-square/infer?key=\(expectedKeyID)", method: .post, headers: bob,
+                body: ByteBuffer(bytes: f.requestBytes)
             ) { expectJSONError($0, status: .notFound, code: "unknown_key") }
             try await client.execute(uri: "/v1/keys/\(expectedKeyID)", method: .delete, headers: bob) {
                 expectJSONError($0, status: .notFound, code: "unknown_key")
@@ -122,14 +137,16 @@ struct HefServiceTests {
 
             // Malformed, truncated, wrong-kind and oversize bodies: 4xx with a JSON error.
             try await client.execute(
-                uri: "/v1/models/digits-square/keys", method: .post, headers: alice, body: ByteBuffer(bytes: Array("not keys".utf8))
+                uri: "/v1/models/digits-square/keys", method: .post, headers: alice,
+                body: ByteBuffer(bytes: Array("not keys".utf8))
             ) { expectJSONError($0, status: .badRequest, code: "malformed_keys") }
             try await client.execute(
                 uri: "/v1/models/digits-square/keys", method: .post, headers: alice,
                 body: ByteBuffer(bytes: Array(f.evaluationKeyBytes.prefix(f.evaluationKeyBytes.count / 2)))
             ) { expectJSONError($0, status: .badRequest, code: "malformed_keys") }
             try await client.execute(
-                uri: "/v1/models/digits-square/keys", method: .post, headers: alice, body: ByteBuffer(bytes: f.secretKeyBytes)
+                uri: "/v1/models/digits-square/keys", method: .post, headers: alice,
+                body: ByteBuffer(bytes: f.secretKeyBytes)
             ) { expectJSONError($0, status: .badRequest, code: "wrong_kind") }
             try await client.execute(
                 uri: "/v1/models/digits-square/keys", method: .post, headers: alice,
@@ -144,7 +161,8 @@ struct HefServiceTests {
                 body: ByteBuffer(bytes: output)
             ) { expectJSONError($0, status: .unprocessableContent, code: "wrong_ciphertexts") }
             try await client.execute(
-                uri: "/v1/models/digits-square/infer", method: .post, headers: alice, body: ByteBuffer(bytes: f.requestBytes)
+                uri: "/v1/models/digits-square/infer", method: .post, headers: alice,
+                body: ByteBuffer(bytes: f.requestBytes)
             ) { expectJSONError($0, status: .badRequest, code: "missing_key") }
             try await client.execute(
                 uri: "/v1/models/digits-square/infer?key=\(expectedKeyID)", method: .post, headers: alice,
@@ -164,12 +182,16 @@ struct HefServiceTests {
             ) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 let receipt = try Receipt(headerValue: try #require(response.headers[Receipt.header]))
-                #expect(receipt.verify(publicKey: service.signer.publicKey, request: f.requestBytes, response: bytes(response.body)))
+                #expect(
+                    receipt.verify(
+                        publicKey: service.signer.publicKey, request: f.requestBytes, response: bytes(response.body)))
                 return bytes(response.body)
             }
             #expect(try f.labels(ofResponse: output) == f.localLabels)
             // Deleting: 204, then the key is gone for inference, and its blob with it.
-            try await client.execute(uri: "/v1/keys/\(expectedKeyID)", method: .delete, headers: alice) { #expect($0.status == .noContent) }
+            try await client.execute(uri: "/v1/keys/\(expectedKeyID)", method: .delete, headers: alice) {
+                #expect($0.status == .noContent)
+            }
             try await client.execute(
                 uri: "/v1/models/digits-square/infer?key=\(expectedKeyID)", method: .post, headers: alice,
                 body: ByteBuffer(bytes: f.requestBytes)
@@ -191,11 +213,14 @@ extension HefServiceTests {
         let f = try ServiceFixture.get()
         let data = try temporaryDirectory("data")
         defer { try? FileManager.default.removeItem(at: data) }
-        let alice = bearer(ServiceFixture.alice.token), bob = bearer(ServiceFixture.bob.token)
+        let alice = bearer(ServiceFixture.alice.token)
+        let bob = bearer(ServiceFixture.bob.token)
         #expect(!f.latency.compiled.plan.rotationSteps.isEmpty)
         try await f.withServer(data: data) { client, _ in
             func upload(_ bytes: [UInt8], to model: String, headers: HTTPFields) async throws -> Answer {
-                try await client.execute(uri: "/v1/models/\(model)/keys", method: .post, headers: headers, body: ByteBuffer(bytes: bytes)) { $0 }
+                try await client.execute(
+                    uri: "/v1/models/\(model)/keys", method: .post, headers: headers, body: ByteBuffer(bytes: bytes)
+                ) { $0 }
             }
             func keyID(_ response: Answer) throws -> String {
                 #expect(response.status == .created, "\(String(buffer: response.body))")
@@ -210,10 +235,12 @@ extension HefServiceTests {
             }
             let short = try #require(try f.latency.keysMissingOneRotation())
             expectJSONError(
-                try await upload(short, to: "digits-square-latency", headers: alice), status: .unprocessableContent, code: "missing_rotation_key")
+                try await upload(short, to: "digits-square-latency", headers: alice), status: .unprocessableContent,
+                code: "missing_rotation_key")
 
             // Latency packing end to end.
-            let latencyKey = try keyID(try await upload(f.latency.evaluationKeyBytes, to: "digits-square-latency", headers: alice))
+            let latencyKey = try keyID(
+                try await upload(f.latency.evaluationKeyBytes, to: "digits-square-latency", headers: alice))
             let output = try await client.execute(
                 uri: "/v1/models/digits-square-latency/infer?key=\(latencyKey)", method: .post, headers: alice,
                 body: ByteBuffer(bytes: f.latency.requestBytes)
@@ -224,7 +251,8 @@ extension HefServiceTests {
             #expect(try f.latency.labels(ofResponse: output) == f.latency.localLabels)
 
             // A key registered for one model cannot be used with another.
-            let throughputKey = try keyID(try await upload(f.throughput.evaluationKeyBytes, to: "digits-square", headers: alice))
+            let throughputKey = try keyID(
+                try await upload(f.throughput.evaluationKeyBytes, to: "digits-square", headers: alice))
             try await client.execute(
                 uri: "/v1/models/digits-square-latency/infer?key=\(throughputKey)", method: .post, headers: alice,
                 body: ByteBuffer(bytes: f.latency.requestBytes)
@@ -235,7 +263,8 @@ extension HefServiceTests {
                 body: ByteBuffer(bytes: f.latency.requestBytes)
             ) { expectJSONError($0, status: .unprocessableContent, code: "wrong_model") }
             // Bob's own keys with alice's ciphertexts: refused before any evaluation.
-            let bobKey = try keyID(try await upload(f.bobThroughput.evaluationKeyBytes, to: "digits-square", headers: bob))
+            let bobKey = try keyID(
+                try await upload(f.bobThroughput.evaluationKeyBytes, to: "digits-square", headers: bob))
             try await client.execute(
                 uri: "/v1/models/digits-square/infer?key=\(bobKey)", method: .post, headers: bob,
                 body: ByteBuffer(bytes: f.throughput.requestBytes)
@@ -274,7 +303,9 @@ struct HefServicePartsTests {
         #expect(entries[1].tokenHash == String(repeating: "ab", count: 32))
         #expect(throws: ServiceError.self) { try TokenEntry.parse("alice short", name: "tokens") }
         #expect(throws: ServiceError.self) { try TokenEntry.parse("alice", name: "tokens") }
-        #expect(throws: ServiceError.self) { try TokenEntry.parse("a x0123456789abcdefgh\nb x0123456789abcdefgh", name: "tokens") }
+        #expect(throws: ServiceError.self) {
+            try TokenEntry.parse("a x0123456789abcdefgh\nb x0123456789abcdefgh", name: "tokens")
+        }
     }
 
     /// No server code can hold a secret key: no HefService source names the library's secret
@@ -296,7 +327,10 @@ struct HefServicePartsTests {
     @Test func fullWorkQueueAnswersBusy() async throws {
         let queue = WorkQueue(workers: 1, waiting: 1)
         let gate = DispatchSemaphore(value: 0)
-        async let first: Int = queue.submit { gate.wait(); return 1 }
+        async let first: Int = queue.submit {
+            gate.wait()
+            return 1
+        }
         // Wait until the first job holds the only worker.
         while queue.depth < 1 { try await Task.sleep(for: .milliseconds(5)) }
         async let second: Int = queue.submit { 2 }

@@ -9,7 +9,8 @@ private func hefctlURL() throws -> URL {
     var candidates: [URL] = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("hefctl")]
     if let executable = Bundle.main.executableURL {
         candidates.append(executable.deletingLastPathComponent().appendingPathComponent("hefctl"))
-        candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("hefctl"))
+        candidates.append(
+            executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("hefctl"))
     }
     for url in candidates where FileManager.default.isExecutableFile(atPath: url.path) { return url }
     throw ServiceError.configuration("hefctl binary not found in \(candidates.map(\.path))")
@@ -19,8 +20,16 @@ private func hefctlURL() throws -> URL {
 private final class Captured: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
-    func append(_ d: Data) { lock.lock(); data.append(d); lock.unlock() }
-    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
+    func append(_ d: Data) {
+        lock.lock()
+        data.append(d)
+        lock.unlock()
+    }
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: data, as: UTF8.self)
+    }
 }
 
 @Suite("hefctl serve", .serialized)
@@ -67,9 +76,11 @@ struct ServeCommandTests {
         #expect(models.status == .ok)
         #expect(String(buffer: models.body ?? ByteBuffer()).contains("digits-square-latency"))
         let upload = try await client.post(
-            "/v1/models/digits-square/keys", headers: bearer(ServiceFixture.alice.token), body: ByteBuffer(bytes: f.evaluationKeyBytes))
+            "/v1/models/digits-square/keys", headers: bearer(ServiceFixture.alice.token),
+            body: ByteBuffer(bytes: f.evaluationKeyBytes))
         #expect(upload.status == .created)
-        let refused = try await client.post("/v1/models/digits-square/keys", body: ByteBuffer(bytes: f.evaluationKeyBytes))
+        let refused = try await client.post(
+            "/v1/models/digits-square/keys", body: ByteBuffer(bytes: f.evaluationKeyBytes))
         #expect(refused.status == .unauthorized)
         try await client.shutdown()
 

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HefCKKS
 import HefML
+import HefRing
 import HefService
 import Hummingbird
 import HummingbirdTesting
@@ -51,15 +52,19 @@ struct OwnerMaterial: @unchecked Sendable {
         var galois: [Int: KeySwitchingKey] = [:]
         for step in compiled.plan.rotationSteps {
             let g = context.encoder.galoisElement(forStep: step, slots: parameters.maxSlots)
-            if g != 1 && galois[g] == nil { galois[g] = try generator.galoisKey(for: secretKey, galoisElement: g, stream: &stream) }
+            if g != 1 && galois[g] == nil {
+                galois[g] = try generator.galoisKey(for: secretKey, galoisElement: g, stream: &stream)
+            }
         }
-        evaluationKeys = EvaluationKeys(relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
+        evaluationKeys = EvaluationKeys(
+            relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
         evaluationKeyBytes = try evaluationKeys.serialized(context: context)
         secretKeyBytes = try secretKey.serialized(context: context)
         let client = InferenceClient(model: compiled, context: context)
         let request = try client.encrypt(rows, publicKey: publicKey)
         requestBytes = try request.serialized(context: context)
-        let local = try EncryptedMLP(model: compiled, context: context, evaluationKeys: evaluationKeys).evaluate(request)
+        let local = try EncryptedMLP(model: compiled, context: context, evaluationKeys: evaluationKeys).evaluate(
+            request)
         localLabels = try client.decryptLabels(local, secretKey: secretKey)
     }
 
@@ -185,8 +190,10 @@ struct LiveClient: Sendable {
     ) async throws -> R {
         var headers = headers
         headers[.connection] = "keep-alive"
-        let response = try await client.execute(.init(uri, method: method, authority: "localhost", headers: headers, body: body))
-        return try await check(Answer(status: response.status, headers: response.headers, body: response.body ?? ByteBuffer()))
+        let response = try await client.execute(
+            .init(uri, method: method, authority: "localhost", headers: headers, body: body))
+        return try await check(
+            Answer(status: response.status, headers: response.headers, body: response.body ?? ByteBuffer()))
     }
 }
 
@@ -195,17 +202,25 @@ func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"]
 func bytes(_ buffer: ByteBuffer) -> [UInt8] { Array(buffer.readableBytesView) }
 
 struct ErrorBody: Decodable {
-    struct Inner: Decodable { var code: String; var message: String }
+    struct Inner: Decodable {
+        var code: String
+        var message: String
+    }
     var error: Inner
 }
 
 /// A 4xx answer with the JSON error body (never a stack trace).
 func expectJSONError(
-    _ response: Answer, status: HTTPResponse.Status, code: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    _ response: Answer, status: HTTPResponse.Status, code: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    #expect(response.status == status, "got \(response.status): \(String(buffer: response.body))", sourceLocation: sourceLocation)
+    #expect(
+        response.status == status, "got \(response.status): \(String(buffer: response.body))",
+        sourceLocation: sourceLocation)
     #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, sourceLocation: sourceLocation)
     let decoded = try? JSONDecoder().decode(ErrorBody.self, from: Data(bytes(response.body)))
     #expect(decoded != nil, "not a JSON error body: \(String(buffer: response.body))", sourceLocation: sourceLocation)
-    if let code { #expect(decoded?.error.code == code, "code \(decoded?.error.code ?? "none")", sourceLocation: sourceLocation) }
+    if let code {
+        #expect(decoded?.error.code == code, "code \(decoded?.error.code ?? "none")", sourceLocation: sourceLocation)
+    }
 }

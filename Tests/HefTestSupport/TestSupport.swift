@@ -13,7 +13,8 @@ public struct PrecisionStats: CustomStringConvertible {
 
     public init(_ got: [Double], _ want: [Double]) {
         precondition(got.count >= want.count)
-        var worst = 0.0, sumBits = 0.0
+        var worst = 0.0
+        var sumBits = 0.0
         for i in want.indices {
             let err = max(abs(got[i] - want[i]), 1e-300)
             worst = max(worst, err)
@@ -92,7 +93,9 @@ public struct Fixture: Sendable {
     }
 
     /// Exactly the given rotation keys, no conjugation key (circuit tests check key sets).
-    public static func circuit(_ parameters: CKKSParameters, rotations: [Int] = [], slots: Int? = nil, seedTag: UInt8 = 7) throws -> Fixture {
+    public static func circuit(
+        _ parameters: CKKSParameters, rotations: [Int] = [], slots: Int? = nil, seedTag: UInt8 = 7
+    ) throws -> Fixture {
         try Fixture(parameters, rotations: rotations, slots: slots, conjugation: false, seedTag: seedTag)
     }
 

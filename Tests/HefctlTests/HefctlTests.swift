@@ -9,9 +9,11 @@ private func hefctlURL() throws -> URL {
     candidates.append(bundleDirectory.appendingPathComponent("hefctl"))
     if let executable = Bundle.main.executableURL {
         candidates.append(executable.deletingLastPathComponent().appendingPathComponent("hefctl"))
-        candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("hefctl"))
+        candidates.append(
+            executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("hefctl"))
     }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     candidates.append(root.appendingPathComponent(".build/debug/hefctl"))
     for url in candidates where FileManager.default.isExecutableFile(atPath: url.path) { return url }
     throw HefctlTestError("hefctl binary not found in \(candidates.map(\.path))")
@@ -34,7 +36,8 @@ private func hefctl(_ arguments: [String], in directory: URL) throws -> Run {
     process.executableURL = try hefctlURL()
     process.arguments = arguments
     process.currentDirectoryURL = directory
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
@@ -64,8 +67,8 @@ private func expectFailure(_ run: Run, mentioning text: String, sourceLocation: 
 /// The per-value standard deviation hefctl reports on stderr for --flood ("≈ 2^x").
 private func reportedFloodDeviation(_ stderr: String) -> Double? {
     guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix("flooding:") }),
-          let range = line.range(of: "≈ 2^", options: .backwards),
-          let exponent = Double(line[range.upperBound...].trimmingCharacters(in: .whitespaces))
+        let range = line.range(of: "≈ 2^", options: .backwards),
+        let exponent = Double(line[range.upperBound...].trimmingCharacters(in: .whitespaces))
     else { return nil }
     return pow(2, exponent)
 }
@@ -104,10 +107,13 @@ struct HefctlTests {
         let keys = dir.appendingPathComponent("keys")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
         let secretPath = keys.appendingPathComponent("secret.key").path
-        #expect(FileManager.default.createFile(atPath: secretPath, contents: Data("old".utf8), attributes: [.posixPermissions: 0o644]))
+        #expect(
+            FileManager.default.createFile(
+                atPath: secretPath, contents: Data("old".utf8), attributes: [.posixPermissions: 0o644]))
         let keygen = try hefctl(["keygen", "--params", "n4096", "--out", "keys", "--force"], in: dir)
         #expect(keygen.status == 0, "\(keygen.stderr)")
-        let mode = (try FileManager.default.attributesOfItem(atPath: secretPath)[.posixPermissions] as? NSNumber)?.intValue
+        let mode = (try FileManager.default.attributesOfItem(atPath: secretPath)[.posixPermissions] as? NSNumber)?
+            .intValue
         #expect(mode == 0o600)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: secretPath)))
         let parameters = try HefFile.parameters(of: bytes)
@@ -121,14 +127,17 @@ struct HefctlTests {
         let keygen = try hefctl(["keygen", "--params", "n4096", "--out", "keys", "--rotations=1,2,-4"], in: dir)
         #expect(keygen.status == 0, "\(keygen.stderr)")
         let secretPath = dir.appendingPathComponent("keys/secret.key").path
-        let mode = (try FileManager.default.attributesOfItem(atPath: secretPath)[.posixPermissions] as? NSNumber)?.intValue
+        let mode = (try FileManager.default.attributesOfItem(atPath: secretPath)[.posixPermissions] as? NSNumber)?
+            .intValue
         #expect(mode == 0o600)
         let rows: [[Double]] = [[1, 2, 3], [0.5, -0.25], [3.75, 0, -1e3, 42.125]]
         let csv = rows.map { $0.map { "\($0)" }.joined(separator: ", ") }.joined(separator: "\n") + "\n"
         try Data(csv.utf8).write(to: dir.appendingPathComponent("x.csv"))
-        let encrypt = try hefctl(["encrypt", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir)
+        let encrypt = try hefctl(
+            ["encrypt", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir)
         #expect(encrypt.status == 0, "\(encrypt.stderr)")
-        let decrypt = try hefctl(["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--out", "y.csv"], in: dir)
+        let decrypt = try hefctl(
+            ["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--out", "y.csv"], in: dir)
         #expect(decrypt.status == 0, "\(decrypt.stderr)")
         let output = try String(contentsOf: dir.appendingPathComponent("y.csv"), encoding: .utf8)
         let lines = output.split(separator: "\n")
@@ -139,7 +148,8 @@ struct HefctlTests {
             for (a, b) in zip(values, row) { #expect(abs(a - b) < 1e-3, "\(a) vs \(b)") }
         }
         // Rounded output to stdout.
-        let rounded = try hefctl(["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--round-bits", "8"], in: dir)
+        let rounded = try hefctl(
+            ["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--round-bits", "8"], in: dir)
         #expect(rounded.status == 0 && rounded.stdout.hasPrefix("1.0,2.0,3.0\n"))
 
         let inspectCt = try hefctl(["inspect", "x.ct"], in: dir)
@@ -162,7 +172,8 @@ struct HefctlTests {
         expectFailure(
             try hefctl(["encrypt", "--public-key", "keys/public.key", "--in", "bad.csv", "--out", "b.ct"], in: dir),
             mentioning: "bad.csv:2:2")
-        try Data((Array(repeating: "1", count: 2049).joined(separator: ",") + "\n").utf8).write(to: dir.appendingPathComponent("big.csv"))
+        try Data((Array(repeating: "1", count: 2049).joined(separator: ",") + "\n").utf8).write(
+            to: dir.appendingPathComponent("big.csv"))
         expectFailure(
             try hefctl(["encrypt", "--public-key", "keys/public.key", "--in", "big.csv", "--out", "b.ct"], in: dir),
             mentioning: "2049 values")
@@ -174,9 +185,12 @@ struct HefctlTests {
             try hefctl(["encrypt", "--public-key", "keys/secret.key", "--in", "bad.csv", "--out", "b.ct"], in: dir),
             mentioning: "expected a public key")
         try Data("1,2\n".utf8).write(to: dir.appendingPathComponent("x.csv"))
-        #expect(try hefctl(["encrypt", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir).status == 0)
+        #expect(
+            try hefctl(["encrypt", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir).status
+                == 0)
         expectFailure(
-            try hefctl(["decrypt", "--secret-key", "keys/public.key", "--in", "x.ct"], in: dir), mentioning: "expected a secret key")
+            try hefctl(["decrypt", "--secret-key", "keys/public.key", "--in", "x.ct"], in: dir),
+            mentioning: "expected a secret key")
         // Truncated and garbage files.
         let ct = try Data(contentsOf: dir.appendingPathComponent("x.ct"))
         for length in [0, 3, 10, 30, 60, 200, ct.count - 1] {
@@ -189,7 +203,9 @@ struct HefctlTests {
         expectFailure(try hefctl(["inspect", "bad.csv"], in: dir), mentioning: "not a Hef file")
         // A key of another key pair cannot decrypt.
         #expect(try hefctl(["keygen", "--params", "n4096", "--out", "other"], in: dir).status == 0)
-        expectFailure(try hefctl(["decrypt", "--secret-key", "other/secret.key", "--in", "x.ct"], in: dir), mentioning: "another key")
+        expectFailure(
+            try hefctl(["decrypt", "--secret-key", "other/secret.key", "--in", "x.ct"], in: dir),
+            mentioning: "another key")
         // Unknown preset, bad JSON.
         expectFailure(try hefctl(["params", "show", "n1234"], in: dir), mentioning: "preset")
         try Data("{\"logN\": 13}".utf8).write(to: dir.appendingPathComponent("p.json"))
@@ -204,14 +220,21 @@ struct HefctlTests {
         #expect(try hefctl(["keygen", "--params", "n4096", "--out", "keys"], in: dir).status == 0)
         let rows: [[Double]] = [[1, 2, 3], [0.5, -0.25]]
         try Data("1,2,3\n0.5,-0.25\n".utf8).write(to: dir.appendingPathComponent("x.csv"))
-        #expect(try hefctl(["encrypt", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir).status == 0)
-        let args = ["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--flood", "--flood-precision", "32", "--flood-queries", "3"]
-        let one = try hefctl(args, in: dir), two = try hefctl(args, in: dir)
+        #expect(
+            try hefctl(["encrypt", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir).status
+                == 0)
+        let args = [
+            "decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--flood", "--flood-precision", "32",
+            "--flood-queries", "3",
+        ]
+        let one = try hefctl(args, in: dir)
+        let two = try hefctl(args, in: dir)
         #expect(one.status == 0 && two.status == 0, "\(one.stderr)")
         // σ = √36 · 2^15 · 2^30 · 2^-32 = 2^15.58; per value σ·√2048/2^30 = 2^-8.92.
         let deviation = try #require(reportedFloodDeviation(one.stderr), "stderr: \(one.stderr)")
         #expect(abs(log2(deviation) + 8.92) < 0.06)
-        let a = parseRows(one.stdout), b = parseRows(two.stdout)
+        let a = parseRows(one.stdout)
+        let b = parseRows(two.stdout)
         #expect(a.count == 2 && b.count == 2)
         for (got, want) in zip(a, rows) {
             #expect(got.count == want.count)
@@ -221,22 +244,34 @@ struct HefctlTests {
         #expect(one.stdout != two.stdout)
         // A flooding that cannot fit the modulus is a clean error.
         expectFailure(
-            try hefctl(["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--flood", "--flood-bits", "128", "--flood-precision=-40"], in: dir),
+            try hefctl(
+                [
+                    "decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--flood", "--flood-bits", "128",
+                    "--flood-precision=-40",
+                ], in: dir),
             mentioning: "noise flooding does not fit")
-        #expect(try hefctl(["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--flood", "--flood-queries", "0"], in: dir).status != 0)
+        #expect(
+            try hefctl(
+                ["decrypt", "--secret-key", "keys/secret.key", "--in", "x.ct", "--flood", "--flood-queries", "0"],
+                in: dir
+            ).status != 0)
     }
 
     @Test func benchJSON() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try hefctl(["bench", "--params", "n4096", "--backend", "both", "--json", "--iterations", "1"], in: dir)
+        let run = try hefctl(
+            ["bench", "--params", "n4096", "--backend", "both", "--json", "--iterations", "1"], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
         let backends = object?["backends"] as? [String: [String: Double]]
         #expect(object?["params"] != nil)
         for name in ["native", "swift"] {
             let timings = backends?[name] ?? [:]
-            for op in ["encode", "encrypt", "decrypt", "add", "mul_plain", "mul_relin", "rescale", "rotate", "relin_keygen", "ntt_forward"] {
+            for op in [
+                "encode", "encrypt", "decrypt", "add", "mul_plain", "mul_relin", "rescale", "rotate", "relin_keygen",
+                "ntt_forward",
+            ] {
                 #expect((timings[op] ?? -1) >= 0, "\(name) \(op)")
             }
         }
@@ -253,7 +288,8 @@ private func hex(_ v: UInt64) -> String {
 /// The model flow through the real binary: ONNX files written by skl2onnx and in torch.onnx's
 /// shape, compiled, keyed, encrypted, evaluated with the evaluation keys only, decrypted.
 @Suite(.serialized) struct HefctlModelFlowTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     struct Case: Sendable, CustomStringConvertible {
         var model: String
@@ -264,7 +300,9 @@ private func hex(_ v: UInt64) -> String {
     }
 
     static let cases = [
-        Case(model: "breast-cancer-square", file: "model_torch.onnx", input: "test_X_standardized.csv", packing: "latency"),
+        Case(
+            model: "breast-cancer-square", file: "model_torch.onnx", input: "test_X_standardized.csv",
+            packing: "latency"),
         Case(model: "digits-square", file: "model_torch.onnx", input: "test_X_standardized.csv", packing: "throughput"),
         Case(model: "breast-cancer-relu", file: "model_skl2onnx.onnx", input: "test_X.csv", packing: "throughput"),
         Case(model: "digits-tanh", file: "model_skl2onnx.onnx", input: "test_X.csv", packing: "throughput"),
@@ -278,22 +316,36 @@ private func hex(_ v: UInt64) -> String {
         // 12 samples; their expected labels from the reference scores of the JSON model.
         let rows = try String(contentsOf: models.appendingPathComponent(c.input), encoding: .utf8)
             .split(whereSeparator: \.isNewline).prefix(12)
-        try (rows.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+        try (rows.joined(separator: "\n") + "\n").write(
+            to: dir.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
         let reference = try String(contentsOf: models.appendingPathComponent("reference_scores.csv"), encoding: .utf8)
             .split(whereSeparator: \.isNewline).prefix(12).map { $0.split(separator: ",").map { Double($0)! } }
 
-        var compile = ["model", "compile", models.appendingPathComponent(c.file).path, "--packing", c.packing, "--out", "m.hef"]
-        if c.input == "test_X.csv" { compile += ["--calibrate", models.appendingPathComponent("calibration_X.csv").path] }
+        var compile = [
+            "model", "compile", models.appendingPathComponent(c.file).path, "--packing", c.packing, "--out", "m.hef",
+        ]
+        if c.input == "test_X.csv" {
+            compile += ["--calibrate", models.appendingPathComponent("calibration_X.csv").path]
+        }
         let compiled = try hefctl(compile, in: dir)
         #expect(compiled.status == 0, "\(compiled.stderr)")
         #expect(try hefctl(["model", "show", "m.hef"], in: dir).stdout.contains("parameters"))
         #expect(try hefctl(["keygen", "--model", "m.hef", "--out", "keys"], in: dir).status == 0)
-        #expect(try hefctl(["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir).status == 0)
-        let infer = try hefctl(["infer", "--model", "m.hef", "--eval-key", "keys/eval.key", "--in", "x.ct", "--out", "y.ct"], in: dir)
+        #expect(
+            try hefctl(
+                ["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"],
+                in: dir
+            ).status == 0)
+        let infer = try hefctl(
+            ["infer", "--model", "m.hef", "--eval-key", "keys/eval.key", "--in", "x.ct", "--out", "y.ct"], in: dir)
         #expect(infer.status == 0, "\(infer.stderr)")
-        let decrypt = try hefctl(["decrypt", "--model", "m.hef", "--secret-key", "keys/secret.key", "--in", "y.ct", "--output", "scores"], in: dir)
+        let decrypt = try hefctl(
+            ["decrypt", "--model", "m.hef", "--secret-key", "keys/secret.key", "--in", "y.ct", "--output", "scores"],
+            in: dir)
         #expect(decrypt.status == 0, "\(decrypt.stderr)")
-        let scores = decrypt.stdout.split(whereSeparator: \.isNewline).map { $0.split(separator: ",").map { Double($0)! } }
+        let scores = decrypt.stdout.split(whereSeparator: \.isNewline).map {
+            $0.split(separator: ",").map { Double($0)! }
+        }
         #expect(scores.count == reference.count)
         for (got, want) in zip(scores, reference) {
             // Same predicted class as the plaintext model.
@@ -301,7 +353,9 @@ private func hex(_ v: UInt64) -> String {
             let w = want.count == 1 ? (want[0] > 0 ? 1 : 0) : want.indices.max { want[$0] < want[$1] }!
             #expect(g == w, "scores \(got) vs plaintext \(want)")
         }
-        let labels = try hefctl(["decrypt", "--model", "m.hef", "--secret-key", "keys/secret.key", "--in", "y.ct", "--output", "labels"], in: dir)
+        let labels = try hefctl(
+            ["decrypt", "--model", "m.hef", "--secret-key", "keys/secret.key", "--in", "y.ct", "--output", "labels"],
+            in: dir)
         #expect(labels.stdout.split(whereSeparator: \.isNewline).count == 12)
     }
 
@@ -309,20 +363,34 @@ private func hex(_ v: UInt64) -> String {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let models = Self.repository.appendingPathComponent("Models/breast-cancer-square")
-        #expect(try hefctl(["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir).status == 0)
+        #expect(
+            try hefctl(
+                ["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir
+            ).status == 0)
         #expect(try hefctl(["keygen", "--model", "m.hef", "--out", "keys"], in: dir).status == 0)
         let rows = try String(contentsOf: models.appendingPathComponent("test_X_standardized.csv"), encoding: .utf8)
             .split(whereSeparator: \.isNewline).prefix(3)
-        try (rows.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
-        #expect(try hefctl(["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir).status == 0)
-        #expect(try hefctl(["infer", "--model", "m.hef", "--eval-key", "keys/eval.key", "--in", "x.ct", "--out", "y.ct"], in: dir).status == 0)
-        let base = ["decrypt", "--model", "m.hef", "--secret-key", "keys/secret.key", "--in", "y.ct", "--output", "scores"]
+        try (rows.joined(separator: "\n") + "\n").write(
+            to: dir.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+        #expect(
+            try hefctl(
+                ["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"],
+                in: dir
+            ).status == 0)
+        #expect(
+            try hefctl(
+                ["infer", "--model", "m.hef", "--eval-key", "keys/eval.key", "--in", "x.ct", "--out", "y.ct"], in: dir
+            ).status == 0)
+        let base = [
+            "decrypt", "--model", "m.hef", "--secret-key", "keys/secret.key", "--in", "y.ct", "--output", "scores",
+        ]
         let plain = try hefctl(base, in: dir)
         let flooded = try hefctl(base + ["--flood", "--flood-precision", "30"], in: dir)
         #expect(plain.status == 0 && flooded.status == 0, "\(flooded.stderr)")
         let deviation = try #require(reportedFloodDeviation(flooded.stderr), "stderr: \(flooded.stderr)")
         #expect(!plain.stderr.contains("flooding:"))
-        let p = parseRows(plain.stdout), f = parseRows(flooded.stdout)
+        let p = parseRows(plain.stdout)
+        let f = parseRows(flooded.stdout)
         #expect(p.count == 3 && f.count == 3)
         for (x, y) in zip(p, f) {
             #expect(x.count == y.count)
@@ -338,18 +406,29 @@ private func hex(_ v: UInt64) -> String {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let models = Self.repository.appendingPathComponent("Models/breast-cancer-square")
-        #expect(try hefctl(["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir).status == 0)
-        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("m.hef"))) as? [String: Any])
+        #expect(
+            try hefctl(
+                ["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir
+            ).status == 0)
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("m.hef")))
+                as? [String: Any])
         var plan = try #require(object["plan"] as? [String: Any])
         #expect(plan["layout"] != nil)
         plan["layout"] = nil
         object["plan"] = plan
-        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: dir.appendingPathComponent("old.hef"))
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(
+            to: dir.appendingPathComponent("old.hef"))
         #expect(try hefctl(["keygen", "--model", "old.hef", "--out", "keys"], in: dir).status == 0)
         let rows = try String(contentsOf: models.appendingPathComponent("test_X_standardized.csv"), encoding: .utf8)
             .split(whereSeparator: \.isNewline).prefix(3)
-        try (rows.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
-        #expect(try hefctl(["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"], in: dir).status == 0)
+        try (rows.joined(separator: "\n") + "\n").write(
+            to: dir.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+        #expect(
+            try hefctl(
+                ["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"],
+                in: dir
+            ).status == 0)
         let inspect = try hefctl(["inspect", "x.ct"], in: dir)
         #expect(inspect.status == 0 && inspect.stdout.contains("ciphertexts   3 ciphertexts"), "\(inspect.stdout)")
 
@@ -384,11 +463,17 @@ private func hex(_ v: UInt64) -> String {
         #expect(v2.count > v3.count)
 
         for (model, input) in [("m.hef", "x.ct"), ("old.hef", "x2.ct")] {
-            let infer = try hefctl(["infer", "--model", model, "--eval-key", "keys/eval.key", "--in", input, "--out", "y-\(input)"], in: dir)
+            let infer = try hefctl(
+                ["infer", "--model", model, "--eval-key", "keys/eval.key", "--in", input, "--out", "y-\(input)"],
+                in: dir)
             #expect(infer.status == 0, "\(model) \(input): \(infer.stderr)")
         }
         let labels = try ["x.ct", "x2.ct"].map { input in
-            try hefctl(["decrypt", "--model", "old.hef", "--secret-key", "keys/secret.key", "--in", "y-\(input)", "--output", "labels"], in: dir)
+            try hefctl(
+                [
+                    "decrypt", "--model", "old.hef", "--secret-key", "keys/secret.key", "--in", "y-\(input)",
+                    "--output", "labels",
+                ], in: dir)
         }
         #expect(labels.allSatisfy { $0.status == 0 })
         #expect(labels[0].stdout == labels[1].stdout && labels[0].stdout.split(whereSeparator: \.isNewline).count == 3)
@@ -398,22 +483,45 @@ private func hex(_ v: UInt64) -> String {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let models = Self.repository.appendingPathComponent("Models/breast-cancer-square")
-        #expect(try hefctl(["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir).status == 0)
+        #expect(
+            try hefctl(
+                ["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir
+            ).status == 0)
         #expect(try hefctl(["keygen", "--model", "m.hef", "--out", "keys"], in: dir).status == 0)
         try "1,2,3\n".write(to: dir.appendingPathComponent("short.csv"), atomically: true, encoding: .utf8)
-        expectFailure(try hefctl(["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "short.csv", "--out", "x.ct"], in: dir), mentioning: "30 features")
+        expectFailure(
+            try hefctl(
+                [
+                    "encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "short.csv", "--out",
+                    "x.ct",
+                ], in: dir), mentioning: "30 features")
         let wide = (0..<30).map { $0 == 4 ? "abc" : "1" }.joined(separator: ",")
         try (wide + "\n").write(to: dir.appendingPathComponent("nan.csv"), atomically: true, encoding: .utf8)
-        expectFailure(try hefctl(["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "nan.csv", "--out", "x.ct"], in: dir), mentioning: "not a finite number")
+        expectFailure(
+            try hefctl(
+                ["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "nan.csv", "--out", "x.ct"],
+                in: dir), mentioning: "not a finite number")
         // Ciphertexts for another model (same parameters, other weights).
         let other = models.deletingLastPathComponent().appendingPathComponent("digits-square/model.json")
         #expect(try hefctl(["model", "compile", other.path, "--out", "other.hef"], in: dir).status == 0)
         let ok = (0..<30).map { _ in "0.5" }.joined(separator: ",")
         try (ok + "\n").write(to: dir.appendingPathComponent("ok.csv"), atomically: true, encoding: .utf8)
-        #expect(try hefctl(["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "ok.csv", "--out", "x.ct"], in: dir).status == 0)
-        expectFailure(try hefctl(["infer", "--model", "other.hef", "--eval-key", "keys/eval.key", "--in", "x.ct", "--out", "y.ct"], in: dir), mentioning: "error")
+        #expect(
+            try hefctl(
+                ["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "ok.csv", "--out", "x.ct"],
+                in: dir
+            ).status == 0)
+        expectFailure(
+            try hefctl(
+                ["infer", "--model", "other.hef", "--eval-key", "keys/eval.key", "--in", "x.ct", "--out", "y.ct"],
+                in: dir), mentioning: "error")
         // A missing model file is refused (unsupported operators: ONNXImporterTests).
-        let bad = try hefctl(["model", "compile", Self.repository.appendingPathComponent("Tests/HefMLTests/Fixtures").path + "/does-not-exist.onnx", "--out", "z.hef"], in: dir)
+        let bad = try hefctl(
+            [
+                "model", "compile",
+                Self.repository.appendingPathComponent("Tests/HefMLTests/Fixtures").path + "/does-not-exist.onnx",
+                "--out", "z.hef",
+            ], in: dir)
         #expect(bad.status == 1)
     }
 }

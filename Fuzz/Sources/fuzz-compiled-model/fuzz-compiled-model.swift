@@ -12,7 +12,9 @@ func load(_ data: Data) throws -> CompiledModel {
     guard model.format == CompiledModel.formatName else { throw ModelError.unsupportedFormat("format") }
     guard model.version == CompiledModel.currentVersion else { throw ModelError.unsupportedFormat("version") }
     try model.source.validate()
-    guard model.plan.layoutVersion == InferencePlan.currentLayoutVersion else { throw ModelError.unsupportedFormat("layout") }
+    guard model.plan.layoutVersion == InferencePlan.currentLayoutVersion else {
+        throw ModelError.unsupportedFormat("layout")
+    }
     return model
 }
 

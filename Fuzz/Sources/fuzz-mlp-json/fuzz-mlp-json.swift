@@ -8,7 +8,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
     let model: MLPModel
     do { model = try JSONDecoder().decode(MLPModel.self, from: bytes) } catch is DecodingError {
-        return 0  // load(contentsOf:) turns it into ModelError.unsupportedFormat
+        return 0 // load(contentsOf:) turns it into ModelError.unsupportedFormat
     } catch {
         fatalError("JSONDecoder threw \(type(of: error)): \(error)")
     }

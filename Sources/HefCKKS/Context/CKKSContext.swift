@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 public import HefRing
+import Synchronization
 
 /// Everything derived from the parameters once: RNS bases with their NTT tables on the chosen
 /// backend, the encoder, and the constants of rescaling, key switching and decoding.
@@ -70,4 +70,3 @@ public final class CKKSContext: Sendable {
         return s
     }
 }
-

@@ -94,13 +94,18 @@ public struct CKKSEncoder: Sendable {
                                 for start in stride(from: 0, to: size, by: len) {
                                     for j in 0..<half {
                                         let idx = (group[j] % quarterLen) * gap
-                                        let a = start + j, b = a + half
-                                        let ur = vr[a], ui = vi[a]
-                                        let xr = vr[b], xi = vi[b]
+                                        let a = start + j
+                                        let b = a + half
+                                        let ur = vr[a]
+                                        let ui = vi[a]
+                                        let xr = vr[b]
+                                        let xi = vi[b]
                                         let tr = xr * wr[idx] - xi * wi[idx]
                                         let ti = xr * wi[idx] + xi * wr[idx]
-                                        vr[a] = ur + tr; vi[a] = ui + ti
-                                        vr[b] = ur - tr; vi[b] = ui - ti
+                                        vr[a] = ur + tr
+                                        vi[a] = ui + ti
+                                        vr[b] = ur - tr
+                                        vi[b] = ui - ti
                                     }
                                 }
                                 len <<= 1
@@ -128,10 +133,14 @@ public struct CKKSEncoder: Sendable {
                                 for start in stride(from: 0, to: size, by: len) {
                                     for j in 0..<half {
                                         let idx = (quarterLen - (group[j] % quarterLen)) * gap
-                                        let a = start + j, b = a + half
-                                        let ur = vr[a] + vr[b], ui = vi[a] + vi[b]
-                                        let dr = vr[a] - vr[b], di = vi[a] - vi[b]
-                                        vr[a] = ur; vi[a] = ui
+                                        let a = start + j
+                                        let b = a + half
+                                        let ur = vr[a] + vr[b]
+                                        let ui = vi[a] + vi[b]
+                                        let dr = vr[a] - vr[b]
+                                        let di = vi[a] - vi[b]
+                                        vr[a] = ur
+                                        vi[a] = ui
                                         vr[b] = dr * wr[idx] - di * wi[idx]
                                         vi[b] = dr * wi[idx] + di * wr[idx]
                                     }

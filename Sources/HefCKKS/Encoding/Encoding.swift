@@ -11,7 +11,9 @@ extension CKKSContext {
     ///   - scale: the scale (default: the parameters' scale)
     ///   - slots: a power of two up to N/2 (default: the smallest holding the values)
     /// - Throws: ``CKKSError/invalidParameters(_:)`` for a level or slot count out of range, ``CKKSError/tooManyValues(given:slots:)``, ``CKKSError/scaleOverflow(_:)`` when value × scale does not fit the modulus.
-    public func encode(_ values: [Double], imaginary: [Double]? = nil, level: Int? = nil, scale: Double? = nil, slots: Int? = nil) throws -> Plaintext {
+    public func encode(
+        _ values: [Double], imaginary: [Double]? = nil, level: Int? = nil, scale: Double? = nil, slots: Int? = nil
+    ) throws -> Plaintext {
         let count = max(values.count, imaginary?.count ?? 0)
         let slotCount = try resolveSlots(slots, count: count)
         let lvl = level ?? parameters.maxLevel
@@ -78,7 +80,8 @@ extension CKKSContext {
             let logQ = logModulus(level: moduliCount - 1)
             guard log2(maxAbs) < logQ - 1 else {
                 throw CKKSError.scaleOverflow(
-                    "value·scale ≈ 2^\(Int(log2(maxAbs))) does not fit the modulus at level \(moduliCount - 1) (2^\(Int(logQ)))")
+                    "value·scale ≈ 2^\(Int(log2(maxAbs))) does not fit the modulus at level \(moduliCount - 1) (2^\(Int(logQ)))"
+                )
             }
         }
         var poly = Poly<Coeff>(basis: basisQ, moduliCount: moduliCount, signedCoefficients: small)

@@ -8,7 +8,7 @@ public struct Ciphertext: Sendable {
     /// lost at serialization (the seed stands for `polys[1]`); any mutation, even inside the
     /// library, drops the seed.
     public internal(set) var polys: [Poly<Eval>] {
-        didSet { seed = nil }  // any change: the seed no longer stands for polys[1]
+        didSet { seed = nil } // any change: the seed no longer stands for polys[1]
     }
     /// The scale Δ of the encoded message. Read-only outside HefCKKS: reset it with
     /// ``resetScale(to:)``, which refuses a value the ciphertext is not actually at.
@@ -29,7 +29,9 @@ public struct Ciphertext: Sendable {
     public var size: Int { polys.count }
 
     /// A ciphertext from its parts (no checks; the evaluator checks on use).
-    public init(polys: [Poly<Eval>], scale: Double, slots: Int, parametersID: UInt64, keyID: UInt64, seed: [UInt8]? = nil) {
+    public init(
+        polys: [Poly<Eval>], scale: Double, slots: Int, parametersID: UInt64, keyID: UInt64, seed: [UInt8]? = nil
+    ) {
         self.polys = polys
         self.scale = scale
         self.slots = slots
@@ -56,7 +58,7 @@ public struct Ciphertext: Sendable {
     /// - Throws: ``CKKSError/scaleResetOutOfTolerance(current:intended:)`` when `intended` differs beyond rounding.
     public mutating func resetScale(to intended: Double) throws {
         guard intended.isFinite, intended > 0, scale.isFinite,
-              abs(scale - intended) <= Self.scaleResetTolerance * intended
+            abs(scale - intended) <= Self.scaleResetTolerance * intended
         else {
             throw CKKSError.scaleResetOutOfTolerance(current: scale, intended: intended)
         }

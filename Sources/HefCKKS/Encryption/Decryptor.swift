@@ -30,7 +30,7 @@ public struct Decryptor: Sendable {
         }
         let count = ciphertext.polys[0].moduliCount
         var s = Encryptor.secretOverQ(secretKey, context: context, moduliCount: count)
-        defer { s.zeroize() }  // a copy of the secret
+        defer { s.zeroize() } // a copy of the secret
         var m = ciphertext.polys[0]
         m.multiplyAdd(ciphertext.polys[1], s)
         if ciphertext.size == 3 {

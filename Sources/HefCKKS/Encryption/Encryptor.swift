@@ -29,15 +29,23 @@ public struct Encryptor: Sendable {
         func sample(_ values: [Int64]) -> (q: Poly<Eval>, p: Poly<Eval>) {
             var q = Poly<Coeff>(basis: context.basisQ, moduliCount: level + 1, signedCoefficients: values)
             var p = Poly<Coeff>(basis: context.basisP, moduliCount: context.basisP.count, signedCoefficients: values)
-            defer { q.zeroize(); p.zeroize() }
+            defer {
+                q.zeroize()
+                p.zeroize()
+            }
             return (q.forwardNTT(), p.forwardNTT())
         }
         var ternary = Sampler.ternary(n: n, stream: &stream)
         var u = sample(ternary)
         secureZero(&ternary)
-        defer { u.q.zeroize(); u.p.zeroize() }
-        var e0 = Sampler.gaussian(n: n, stream: &stream), e1 = Sampler.gaussian(n: n, stream: &stream)
-        var c0 = sample(e0), c1 = sample(e1)
+        defer {
+            u.q.zeroize()
+            u.p.zeroize()
+        }
+        var e0 = Sampler.gaussian(n: n, stream: &stream)
+        var e1 = Sampler.gaussian(n: n, stream: &stream)
+        var c0 = sample(e0)
+        var c1 = sample(e1)
         secureZero(&e0)
         secureZero(&e1)
         c0.q.multiplyAdd(pk.b.q, u.q)
@@ -87,11 +95,11 @@ public struct Encryptor: Sendable {
         var c0 = e.forwardNTT()
         e.zeroize()
         var s = Self.secretOverQ(secretKey, context: context, moduliCount: count)
-        var as_ = a
-        as_.multiply(s)
+        var aTimesS = a
+        aTimesS.multiply(s)
         s.zeroize()
-        c0.subtract(as_)
-        as_.zeroize()
+        c0.subtract(aTimesS)
+        aTimesS.zeroize()
         c0.add(plaintext.poly)
         return Ciphertext(
             polys: [c0, a], scale: plaintext.scale, slots: plaintext.slots,
@@ -117,6 +125,8 @@ public struct Encryptor: Sendable {
 
     /// s restricted to q_0 … q_{count-1}.
     static func secretOverQ(_ secretKey: SecretKey, context: CKKSContext, moduliCount count: Int) -> Poly<Eval> {
-        Poly<Eval>(basis: context.basisQ, moduliCount: count, data: Array(secretKey.poly.data[0..<(count * context.parameters.n)]))
+        Poly<Eval>(
+            basis: context.basisQ, moduliCount: count,
+            data: Array(secretKey.poly.data[0..<(count * context.parameters.n)]))
     }
 }

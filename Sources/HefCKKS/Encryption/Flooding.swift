@@ -37,7 +37,9 @@ public struct FloodingPolicy: Sendable, Equatable {
     ///   - securityBits: statistical security, 1…128
     /// - Throws: ``CKKSError/invalidParameters(_:)`` for a value out of range.
     public init(noiseBound: NoiseBound, queries: Int = 1, securityBits: Double = 30) throws {
-        guard queries >= 1 else { throw CKKSError.invalidParameters("flooding needs at least one query (got \(queries))") }
+        guard queries >= 1 else {
+            throw CKKSError.invalidParameters("flooding needs at least one query (got \(queries))")
+        }
         guard securityBits.isFinite, securityBits >= 1, securityBits <= 128 else {
             throw CKKSError.invalidParameters("flooding security must be between 1 and 128 bits (got \(securityBits))")
         }
@@ -93,12 +95,14 @@ extension Decryptor {
         let logQ = context.logModulus(level: ciphertext.level)
         guard sigma.isFinite, sigma <= 0x1p50, log2(Swift.max(sigma, 1)) + 4 <= logQ - 2 else {
             throw CKKSError.floodingTooLarge(
-                "σ = 2^\(String(format: "%.1f", log2(sigma))) does not fit the \(Int(logQ))-bit modulus at level \(ciphertext.level) (needs 2^\(String(format: "%.1f", log2(sigma) + 6)) at least); decrypt at a higher level, lower the queries or security bits, or use a larger modulus")
+                "σ = 2^\(String(format: "%.1f", log2(sigma))) does not fit the \(Int(logQ))-bit modulus at level \(ciphertext.level) (needs 2^\(String(format: "%.1f", log2(sigma) + 6)) at least); decrypt at a higher level, lower the queries or security bits, or use a larger modulus"
+            )
         }
         var stream = RandomStream.secure()
         defer { stream.wipe() }
         var noise = Sampler.roundedGaussian(n: n, sigma: sigma, stream: &stream)
-        var flood = Poly<Coeff>(basis: context.basisQ, moduliCount: plaintext.poly.moduliCount, signedCoefficients: noise)
+        var flood = Poly<Coeff>(
+            basis: context.basisQ, moduliCount: plaintext.poly.moduliCount, signedCoefficients: noise)
         secureZero(&noise)
         var floodEval = flood.forwardNTT()
         flood.zeroize()
@@ -113,7 +117,9 @@ extension Decryptor {
     ///   - flooding: the policy
     ///   - roundingBits: see ``CKKSContext/decode(_:roundingBits:)``
     /// - Throws: as ``decrypt(_:flooding:)``.
-    public func decryptValues(_ ciphertext: Ciphertext, flooding: FloodingPolicy, roundingBits: Int? = nil) throws -> [Double] {
+    public func decryptValues(_ ciphertext: Ciphertext, flooding: FloodingPolicy, roundingBits: Int? = nil) throws
+        -> [Double]
+    {
         try context.decode(try decrypt(ciphertext, flooding: flooding), roundingBits: roundingBits).real
     }
 }

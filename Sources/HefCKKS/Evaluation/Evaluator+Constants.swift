@@ -20,7 +20,8 @@ extension Evaluator {
             return (0...level).map { ScalarMod.reduce(signed: iv, q[$0]) }
         }
         guard log2(abs(v)) < context.logModulus(level: level) - 1 else {
-            throw CKKSError.scaleOverflow("constant × scale ≈ 2^\(Int(log2(abs(v)))) does not fit the modulus at level \(level)")
+            throw CKKSError.scaleOverflow(
+                "constant × scale ≈ 2^\(Int(log2(abs(v)))) does not fit the modulus at level \(level)")
         }
         let e = UInt64(v.exponent - 52)
         let m = abs(v).significandBitPattern | (1 << 52)
@@ -99,7 +100,8 @@ extension Evaluator {
         level atLevel: Int? = nil
     ) throws -> Ciphertext {
         guard !cts.isEmpty, cts.count == coefficients.count else {
-            throw CKKSError.invalidParameters("linearCombination needs as many coefficients as ciphertexts (and at least one)")
+            throw CKKSError.invalidParameters(
+                "linearCombination needs as many coefficients as ciphertexts (and at least one)")
         }
         let first = cts[0]
         var level = atLevel ?? first.level
@@ -115,7 +117,9 @@ extension Evaluator {
         if let target {
             t = target
         } else {
-            for ct in cts where !Self.sameScale(ct.scale, first.scale) { throw CKKSError.scaleMismatch(first.scale, ct.scale) }
+            for ct in cts where !Self.sameScale(ct.scale, first.scale) {
+                throw CKKSError.scaleMismatch(first.scale, ct.scale)
+            }
             t = first.scale
         }
         guard level > 0 else {
@@ -138,13 +142,15 @@ extension Evaluator {
         polys.reserveCapacity(size)
         for p in 0..<size {
             let active = terms.filter { cts[$0.index].size > p }
-            polys.append(Poly<Eval>.linearCombination(
-                active.map { cts[$0.index].polys[p] }, scalars: active.map(\.residues),
-                basis: context.basisQ, moduliCount: level + 1))
+            polys.append(
+                Poly<Eval>.linearCombination(
+                    active.map { cts[$0.index].polys[p] }, scalars: active.map(\.residues),
+                    basis: context.basisQ, moduliCount: level + 1))
         }
         if constant != 0 {
             polys[0].add(scalars: try constantResidues(constant, scale: outScale, level: level))
         }
-        return Ciphertext(polys: polys, scale: outScale, slots: first.slots, parametersID: first.parametersID, keyID: first.keyID)
+        return Ciphertext(
+            polys: polys, scale: outScale, slots: first.slots, parametersID: first.parametersID, keyID: first.keyID)
     }
 }

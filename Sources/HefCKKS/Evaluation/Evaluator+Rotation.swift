@@ -20,7 +20,8 @@ extension Evaluator {
         let (k0, k1) = context.keySwitch(context.decompose(c1), key: key)
         var c0 = a.polys[0].permuted(by: perm)
         c0.add(k0)
-        return Ciphertext(polys: [c0, k1], scale: a.scale, slots: a.slots, parametersID: a.parametersID, keyID: a.keyID)
+        return Ciphertext(
+            polys: [c0, k1], scale: a.scale, slots: a.slots, parametersID: a.parametersID, keyID: a.keyID)
     }
 
     /// Rotates the slots left by `step` (right when negative): slot i receives slot i + step.
@@ -64,7 +65,8 @@ extension Evaluator {
             let (k0, k1) = context.keySwitch(decomposed!, key: key, permutation: perm)
             var c0 = a.polys[0].permuted(by: perm)
             c0.add(k0)
-            result[step] = Ciphertext(polys: [c0, k1], scale: a.scale, slots: a.slots, parametersID: a.parametersID, keyID: a.keyID)
+            result[step] = Ciphertext(
+                polys: [c0, k1], scale: a.scale, slots: a.slots, parametersID: a.parametersID, keyID: a.keyID)
         }
         return result
     }
@@ -93,7 +95,10 @@ extension Evaluator {
     public static func rotateAndSumSteps(count: Int) -> [Int] {
         var steps: [Int] = []
         var s = 1
-        while s < count { steps.append(s); s <<= 1 }
+        while s < count {
+            steps.append(s)
+            s <<= 1
+        }
         return steps
     }
 }

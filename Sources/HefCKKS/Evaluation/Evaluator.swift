@@ -67,7 +67,8 @@ public struct Evaluator: Sendable {
         try check(b)
         guard a.keyID == b.keyID else { throw CKKSError.keyMismatch(expected: a.keyID, found: b.keyID) }
         guard a.slots == b.slots else { throw CKKSError.slotCountMismatch(a.slots, b.slots) }
-        var x = a, y = b
+        var x = a
+        var y = b
         let level = min(x.level, y.level)
         if x.level > level { x.dropLevels(to: level) }
         if y.level > level { y.dropLevels(to: level) }
@@ -235,7 +236,8 @@ public struct Evaluator: Sendable {
         var d1 = x.polys[0] * y.polys[1]
         d1.multiplyAdd(x.polys[1], y.polys[0])
         let d2 = x.polys[1] * y.polys[1]
-        return Ciphertext(polys: [d0, d1, d2], scale: x.scale * y.scale, slots: x.slots, parametersID: x.parametersID, keyID: x.keyID)
+        return Ciphertext(
+            polys: [d0, d1, d2], scale: x.scale * y.scale, slots: x.slots, parametersID: x.parametersID, keyID: x.keyID)
     }
 
     /// Back to two polynomials with the relinearization key.
@@ -286,10 +288,13 @@ public struct Evaluator: Sendable {
         try check(a)
         let l = a.level
         guard l > 0 else {
-            throw CKKSError.levelExhausted("the ciphertext is at level 0 and cannot be rescaled; use parameters with more levels")
+            throw CKKSError.levelExhausted(
+                "the ciphertext is at level 0 and cannot be rescaled; use parameters with more levels")
         }
         var out = a
-        for i in out.polys.indices { out.polys[i] = out.polys[i].dividedRoundingByLastModulus(tables: context.rescaleTables) }
+        for i in out.polys.indices {
+            out.polys[i] = out.polys[i].dividedRoundingByLastModulus(tables: context.rescaleTables)
+        }
         out.scale = a.scale / Double(parameters.q[l])
         out.seed = nil
         return out
@@ -300,7 +305,8 @@ public struct Evaluator: Sendable {
         // Leave room for the message's own magnitude and the sign.
         if log2(scale) >= logQ - 2 {
             throw CKKSError.scaleOverflow(
-                "a scale of 2^\(Int(log2(scale).rounded())) does not fit the \(Int(logQ))-bit modulus at level \(level); rescale first")
+                "a scale of 2^\(Int(log2(scale).rounded())) does not fit the \(Int(logQ))-bit modulus at level \(level); rescale first"
+            )
         }
     }
 }

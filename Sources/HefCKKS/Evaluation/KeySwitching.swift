@@ -9,7 +9,8 @@ extension CKKSContext {
     /// Inner product of a decomposed polynomial with a key-switching key, then ModDown:
     /// returns (d0, d1) over Q_l with d0 + d1·s ≈ c·s'. With `permutation`, the decomposition
     /// is first permuted (hoisted automorphism).
-    func keySwitch(_ d: DecomposedPoly, key: KeySwitchingKey, permutation: [UInt32]? = nil) -> (Poly<Eval>, Poly<Eval>) {
+    func keySwitch(_ d: DecomposedPoly, key: KeySwitchingKey, permutation: [UInt32]? = nil) -> (Poly<Eval>, Poly<Eval>)
+    {
         precondition(d.digitCount <= key.digitCount)
         return extender.gadgetProduct(d, key: key.data, permutation: permutation)
     }

@@ -19,7 +19,8 @@ public struct KeyGenerator: Sendable {
         var coefficients: [Int64]
         switch parameters.secret {
         case .ternary: coefficients = Sampler.ternary(n: n, stream: &stream)
-        case .sparse: coefficients = Sampler.sparseTernary(n: n, hammingWeight: parameters.hammingWeight, stream: &stream)
+        case .sparse:
+            coefficients = Sampler.sparseTernary(n: n, hammingWeight: parameters.hammingWeight, stream: &stream)
         }
         let basis = context.basisQP
         var coeff = Poly<Coeff>(basis: basis, moduliCount: basis.count, signedCoefficients: coefficients)
@@ -51,7 +52,7 @@ public struct KeyGenerator: Sendable {
         var product = a
         product.multiply(secretKey.poly)
         b.subtract(product)
-        product.zeroize()  // a·s gives s away
+        product.zeroize() // a·s gives s away
         return PublicKey(b: b, a: a, seed: seed, parametersID: parameters.id, keyID: secretKey.keyID)
     }
 
@@ -84,7 +85,9 @@ public struct KeyGenerator: Sendable {
     ///   - g: an odd Galois element
     ///   - stream: the randomness
     /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
-    public func galoisKey(for secretKey: SecretKey, galoisElement g: Int, stream: inout RandomStream) throws -> KeySwitchingKey {
+    public func galoisKey(for secretKey: SecretKey, galoisElement g: Int, stream: inout RandomStream) throws
+        -> KeySwitchingKey
+    {
         try check(secretKey)
         var rotated = secretKey.poly.permuted(by: context.permutation(galoisElement: g))
         defer { rotated.zeroize() }
@@ -116,7 +119,8 @@ public struct KeyGenerator: Sendable {
             let g = context.encoder.conjugationElement
             galois[g] = try galoisKey(for: secretKey, galoisElement: g, stream: &stream)
         }
-        return EvaluationKeys(relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
+        return EvaluationKeys(
+            relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
     }
 
     /// ``evaluationKeys(for:rotations:slots:conjugation:stream:)`` with fresh OS randomness.
@@ -131,7 +135,8 @@ public struct KeyGenerator: Sendable {
     ) throws -> EvaluationKeys {
         var stream = RandomStream.secure()
         defer { stream.wipe() }
-        return try evaluationKeys(for: secretKey, rotations: steps, slots: slots, conjugation: conjugation, stream: &stream)
+        return try evaluationKeys(
+            for: secretKey, rotations: steps, slots: slots, conjugation: conjugation, stream: &stream)
     }
 
     // MARK: Internals
@@ -167,7 +172,8 @@ public struct KeyGenerator: Sendable {
             product.multiply(secretKey.poly)
             b.subtract(product)
             product.zeroize()
-            let lo = j * alpha, hi = min(qCount, lo + alpha)
+            let lo = j * alpha
+            let hi = min(qCount, lo + alpha)
             b.addMultiple(of: target, scalars: context.extender.pModQ, residues: lo..<hi)
             let base = j * 2 * primes * n
             data.replaceSubrange(base..<(base + primes * n), with: b.data)

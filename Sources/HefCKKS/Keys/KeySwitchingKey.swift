@@ -48,7 +48,8 @@ public struct EvaluationKeys: Sendable {
     public let keyID: UInt64
 
     /// A key set from its parts.
-    public init(relinearization: KeySwitchingKey?, galois: [Int: KeySwitchingKey], parametersID: UInt64, keyID: UInt64) {
+    public init(relinearization: KeySwitchingKey?, galois: [Int: KeySwitchingKey], parametersID: UInt64, keyID: UInt64)
+    {
         self.relinearization = relinearization
         self.galois = galois
         self.parametersID = parametersID

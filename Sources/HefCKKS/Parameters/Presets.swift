@@ -18,7 +18,8 @@ public enum ParametersPreset: String, CaseIterable, Sendable {
         case .n16384:
             return ParametersLiteral(logN: 14, logQ: [60] + Array(repeating: 40, count: 6), logP: [60], logScale: 40)
         case .n32768:
-            return ParametersLiteral(logN: 15, logQ: [60] + Array(repeating: 40, count: 14), logP: [60, 60], logScale: 40)
+            return ParametersLiteral(
+                logN: 15, logQ: [60] + Array(repeating: 40, count: 14), logP: [60, 60], logScale: 40)
         }
     }
 

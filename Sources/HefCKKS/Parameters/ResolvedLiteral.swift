@@ -94,11 +94,13 @@ struct ResolvedLiteral {
     func checkDigitsCoveredByP() throws {
         let pBits = literal.logP.reduce(0, +)
         for d in 0..<dnum {
-            let lo = d * primesPerDigit, hi = min(literal.logQ.count, lo + primesPerDigit)
+            let lo = d * primesPerDigit
+            let hi = min(literal.logQ.count, lo + primesPerDigit)
             let digitBits = literal.logQ[lo..<hi].reduce(0, +)
             if digitBits > pBits + 8 {
                 throw CKKSError.invalidParameters(
-                    "key-switching digit \(d) spans \(digitBits) bits but P only \(pBits): raise dnum or add special primes")
+                    "key-switching digit \(d) spans \(digitBits) bits but P only \(pBits): raise dnum or add special primes"
+                )
             }
         }
     }

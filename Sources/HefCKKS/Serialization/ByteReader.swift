@@ -15,7 +15,8 @@ package struct ByteReader {
     package mutating func need(_ count: Int, _ what: @autoclosure () -> String) throws {
         guard count >= 0, count <= remaining else {
             throw CKKSError.truncated(
-                "\(what()) needs \(count) bytes at offset \(offset), only \(remaining) left (file of \(bytes.count) bytes)")
+                "\(what()) needs \(count) bytes at offset \(offset), only \(remaining) left (file of \(bytes.count) bytes)"
+            )
         }
     }
 
@@ -36,7 +37,9 @@ package struct ByteReader {
     package mutating func u16(_ what: @autoclosure () -> String) throws -> UInt16 { UInt16(try word(2, what)) }
     package mutating func u32(_ what: @autoclosure () -> String) throws -> UInt32 { UInt32(try word(4, what)) }
     package mutating func u64(_ what: @autoclosure () -> String) throws -> UInt64 { try word(8, what) }
-    package mutating func f64(_ what: @autoclosure () -> String) throws -> Double { Double(bitPattern: try word(8, what)) }
+    package mutating func f64(_ what: @autoclosure () -> String) throws -> Double {
+        Double(bitPattern: try word(8, what))
+    }
 
     package mutating func raw(_ count: Int, _ what: @autoclosure () -> String) throws -> [UInt8] {
         try need(count, what())

@@ -93,7 +93,8 @@ extension HefFile {
             }
             let slots = Int(try r.u32("the slot count of \(what)"))
             guard slots >= 1 && slots <= params.maxSlots && slots & (slots - 1) == 0 else {
-                throw CKKSError.malformedData("\(what) has \(slots) slots; expected a power of two up to \(params.maxSlots)")
+                throw CKKSError.malformedData(
+                    "\(what) has \(slots) slots; expected a power of two up to \(params.maxSlots)")
             }
             guard values <= slots else {
                 throw CKKSError.malformedData("\(what) claims \(values) values in \(slots) slots")
@@ -101,13 +102,16 @@ extension HefFile {
             let flags = try r.u8("the flags of \(what)")
             guard flags <= 1 else { throw CKKSError.malformedData("\(what): unknown flags \(flags)") }
             let seeded = flags & 1 == 1
-            guard !seeded || size == 2 else { throw CKKSError.malformedData("\(what): only a 2-polynomial ciphertext can be seeded") }
+            guard !seeded || size == 2 else {
+                throw CKKSError.malformedData("\(what): only a 2-polynomial ciphertext can be seeded")
+            }
             let seed = seeded ? try readSeed(&r, what: what) : nil
             var polys: [Poly<Eval>] = []
             var moduliCount = 0
             for i in 0..<(seeded ? 1 : size) {
                 let range = i == 0 ? 1...basis.count : moduliCount...moduliCount
-                let (data, m) = try readPolyData(&r, moduli: basis.moduli, n: basis.n, counts: range, what: "c\(i) of \(what)")
+                let (data, m) = try readPolyData(
+                    &r, moduli: basis.moduli, n: basis.n, counts: range, what: "c\(i) of \(what)")
                 moduliCount = m
                 polys.append(Poly<Eval>(basis: basis, moduliCount: m, data: data))
             }
@@ -115,7 +119,8 @@ extension HefFile {
                 polys.append(Encryptor.expandUniform(context: context, seed: seed, moduliCount: moduliCount))
             }
             let ct = Ciphertext(
-                polys: polys, scale: scale, slots: slots, parametersID: header.parametersID, keyID: header.keyID, seed: seed)
+                polys: polys, scale: scale, slots: slots, parametersID: header.parametersID, keyID: header.keyID,
+                seed: seed)
             out.append(StoredCiphertext(ct, valueCount: values))
         }
         try r.expectEnd("ciphertexts")

@@ -38,11 +38,13 @@ extension EvaluationKeys {
         w.u16(UInt16(key.digitCount))
         w.u16(UInt16(key.primeCount))
         if seeded { w.raw(key.seed) }
-        let n = key.n, primes = key.primeCount
+        let n = key.n
+        let primes = key.primeCount
         for j in 0..<key.digitCount {
             for part in 0..<(seeded ? 1 : 2) {
                 let start = key.offset(digit: j, part: part, prime: 0)
-                HefFile.writePoly(&w, data: Array(key.data[start..<(start + primes * n)]), moduli: moduli, moduliCount: primes, n: n)
+                HefFile.writePoly(
+                    &w, data: Array(key.data[start..<(start + primes * n)]), moduli: moduli, moduliCount: primes, n: n)
             }
         }
     }
@@ -95,7 +97,8 @@ extension EvaluationKeys {
         let seed = seeded ? try HefFile.readSeed(&r, what: what) : []
         var data = [UInt64](repeating: 0, count: digits * 2 * primes * n)
         for j in 0..<digits {
-            let (b, _) = try HefFile.readPolyData(&r, moduli: basis.moduli, n: n, counts: primes...primes, what: "b_\(j) of \(what)")
+            let (b, _) = try HefFile.readPolyData(
+                &r, moduli: basis.moduli, n: n, counts: primes...primes, what: "b_\(j) of \(what)")
             let bStart = ((j * 2) * primes) * n
             data.replaceSubrange(bStart..<(bStart + primes * n), with: b)
             let aStart = ((j * 2 + 1) * primes) * n
@@ -104,7 +107,8 @@ extension EvaluationKeys {
                 let a = Sampler.uniform(basis: basis, moduliCount: primes, stream: &stream)
                 data.replaceSubrange(aStart..<(aStart + primes * n), with: a.data)
             } else {
-                let (a, _) = try HefFile.readPolyData(&r, moduli: basis.moduli, n: n, counts: primes...primes, what: "a_\(j) of \(what)")
+                let (a, _) = try HefFile.readPolyData(
+                    &r, moduli: basis.moduli, n: n, counts: primes...primes, what: "a_\(j) of \(what)")
                 data.replaceSubrange(aStart..<(aStart + primes * n), with: a)
             }
         }

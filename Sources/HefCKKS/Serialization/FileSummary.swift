@@ -71,7 +71,9 @@ extension HefFile {
         case .evaluationKeys:
             let flags = try r.u8("the evaluation keys flags")
             let count = Int(try r.u32("the Galois key count"))
-            guard count <= r.remaining / n else { throw CKKSError.truncated("\(count) Galois keys cannot fit in the file") }
+            guard count <= r.remaining / n else {
+                throw CKKSError.truncated("\(count) Galois keys cannot fit in the file")
+            }
             s.hasRelinearizationKey = flags & 1 == 1
             if flags & 1 == 1 { try skipKey(&r, n: n, what: "the relinearization key") }
             for _ in 0..<count {
@@ -81,7 +83,9 @@ extension HefFile {
             }
         case .ciphertexts:
             let count = Int(try r.u32("the ciphertext count"))
-            guard count <= r.remaining / 18 else { throw CKKSError.truncated("\(count) ciphertexts cannot fit in the file") }
+            guard count <= r.remaining / 18 else {
+                throw CKKSError.truncated("\(count) ciphertexts cannot fit in the file")
+            }
             for i in 0..<count {
                 let what = "ciphertext \(i + 1)"
                 let values = Int(try r.u32("the value count of \(what)"))
@@ -94,13 +98,17 @@ extension HefFile {
                 for j in 0..<(flags & 1 == 1 ? 1 : max(1, size)) {
                     residues = try skipPoly(&r, n: n, what: "c\(j) of \(what)")
                 }
-                s.ciphertexts.append(.init(level: residues - 1, scale: scale, slots: slots, size: size, seeded: flags & 1 == 1, valueCount: values))
+                s.ciphertexts.append(
+                    .init(
+                        level: residues - 1, scale: scale, slots: slots, size: size, seeded: flags & 1 == 1,
+                        valueCount: values))
             }
         case .plaintext:
             let scale = try r.f64("the plaintext scale")
             let slots = Int(try r.u32("the plaintext slot count"))
             let residues = try skipPoly(&r, n: n, what: "the plaintext")
-            s.ciphertexts.append(.init(level: residues - 1, scale: scale, slots: slots, size: 1, seeded: false, valueCount: slots))
+            s.ciphertexts.append(
+                .init(level: residues - 1, scale: scale, slots: slots, size: 1, seeded: false, valueCount: slots))
         }
         try r.expectEnd(header.kind.description)
         return s

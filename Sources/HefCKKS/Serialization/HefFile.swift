@@ -103,7 +103,9 @@ public enum HefFile {
 
     static func readLiteral(_ r: inout ByteReader) throws -> ParametersLiteral {
         let length = Int(try r.u32("the parameters length"))
-        guard length <= 1 << 20 else { throw CKKSError.malformedData("parameters section of \(length) bytes is implausible") }
+        guard length <= 1 << 20 else {
+            throw CKKSError.malformedData("parameters section of \(length) bytes is implausible")
+        }
         let json = try r.raw(length, "the parameters JSON")
         do {
             return try JSONDecoder().decode(ParametersLiteral.self, from: Data(json))
@@ -130,11 +132,13 @@ public enum HefFile {
         let count = Int(try r.u8("the residue count of \(what)"))
         guard counts.contains(count) else {
             throw CKKSError.malformedData(
-                "\(what) has \(count) residues; expected \(counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound)...\(counts.upperBound)")")
+                "\(what) has \(count) residues; expected \(counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound)...\(counts.upperBound)")"
+            )
         }
         let widths = try r.raw(count, "the bit widths of \(what)")
         for i in 0..<count where Int(widths[i]) != moduli[i].bitWidth {
-            throw CKKSError.malformedData("\(what): residue \(i) is packed at \(widths[i]) bits, its prime has \(moduli[i].bitWidth)")
+            throw CKKSError.malformedData(
+                "\(what): residue \(i) is packed at \(widths[i]) bits, its prime has \(moduli[i].bitWidth)")
         }
         // Check the total length before allocating anything.
         let total = moduli[0..<count].reduce(0) { $0 + BitPacking.byteCount(count: n, width: $1.bitWidth) }
@@ -148,7 +152,8 @@ public enum HefFile {
                 throw CKKSError.malformedData("\(what): residue \(i) has non-zero padding bits")
             }
             if let j = data[(i * n)..<((i + 1) * n)].firstIndex(where: { $0 >= q.value }) {
-                throw CKKSError.malformedData("\(what): coefficient \(j - i * n) of residue \(i) is not below its modulus \(q.value)")
+                throw CKKSError.malformedData(
+                    "\(what): coefficient \(j - i * n) of residue \(i) is not below its modulus \(q.value)")
             }
         }
         return (data, count)
@@ -177,7 +182,9 @@ public enum HefFile {
     /// - Parameters:
     ///   - bytes: the file's bytes
     /// - Throws: ``CKKSError/malformedData(_:)``, ``CKKSError/truncated(_:)`` or ``CKKSError/unsupportedVersion(_:)`` for bytes that are not a Hef file.
-    public static func parametersLiteral(of bytes: [UInt8]) throws -> (literal: ParametersLiteral, id: UInt64, kind: HefFileKind) {
+    public static func parametersLiteral(of bytes: [UInt8]) throws -> (
+        literal: ParametersLiteral, id: UInt64, kind: HefFileKind
+    ) {
         var r = ByteReader(bytes)
         let header = try readHeader(&r, expecting: nil)
         let literal = try readLiteral(&r)
@@ -190,7 +197,9 @@ public enum HefFile {
     ///   - bytes: the file's bytes
     ///   - insecure: see ``CKKSParameters/init(_:insecure:)``
     /// - Throws: as ``parametersLiteral(of:)`` and ``CKKSParameters/init(_:insecure:)``; ``CKKSError/malformedData(_:)`` when the rebuilt id differs.
-    public static func parameters(of bytes: [UInt8], insecure: InsecureParametersForTestingOnly? = nil) throws -> CKKSParameters {
+    public static func parameters(of bytes: [UInt8], insecure: InsecureParametersForTestingOnly? = nil) throws
+        -> CKKSParameters
+    {
         let (literal, id, _) = try parametersLiteral(of: bytes)
         let parameters = try CKKSParameters(literal, insecure: insecure)
         guard parameters.id == id else {

@@ -19,7 +19,8 @@ extension CKKSParameters {
         try r.expectEnd("parameters")
         try self.init(literal, insecure: insecure)
         guard id == header.parametersID else {
-            throw CKKSError.malformedData("the parameters rebuild id \(hex16(id)), but the file says \(hex16(header.parametersID))")
+            throw CKKSError.malformedData(
+                "the parameters rebuild id \(hex16(id)), but the file says \(hex16(header.parametersID))")
         }
     }
 }

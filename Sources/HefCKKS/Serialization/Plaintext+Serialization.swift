@@ -32,11 +32,15 @@ extension Plaintext {
         }
         let slots = Int(try r.u32("the plaintext slot count"))
         guard slots >= 1 && slots <= params.maxSlots && slots & (slots - 1) == 0 else {
-            throw CKKSError.malformedData("the plaintext has \(slots) slots; expected a power of two up to \(params.maxSlots)")
+            throw CKKSError.malformedData(
+                "the plaintext has \(slots) slots; expected a power of two up to \(params.maxSlots)")
         }
         let basis = context.basisQ
-        let (data, count) = try HefFile.readPolyData(&r, moduli: basis.moduli, n: basis.n, counts: 1...basis.count, what: "the plaintext")
+        let (data, count) = try HefFile.readPolyData(
+            &r, moduli: basis.moduli, n: basis.n, counts: 1...basis.count, what: "the plaintext")
         try r.expectEnd("plaintext")
-        self.init(poly: Poly<Eval>(basis: basis, moduliCount: count, data: data), scale: scale, slots: slots, parametersID: header.parametersID)
+        self.init(
+            poly: Poly<Eval>(basis: basis, moduliCount: count, data: data), scale: scale, slots: slots,
+            parametersID: header.parametersID)
     }
 }

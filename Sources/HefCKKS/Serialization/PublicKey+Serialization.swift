@@ -19,7 +19,9 @@ extension PublicKey {
         let params = context.parameters
         try params.requireID(parametersID)
         let seeded = seed.count == HefFile.seedSize
-        var w = ByteWriter(capacity: HefFile.prefixSize(params) + 1 + 32 + 2 * HefFile.polySize(moduli: context.basisQP.moduli[...], n: params.n))
+        var w = ByteWriter(
+            capacity: HefFile.prefixSize(params) + 1 + 32 + 2
+                * HefFile.polySize(moduli: context.basisQP.moduli[...], n: params.n))
         HefFile.writeHeader(&w, kind: .publicKey, parameters: params, keyID: keyID)
         w.u8(seeded ? 1 : 0)
         if seeded { w.raw(seed) }
@@ -41,12 +43,14 @@ extension PublicKey {
         let seed = seeded ? try HefFile.readSeed(&r, what: "the public key") : []
         let basis = context.basisQP
         let full = basis.count...basis.count
-        let (bData, count) = try HefFile.readPolyData(&r, moduli: basis.moduli, n: basis.n, counts: full, what: "the public key's b")
+        let (bData, count) = try HefFile.readPolyData(
+            &r, moduli: basis.moduli, n: basis.n, counts: full, what: "the public key's b")
         let a: Poly<Eval>
         if seeded {
             a = PublicKey.expandA(context: context, seed: seed)
         } else {
-            let (aData, aCount) = try HefFile.readPolyData(&r, moduli: basis.moduli, n: basis.n, counts: full, what: "the public key's a")
+            let (aData, aCount) = try HefFile.readPolyData(
+                &r, moduli: basis.moduli, n: basis.n, counts: full, what: "the public key's a")
             a = Poly<Eval>(basis: basis, moduliCount: aCount, data: aData)
         }
         try r.expectEnd("public key")

@@ -27,14 +27,17 @@ extension CompiledModel {
     ///   - url: The file (`MODEL.hef`).
     ///   - backend: The ring backend of the context.
     /// - Throws: As ``load(contentsOf:)``.
-    public static func load(contentsOf url: URL, backend: any RingBackend) throws -> (model: CompiledModel, context: CKKSContext) {
+    public static func load(contentsOf url: URL, backend: any RingBackend) throws -> (
+        model: CompiledModel, context: CKKSContext
+    ) {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw ModelError.unsupportedFormat("cannot read \(url.path)")
         }
         let model: CompiledModel
         do { model = try JSONDecoder().decode(CompiledModel.self, from: data) } catch {
-            throw ModelError.unsupportedFormat("\(url.lastPathComponent) is not a compiled Hef model (hefctl model compile makes one)")
+            throw ModelError.unsupportedFormat(
+                "\(url.lastPathComponent) is not a compiled Hef model (hefctl model compile makes one)")
         }
         let (parameters, layout) = try model.checked()
         return (CompiledModel(model, layout: layout), CKKSContext(parameters: parameters, backend: backend))
@@ -55,7 +58,9 @@ extension MLPModel {
     ///   JSON that is not a model; ``ModelError/invalidModel(_:)`` from ``MLPModel/validate()``.
     public static func load(contentsOf url: URL) throws -> MLPModel {
         if url.pathExtension.lowercased() == "onnx" {
-            throw ModelError.unsupportedFormat("\(url.lastPathComponent): ONNX files are read by the HefONNX module (ONNXImporter.load(contentsOf:), or ModelFile.load(contentsOf:) for either format)")
+            throw ModelError.unsupportedFormat(
+                "\(url.lastPathComponent): ONNX files are read by the HefONNX module (ONNXImporter.load(contentsOf:), or ModelFile.load(contentsOf:) for either format)"
+            )
         }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {

@@ -1,5 +1,5 @@
-import HefCircuits
 import Foundation
+import HefCircuits
 
 extension CompiledModel {
     /// The plan's guarantees (derived without a calibration box for files that predate them).
@@ -28,16 +28,21 @@ extension CompiledModel {
         scan: for (k, layer) in layers.enumerated() {
             let z = ModelCompiler.affine(layer, x)
             for (o, v) in z.enumerated() {
-                let lo = g.preActivationLower[k][o], hi = g.preActivationUpper[k][o]
+                let lo = g.preActivationLower[k][o]
+                let hi = g.preActivationUpper[k][o]
                 let slack = 1e-9 * max(1, abs(lo), abs(hi))
                 if !(v >= lo - slack && v <= hi + slack) {
                     if case .chebyshev(let c) = layer.activation, !c.exact {
                         let raw = c.lower + (v + 1) / 2 * (c.upper - c.lower)
-                        failure = String(format: "layer %d, neuron %d: its %@ input %.4g is outside the range the approximation was fitted on [%.4g, %.4g]",
-                                         k + 1, o + 1, c.function, raw, c.lower, c.upper)
+                        failure = String(
+                            format:
+                                "layer %d, neuron %d: its %@ input %.4g is outside the range the approximation was fitted on [%.4g, %.4g]",
+                            k + 1, o + 1, c.function, raw, c.lower, c.upper)
                     } else {
-                        failure = String(format: "layer %d, neuron %d: value %.4g is outside the range the plan guarantees [%.4g, %.4g]",
-                                         k + 1, o + 1, v, lo, hi)
+                        failure = String(
+                            format:
+                                "layer %d, neuron %d: value %.4g is outside the range the plan guarantees [%.4g, %.4g]",
+                            k + 1, o + 1, v, lo, hi)
                     }
                     break scan
                 }
@@ -46,7 +51,8 @@ extension CompiledModel {
         }
         guard let failure else { return nil }
         if let (f, _) = outside, let lo = g.inputLower, let hi = g.inputUpper {
-            return RangeViolation(row: index + 1, feature: f + 1, value: row[f], allowed: lo[f]...hi[f], reason: failure)
+            return RangeViolation(
+                row: index + 1, feature: f + 1, value: row[f], allowed: lo[f]...hi[f], reason: failure)
         }
         return RangeViolation(row: index + 1, feature: nil, value: nil, allowed: nil, reason: failure)
     }
@@ -64,9 +70,12 @@ extension CompiledModel {
     public func outputViolation(_ scores: [Double], guarantees: PlanGuarantees? = nil) -> String? {
         let g = guarantees ?? rangeGuarantees
         for (j, s) in scores.enumerated() {
-            let lo = g.outputLower[j] - g.noiseBound[j], hi = g.outputUpper[j] + g.noiseBound[j]
+            let lo = g.outputLower[j] - g.noiseBound[j]
+            let hi = g.outputUpper[j] + g.noiseBound[j]
             if !(s >= lo && s <= hi) {
-                return String(format: "score %d = %.4g is outside the interval the plan guarantees [%.4g, %.4g]", j + 1, s, lo, hi)
+                return String(
+                    format: "score %d = %.4g is outside the interval the plan guarantees [%.4g, %.4g]", j + 1, s, lo, hi
+                )
             }
         }
         return nil

@@ -20,35 +20,43 @@ extension CompiledModel {
             throw ModelError.unsupportedFormat("format is \"\(format)\", expected \"\(Self.formatName)\"")
         }
         guard version == Self.currentVersion else {
-            throw ModelError.unsupportedFormat("compiled model version \(version); this Hef reads \(Self.currentVersion)")
+            throw ModelError.unsupportedFormat(
+                "compiled model version \(version); this Hef reads \(Self.currentVersion)")
         }
         try source.validate()
         guard plan.layoutVersion == InferencePlan.currentLayoutVersion else {
-            throw ModelError.unsupportedFormat("compiled for slot layout \(plan.layoutVersion), this Hef uses \(InferencePlan.currentLayoutVersion): compile the model again")
+            throw ModelError.unsupportedFormat(
+                "compiled for slot layout \(plan.layoutVersion), this Hef uses \(InferencePlan.currentLayoutVersion): compile the model again"
+            )
         }
         guard !layers.isEmpty else { throw ModelError.invalidModel("the compiled model has no layers") }
         guard layers.count == source.layers.count else {
-            throw ModelError.invalidModel("the compiled model has \(layers.count) layers, its source \(source.layers.count)")
+            throw ModelError.invalidModel(
+                "the compiled model has \(layers.count) layers, its source \(source.layers.count)")
         }
         var width = source.inputSize
         for (k, layer) in layers.enumerated() {
             let name = "compiled layer \(k + 1)"
             guard !layer.weights.isEmpty else { throw ModelError.invalidModel("\(name) has no outputs") }
             guard layer.weights.count == source.layers[k].outputSize else {
-                throw ModelError.invalidModel("\(name) has \(layer.weights.count) outputs, the source layer \(source.layers[k].outputSize)")
+                throw ModelError.invalidModel(
+                    "\(name) has \(layer.weights.count) outputs, the source layer \(source.layers[k].outputSize)")
             }
             for (o, row) in layer.weights.enumerated() where row.count != width {
                 throw ModelError.invalidModel("\(name), row \(o + 1) has \(row.count) weights for \(width) inputs")
             }
             guard layer.bias.count == layer.weights.count else {
-                throw ModelError.invalidModel("\(name) has \(layer.bias.count) biases for \(layer.weights.count) outputs")
+                throw ModelError.invalidModel(
+                    "\(name) has \(layer.bias.count) biases for \(layer.weights.count) outputs")
             }
             guard layer.weights.allSatisfy({ $0.allSatisfy(\.isFinite) }), layer.bias.allSatisfy(\.isFinite) else {
                 throw ModelError.invalidModel("\(name) has a non-finite weight or bias")
             }
             if case .chebyshev(let c) = layer.activation {
-                guard !c.coefficients.isEmpty, c.coefficients.count <= 1024, c.coefficients.allSatisfy(\.isFinite) else {
-                    throw ModelError.invalidModel("\(name): the activation needs 1 to 1024 finite Chebyshev coefficients")
+                guard !c.coefficients.isEmpty, c.coefficients.count <= 1024, c.coefficients.allSatisfy(\.isFinite)
+                else {
+                    throw ModelError.invalidModel(
+                        "\(name): the activation needs 1 to 1024 finite Chebyshev coefficients")
                 }
                 guard c.lower.isFinite, c.upper.isFinite, c.lower < c.upper, c.maxError.isFinite, c.maxError >= 0 else {
                     throw ModelError.invalidModel("\(name): the activation's interval or error is not valid")
@@ -66,14 +74,17 @@ extension CompiledModel {
         }
         let depth = Planner.depth(of: layers)
         guard plan.depth == depth, depth <= parameters.maxLevel else {
-            throw ModelError.invalidModel("the plan says depth \(plan.depth); the layers need \(depth) and the parameters hold \(parameters.maxLevel)")
+            throw ModelError.invalidModel(
+                "the plan says depth \(plan.depth); the layers need \(depth) and the parameters hold \(parameters.maxLevel)"
+            )
         }
         // The slot layout: computed again from the checked layers on the plan's ring; a stored
         // one must be that one (files written before layouts were stored have none), and the
         // fields the file also keeps on their own must agree with it.
         let expected: SlotLayout
         do {
-            expected = try SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
+            expected = try SlotLayout(
+                packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
         } catch {
             throw ModelError.invalidModel("the layers do not fit the plan's ring in \(packing.rawValue) packing")
         }
@@ -82,7 +93,7 @@ extension CompiledModel {
         }
         let layout = expected.layout
         guard plan.samplesPerCiphertext == layout.samplesPerBatch, plan.inputCiphertexts == layout.inputCiphertexts,
-              plan.blockSize == expected.blockSize
+            plan.blockSize == expected.blockSize
         else { throw ModelError.invalidModel("the plan's \(packing.rawValue) layout does not match the layers") }
         guard Set(layout.rotationSteps).isSubset(of: Set(plan.rotationSteps)) else {
             throw ModelError.invalidModel("the plan's rotation steps do not cover the layers")
@@ -90,17 +101,20 @@ extension CompiledModel {
         if let g = plan.guarantees {
             let outputs = outputSize
             guard g.outputLower.count == outputs, g.outputUpper.count == outputs, g.noiseBound.count == outputs,
-                  g.approximationBound.count == outputs, g.preActivationLower.count == layers.count,
-                  g.preActivationUpper.count == layers.count,
-                  zip(layers, g.preActivationLower).allSatisfy({ $0.weights.count == $1.count }),
-                  zip(layers, g.preActivationUpper).allSatisfy({ $0.weights.count == $1.count }),
-                  (g.inputLower?.count ?? inputSize) == inputSize, (g.inputUpper?.count ?? inputSize) == inputSize,
-                  (g.observedApproximationError?.count ?? outputs) == outputs
+                g.approximationBound.count == outputs, g.preActivationLower.count == layers.count,
+                g.preActivationUpper.count == layers.count,
+                zip(layers, g.preActivationLower).allSatisfy({ $0.weights.count == $1.count }),
+                zip(layers, g.preActivationUpper).allSatisfy({ $0.weights.count == $1.count }),
+                (g.inputLower?.count ?? inputSize) == inputSize, (g.inputUpper?.count ?? inputSize) == inputSize,
+                (g.observedApproximationError?.count ?? outputs) == outputs
             else { throw ModelError.invalidModel("the plan's guarantees do not match the layers") }
-            let numbers = g.outputLower + g.outputUpper + g.noiseBound + g.approximationBound
+            let numbers =
+                g.outputLower + g.outputUpper + g.noiseBound + g.approximationBound
                 + g.preActivationLower.flatMap { $0 } + g.preActivationUpper.flatMap { $0 }
                 + (g.inputLower ?? []) + (g.inputUpper ?? []) + [g.headroom]
-            guard numbers.allSatisfy({ !$0.isNaN }) else { throw ModelError.invalidModel("the plan's guarantees hold NaN") }
+            guard numbers.allSatisfy({ !$0.isNaN }) else {
+                throw ModelError.invalidModel("the plan's guarantees hold NaN")
+            }
         }
         return (parameters, expected)
     }

@@ -102,7 +102,8 @@ public struct CompiledModel: Codable, Sendable {
         bare.layout = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let fingerprint = Fingerprint(format: format, version: version, source: source, packing: packing, layers: layers, plan: bare)
+        let fingerprint = Fingerprint(
+            format: format, version: version, source: source, packing: packing, layers: layers, plan: bare)
         let data = (try? encoder.encode(fingerprint)) ?? Data()
         var hash = FNV1a()
         hash.combine(bytes: data)

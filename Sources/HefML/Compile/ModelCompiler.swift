@@ -1,5 +1,5 @@
-import HefCircuits
 import Foundation
+import HefCircuits
 
 /// Turns an ``MLPModel`` into a ``CompiledModel``: folds the scaler into the first layer,
 /// calibrates the input range of each non-polynomial activation on sample data, replaces it by
@@ -81,14 +81,21 @@ public struct ModelCompiler: Sendable {
         let base = min(options.maxDegree, 63)
         var (layers, notes, missed) = try compileLayers(model, calibration: calibration, cap: { _ in base })
         var plan = try Planner(packing: options.packing).plan(layers: layers, inputSize: model.inputSize, notes: notes)
-        var guarantees = Self.guarantees(layers: layers, plan: plan, packing: options.packing, model: model, calibration: calibration, margin: options.margin)
+        var guarantees = Self.guarantees(
+            layers: layers, plan: plan, packing: options.packing, model: model, calibration: calibration,
+            margin: options.margin)
         if options.maxDegree > base && !missed.isEmpty {
             // Higher degrees cost levels: take them only in the same ring and when the bound the
             // client relies on (approximation + noise) gets smaller.
-            let upgraded = try compileLayers(model, calibration: calibration, cap: { missed.contains($0) ? options.maxDegree : base })
-            if let better = try? Planner(packing: options.packing).plan(layers: upgraded.layers, inputSize: model.inputSize, notes: upgraded.notes),
-               better.parameters.logN == plan.parameters.logN {
-                let g = Self.guarantees(layers: upgraded.layers, plan: better, packing: options.packing, model: model, calibration: calibration, margin: options.margin)
+            let upgraded = try compileLayers(
+                model, calibration: calibration, cap: { missed.contains($0) ? options.maxDegree : base })
+            if let better = try? Planner(packing: options.packing).plan(
+                layers: upgraded.layers, inputSize: model.inputSize, notes: upgraded.notes),
+                better.parameters.logN == plan.parameters.logN
+            {
+                let g = Self.guarantees(
+                    layers: upgraded.layers, plan: better, packing: options.packing, model: model,
+                    calibration: calibration, margin: options.margin)
                 func worst(_ g: PlanGuarantees) -> Double { (0..<g.noiseBound.count).map(g.combinedBound).max() ?? 0 }
                 if worst(g) < worst(guarantees) {
                     (layers, notes, missed) = upgraded
@@ -117,9 +124,11 @@ public struct ModelCompiler: Sendable {
             // Large means make W·x + b a large cancellation; the bias must still fit the last
             // prime's head room at the layer's output level.
             if let big = layers[0].bias.map(abs).max(), big > PlanAnalysis.headroom / 2 {
-                throw ModelError.planFailed(String(
-                    format: "folding the scaler into the first layer gives a bias of %.3g, beyond the plan's head room (%.0f): standardize the inputs on the client instead",
-                    big, PlanAnalysis.headroom / 2))
+                throw ModelError.planFailed(
+                    String(
+                        format:
+                            "folding the scaler into the first layer gives a bias of %.3g, beyond the plan's head room (%.0f): standardize the inputs on the client instead",
+                        big, PlanAnalysis.headroom / 2))
             }
         }
 
@@ -138,13 +147,16 @@ public struct ModelCompiler: Sendable {
                 layers[k].activation = .square
             case .polynomial(let c):
                 let series = ChebyshevSeries.fromPowerBasis(c)
-                layers[k].activation = .chebyshev(ChebyshevActivation(
-                    function: "polynomial", coefficients: series.coefficients, lower: -1, upper: 1,
-                    maxError: 0, calibratedLower: nil, calibratedUpper: nil, exact: true))
+                layers[k].activation = .chebyshev(
+                    ChebyshevActivation(
+                        function: "polynomial", coefficients: series.coefficients, lower: -1, upper: 1,
+                        maxError: 0, calibratedLower: nil, calibratedUpper: nil, exact: true))
             default:
                 let seen = pre.flatMap { $0 }
-                var lo = options.defaultRange.lowerBound, hi = options.defaultRange.upperBound
-                var calLo: Double?, calHi: Double?
+                var lo = options.defaultRange.lowerBound
+                var hi = options.defaultRange.upperBound
+                var calLo: Double?
+                var calHi: Double?
                 if let mn = seen.min(), let mx = seen.max() {
                     calLo = mn
                     calHi = mx
@@ -156,9 +168,10 @@ public struct ModelCompiler: Sendable {
                 }
                 let approx = try approximate(activation, lower: lo, upper: hi, maxDegree: cap(k))
                 if !approx.met { missed.insert(k) }
-                layers[k].activation = .chebyshev(ChebyshevActivation(
-                    function: activation.name, coefficients: approx.series.coefficients, lower: lo, upper: hi,
-                    maxError: approx.error, calibratedLower: calLo, calibratedUpper: calHi, exact: false))
+                layers[k].activation = .chebyshev(
+                    ChebyshevActivation(
+                        function: activation.name, coefficients: approx.series.coefficients, lower: lo, upper: hi,
+                        maxError: approx.error, calibratedLower: calLo, calibratedUpper: calHi, exact: false))
                 Self.foldRangeMap(lower: lo, upper: hi, into: &layers[k])
             }
             inputs = pre.map { $0.map(activation.apply) }
@@ -168,13 +181,17 @@ public struct ModelCompiler: Sendable {
 
     /// Box, envelopes and bounds of a plan.
     static func guarantees(
-        layers: [CompiledLayer], plan: InferencePlan, packing: Packing, model: MLPModel, calibration: [[Double]]?, margin: Double
+        layers: [CompiledLayer], plan: InferencePlan, packing: Packing, model: MLPModel, calibration: [[Double]]?,
+        margin: Double
     ) -> PlanGuarantees {
-        var lower: [Double]?, upper: [Double]?, fraction: Double?
+        var lower: [Double]?
+        var upper: [Double]?
+        var fraction: Double?
         var envelopeBox: [PlanAnalysis.Interval]?
         if let calibration, !calibration.isEmpty {
             let n = model.inputSize
-            var mn = [Double](repeating: .infinity, count: n), mx = [Double](repeating: -.infinity, count: n)
+            var mn = [Double](repeating: .infinity, count: n)
+            var mx = [Double](repeating: -.infinity, count: n)
             for row in calibration {
                 for i in 0..<n {
                     mn[i] = min(mn[i], row[i])
@@ -186,7 +203,9 @@ public struct ModelCompiler: Sendable {
                 return (mn[i] - margin * w, mx[i] + margin * w)
             }
             envelopeBox = withMargin
-            if let (box, t) = PlanAnalysis.guaranteedBox(layers, lower: withMargin.map(\.lo), upper: withMargin.map(\.hi)) {
+            if let (box, t) = PlanAnalysis.guaranteedBox(
+                layers, lower: withMargin.map(\.lo), upper: withMargin.map(\.hi))
+            {
                 lower = box.map(\.lo)
                 upper = box.map(\.hi)
                 fraction = t
@@ -200,7 +219,8 @@ public struct ModelCompiler: Sendable {
             var worst = [Double](repeating: 0, count: last.weights.count)
             let probe = CompiledModel(source: model, packing: packing, layers: layers, plan: plan)
             for row in calibration.prefix(2000) {
-                let a = probe.plainScores(row), b = model.scores(row)
+                let a = probe.plainScores(row)
+                let b = model.scores(row)
                 for j in worst.indices { worst[j] = max(worst[j], abs(a[j] - b[j])) }
             }
             observed = worst
@@ -211,15 +231,18 @@ public struct ModelCompiler: Sendable {
             outputLower: outputs.map(\.lo), outputUpper: outputs.map(\.hi),
             approximationBound: PlanAnalysis.approximationBounds(layers, envelopes: envelopes),
             observedApproximationError: observed,
-            noiseBound: NoiseModel.predict(layers, envelopes: envelopes, layout: plan.layout?.layout, parameters: plan.parameters))
+            noiseBound: NoiseModel.predict(
+                layers, envelopes: envelopes, layout: plan.layout?.layout, parameters: plan.parameters))
     }
 
     /// Refuses a plan whose predicted noise alone could change the label of more than
     /// `maxAmbiguous` of the (admissible) calibration rows.
     static func checkSeparation(_ model: CompiledModel, calibration: [[Double]]?, maxAmbiguous: Double) throws {
         guard maxAmbiguous < 1, let calibration, !calibration.isEmpty, let g = model.plan.guarantees,
-              model.source.output.probabilities != .none else { return }
-        var checked = 0, ambiguous = 0
+            model.source.output.probabilities != .none
+        else { return }
+        var checked = 0
+        var ambiguous = 0
         for row in calibration.prefix(2000) where model.admissibility(of: row, index: 0, guarantees: g) == nil {
             checked += 1
             if !model.labelIsDecided(model.plainScores(row), bounds: g.noiseBound) { ambiguous += 1 }
@@ -228,9 +251,12 @@ public struct ModelCompiler: Sendable {
         let share = Double(ambiguous) / Double(checked)
         if share > maxAmbiguous {
             let worst = g.noiseBound.max() ?? 0
-            throw ModelError.planFailed(String(
-                format: "the predicted encryption noise (±%.3g on the scores, N = %d, scale 2^%.0f, depth %d) exceeds the decision margin of %.0f%% of the calibration rows: the encrypted labels would be noise. Use fewer or lower-degree approximated layers, a lower --max-degree, or a model with larger margins",
-                worst, 1 << model.plan.parameters.logN, model.plan.parameters.logScale, model.plan.depth, 100 * share))
+            throw ModelError.planFailed(
+                String(
+                    format:
+                        "the predicted encryption noise (±%.3g on the scores, N = %d, scale 2^%.0f, depth %d) exceeds the decision margin of %.0f%% of the calibration rows: the encrypted labels would be noise. Use fewer or lower-degree approximated layers, a lower --max-degree, or a model with larger margins",
+                    worst, 1 << model.plan.parameters.logN, model.plan.parameters.logScale, model.plan.depth,
+                    100 * share))
         }
     }
 
@@ -250,7 +276,8 @@ public struct ModelCompiler: Sendable {
             // The sampled maximum, plus what |series − f| can add between two samples: its
             // slope (series' in u times 2/(b − a), plus f's Lipschitz constant) times half the gap.
             let sampled = samples.map { abs(series.evaluate($0) - f($0)) }.max() ?? 0
-            let slope = PlanAnalysis.derivativeBound(series.coefficients, on: (-1, 1)) * 2 / (upper - lower)
+            let slope =
+                PlanAnalysis.derivativeBound(series.coefficients, on: (-1, 1)) * 2 / (upper - lower)
                 + PlanAnalysis.lipschitz(activation.name)
             let error = sampled + slope * (upper - lower) / Double(gaps) / 2
             let met = error <= options.tolerance * peak
@@ -258,7 +285,9 @@ public struct ModelCompiler: Sendable {
             if met { break }
             degree = degree * 2 + 1
         }
-        guard let best, best.1.isFinite else { throw ModelError.invalidModel("no approximation for \(activation.name)") }
+        guard let best, best.1.isFinite else {
+            throw ModelError.invalidModel("no approximation for \(activation.name)")
+        }
         return best
     }
 

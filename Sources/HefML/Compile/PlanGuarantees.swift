@@ -1,6 +1,6 @@
-import HefCircuits
-import HefCKKS
 import Foundation
+import HefCKKS
+import HefCircuits
 
 /// What a compiled plan promises, derived when the model is compiled and checked by the client
 /// before encryption and after decryption:
@@ -61,8 +61,9 @@ public struct RangeViolation: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         if let feature, let value, let allowed {
-            return String(format: "row %d: feature %d = %.6g is outside the range the model guarantees [%.6g, %.6g] (%@)",
-                          row, feature, value, allowed.lowerBound, allowed.upperBound, reason)
+            return String(
+                format: "row %d: feature %d = %.6g is outside the range the model guarantees [%.6g, %.6g] (%@)",
+                row, feature, value, allowed.lowerBound, allowed.upperBound, reason)
         }
         return "row \(row): \(reason)"
     }
@@ -78,9 +79,11 @@ enum PlanAnalysis {
     /// The largest |value| a polynomial activation can produce on inputs in [lo, hi], found on
     /// a grid with the derivative's bound covering the gaps.
     static func seriesRange(_ c: [Double], on interval: Interval) -> Interval {
-        let lo = interval.lo, hi = max(interval.lo, interval.hi)
+        let lo = interval.lo
+        let hi = max(interval.lo, interval.hi)
         let steps = 512
-        var mn = Double.infinity, mx = -Double.infinity
+        var mn = Double.infinity
+        var mx = -Double.infinity
         for i in 0...steps {
             let y = lo + (hi - lo) * Double(i) / Double(steps)
             let v = ChebyshevSeries.clenshaw(c, y)
@@ -108,9 +111,11 @@ enum PlanAnalysis {
     static func derivativeBound(_ c: [Double], on interval: Interval) -> Double {
         let d = derivative(c)
         let d2 = derivative(d)
-        let lo = interval.lo, hi = max(interval.lo, interval.hi)
+        let lo = interval.lo
+        let hi = max(interval.lo, interval.hi)
         let steps = 1024
-        var m = 0.0, m2 = 0.0
+        var m = 0.0
+        var m2 = 0.0
         for i in 0...steps {
             let y = lo + (hi - lo) * Double(i) / Double(steps)
             m = max(m, abs(ChebyshevSeries.clenshaw(d, y)))
@@ -122,7 +127,8 @@ enum PlanAnalysis {
     /// The interval of W·x + b over a box.
     static func affine(_ layer: CompiledLayer, _ box: [Interval]) -> [Interval] {
         layer.weights.indices.map { o in
-            var lo = layer.bias[o], hi = layer.bias[o]
+            var lo = layer.bias[o]
+            var hi = layer.bias[o]
             for (i, w) in layer.weights[o].enumerated() {
                 if w >= 0 {
                     lo += w * box[i].lo
@@ -170,13 +176,18 @@ enum PlanAnalysis {
     }
 
     /// The largest t ∈ [0, 1] for which centre ± t·half-width is admissible (bisection).
-    static func guaranteedBox(_ layers: [CompiledLayer], lower: [Double], upper: [Double]) -> (box: [Interval], fraction: Double)? {
+    static func guaranteedBox(_ layers: [CompiledLayer], lower: [Double], upper: [Double]) -> (
+        box: [Interval], fraction: Double
+    )? {
         let centre = zip(lower, upper).map { ($0 + $1) / 2 }
         let half = zip(lower, upper).map { ($1 - $0) / 2 }
-        func box(_ t: Double) -> [Interval] { centre.indices.map { (centre[$0] - t * half[$0], centre[$0] + t * half[$0]) } }
+        func box(_ t: Double) -> [Interval] {
+            centre.indices.map { (centre[$0] - t * half[$0], centre[$0] + t * half[$0]) }
+        }
         if boxIsAdmissible(layers, box(1)) { return (box(1), 1) }
         guard boxIsAdmissible(layers, box(0)) else { return nil }
-        var good = 0.0, bad = 1.0
+        var good = 0.0
+        var bad = 1.0
         for _ in 0..<30 {
             let mid = (good + bad) / 2
             if boxIsAdmissible(layers, box(mid)) { good = mid } else { bad = mid }
@@ -249,7 +260,8 @@ enum PlanAnalysis {
 /// Chebyshev powers); the differential tests check it against measurements.
 enum NoiseModel {
     static func predict(
-        _ layers: [CompiledLayer], envelopes: [[PlanAnalysis.Interval]], layout: (any PackingLayout)?, parameters: ParametersLiteral
+        _ layers: [CompiledLayer], envelopes: [[PlanAnalysis.Interval]], layout: (any PackingLayout)?,
+        parameters: ParametersLiteral
     ) -> [Double] {
         guard let layout, (1...20).contains(parameters.logN) else {
             return Array(repeating: .infinity, count: layers.last?.weights.count ?? 0)
@@ -257,7 +269,8 @@ enum NoiseModel {
         let n = Double(1 << parameters.logN)
         let scale = pow(2, parameters.logScale)
         let sigma = 3.2
-        let h: Double = (parameters.secret ?? .ternary) == .ternary ? 2 * n / 3 : Double(parameters.hammingWeight ?? 192)
+        let h: Double =
+            (parameters.secret ?? .ternary) == .ternary ? 2 * n / 3 : Double(parameters.hammingWeight ?? 192)
         // Slot error std of a coefficient error of variance v: sqrt(N·v/2)/Δ.
         func slot(_ v: Double) -> Double { (n * v / 2).squareRoot() / scale }
         let fresh = slot(sigma * sigma * (1 + 2 * n / 3 + h) + 1.0 / 12)

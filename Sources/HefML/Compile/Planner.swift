@@ -30,7 +30,8 @@ public struct Planner: Sendable {
     /// only the ring degrees (log2 N) `admits` accepts.
     public static func parameters(depth: Int, admits: (Int) -> Bool = { _ in true }) -> ParametersLiteral? {
         ParametersLiteral.smallestSecure(
-            depth: depth, logScales: logScales, integerBits: integerBits, maxSpecialPrimes: maxSpecialPrimes, admits: admits)
+            depth: depth, logScales: logScales, integerBits: integerBits, maxSpecialPrimes: maxSpecialPrimes,
+            admits: admits)
     }
 
     /// Plans `layers` for a model of `inputSize` features.
@@ -47,21 +48,26 @@ public struct Planner: Sendable {
         // The one rule for "smallest secure parameters", on rings whose slots hold the packing.
         var layoutRefused = false
         let literal = Self.parameters(depth: depth) { logN in
-            let fits = (try? SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: 1 << (logN - 1))) != nil
+            let fits =
+                (try? SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: 1 << (logN - 1))) != nil
             if !fits { layoutRefused = true }
             return fits
         }
         guard let literal, let parameters = try? CKKSParameters(literal) else {
             throw ModelError.planFailed(
                 "depth \(depth) does not fit N ≤ 65536 at 128-bit security"
-                    + (layoutRefused ? ", or a layer is wider than a ciphertext in \(packing.rawValue) packing (try throughput packing)" : ""))
+                    + (layoutRefused
+                        ? ", or a layer is wider than a ciphertext in \(packing.rawValue) packing (try throughput packing)"
+                        : ""))
         }
         let stored = try SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
         // Fresh CKKS precision is about scale/√N·2^-6; every level costs a little.
         let logScale = literal.logScale
         let predicted = max(0, logScale - 0.5 * Double(literal.logN) - 7 - 0.5 * Double(depth))
         var planNotes = notes
-        planNotes.append("depth \(depth), N = \(parameters.n), scale 2^\(Int(logScale)), log2(QP) = \(Int(parameters.logQP))")
-        return InferencePlan(parameters: literal, depth: depth, predictedPrecisionBits: predicted, notes: planNotes, layout: stored)
+        planNotes.append(
+            "depth \(depth), N = \(parameters.n), scale 2^\(Int(logScale)), log2(QP) = \(Int(parameters.logQP))")
+        return InferencePlan(
+            parameters: literal, depth: depth, predictedPrecisionBits: predicted, notes: planNotes, layout: stored)
     }
 }

@@ -44,12 +44,15 @@ public struct EncryptedMLP: Sendable {
     /// - Throws: ``ModelError/wrongModel(_:)`` when the request was made for another model, holds
     ///   results, or has batches of the wrong shape; ``CKKSError`` when a ciphertext does not fit
     ///   the evaluation (level, scale, missing rotation key).
-    public func evaluate(_ request: ModelCiphertexts, progress: ((Int, Int) -> Void)? = nil) throws -> ModelCiphertexts {
+    public func evaluate(_ request: ModelCiphertexts, progress: ((Int, Int) -> Void)? = nil) throws -> ModelCiphertexts
+    {
         try request.check(model: model, stage: .inputs)
         var batches: [ModelCiphertexts.Batch] = []
         batches.reserveCapacity(request.batches.count)
         for (b, batch) in request.batches.enumerated() {
-            batches.append(.init(samples: batch.samples, ciphertexts: try evaluate(batch.ciphertexts), outOfRange: batch.outOfRange))
+            batches.append(
+                .init(
+                    samples: batch.samples, ciphertexts: try evaluate(batch.ciphertexts), outOfRange: batch.outOfRange))
             progress?(b + 1, request.batches.count)
         }
         return ModelCiphertexts(modelID: model.id, stage: .outputs, batches: batches)

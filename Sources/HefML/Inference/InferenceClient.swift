@@ -45,10 +45,15 @@ public struct InferenceClient: Sendable {
             guard let violation = model.admissibility(of: row, index: r, guarantees: g) else { continue }
             switch policy {
             case .refuse:
-                throw ModelError.outOfRange(violation.description + " (use --out-of-range clamp or isolate to encrypt it anyway)")
+                throw ModelError.outOfRange(
+                    violation.description + " (use --out-of-range clamp or isolate to encrypt it anyway)")
             case .clamp:
-                guard let clamped = model.clamped(row, guarantees: g), model.admissibility(of: clamped, index: r, guarantees: g) == nil else {
-                    throw ModelError.outOfRange(violation.description + " (the model has no guaranteed input box to clamp to: compile it with --calibrate)")
+                guard let clamped = model.clamped(row, guarantees: g),
+                    model.admissibility(of: clamped, index: r, guarantees: g) == nil
+                else {
+                    throw ModelError.outOfRange(
+                        violation.description
+                            + " (the model has no guaranteed input box to clamp to: compile it with --calibrate)")
                 }
                 prepared.rows[r] = clamped
                 prepared.reports.append(.init(row: r + 1, violation: violation, action: .clamped))
@@ -82,7 +87,10 @@ public struct InferenceClient: Sendable {
         let layout = try checkedLayout()
         return try layout.batches(isolated: prepared.isolated).map { range in
             let values = layout.slotValues(for: Array(prepared.rows[range]))
-            return (range.count, try values.map { try context.encode($0, slots: layout.slots) }, prepared.isolated[range.lowerBound])
+            return (
+                range.count, try values.map { try context.encode($0, slots: layout.slots) },
+                prepared.isolated[range.lowerBound]
+            )
         }
     }
 
@@ -124,14 +132,18 @@ public struct InferenceClient: Sendable {
     ///   - progress: Called after each batch with (batches done, batches).
     /// - Throws: ``ModelError/wrongModel(_:)`` when the context is not the model's; ``CKKSError`` cases
     ///   of encoding and encryption (a public key for other parameters).
-    public func encrypt(_ prepared: PreparedRows, publicKey: PublicKey, progress: ((Int, Int) -> Void)? = nil) throws -> ModelCiphertexts {
+    public func encrypt(_ prepared: PreparedRows, publicKey: PublicKey, progress: ((Int, Int) -> Void)? = nil) throws
+        -> ModelCiphertexts
+    {
         let encryptor = Encryptor(context: context)
         let encoded = try encode(prepared)
         var batches: [ModelCiphertexts.Batch] = []
         for (i, batch) in encoded.enumerated() {
-            batches.append(.init(
-                samples: batch.samples, ciphertexts: try batch.plaintexts.map { try encryptor.encrypt($0, publicKey: publicKey) },
-                outOfRange: batch.outOfRange))
+            batches.append(
+                .init(
+                    samples: batch.samples,
+                    ciphertexts: try batch.plaintexts.map { try encryptor.encrypt($0, publicKey: publicKey) },
+                    outOfRange: batch.outOfRange))
             progress?(i + 1, encoded.count)
         }
         return ModelCiphertexts(modelID: model.id, stage: .inputs, batches: batches)

@@ -24,7 +24,9 @@ public struct InferenceResults: Sendable {
     /// The scores of every row.
     public var scores: [[Double]] { rows.map(\.scores) }
     /// 0-based indices of the invalid rows.
-    public var invalidRows: [Int] { rows.indices.filter { if case .invalid = rows[$0].status { return true } else { return false } } }
+    public var invalidRows: [Int] {
+        rows.indices.filter { if case .invalid = rows[$0].status { return true } else { return false } }
+    }
     /// 0-based indices of the undecided rows.
     public var undecidedRows: [Int] { rows.indices.filter { rows[$0].status == .undecided } }
 }

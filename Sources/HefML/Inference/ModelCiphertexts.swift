@@ -74,7 +74,9 @@ public struct ModelCiphertexts: Sendable {
     ///   when a ciphertext belongs to other parameters or another key than the first.
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         var out = Self.magic
-        func put(_ v: UInt64, _ bytes: Int) { for i in 0..<bytes { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) } }
+        func put(_ v: UInt64, _ bytes: Int) {
+            for i in 0..<bytes { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+        }
         put(UInt64(Self.currentVersion), 2)
         put(modelID, 8)
         out.append(stage.rawValue)
@@ -84,7 +86,8 @@ public struct ModelCiphertexts: Sendable {
             out.append(batch.outOfRange ? 1 : 0)
             put(UInt64(batch.ciphertexts.count), 4)
         }
-        let inner = try HefFile.serialize(batches.flatMap { $0.ciphertexts.map { StoredCiphertext($0) } }, context: context)
+        let inner = try HefFile.serialize(
+            batches.flatMap { $0.ciphertexts.map { StoredCiphertext($0) } }, context: context)
         put(UInt64(inner.count), 8)
         out.append(contentsOf: inner)
         return out
@@ -109,7 +112,9 @@ public struct ModelCiphertexts: Sendable {
             let inner = try reader.take(Int(clamping: try reader.word(8, "the ciphertext length")), "the ciphertexts")
             let stored = try HefFile.deserializeCiphertexts(Array(inner), context: context)
             guard stored.count == table.reduce(0, { $0 + $1.ciphertexts }) else {
-                throw CKKSError.malformedData("the batches claim \(table.reduce(0) { $0 + $1.ciphertexts }) ciphertexts, the file holds \(stored.count)")
+                throw CKKSError.malformedData(
+                    "the batches claim \(table.reduce(0) { $0 + $1.ciphertexts }) ciphertexts, the file holds \(stored.count)"
+                )
             }
             var next = 0
             for entry in table {
@@ -137,16 +142,23 @@ public struct ModelCiphertexts: Sendable {
     ///   when the model has no slot layout.
     public func check(model: CompiledModel, stage expected: Stage) throws {
         guard modelID == model.id else {
-            throw ModelError.wrongModel("these ciphertexts were made for another model (model id \(String(modelID, radix: 16)), this model is \(String(model.id, radix: 16)))")
+            throw ModelError.wrongModel(
+                "these ciphertexts were made for another model (model id \(String(modelID, radix: 16)), this model is \(String(model.id, radix: 16)))"
+            )
         }
         guard stage == expected else {
-            throw ModelError.wrongModel(stage == .inputs ? "this file holds encrypted inputs, not results: run hefctl infer first" : "this file holds results, not inputs")
+            throw ModelError.wrongModel(
+                stage == .inputs
+                    ? "this file holds encrypted inputs, not results: run hefctl infer first"
+                    : "this file holds results, not inputs")
         }
         let layout = try model.layout
         let expectedCount = stage == .inputs ? layout.inputCiphertexts : layout.outputCiphertexts
         for (b, batch) in batches.enumerated() {
             guard batch.ciphertexts.count == expectedCount else {
-                throw ModelError.wrongModel("batch \(b + 1) holds \(batch.ciphertexts.count) ciphertexts; the model's \(model.packing.rawValue) packing expects \(expectedCount)")
+                throw ModelError.wrongModel(
+                    "batch \(b + 1) holds \(batch.ciphertexts.count) ciphertexts; the model's \(model.packing.rawValue) packing expects \(expectedCount)"
+                )
             }
             guard batch.samples >= 1 && batch.samples <= layout.samplesPerBatch else {
                 throw ModelError.wrongModel("batch \(b + 1) claims \(batch.samples) samples")
@@ -199,7 +211,8 @@ extension ModelCiphertexts {
             }
         }
         return Summary(
-            version: header.version, modelID: header.modelID, stage: header.stage, samples: samples, batches: header.batchCount,
+            version: header.version, modelID: header.modelID, stage: header.stage, samples: samples,
+            batches: header.batchCount,
             ciphertextFile: file)
     }
 
@@ -237,7 +250,9 @@ extension ModelCiphertexts {
             }
             let count = Int(try word(4, "the batch count"))
             // A batch takes at least 9 bytes in every version.
-            guard count <= (bytes.count - offset) / 9 else { throw CKKSError.truncated("\(count) batches cannot fit in the file") }
+            guard count <= (bytes.count - offset) / 9 else {
+                throw CKKSError.truncated("\(count) batches cannot fit in the file")
+            }
             return (version, modelID, stage, count)
         }
 
@@ -253,7 +268,9 @@ extension ModelCiphertexts {
         }
 
         /// Versions 1 and 2: one batch with its own Hef ciphertext file.
-        mutating func legacyBatch(_ b: Int, version: Int) throws -> (samples: Int, outOfRange: Bool, inner: ArraySlice<UInt8>) {
+        mutating func legacyBatch(_ b: Int, version: Int) throws -> (
+            samples: Int, outOfRange: Bool, inner: ArraySlice<UInt8>
+        ) {
             let samples = Int(try word(4, "batch \(b + 1)"))
             let flags = version >= 2 ? try word(1, "batch \(b + 1)") : 0
             guard flags <= 1 else { throw CKKSError.malformedData("batch \(b + 1) has unknown flags \(flags)") }

@@ -163,9 +163,12 @@ public enum Activation: Codable, Sendable, Equatable {
             case "silu", "swish": self = .silu
             case "gelu": self = .gelu
             default:
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: decoder.codingPath,
-                    debugDescription: "unknown activation \"\(text)\" (none, square, relu, sigmoid, tanh, silu, gelu, or {\"polynomial\": [...]})"))
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: decoder.codingPath,
+                        debugDescription:
+                            "unknown activation \"\(text)\" (none, square, relu, sigmoid, tanh, silu, gelu, or {\"polynomial\": [...]})"
+                    ))
             }
             return
         }
@@ -209,4 +212,3 @@ public struct OutputTail: Codable, Sendable, Equatable {
         self.labels = labels
     }
 }
-

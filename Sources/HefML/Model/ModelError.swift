@@ -45,7 +45,9 @@ extension MLPModel {
         guard !layers.isEmpty else { throw ModelError.invalidModel("no layers") }
         if let scaler {
             guard scaler.mean.count == inputSize, scaler.scale.count == inputSize else {
-                throw ModelError.invalidModel("the scaler has \(scaler.mean.count) means and \(scaler.scale.count) scales for \(inputSize) inputs")
+                throw ModelError.invalidModel(
+                    "the scaler has \(scaler.mean.count) means and \(scaler.scale.count) scales for \(inputSize) inputs"
+                )
             }
             guard scaler.scale.allSatisfy({ $0.isFinite && $0 != 0 }), scaler.mean.allSatisfy(\.isFinite) else {
                 throw ModelError.invalidModel("the scaler has a zero or non-finite entry")
@@ -55,10 +57,12 @@ extension MLPModel {
         for (k, layer) in layers.enumerated() {
             guard layer.outputSize >= 1 else { throw ModelError.invalidModel("layer \(k) has no outputs") }
             for (o, row) in layer.weights.enumerated() where row.count != width {
-                throw ModelError.invalidModel("layer \(k), row \(o) has \(row.count) weights, the layer's input has \(width) values")
+                throw ModelError.invalidModel(
+                    "layer \(k), row \(o) has \(row.count) weights, the layer's input has \(width) values")
             }
             guard layer.bias.count == layer.outputSize else {
-                throw ModelError.invalidModel("layer \(k) has \(layer.bias.count) biases for \(layer.outputSize) outputs")
+                throw ModelError.invalidModel(
+                    "layer \(k) has \(layer.bias.count) biases for \(layer.outputSize) outputs")
             }
             guard layer.weights.allSatisfy({ $0.allSatisfy(\.isFinite) }), layer.bias.allSatisfy(\.isFinite) else {
                 throw ModelError.invalidModel("layer \(k) has a non-finite weight or bias")
@@ -67,7 +71,9 @@ extension MLPModel {
         }
         switch output.probabilities {
         case .sigmoid:
-            guard width == 1 else { throw ModelError.invalidModel("a sigmoid output needs exactly one score (got \(width))") }
+            guard width == 1 else {
+                throw ModelError.invalidModel("a sigmoid output needs exactly one score (got \(width))")
+            }
         case .softmax:
             guard width >= 2 else { throw ModelError.invalidModel("a softmax output needs at least two scores") }
         case .none: break

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The model evaluated in Double: the reference every encrypted result is compared with.
 extension MLPModel {
     /// Scores (outputs of the last layer) for one raw input row.
@@ -51,5 +53,3 @@ extension OutputTail {
         }
     }
 }
-
-import Foundation

@@ -13,7 +13,9 @@ struct ActivationEvaluator: Sendable {
 
     /// The scale after an activation that starts at `scale` on `level` (square: s²/q_level;
     /// Chebyshev series: kept; none: kept).
-    static func scaleAfter(_ activation: CompiledActivation, scale: Double, level: Int, parameters: CKKSParameters) -> Double {
+    static func scaleAfter(_ activation: CompiledActivation, scale: Double, level: Int, parameters: CKKSParameters)
+        -> Double
+    {
         switch activation {
         case .square: return scale * scale / Double(parameters.q[level])
         case .none, .chebyshev: return scale

@@ -45,8 +45,11 @@ struct LatencyEvaluation: PackedEvaluation {
             // A transform keeps the scale and uses one level.
             let period = layout.layers[k].outputPeriod
             let padded = layer.bias + [Double](repeating: 0, count: period - layer.bias.count)
-            biases.append(try context.encode((0..<slots).map { padded[$0 % period] }, level: level - 1, scale: scale, slots: slots))
-            scale = ActivationEvaluator.scaleAfter(layer.activation, scale: scale, level: level - 1, parameters: parameters)
+            biases.append(
+                try context.encode(
+                    (0..<slots).map { padded[$0 % period] }, level: level - 1, scale: scale, slots: slots))
+            scale = ActivationEvaluator.scaleAfter(
+                layer.activation, scale: scale, level: level - 1, parameters: parameters)
             level -= 1 + layer.activation.depth
         }
         encodedTransforms = encoded
@@ -56,7 +59,8 @@ struct LatencyEvaluation: PackedEvaluation {
     func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)?) throws -> [Ciphertext] {
         let chunks = layout.inputCiphertexts
         guard inputs.count == chunks else {
-            throw ModelError.wrongModel("latency packing takes \(chunks) ciphertext\(chunks == 1 ? "" : "s") per sample (got \(inputs.count))")
+            throw ModelError.wrongModel(
+                "latency packing takes \(chunks) ciphertext\(chunks == 1 ? "" : "s") per sample (got \(inputs.count))")
         }
         var ct = inputs[0]
         for (k, layer) in layers.enumerated() {
@@ -68,14 +72,15 @@ struct LatencyEvaluation: PackedEvaluation {
                 // Pre-rotated input: one product, then sum the blocks (replicated result).
                 let scale = ct.scale
                 ct = try evaluator.rescale(try evaluator.multiply(ct, diagonals))
-                try ct.resetScale(to: scale)  // exact up to rounding: the diagonals were encoded at q_l
+                try ct.resetScale(to: scale) // exact up to rounding: the diagonals were encoded at q_l
                 for step in LatencyPacking.blockSumSteps(blockSize: plan.blockSize, slots: ct.slots) {
                     ct = try evaluator.add(ct, try evaluator.rotate(ct, by: step))
                 }
             } else if plan.parts.count > 1 {
                 var sum: Ciphertext?
                 for (c, input) in inputs.enumerated() {
-                    let part = try transforms[0][c].evaluate(input, evaluator: evaluator, encoded: encodedTransforms[0][c])
+                    let part = try transforms[0][c].evaluate(
+                        input, evaluator: evaluator, encoded: encodedTransforms[0][c])
                     sum = try sum.map { try evaluator.add($0, part) } ?? part
                 }
                 ct = sum!

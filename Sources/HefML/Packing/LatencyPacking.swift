@@ -121,7 +121,8 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
 
     /// Block sums and folds add copies of the noise; rotations add key-switching noise.
     public func denseNoise(
-        layer k: Int, outputWidth: Int, weightNorm norm: Double, inputNoise noise: Double, rescale: Double, keySwitch: Double,
+        layer k: Int, outputWidth: Int, weightNorm norm: Double, inputNoise noise: Double, rescale: Double,
+        keySwitch: Double,
         ringDegree: Int
     ) -> Double {
         func rss(_ a: Double, _ b: Double) -> Double { (a * a + b * b).squareRoot() }
@@ -129,7 +130,8 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
         // The first layer's block sums add the noise of every block's copy of a value:
         // √(slots / block) times one copy's. Later layers' diagonals sum one rotated copy per
         // input, and period folds at most block / width copies.
-        let copies = k == 0
+        let copies =
+            k == 0
             ? (n / 2 / Double(max(inputPeriod, 1))).squareRoot()
             : max(1, Double(max(inputPeriod, 1)) / Double(outputWidth)).squareRoot()
         let z = rss(copies * norm * rss(noise, keySwitch), rescale)
@@ -160,15 +162,18 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
             // Tiled first layer: one hybrid (or full) transform per chunk of S input columns.
             let r = layers[0].weights.count
             guard r <= slots else {
-                throw ModelError.planFailed("layer 1 has \(r) outputs, more than a ciphertext's \(slots) slots; use throughput packing")
+                throw ModelError.planFailed(
+                    "layer 1 has \(r) outputs, more than a ciphertext's \(slots) slots; use throughput packing")
             }
             let narrow = nextPowerOfTwo(r)
             let parts = (0..<inputChunks(inputSize: inputSize, slots: slots)).map { c in
                 Part(columns: (c * slots)..<min(inputSize, (c + 1) * slots), narrow: narrow < slots ? narrow : nil)
             }
-            out.append(LayerLayout(
-                preFold: nil, parts: parts, blockSize: slots, postFold: narrow < slots ? Fold(from: slots, to: narrow) : nil,
-                outputPeriod: narrow))
+            out.append(
+                LayerLayout(
+                    preFold: nil, parts: parts, blockSize: slots,
+                    postFold: narrow < slots ? Fold(from: slots, to: narrow) : nil,
+                    outputPeriod: narrow))
             period = narrow
             width = r
         } else {
@@ -178,7 +183,8 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
             let r = layer.weights.count
             let d = nextPowerOfTwo(max(width, r))
             guard d <= slots else {
-                throw ModelError.planFailed("a layer \(width)→\(r) is wider than a ciphertext's \(slots) slots; use throughput packing")
+                throw ModelError.planFailed(
+                    "a layer \(width)→\(r) is wider than a ciphertext's \(slots) slots; use throughput packing")
             }
             let preFold = period > d ? Fold(from: period, to: d) : nil
             let narrow = nextPowerOfTwo(r)
@@ -186,14 +192,18 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
             // The first layer sees the client's encoding: pre-rotate when the diagonals fit.
             let preRotated = out.isEmpty && diagonals * d <= slots && d < slots ? diagonals : nil
             if narrow < d {
-                out.append(LayerLayout(
-                    preFold: preFold, parts: [Part(columns: 0..<width, narrow: narrow)], blockSize: d, postFold: Fold(from: d, to: narrow),
-                    outputPeriod: narrow, preRotatedDiagonals: preRotated))
+                out.append(
+                    LayerLayout(
+                        preFold: preFold, parts: [Part(columns: 0..<width, narrow: narrow)], blockSize: d,
+                        postFold: Fold(from: d, to: narrow),
+                        outputPeriod: narrow, preRotatedDiagonals: preRotated))
                 period = narrow
             } else {
-                out.append(LayerLayout(
-                    preFold: preFold, parts: [Part(columns: 0..<width, narrow: nil)], blockSize: d, postFold: nil, outputPeriod: d,
-                    preRotatedDiagonals: preRotated))
+                out.append(
+                    LayerLayout(
+                        preFold: preFold, parts: [Part(columns: 0..<width, narrow: nil)], blockSize: d, postFold: nil,
+                        outputPeriod: d,
+                        preRotatedDiagonals: preRotated))
                 period = d
             }
             width = r
@@ -204,7 +214,9 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
     /// Slot values for one sample laid out for the first layer: pre-rotated blocks when the
     /// layout says so, else replicated with the input period (or tiled).
     static func slots(for features: [Double], layout first: LayerLayout, period: Int, slots: Int) -> [[Double]] {
-        guard let diagonals = first.preRotatedDiagonals else { return self.slots(for: features, period: period, slots: slots) }
+        guard let diagonals = first.preRotatedDiagonals else {
+            return self.slots(for: features, period: period, slots: slots)
+        }
         let d = first.blockSize
         var out = [Double](repeating: 0, count: slots)
         for b in 0..<diagonals {
@@ -230,7 +242,8 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
     /// The matrix entry (i, j) of a part's D×D transform.
     static func entryFunction(_ part: Part, blockSize d: Int, weights: [[Double]]) -> (Int, Int) -> Double {
         let r = weights.count
-        let base = part.columns.lowerBound, width = part.columns.count
+        let base = part.columns.lowerBound
+        let width = part.columns.count
         if let narrow = part.narrow {
             // Stacked rows M[i mod R], only on the diagonals k < R.
             return { i, j in
@@ -246,7 +259,10 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
     static func blockSumSteps(blockSize d: Int, slots: Int) -> [Int] {
         var steps: [Int] = []
         var s = d
-        while s < slots { steps.append(s); s <<= 1 }
+        while s < slots {
+            steps.append(s)
+            s <<= 1
+        }
         return steps
     }
 
@@ -268,7 +284,8 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
     }
 
     /// The transforms of each layer (several for a tiled first layer; none for a pre-rotated one).
-    static func transforms(_ layouts: [LayerLayout], layers: [CompiledLayer], slots: Int) throws -> [[LinearTransform]] {
+    static func transforms(_ layouts: [LayerLayout], layers: [CompiledLayer], slots: Int) throws -> [[LinearTransform]]
+    {
         try zip(layouts, layers).map { layout, layer in
             if layout.preRotatedDiagonals != nil { return [] }
             return try layout.parts.map { part in
@@ -276,7 +293,8 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
                 let entry = entryFunction(part, blockSize: d, weights: layer.weights)
                 let diagonals = part.narrow.map { Array(0..<$0) } ?? Array(0..<d)
                 return try LinearTransform(
-                    blockSize: d, slots: slots, rows: part.narrow == nil ? layer.weights.count : d, columns: part.columns.count,
+                    blockSize: d, slots: slots, rows: part.narrow == nil ? layer.weights.count : d,
+                    columns: part.columns.count,
                     diagonals: diagonals, entry: entry)
             }
         }
@@ -291,8 +309,12 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
             if layout.preRotatedDiagonals != nil {
                 steps.formUnion(blockSumSteps(blockSize: layout.blockSize, slots: slots))
             }
-            if let fold = layout.preFold { steps.formUnion(try LinearTransform.foldSteps(from: fold.from, to: fold.to)) }
-            if let fold = layout.postFold { steps.formUnion(try LinearTransform.foldSteps(from: fold.from, to: fold.to)) }
+            if let fold = layout.preFold {
+                steps.formUnion(try LinearTransform.foldSteps(from: fold.from, to: fold.to))
+            }
+            if let fold = layout.postFold {
+                steps.formUnion(try LinearTransform.foldSteps(from: fold.from, to: fold.to))
+            }
         }
         return steps.sorted()
     }

@@ -55,7 +55,8 @@ public protocol PackingLayout: Sendable {
     ///   - keySwitch: The error one key switch adds.
     ///   - ringDegree: N.
     func denseNoise(
-        layer: Int, outputWidth: Int, weightNorm: Double, inputNoise: Double, rescale: Double, keySwitch: Double, ringDegree: Int
+        layer: Int, outputWidth: Int, weightNorm: Double, inputNoise: Double, rescale: Double, keySwitch: Double,
+        ringDegree: Int
     ) -> Double
 }
 

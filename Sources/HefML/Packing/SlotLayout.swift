@@ -32,8 +32,9 @@ public enum SlotLayout: Codable, Sendable, Equatable {
         case .latency:
             self = .latency(try LatencyPacking(layers: layers, inputSize: inputSize, slots: slots))
         case .throughput:
-            self = .throughput(try ThroughputPacking(
-                inputSize: inputSize, outputSize: layers.last?.weights.count ?? 0, slots: slots))
+            self = .throughput(
+                try ThroughputPacking(
+                    inputSize: inputSize, outputSize: layers.last?.weights.count ?? 0, slots: slots))
         }
     }
 
@@ -49,7 +50,8 @@ public enum SlotLayout: Codable, Sendable, Equatable {
         } else if let t = try c.decodeIfPresent(ThroughputPacking.self, forKey: .throughput) {
             self = .throughput(t)
         } else {
-            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "a slot layout names latency or throughput"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: c.codingPath, debugDescription: "a slot layout names latency or throughput"))
         }
     }
 

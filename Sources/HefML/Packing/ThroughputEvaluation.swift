@@ -17,7 +17,8 @@ struct ThroughputEvaluation: PackedEvaluation {
 
     func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)?) throws -> [Ciphertext] {
         guard inputs.count == layout.inputCiphertexts else {
-            throw ModelError.wrongModel("throughput packing takes \(layout.inputCiphertexts) ciphertexts per batch (got \(inputs.count))")
+            throw ModelError.wrongModel(
+                "throughput packing takes \(layout.inputCiphertexts) ciphertexts per batch (got \(inputs.count))")
         }
         var xs = inputs
         for (k, layer) in layers.enumerated() {

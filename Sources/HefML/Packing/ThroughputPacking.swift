@@ -74,7 +74,8 @@ public struct ThroughputPacking: PackingLayout, Codable, Equatable {
 
     /// A linear combination scales the noise by the row norm; one rescale.
     public func denseNoise(
-        layer: Int, outputWidth: Int, weightNorm: Double, inputNoise: Double, rescale: Double, keySwitch: Double, ringDegree: Int
+        layer: Int, outputWidth: Int, weightNorm: Double, inputNoise: Double, rescale: Double, keySwitch: Double,
+        ringDegree: Int
     ) -> Double {
         let z = weightNorm * inputNoise
         return (z * z + rescale * rescale).squareRoot()

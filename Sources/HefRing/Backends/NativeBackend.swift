@@ -36,47 +36,69 @@ public struct NativeBackend: RingBackend, Sendable {
     // MARK: Vector arithmetic
 
     /// ``RingBackend`` `add`: the C kernel (`CShims`).
-    public func add(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+    public func add(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int,
+        modulus: Modulus
+    ) {
         hef_add(result, a, b, count, modulus.value)
     }
 
     /// ``RingBackend`` `subtract`: the C kernel (`CShims`).
-    public func subtract(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+    public func subtract(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int,
+        modulus: Modulus
+    ) {
         hef_sub(result, a, b, count, modulus.value)
     }
 
     /// ``RingBackend`` `negate`: the C kernel (`CShims`).
-    public func negate(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+    public func negate(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
+    {
         hef_neg(result, a, count, modulus.value)
     }
 
     /// ``RingBackend`` `multiply`: the C kernel (`CShims`).
-    public func multiply(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+    public func multiply(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int,
+        modulus: Modulus
+    ) {
         hef_mul(result, a, b, count, modulus.value, modulus.barrettHigh, modulus.barrettLow)
     }
 
     /// ``RingBackend`` `multiplyAdd`: the C kernel (`CShims`).
-    public func multiplyAdd(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+    public func multiplyAdd(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int,
+        modulus: Modulus
+    ) {
         hef_mul_add(result, a, b, count, modulus.value, modulus.barrettHigh, modulus.barrettLow)
     }
 
     /// ``RingBackend`` `multiplyScalar`: the C kernel (`CShims`).
-    public func multiplyScalar(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus) {
+    public func multiplyScalar(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus
+    ) {
         hef_mul_scalar(result, a, scalar, count, modulus.value)
     }
 
     /// ``RingBackend`` `multiplyScalarAdd`: the C kernel (`CShims`).
-    public func multiplyScalarAdd(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus) {
+    public func multiplyScalarAdd(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus
+    ) {
         hef_mul_scalar_add(result, a, scalar, count, modulus.value)
     }
 
     /// ``RingBackend`` `addScalar`: the C kernel (`CShims`).
-    public func addScalar(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus) {
+    public func addScalar(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, modulus: Modulus
+    ) {
         hef_add_scalar(result, a, scalar, count, modulus.value)
     }
 
     /// ``RingBackend`` `dotProduct`: the C kernel (`CShims`).
-    public func dotProduct(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UnsafePointer<UInt64>>, _ b: UnsafePointer<UnsafePointer<UInt64>>, terms: Int, count: Int, modulus: Modulus) {
+    public func dotProduct(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UnsafePointer<UInt64>>,
+        _ b: UnsafePointer<UnsafePointer<UInt64>>, terms: Int, count: Int, modulus: Modulus
+    ) {
         // `const uint64_t *const *` imports with optional elements; same layout.
         let pa = UnsafeRawPointer(a).assumingMemoryBound(to: UnsafePointer<UInt64>?.self)
         let pb = UnsafeRawPointer(b).assumingMemoryBound(to: UnsafePointer<UInt64>?.self)
@@ -84,24 +106,33 @@ public struct NativeBackend: RingBackend, Sendable {
     }
 
     /// ``RingBackend`` `reduce`: the C kernel (`CShims`).
-    public func reduce(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
+    public func reduce(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus)
+    {
         hef_reduce(result, a, count, modulus.value, modulus.barrettHigh)
     }
 
     /// ``RingBackend`` `reduceSigned`: the C kernel (`CShims`).
-    public func reduceSigned(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<Int64>, count: Int, modulus: Modulus) {
+    public func reduceSigned(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<Int64>, count: Int, modulus: Modulus
+    ) {
         hef_reduce_signed(result, a, count, modulus.value, modulus.barrettHigh)
     }
 
     // MARK: Automorphisms
 
     /// ``RingBackend`` `permute`: the C kernel (`CShims`).
-    public func permute(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, permutation: UnsafePointer<UInt32>, count: Int) {
+    public func permute(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, permutation: UnsafePointer<UInt32>,
+        count: Int
+    ) {
         hef_permute(result, a, permutation, count)
     }
 
     /// ``RingBackend`` `automorphismCoefficients`: the C kernel (`CShims`).
-    public func automorphismCoefficients(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, galoisElement: Int, count: Int, modulus: Modulus) {
+    public func automorphismCoefficients(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, galoisElement: Int, count: Int,
+        modulus: Modulus
+    ) {
         precondition(count > 0 && count & (count - 1) == 0, "count must be a power of two")
         let twoN = 2 * count
         let g = ((galoisElement % twoN) + twoN) % twoN
@@ -112,7 +143,10 @@ public struct NativeBackend: RingBackend, Sendable {
     // MARK: RNS basis conversion and CRT
 
     /// ``RingBackend`` `convertBasis`: the C kernel (`CShims`).
-    public func convertBasis(_ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables, count: Int) {
+    public func convertBasis(
+        _ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables,
+        count: Int
+    ) {
         let k = tables.input.count
         let m = tables.output.count
         if k == 1 { return convertFromSinglePrime(output, input, tables: tables, count: count) }
@@ -137,7 +171,9 @@ public struct NativeBackend: RingBackend, Sendable {
     }
 
     /// ``RingBackend`` `composeCRT`: the C kernel (`CShims`).
-    public func composeCRT(_ output: UnsafeMutablePointer<UInt64>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int) {
+    public func composeCRT(
+        _ output: UnsafeMutablePointer<UInt64>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int
+    ) {
         let k = tables.moduli.count
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { moduli in
             for (i, q) in tables.moduli.enumerated() { moduli[i] = q.value }
@@ -157,7 +193,10 @@ public struct NativeBackend: RingBackend, Sendable {
     }
 
     /// ``RingBackend`` `composeCentered`: the C kernel (`CShims`).
-    public func composeCentered(_ output: UnsafeMutablePointer<Double>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int, factor: Double) {
+    public func composeCentered(
+        _ output: UnsafeMutablePointer<Double>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int,
+        factor: Double
+    ) {
         let k = tables.moduli.count
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * k) { scratch in
             let base = scratch.baseAddress!

@@ -32,7 +32,8 @@ public final class BasisExtender: Sendable {
         self.basisQ = basisQ
         self.basisP = basisP
         self.primesPerDigit = primesPerDigit
-        let q = basisQ.moduli.map(\.value), p = basisP.moduli.map(\.value)
+        let q = basisQ.moduli.map(\.value)
+        let p = basisP.moduli.map(\.value)
         func productOfP(mod m: UInt64) -> UInt64 {
             var prod: UInt64 = 1
             for pj in p { prod = ScalarMod.mul(prod, pj % m, m) }
@@ -47,14 +48,16 @@ public final class BasisExtender: Sendable {
         halfPModP = p.map { halfP(mod: $0) }
         minusHalfPModQ = q.map { ScalarMod.sub(0, halfP(mod: $0), $0) }
 
-        let qModuli = basisQ.moduli, pModuli = basisP.moduli
+        let qModuli = basisQ.moduli
+        let pModuli = basisP.moduli
         modDownTables = qModuli.indices.map { l in
             BasisConversionTables(input: pModuli, output: Array(qModuli[0...l]))
         }
         modUpTables = qModuli.indices.map { l in
             let digits = (l + primesPerDigit) / primesPerDigit
             return (0..<digits).map { j in
-                let lo = j * primesPerDigit, hi = min(l + 1, lo + primesPerDigit)
+                let lo = j * primesPerDigit
+                let hi = min(l + 1, lo + primesPerDigit)
                 let others = Array(qModuli[0..<lo]) + Array(qModuli[hi..<(l + 1)]) + pModuli
                 return BasisConversionTables(input: Array(qModuli[lo..<hi]), output: others)
             }
@@ -83,7 +86,8 @@ public final class BasisExtender: Sendable {
         let alpha = primesPerDigit
         let coeff = c.inverseNTT()
         var data = uninitializedWords(digits * ext * n)
-        let tablesQ = basisQ.tables, tablesP = basisP.tables
+        let tablesQ = basisQ.tables
+        let tablesP = basisP.tables
         let backend = self.backend
         var scratch = uninitializedWords(ext * n)
         data.withUnsafeMutableBufferPointer { outBuffer in
@@ -92,13 +96,16 @@ public final class BasisExtender: Sendable {
                     scratch.withUnsafeMutableBufferPointer { tmpBuffer in
                         let tmp = tmpBuffer.baseAddress!
                         for j in 0..<digits {
-                            let lo = j * alpha, hi = min(qLevel, lo + alpha)
+                            let lo = j * alpha
+                            let hi = min(qLevel, lo + alpha)
                             let out = outBuffer.baseAddress! + j * ext * n
                             if hi - lo == 1 {
-                                centeredLift(tmp, coeffBuffer.baseAddress! + lo * n, from: basisQ.moduli[lo],
-                                             to: modUpTables[l][j].output, scratch: out + lo * n)
+                                centeredLift(
+                                    tmp, coeffBuffer.baseAddress! + lo * n, from: basisQ.moduli[lo],
+                                    to: modUpTables[l][j].output, scratch: out + lo * n)
                             } else {
-                                backend.convertBasis(tmp, coeffBuffer.baseAddress! + lo * n, tables: modUpTables[l][j], count: n)
+                                backend.convertBasis(
+                                    tmp, coeffBuffer.baseAddress! + lo * n, tables: modUpTables[l][j], count: n)
                             }
                             // Scatter the converted residues around the digit's own primes.
                             var o = 0
@@ -132,7 +139,8 @@ public final class BasisExtender: Sendable {
         for (o, p) in outputs.enumerated() {
             let dst = output + o * n
             backend.reduce(dst, UnsafePointer(scratch), count: n, modulus: p)
-            backend.addScalar(dst, UnsafePointer(dst), scalar: ScalarMod.sub(0, half % p.value, p.value), count: n, modulus: p)
+            backend.addScalar(
+                dst, UnsafePointer(dst), scalar: ScalarMod.sub(0, half % p.value, p.value), count: n, modulus: p)
         }
     }
 
@@ -149,14 +157,17 @@ public final class BasisExtender: Sendable {
     /// `key` is a gadget key over Q·P in the layout of ``keyOffset(digit:part:prime:)`` with at
     /// least `d.digitCount` digits. With `permutation`, the decomposition is first permuted
     /// (a hoisted automorphism).
-    public func gadgetProduct(_ d: DecomposedPoly, key: [UInt64], permutation: [UInt32]? = nil) -> (Poly<Eval>, Poly<Eval>) {
+    public func gadgetProduct(_ d: DecomposedPoly, key: [UInt64], permutation: [UInt32]? = nil) -> (
+        Poly<Eval>, Poly<Eval>
+    ) {
         let n = basisQ.n
         let l = d.level
         let qLevel = l + 1
         let pCount = basisP.count
         let ext = d.primeCount
         let digits = d.digitCount
-        precondition(key.count >= keyOffset(digit: digits, part: 0, prime: 0), "key has fewer digits than the decomposition")
+        precondition(
+            key.count >= keyOffset(digit: digits, part: 0, prime: 0), "key has fewer digits than the decomposition")
         let backend = self.backend
         var source = d.data
         if let permutation {
@@ -165,7 +176,9 @@ public final class BasisExtender: Sendable {
                 source.withUnsafeBufferPointer { src in
                     permutation.withUnsafeBufferPointer { perm in
                         for r in 0..<(digits * ext) {
-                            backend.permute(dst.baseAddress! + r * n, src.baseAddress! + r * n, permutation: perm.baseAddress!, count: n)
+                            backend.permute(
+                                dst.baseAddress! + r * n, src.baseAddress! + r * n, permutation: perm.baseAddress!,
+                                count: n)
                         }
                     }
                 }
@@ -177,33 +190,42 @@ public final class BasisExtender: Sendable {
         var p0 = Poly<Eval>(basis: basisP, moduliCount: pCount, data: uninitializedWords(pCount * n))
         var p1 = Poly<Eval>(basis: basisP, moduliCount: pCount, data: uninitializedWords(pCount * n))
         let qCount = basisQ.count
-        let moduliQ = basisQ.moduli, moduliP = basisP.moduli
+        let moduliQ = basisQ.moduli
+        let moduliP = basisP.moduli
         source.withUnsafeBufferPointer { srcBuffer in
             key.withUnsafeBufferPointer { keyBuffer in
                 q0.data.withUnsafeMutableBufferPointer { outQ0 in
-                q1.data.withUnsafeMutableBufferPointer { outQ1 in
-                p0.data.withUnsafeMutableBufferPointer { outP0 in
-                p1.data.withUnsafeMutableBufferPointer { outP1 in
-                    let src = srcBuffer.baseAddress!, k = keyBuffer.baseAddress!
-                    let aPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
-                    let bPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
-                    let kPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
-                    defer { aPtrs.deallocate(); bPtrs.deallocate(); kPtrs.deallocate() }
-                    for t in 0..<ext {
-                        let inQ = t < qLevel
-                        let keyPrime = inQ ? t : qCount + (t - qLevel)
-                        let modulus = inQ ? moduliQ[t] : moduliP[t - qLevel]
-                        for j in 0..<digits {
-                            aPtrs[j] = src + (j * ext + t) * n
-                            bPtrs[j] = k + keyOffset(digit: j, part: 0, prime: keyPrime)
-                            kPtrs[j] = k + keyOffset(digit: j, part: 1, prime: keyPrime)
+                    q1.data.withUnsafeMutableBufferPointer { outQ1 in
+                        p0.data.withUnsafeMutableBufferPointer { outP0 in
+                            p1.data.withUnsafeMutableBufferPointer { outP1 in
+                                let src = srcBuffer.baseAddress!
+                                let k = keyBuffer.baseAddress!
+                                let aPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
+                                let bPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
+                                let kPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
+                                defer {
+                                    aPtrs.deallocate()
+                                    bPtrs.deallocate()
+                                    kPtrs.deallocate()
+                                }
+                                for t in 0..<ext {
+                                    let inQ = t < qLevel
+                                    let keyPrime = inQ ? t : qCount + (t - qLevel)
+                                    let modulus = inQ ? moduliQ[t] : moduliP[t - qLevel]
+                                    for j in 0..<digits {
+                                        aPtrs[j] = src + (j * ext + t) * n
+                                        bPtrs[j] = k + keyOffset(digit: j, part: 0, prime: keyPrime)
+                                        kPtrs[j] = k + keyOffset(digit: j, part: 1, prime: keyPrime)
+                                    }
+                                    let out0 = inQ ? outQ0.baseAddress! + t * n : outP0.baseAddress! + (t - qLevel) * n
+                                    let out1 = inQ ? outQ1.baseAddress! + t * n : outP1.baseAddress! + (t - qLevel) * n
+                                    backend.dotProduct(out0, aPtrs, bPtrs, terms: digits, count: n, modulus: modulus)
+                                    backend.dotProduct(out1, aPtrs, kPtrs, terms: digits, count: n, modulus: modulus)
+                                }
+                            }
                         }
-                        let out0 = inQ ? outQ0.baseAddress! + t * n : outP0.baseAddress! + (t - qLevel) * n
-                        let out1 = inQ ? outQ1.baseAddress! + t * n : outP1.baseAddress! + (t - qLevel) * n
-                        backend.dotProduct(out0, aPtrs, bPtrs, terms: digits, count: n, modulus: modulus)
-                        backend.dotProduct(out1, aPtrs, kPtrs, terms: digits, count: n, modulus: modulus)
                     }
-                }}}}
+                }
             }
         }
         modDown(&q0, &p0)
@@ -224,8 +246,10 @@ public final class BasisExtender: Sendable {
         let qLevel = l + 1
         let backend = self.backend
         var converted = uninitializedWords(qLevel * n)
-        let tablesP = basisP.tables, moduliP = basisP.moduli
-        let tablesQ = basisQ.tables, moduliQ = basisQ.moduli
+        let tablesP = basisP.tables
+        let moduliP = basisP.moduli
+        let tablesQ = basisQ.tables
+        let moduliQ = basisQ.moduli
         xP.data.withUnsafeMutableBufferPointer { pb in
             let base = pb.baseAddress!
             for k in 0..<moduliP.count {
@@ -238,7 +262,8 @@ public final class BasisExtender: Sendable {
                 backend.convertBasis(conv, UnsafePointer(base), tables: modDownTables[l], count: n)
                 xQ.data.withUnsafeMutableBufferPointer { qb in
                     for i in 0..<qLevel {
-                        let ci = conv + i * n, xi = qb.baseAddress! + i * n
+                        let ci = conv + i * n
+                        let xi = qb.baseAddress! + i * n
                         let q = moduliQ[i]
                         backend.addScalar(ci, UnsafePointer(ci), scalar: minusHalfPModQ[i], count: n, modulus: q)
                         backend.forwardNTT(ci, tables: tablesQ[i])
@@ -256,7 +281,9 @@ public final class BasisExtender: Sendable {
     /// ``basisQ`` and ``basisP``'s primes in that order) split into its first `level + 1`
     /// residues over ``basisQ`` and its P residues over ``basisP``.
     public func split<F: PolyFormat>(_ x: Poly<F>, level: Int) -> (q: Poly<F>, p: Poly<F>) {
-        let n = basisQ.n, qCount = basisQ.count, pCount = basisP.count
+        let n = basisQ.n
+        let qCount = basisQ.count
+        let pCount = basisP.count
         precondition(x.moduliCount == qCount + pCount && level >= 0 && level < qCount)
         let q = Poly<F>(basis: basisQ, moduliCount: level + 1, data: Array(x.data[0..<((level + 1) * n)]))
         let p = Poly<F>(basis: basisP, moduliCount: pCount, data: Array(x.data[(qCount * n)...]))

@@ -13,7 +13,10 @@ public struct SwiftNumberTheory: NumberTheory {
         }
         var d = n - 1
         var s = 0
-        while d & 1 == 0 { d >>= 1; s += 1 }
+        while d & 1 == 0 {
+            d >>= 1
+            s += 1
+        }
         witnesses: for a in smallPrimes {
             var x = ScalarMod.pow(a, d, n)
             if x == 1 || x == n - 1 { continue }

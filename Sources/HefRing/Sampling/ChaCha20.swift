@@ -50,10 +50,18 @@ public struct ChaCha20: Sendable {
     private static func quarter(
         _ a: inout UInt32, _ b: inout UInt32, _ c: inout UInt32, _ d: inout UInt32
     ) {
-        a &+= b; d ^= a; d = rotl(d, 16)
-        c &+= d; b ^= c; b = rotl(b, 12)
-        a &+= b; d ^= a; d = rotl(d, 8)
-        c &+= d; b ^= c; b = rotl(b, 7)
+        a &+= b
+        d ^= a
+        d = rotl(d, 16)
+        c &+= d
+        b ^= c
+        b = rotl(b, 12)
+        a &+= b
+        d ^= a
+        d = rotl(d, 8)
+        c &+= d
+        b ^= c
+        b = rotl(b, 7)
     }
 
     @inline(__always)
@@ -61,11 +69,26 @@ public struct ChaCha20: Sendable {
         key k: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
         counter: UInt32, nonce: (UInt32, UInt32, UInt32), output: UnsafeMutablePointer<UInt32>
     ) {
-        let c0: UInt32 = 0x6170_7865, c1: UInt32 = 0x3320_646e, c2: UInt32 = 0x7962_2d32, c3: UInt32 = 0x6b20_6574
-        var x0 = c0, x1 = c1, x2 = c2, x3 = c3
-        var x4 = k.0, x5 = k.1, x6 = k.2, x7 = k.3
-        var x8 = k.4, x9 = k.5, x10 = k.6, x11 = k.7
-        var x12 = counter, x13 = nonce.0, x14 = nonce.1, x15 = nonce.2
+        let c0: UInt32 = 0x6170_7865
+        let c1: UInt32 = 0x3320_646e
+        let c2: UInt32 = 0x7962_2d32
+        let c3: UInt32 = 0x6b20_6574
+        var x0 = c0
+        var x1 = c1
+        var x2 = c2
+        var x3 = c3
+        var x4 = k.0
+        var x5 = k.1
+        var x6 = k.2
+        var x7 = k.3
+        var x8 = k.4
+        var x9 = k.5
+        var x10 = k.6
+        var x11 = k.7
+        var x12 = counter
+        var x13 = nonce.0
+        var x14 = nonce.1
+        var x15 = nonce.2
         for _ in 0..<10 {
             quarter(&x0, &x4, &x8, &x12)
             quarter(&x1, &x5, &x9, &x13)
@@ -76,10 +99,21 @@ public struct ChaCha20: Sendable {
             quarter(&x2, &x7, &x8, &x13)
             quarter(&x3, &x4, &x9, &x14)
         }
-        output[0] = x0 &+ c0; output[1] = x1 &+ c1; output[2] = x2 &+ c2; output[3] = x3 &+ c3
-        output[4] = x4 &+ k.0; output[5] = x5 &+ k.1; output[6] = x6 &+ k.2; output[7] = x7 &+ k.3
-        output[8] = x8 &+ k.4; output[9] = x9 &+ k.5; output[10] = x10 &+ k.6; output[11] = x11 &+ k.7
-        output[12] = x12 &+ counter; output[13] = x13 &+ nonce.0
-        output[14] = x14 &+ nonce.1; output[15] = x15 &+ nonce.2
+        output[0] = x0 &+ c0
+        output[1] = x1 &+ c1
+        output[2] = x2 &+ c2
+        output[3] = x3 &+ c3
+        output[4] = x4 &+ k.0
+        output[5] = x5 &+ k.1
+        output[6] = x6 &+ k.2
+        output[7] = x7 &+ k.3
+        output[8] = x8 &+ k.4
+        output[9] = x9 &+ k.5
+        output[10] = x10 &+ k.6
+        output[11] = x11 &+ k.7
+        output[12] = x12 &+ counter
+        output[13] = x13 &+ nonce.0
+        output[14] = x14 &+ nonce.1
+        output[15] = x15 &+ nonce.2
     }
 }

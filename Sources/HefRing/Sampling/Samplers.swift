@@ -37,7 +37,7 @@ public enum Sampler {
             let w = stream.next32()
             for shift in stride(from: UInt32(0), to: 32, by: 8) where j < n {
                 let byte = UInt64((w >> shift) & 0xff)
-                if byte < 255 {  // 255 = 3 * 85: reject the last value for uniformity
+                if byte < 255 { // 255 = 3 * 85: reject the last value for uniformity
                     out[j] = Int64(bitPattern: mod3(byte)) - 1
                     j += 1
                 }
@@ -112,7 +112,7 @@ public enum Sampler {
         table.withUnsafeBufferPointer { t in
             for j in 0..<n {
                 let u = stream.next64()
-                let negative = 0 &- (u & 1)  // all ones for a negative sample
+                let negative = 0 &- (u & 1) // all ones for a negative sample
                 let r = u >> 1
                 var magnitude: UInt64 = 0
                 for k in 0..<t.count { magnitude &+= 1 &- ((r &- t[k]) >> 63) }
@@ -128,7 +128,7 @@ public enum DiscreteGaussian {
     /// Standard deviation of the error distribution.
     public static let sigma = 3.2
     /// Samples are cut at ±bound (⌈6σ⌉).
-    public static let bound = 19  // ⌈6σ⌉
+    public static let bound = 19 // ⌈6σ⌉
 
     /// `cumulative[k]` = P(|x| ≤ k) · 2^63 for k in 0..<bound; a draw `r < 2^63` gives
     /// |x| = number of entries `≤ r`. P(x = 0) is halved (the sign bit doubles it back).
@@ -153,9 +153,16 @@ public enum DiscreteGaussian {
         // e^x = (e^(x/2^k))^(2^k)
         var y = x
         var k = 0
-        while y < -0.5 { y /= 2; k += 1 }
-        var term = 1.0, sum = 1.0
-        for i in 1..<30 { term *= y / Double(i); sum += term }
+        while y < -0.5 {
+            y /= 2
+            k += 1
+        }
+        var term = 1.0
+        var sum = 1.0
+        for i in 1..<30 {
+            term *= y / Double(i)
+            sum += term
+        }
         for _ in 0..<k { sum *= sum }
         return sum
     }

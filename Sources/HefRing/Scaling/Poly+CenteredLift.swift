@@ -3,9 +3,11 @@ extension Poly where Format == Coeff {
     /// polynomial's primes, as a Double times `factor` (see ``RingBackend/composeCentered``).
     /// `crt` must be built for exactly this polynomial's primes.
     public func centeredValues(crt: CRTTables, factor: Double) -> [Double] {
-        precondition(crt.moduli.elementsEqual(basis.moduli[0..<moduliCount]),
-                     "CRT tables for other primes")
-        let n = self.n, backend = self.backend
+        precondition(
+            crt.moduli.elementsEqual(basis.moduli[0..<moduliCount]),
+            "CRT tables for other primes")
+        let n = self.n
+        let backend = self.backend
         return [Double](unsafeUninitializedCapacity: n) { out, initialized in
             data.withUnsafeBufferPointer { residues in
                 backend.composeCentered(out.baseAddress!, residues.baseAddress!, tables: crt, count: n, factor: factor)

@@ -8,7 +8,8 @@ extension Poly where Format == Eval {
         let n = self.n
         let l = moduliCount - 1
         let backend = self.backend
-        let moduli = basis.moduli, nttTables = basis.tables
+        let moduli = basis.moduli
+        let nttTables = basis.tables
         let qLast = moduli[l]
         let half = qLast.value >> 1
         let inverses = tables.lastInverse[l]
@@ -19,7 +20,8 @@ extension Poly where Format == Eval {
             last.withUnsafeMutableBufferPointer { lb in
                 lb.baseAddress!.update(from: src, count: n)
                 backend.inverseNTT(lb.baseAddress!, tables: nttTables[l])
-                backend.addScalar(lb.baseAddress!, UnsafePointer(lb.baseAddress!), scalar: half, count: n, modulus: qLast)
+                backend.addScalar(
+                    lb.baseAddress!, UnsafePointer(lb.baseAddress!), scalar: half, count: n, modulus: qLast)
             }
         }
         out.data.withUnsafeMutableBufferPointer { ob in

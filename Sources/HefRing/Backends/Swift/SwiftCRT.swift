@@ -19,7 +19,7 @@ enum SwiftCRT {
             SwiftMultiWord.multiplyAdd(out, qHat + i * limbs, y, limbs: limbs)
             fraction += Double(y) * reciprocals[i]
         }
-        let e = UInt64(fraction)   // fraction ≥ 0: truncation is floor
+        let e = UInt64(fraction) // fraction ≥ 0: truncation is floor
         if e > 0 {
             let borrow = SwiftMultiWord.multiplySubtract(out, product, e, limbs: limbs)
             if borrow != 0 {
@@ -34,34 +34,53 @@ enum SwiftCRT {
 
     static func withTables<R>(
         _ tables: CRTTables,
-        _ body: (UnsafePointer<UInt64>, UnsafePointer<Double>, UnsafePointer<UInt64>, UnsafePointer<UInt64>, UnsafePointer<UInt64>, UnsafePointer<UInt64>, UnsafePointer<UInt64>) -> R
+        _ body: (
+            UnsafePointer<UInt64>, UnsafePointer<Double>, UnsafePointer<UInt64>, UnsafePointer<UInt64>,
+            UnsafePointer<UInt64>, UnsafePointer<UInt64>, UnsafePointer<UInt64>
+        ) -> R
     ) -> R {
         let values = tables.moduli.map(\.value)
         let reciprocals = values.map { 1.0 / Double($0) }
         return values.withUnsafeBufferPointer { m in
-        reciprocals.withUnsafeBufferPointer { r in
-        tables.qHatInverse.withUnsafeBufferPointer { inv in
-        tables.qHatInverseShoup.withUnsafeBufferPointer { invS in
-        tables.qHat.withUnsafeBufferPointer { hat in
-        tables.modulusProduct.withUnsafeBufferPointer { prod in
-        tables.halfProduct.withUnsafeBufferPointer { half in
-            body(m.baseAddress!, r.baseAddress!, inv.baseAddress!, invS.baseAddress!, hat.baseAddress!, prod.baseAddress!, half.baseAddress!)
-        }}}}}}}
-    }
-
-    static func compose(_ output: UnsafeMutablePointer<UInt64>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int) {
-        let k = tables.moduli.count, limbs = tables.limbCount
-        withTables(tables) { m, r, inv, invS, hat, prod, _ in
-            for c in 0..<count {
-                composeOne(output + c * limbs, residues, coefficient: c, count: count,
-                           moduli: m, reciprocals: r, inverse: inv, inverseShoup: invS,
-                           qHat: hat, product: prod, k: k, limbs: limbs)
+            reciprocals.withUnsafeBufferPointer { r in
+                tables.qHatInverse.withUnsafeBufferPointer { inv in
+                    tables.qHatInverseShoup.withUnsafeBufferPointer { invS in
+                        tables.qHat.withUnsafeBufferPointer { hat in
+                            tables.modulusProduct.withUnsafeBufferPointer { prod in
+                                tables.halfProduct.withUnsafeBufferPointer { half in
+                                    body(
+                                        m.baseAddress!, r.baseAddress!, inv.baseAddress!, invS.baseAddress!,
+                                        hat.baseAddress!, prod.baseAddress!, half.baseAddress!)
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
 
-    static func composeCentered(_ output: UnsafeMutablePointer<Double>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int, factor: Double) {
-        let k = tables.moduli.count, limbs = tables.limbCount
+    static func compose(
+        _ output: UnsafeMutablePointer<UInt64>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int
+    ) {
+        let k = tables.moduli.count
+        let limbs = tables.limbCount
+        withTables(tables) { m, r, inv, invS, hat, prod, _ in
+            for c in 0..<count {
+                composeOne(
+                    output + c * limbs, residues, coefficient: c, count: count,
+                    moduli: m, reciprocals: r, inverse: inv, inverseShoup: invS,
+                    qHat: hat, product: prod, k: k, limbs: limbs)
+            }
+        }
+    }
+
+    static func composeCentered(
+        _ output: UnsafeMutablePointer<Double>, _ residues: UnsafePointer<UInt64>, tables: CRTTables, count: Int,
+        factor: Double
+    ) {
+        let k = tables.moduli.count
+        let limbs = tables.limbCount
         let q0 = tables.moduli[0].value
         let halfQ0 = q0 >> 1
         let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * limbs)
@@ -74,14 +93,17 @@ enum SwiftCRT {
                     // Fast path: the lift from q_0 alone, if every other residue agrees.
                     let x0 = residues[c]
                     let negative = x0 > halfQ0
-                    let lift = negative ? q0 &- x0 : x0   // |lift|
+                    let lift = negative ? q0 &- x0 : x0 // |lift|
                     var agrees = true
                     var i = 1
                     while i < k {
                         let qi = m[i]
                         let red = swiftBarrett64(lift, qi, floors[i])
                         let expected = (negative && red != 0) ? qi &- red : red
-                        if residues[i * count + c] != expected { agrees = false; break }
+                        if residues[i * count + c] != expected {
+                            agrees = false
+                            break
+                        }
                         i += 1
                     }
                     var value: Double
@@ -89,9 +111,10 @@ enum SwiftCRT {
                         value = SwiftMultiWord.truncatedDouble(lift)
                         if negative { value = -value }
                     } else {
-                        composeOne(scratch, residues, coefficient: c, count: count,
-                                   moduli: m, reciprocals: r, inverse: inv, inverseShoup: invS,
-                                   qHat: hat, product: prod, k: k, limbs: limbs)
+                        composeOne(
+                            scratch, residues, coefficient: c, count: count,
+                            moduli: m, reciprocals: r, inverse: inv, inverseShoup: invS,
+                            qHat: hat, product: prod, k: k, limbs: limbs)
                         if SwiftMultiWord.compare(scratch, half, limbs: limbs) > 0 {
                             SwiftMultiWord.difference(magnitude, prod, scratch, limbs: limbs)
                             value = -SwiftMultiWord.truncatedDouble(magnitude, limbs: limbs)

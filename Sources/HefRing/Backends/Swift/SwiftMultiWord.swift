@@ -4,7 +4,9 @@
 enum SwiftMultiWord {
     /// `acc[0..<limbs] += x[0..<limbs] · w`; returns the carry out of the top limb.
     @inline(__always) @discardableResult
-    static func multiplyAdd(_ acc: UnsafeMutablePointer<UInt64>, _ x: UnsafePointer<UInt64>, _ w: UInt64, limbs: Int) -> UInt64 {
+    static func multiplyAdd(_ acc: UnsafeMutablePointer<UInt64>, _ x: UnsafePointer<UInt64>, _ w: UInt64, limbs: Int)
+        -> UInt64
+    {
         var carry: UInt64 = 0
         for l in 0..<limbs {
             let p = x[l].multipliedFullWidth(by: w)
@@ -18,7 +20,9 @@ enum SwiftMultiWord {
 
     /// `acc[0..<limbs] -= x[0..<limbs] · w`; returns the borrow out of the top limb.
     @inline(__always) @discardableResult
-    static func multiplySubtract(_ acc: UnsafeMutablePointer<UInt64>, _ x: UnsafePointer<UInt64>, _ w: UInt64, limbs: Int) -> UInt64 {
+    static func multiplySubtract(
+        _ acc: UnsafeMutablePointer<UInt64>, _ x: UnsafePointer<UInt64>, _ w: UInt64, limbs: Int
+    ) -> UInt64 {
         var borrow: UInt64 = 0
         for l in 0..<limbs {
             let p = x[l].multipliedFullWidth(by: w)
@@ -58,7 +62,9 @@ enum SwiftMultiWord {
 
     /// `result = a - b` (`a ≥ b`) into a separate buffer.
     @inline(__always)
-    static func difference(_ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, limbs: Int) {
+    static func difference(
+        _ result: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, limbs: Int
+    ) {
         var borrow = false
         for l in 0..<limbs {
             let (s1, b1) = a[l].subtractingReportingOverflow(b[l])

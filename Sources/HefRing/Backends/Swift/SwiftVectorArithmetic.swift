@@ -2,7 +2,9 @@
 
 enum SwiftVectorArithmetic {
     @inline(__always)
-    static func add(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, q: UInt64) {
+    static func add(
+        _ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, q: UInt64
+    ) {
         for i in 0..<count {
             let s = a[i] &+ b[i]
             r[i] = s >= q ? s &- q : s
@@ -10,7 +12,9 @@ enum SwiftVectorArithmetic {
     }
 
     @inline(__always)
-    static func subtract(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, q: UInt64) {
+    static func subtract(
+        _ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, q: UInt64
+    ) {
         for i in 0..<count {
             let d = a[i] &- b[i]
             r[i] = a[i] >= b[i] ? d : d &+ q
@@ -25,16 +29,26 @@ enum SwiftVectorArithmetic {
         }
     }
 
-    static func multiply(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
-        let q = modulus.value, rh = modulus.barrettHigh, rl = modulus.barrettLow
+    static func multiply(
+        _ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int,
+        modulus: Modulus
+    ) {
+        let q = modulus.value
+        let rh = modulus.barrettHigh
+        let rl = modulus.barrettLow
         for i in 0..<count {
             let p = a[i].multipliedFullWidth(by: b[i])
             r[i] = swiftBarrett128(p.high, p.low, q, rh, rl)
         }
     }
 
-    static func multiplyAdd(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
-        let q = modulus.value, rh = modulus.barrettHigh, rl = modulus.barrettLow
+    static func multiplyAdd(
+        _ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, count: Int,
+        modulus: Modulus
+    ) {
+        let q = modulus.value
+        let rh = modulus.barrettHigh
+        let rl = modulus.barrettLow
         for i in 0..<count {
             // a·b + r < q^2 + q < 2^124: add before the single reduction.
             let p = a[i].multipliedFullWidth(by: b[i])
@@ -43,14 +57,18 @@ enum SwiftVectorArithmetic {
         }
     }
 
-    static func multiplyScalar(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, q: UInt64) {
+    static func multiplyScalar(
+        _ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, q: UInt64
+    ) {
         let ws = ScalarMod.shoup(scalar, q)
         for i in 0..<count {
             r[i] = swiftShoup(a[i], scalar, ws, q)
         }
     }
 
-    static func multiplyScalarAdd(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, q: UInt64) {
+    static func multiplyScalarAdd(
+        _ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, q: UInt64
+    ) {
         let ws = ScalarMod.shoup(scalar, q)
         let twoQ = q &<< 1
         for i in 0..<count {
@@ -63,7 +81,9 @@ enum SwiftVectorArithmetic {
     }
 
     @inline(__always)
-    static func addScalar(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, q: UInt64) {
+    static func addScalar(
+        _ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, scalar: UInt64, count: Int, q: UInt64
+    ) {
         for i in 0..<count {
             let s = a[i] &+ scalar
             r[i] = s >= q ? s &- q : s
@@ -72,8 +92,13 @@ enum SwiftVectorArithmetic {
 
     /// Σ_t a[t]·b[t] mod q. Each product is below q^2 < 2^124, so sixteen of them plus a
     /// reduced carry stay below 2^128; the 128-bit accumulator is reduced every 16 terms.
-    static func dotProduct(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UnsafePointer<UInt64>>, _ b: UnsafePointer<UnsafePointer<UInt64>>, terms: Int, count: Int, modulus: Modulus) {
-        let q = modulus.value, rh = modulus.barrettHigh, rl = modulus.barrettLow
+    static func dotProduct(
+        _ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UnsafePointer<UInt64>>,
+        _ b: UnsafePointer<UnsafePointer<UInt64>>, terms: Int, count: Int, modulus: Modulus
+    ) {
+        let q = modulus.value
+        let rh = modulus.barrettHigh
+        let rl = modulus.barrettLow
         if terms == 0 {
             r.update(repeating: 0, count: count)
             return
@@ -100,14 +125,17 @@ enum SwiftVectorArithmetic {
     }
 
     static func reduce(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, count: Int, modulus: Modulus) {
-        let q = modulus.value, f = modulus.barrettHigh
+        let q = modulus.value
+        let f = modulus.barrettHigh
         for i in 0..<count {
             r[i] = swiftBarrett64(a[i], q, f)
         }
     }
 
-    static func reduceSigned(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<Int64>, count: Int, modulus: Modulus) {
-        let q = modulus.value, f = modulus.barrettHigh
+    static func reduceSigned(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<Int64>, count: Int, modulus: Modulus)
+    {
+        let q = modulus.value
+        let f = modulus.barrettHigh
         for i in 0..<count {
             // Branch-free in the sign, as the C kernel (secret inputs).
             let x = UInt64(bitPattern: a[i])
@@ -118,18 +146,22 @@ enum SwiftVectorArithmetic {
         }
     }
 
-    static func permute(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, permutation: UnsafePointer<UInt32>, count: Int) {
+    static func permute(
+        _ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, permutation: UnsafePointer<UInt32>, count: Int
+    ) {
         for i in 0..<count {
             r[i] = a[Int(permutation[i])]
         }
     }
 
     /// X -> X^g on coefficients: a[i] moves to X^(i·g mod 2n), negated past n.
-    static func automorphismCoefficients(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, galoisElement: Int, count n: Int, q: UInt64) {
+    static func automorphismCoefficients(
+        _ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, galoisElement: Int, count n: Int, q: UInt64
+    ) {
         precondition(n > 0 && n & (n - 1) == 0, "count must be a power of two")
         precondition(galoisElement & 1 == 1, "Galois element must be odd")
         let mask = 2 &* n &- 1
-        let g = galoisElement & mask   // two's complement: correct for negative g too
+        let g = galoisElement & mask // two's complement: correct for negative g too
         var index = 0
         for i in 0..<n {
             let x = a[i]
