@@ -10,7 +10,8 @@ export HEF_DOCS=1
 for m in "${modules[@]}"; do
     echo "== $m"
     log=.build-docs/docs-$m.log
-    mkdir -p .build-docs
+    mkdir -p .build-docs/docs
+    rm -rf ".build-docs/docs/$m"
     if ! swift package --scratch-path .build-docs generate-documentation --target "$m" \
         --warnings-as-errors --output-path ".build-docs/docs/$m" >"$log" 2>&1; then
         grep -v '^\[' "$log" >&2

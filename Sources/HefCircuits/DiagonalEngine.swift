@@ -185,8 +185,8 @@ extension Evaluator {
     ///   - a: The ciphertext.
     ///   - values: One period of the vector.
     ///   - period: The replication period (≥ `values.count`, dividing the slot count).
-    /// - Throws: ``CKKSError/invalidParameters(_:)`` when the period does not divide the slot count;
-    ///   the ``CKKSError`` cases of encoding and addition.
+    /// - Throws: `CKKSError/invalidParameters(_:)` when the period does not divide the slot count;
+    ///   the `CKKSError` cases of encoding and addition.
     public func add(_ a: Ciphertext, replicated values: [Double], period: Int? = nil) throws -> Ciphertext {
         let p = period ?? values.count
         guard p >= values.count, p >= 1, a.slots % p == 0 else {

@@ -34,7 +34,7 @@ public struct LinearTransform: Sendable {
     ///   - blockSize: D, a power of two dividing `slots`.
     ///   - slots: Slots of the ciphertexts the transform runs on.
     ///   - babyStep: n1 (a power of two ≤ D); default: the one minimising rotations.
-    /// - Throws: ``CKKSError/invalidParameters(_:)`` when the matrix does not fit D × D, D is not a
+    /// - Throws: `CKKSError/invalidParameters(_:)` when the matrix does not fit D × D, D is not a
     ///   power of two dividing `slots`, or the baby step is not a power of two ≤ D.
     public init(matrix: [[Double]], blockSize: Int, slots: Int, babyStep: Int? = nil) throws {
         let columns = matrix.map(\.count).max() ?? 0
@@ -60,7 +60,7 @@ public struct LinearTransform: Sendable {
     ///   - diagonals: The non-zero diagonals k (0 ≤ k < D).
     ///   - babyStep: n1 (a power of two ≤ D); default: the one minimising rotations.
     ///   - entry: M[i][j] for the entries on those diagonals.
-    /// - Throws: ``CKKSError/invalidParameters(_:)`` when D is not a power of two dividing `slots`,
+    /// - Throws: `CKKSError/invalidParameters(_:)` when D is not a power of two dividing `slots`,
     ///   the matrix does not fit D × D, or the baby step is not a power of two ≤ D.
     public init(
         blockSize: Int, slots: Int, rows: Int, columns: Int, diagonals: [Int], babyStep: Int? = nil,
@@ -101,7 +101,7 @@ public struct LinearTransform: Sendable {
     /// - Parameters:
     ///   - context: The context of the ciphertexts.
     ///   - level: The level of the inputs the encoding is for.
-    /// - Throws: The ``CKKSError`` cases of encoding (a level above the context's top).
+    /// - Throws: The `CKKSError` cases of encoding (a level above the context's top).
     public func encoded(context: CKKSContext, level: Int) throws -> EncodedLinearTransform {
         EncodedLinearTransform(
             level: level,
@@ -114,10 +114,10 @@ public struct LinearTransform: Sendable {
     ///   - evaluator: An evaluator with the keys of ``rotationSteps``.
     ///   - bias: Optional bias (at most D values).
     ///   - encoded: Diagonals encoded by ``encoded(context:level:)`` (encoded here when nil).
-    /// - Throws: ``CKKSError/slotCountMismatch(_:_:)`` for another slot count,
-    ///   ``CKKSError/levelExhausted(_:)`` when `encoded` is above the input's level,
-    ///   ``CKKSError/tooManyValues(given:slots:)`` for a bias longer than D, and the evaluator's
-    ///   ``CKKSError`` cases (a missing rotation key, no level left).
+    /// - Throws: `CKKSError/slotCountMismatch(_:_:)` for another slot count,
+    ///   `CKKSError/levelExhausted(_:)` when `encoded` is above the input's level,
+    ///   `CKKSError/tooManyValues(given:slots:)` for a bias longer than D, and the evaluator's
+    ///   `CKKSError` cases (a missing rotation key, no level left).
     public func evaluate(
         _ ct: Ciphertext, evaluator: Evaluator, bias: [Double]? = nil, encoded: EncodedLinearTransform? = nil
     ) throws -> Ciphertext {
@@ -158,8 +158,8 @@ public struct LinearTransform: Sendable {
     ///   - period: Its period.
     ///   - target: The period wanted.
     ///   - evaluator: An evaluator with the keys of ``foldSteps(from:to:)``.
-    /// - Throws: ``CKKSError/invalidParameters(_:)`` for periods that are not powers of two with
-    ///   target ≤ period; the evaluator's ``CKKSError`` cases (a missing rotation key).
+    /// - Throws: `CKKSError/invalidParameters(_:)` for periods that are not powers of two with
+    ///   target ≤ period; the evaluator's `CKKSError` cases (a missing rotation key).
     public static func foldPeriod(_ ct: Ciphertext, from period: Int, to target: Int, evaluator: Evaluator) throws
         -> Ciphertext
     {
@@ -174,7 +174,7 @@ public struct LinearTransform: Sendable {
     /// - Parameters:
     ///   - period: The period folded.
     ///   - target: The period wanted.
-    /// - Throws: ``CKKSError/invalidParameters(_:)`` for periods that are not powers of two with
+    /// - Throws: `CKKSError/invalidParameters(_:)` for periods that are not powers of two with
     ///   target ≤ period.
     public static func foldSteps(from period: Int, to target: Int) throws -> [Int] {
         guard target >= 1, period >= target, target & (target - 1) == 0, period & (period - 1) == 0 else {

@@ -7,11 +7,11 @@ public import HefCKKS
 /// Powers: T_1 = x; T_{2k} = 2·T_k² − 1; any other T_j = 2·T_m·T_n − T_{m−n} with m the
 /// largest power of two below j (n = j − m), so T_j sits at depth ⌈log2 j⌉. The subtracted
 /// T_{m−n} is brought to the product's scale with a constant 1 encoded at the scale that makes
-/// the two agree exactly (``Evaluator/multiply(_:scalar:rescaledScale:)``).
+/// the two agree exactly (`Evaluator/multiply(_:scalar:rescaledScale:)`).
 ///
 /// Recursion (top-down target scales, as in Lattigo): a node p is evaluated at a prescribed
 /// level ℓ and scale S. If deg p < b (the baby-step bound) and all its powers are at level
-/// ≥ ℓ + 1, p is a leaf: one ``Evaluator/linearCombination(_:_:rescaledScale:constant:level:)``
+/// ≥ ℓ + 1, p is a leaf: one `Evaluator/linearCombination(_:_:rescaledScale:constant:level:)`
 /// with each constant at scale S·q_{ℓ+1}/s_j and one rescale. Otherwise p = q·T_G + r with G
 /// the largest power of two ≤ deg p; q is evaluated at level ℓ + 1 and scale S·q_{ℓ+1}/s_G, so
 /// that q·T_G rescaled has scale exactly S, and r at (ℓ, S). Every node of degree e at level ℓ
@@ -44,7 +44,7 @@ public struct PolynomialEvaluator: Sendable {
     /// - Parameters:
     ///   - ct: x.
     ///   - interval: [a, b].
-    /// - Throws: The evaluator's ``CKKSError`` cases (``CKKSError/levelExhausted(_:)`` at level 0).
+    /// - Throws: The evaluator's `CKKSError` cases (`CKKSError/levelExhausted(_:)` at level 0).
     public func mapToUnitInterval(_ ct: Ciphertext, _ interval: ClosedRange<Double>) throws -> Ciphertext {
         let a = interval.lowerBound
         let b = interval.upperBound
@@ -63,8 +63,8 @@ public struct PolynomialEvaluator: Sendable {
     ///   - targetScale: The output scale (default: the input's).
     ///   - inputIsMapped: the slots already hold y = α·x + β ∈ [−1, 1] (for example
     ///     because the affine map was folded into the previous linear layer).
-    /// - Throws: ``CKKSError/levelExhausted(_:)`` when the input has fewer levels than the
-    ///   polynomial's depth; the evaluator's other ``CKKSError`` cases (missing relinearization key).
+    /// - Throws: `CKKSError/levelExhausted(_:)` when the input has fewer levels than the
+    ///   polynomial's depth; the evaluator's other `CKKSError` cases (missing relinearization key).
     public func evaluate(
         _ ct: Ciphertext, _ series: ChebyshevSeries, targetScale: Double? = nil, inputIsMapped: Bool = false
     ) throws -> Ciphertext {

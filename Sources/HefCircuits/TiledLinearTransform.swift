@@ -32,7 +32,7 @@ public struct TiledLinearTransform: Sendable {
     ///   - matrix: rows = outputs, each row the inputs.
     ///   - slots: Slots per ciphertext (a power of two).
     ///   - babyStep: n1 (a power of two ≤ slots); default: the one minimising rotations.
-    /// - Throws: ``CKKSError/invalidParameters(_:)`` for an empty matrix, a slot count that is not a
+    /// - Throws: `CKKSError/invalidParameters(_:)` for an empty matrix, a slot count that is not a
     ///   power of two or an invalid baby step.
     public init(matrix: [[Double]], slots: Int, babyStep: Int? = nil) throws {
         guard slots >= 1, slots & (slots - 1) == 0 else {
@@ -94,7 +94,7 @@ public struct TiledLinearTransform: Sendable {
     /// - Parameters:
     ///   - context: The context of the ciphertexts.
     ///   - level: The level of the inputs the encoding is for.
-    /// - Throws: The ``CKKSError`` cases of encoding.
+    /// - Throws: The `CKKSError` cases of encoding.
     public func encoded(context: CKKSContext, level: Int) throws -> EncodedTiledLinearTransform {
         let enc = try blocks.map { row in
             try row.map { blk in
@@ -112,10 +112,10 @@ public struct TiledLinearTransform: Sendable {
     ///   - evaluator: An evaluator with the rotation keys of the blocks.
     ///   - bias: Optional bias (at most outputCount · slots values).
     ///   - encoded: Blocks encoded by ``encoded(context:level:)`` (encoded here when nil).
-    /// - Throws: ``CKKSError/invalidParameters(_:)`` for the wrong number of inputs,
-    ///   ``CKKSError/slotCountMismatch(_:_:)``, ``CKKSError/levelExhausted(_:)`` when `encoded` is
-    ///   above an input's level, ``CKKSError/tooManyValues(given:slots:)`` for a long bias, and the
-    ///   evaluator's ``CKKSError`` cases.
+    /// - Throws: `CKKSError/invalidParameters(_:)` for the wrong number of inputs,
+    ///   `CKKSError/slotCountMismatch(_:_:)`, `CKKSError/levelExhausted(_:)` when `encoded` is
+    ///   above an input's level, `CKKSError/tooManyValues(given:slots:)` for a long bias, and the
+    ///   evaluator's `CKKSError` cases.
     public func evaluate(
         _ inputs: [Ciphertext], evaluator: Evaluator, bias: [Double]? = nil, encoded: EncodedTiledLinearTransform? = nil
     ) throws -> [Ciphertext] {

@@ -3,7 +3,7 @@
 ///
 /// Slot `i` of a forward NTT holds the polynomial at `psi^(2·bitrev(i)+1)`. For
 /// `b(X) = a(X^g)`, `b(psi^e) = a(psi^(e·g))`, so slot `i` of `b` is the slot of `a` whose
-/// exponent is `(2·bitrev(i)+1)·g mod 2n`. The result is for ``RingBackend/permute``:
+/// exponent is `(2·bitrev(i)+1)·g mod 2n`. The result is for ``RingBackend/permute(_:_:permutation:count:)``:
 /// `result[i] = a[permutation[i]]`. Independent of the modulus and of psi.
 public func nttGaloisPermutation(galoisElement: Int, logN: Int) -> [UInt32] {
     precondition(logN >= 0 && logN < 32, "logN out of range")

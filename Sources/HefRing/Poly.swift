@@ -54,7 +54,7 @@ public struct Poly<Format: PolyFormat>: Sendable {
         return copy
     }
 
-    /// Zeroes the memory with ``secureZero(_:)`` (used for secrets before release).
+    /// Zeroes the memory with `secureZero` (volatile stores the optimizer keeps) (used for secrets before release).
     public mutating func zeroize() {
         secureZero(&data)
     }

@@ -74,7 +74,7 @@ extension Evaluator {
     }
 
     /// Σ c_i · ct_i (+ `constant`), computed in one accumulation pass per residue with
-    /// the backend's vectorised kernels (``Poly/linearCombination(_:scalars:basis:moduliCount:)``:
+    /// the backend's vectorised kernels (`Poly/linearCombination(_:scalars:basis:moduliCount:)`:
     /// multiplyScalar into a scratch residue, then add into the accumulator residue, which
     /// stays in cache), without rescaling. Memory-bound: at
     /// N = 2^13 it reads each input once and allocates only the result. (A lazy 128-bit

@@ -1,6 +1,6 @@
 public import HefRing
 
-/// Makes keys. Secret randomness comes from a ``RandomStream`` keyed by the OS CSPRNG unless a
+/// Makes keys. Secret randomness comes from a `RandomStream` keyed by the OS CSPRNG unless a
 /// stream is passed (reproducible keys for tests and cross-backend checks).
 public struct KeyGenerator: Sendable {
     /// The context of the parameters.

@@ -37,8 +37,10 @@ public final class CKKSParameters: Sendable, CustomStringConvertible {
     public var maxSlots: Int { n / 2 }
 
     /// Validates `literal` and generates its primes.
-    /// - Parameter insecure: pass ``InsecureParametersForTestingOnly`` to accept a set that the
-    ///   security table refuses (tests with small rings only).
+    /// - Parameters:
+    ///   - literal: the bit sizes and options to build.
+    ///   - insecure: pass ``InsecureParametersForTestingOnly`` to accept a set that the
+    ///     security table refuses (tests with small rings only).
     /// - Throws: ``CKKSError/invalidParameters(_:)`` for a value out of range or a size without
     ///   enough primes; ``CKKSError/insecureParameters(_:)`` when the set fails the security table
     ///   and `insecure` is nil.

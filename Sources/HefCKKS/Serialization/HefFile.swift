@@ -17,7 +17,7 @@ import HefRing
 /// ```
 ///
 /// A polynomial section is `count:u8`, `count` bit widths `u8` (each must equal the bit width
-/// of the matching prime), then each residue bit-packed at its width (``BitPacking``).
+/// of the matching prime), then each residue bit-packed at its width (`BitPacking`).
 public enum HefFile {
     /// The first four bytes of every file, "HEF\0".
     public static let magic: [UInt8] = [0x48, 0x45, 0x46, 0x00]

@@ -45,7 +45,7 @@ extension CompiledModel {
 
     /// The CKKS context of the plan.
     /// - Parameter backend: The ring backend.
-    /// - Throws: ``CKKSError`` when the plan's parameters are refused (a validated model's never are).
+    /// - Throws: `CKKSError` when the plan's parameters are refused (a validated model's never are).
     public func makeContext(backend: any RingBackend = NativeBackend()) throws -> CKKSContext {
         CKKSContext(parameters: try CKKSParameters(plan.parameters), backend: backend)
     }

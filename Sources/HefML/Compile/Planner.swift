@@ -1,7 +1,7 @@
 public import HefCKKS
 
 /// Chooses parameters for a compiled model: the depth it needs, the smallest ring that holds
-/// that depth securely (``ParametersLiteral/smallestSecure(depth:logScales:integerBits:maxSpecialPrimes:security:logNs:admits:)``,
+/// that depth securely (`ParametersLiteral/smallestSecure(depth:logScales:integerBits:maxSpecialPrimes:security:logNs:admits:)`,
 /// the rule `ParametersLiteral.forDepth` also uses), the slot layout of the packing on that
 /// ring (rotation steps included), and a precision estimate.
 public struct Planner: Sendable {

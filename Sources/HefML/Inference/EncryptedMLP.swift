@@ -21,8 +21,8 @@ public struct EncryptedMLP: Sendable {
     ///   - evaluationKeys: The client's evaluation keys (relinearization and the plan's rotations).
     /// - Throws: ``ModelError/invalidModel(_:)`` or ``ModelError/unsupportedFormat(_:)`` for a model
     ///   that fails validation; ``ModelError/wrongModel(_:)`` when the context's parameters are not
-    ///   the model's; ``CKKSError/parametersMismatch(expected:found:)`` when the keys were made for
-    ///   other parameters; other ``CKKSError`` cases when encoding a weight plaintext fails.
+    ///   the model's; `CKKSError/parametersMismatch(expected:found:)` when the keys were made for
+    ///   other parameters; other `CKKSError` cases when encoding a weight plaintext fails.
     public init(model: CompiledModel, context: CKKSContext, evaluationKeys: EvaluationKeys) throws {
         guard context.parameters.literal == model.plan.parameters else {
             throw ModelError.wrongModel("the context's parameters are not the model's")
@@ -42,7 +42,7 @@ public struct EncryptedMLP: Sendable {
     ///   - request: Encrypted inputs for this model.
     ///   - progress: Called after each batch with (batches done, batches).
     /// - Throws: ``ModelError/wrongModel(_:)`` when the request was made for another model, holds
-    ///   results, or has batches of the wrong shape; ``CKKSError`` when a ciphertext does not fit
+    ///   results, or has batches of the wrong shape; `CKKSError` when a ciphertext does not fit
     ///   the evaluation (level, scale, missing rotation key).
     public func evaluate(_ request: ModelCiphertexts, progress: ((Int, Int) -> Void)? = nil) throws -> ModelCiphertexts
     {
@@ -64,7 +64,7 @@ public struct EncryptedMLP: Sendable {
     /// - Parameters:
     ///   - inputs: The batch's input ciphertexts.
     ///   - progress: Called after each layer with (layers done, layers).
-    /// - Throws: ``ModelError/wrongModel(_:)`` for the wrong number of ciphertexts; ``CKKSError``
+    /// - Throws: ``ModelError/wrongModel(_:)`` for the wrong number of ciphertexts; `CKKSError`
     ///   when a ciphertext does not fit the evaluation.
     public func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)? = nil) throws -> [Ciphertext] {
         try evaluation.evaluate(inputs, progress: progress)

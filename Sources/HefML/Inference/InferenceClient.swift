@@ -70,7 +70,7 @@ public struct InferenceClient: Sendable {
     /// - Throws: ``ModelError/inputShape(row:expected:found:)`` and ``ModelError/notANumber(row:column:text:)``
     ///   for malformed rows; ``ModelError/outOfRange(_:)`` for a row outside the guarantees under
     ///   `.refuse` (or `.clamp` without a guaranteed box); ``ModelError/wrongModel(_:)`` when the
-    ///   context is not the model's; ``CKKSError`` cases of encoding and encryption (a public key for
+    ///   context is not the model's; `CKKSError` cases of encoding and encryption (a public key for
     ///   other parameters).
     public func encode(_ rows: [[Double]]) throws -> [(samples: Int, plaintexts: [Plaintext], outOfRange: Bool)] {
         try encode(try prepare(rows))
@@ -81,7 +81,7 @@ public struct InferenceClient: Sendable {
     /// rows share batches of up to N/2 samples, each isolated row alone, rows in order).
     /// - Parameter prepared: Rows from ``prepare(_:outOfRange:)``.
     /// - Throws: ``ModelError/wrongModel(_:)`` when the context is not the model's;
-    ///   ``ModelError/invalidModel(_:)`` when the model has no slot layout; ``CKKSError`` when
+    ///   ``ModelError/invalidModel(_:)`` when the model has no slot layout; `CKKSError` when
     ///   encoding fails.
     public func encode(_ prepared: PreparedRows) throws -> [(samples: Int, plaintexts: [Plaintext], outOfRange: Bool)] {
         let layout = try checkedLayout()
@@ -116,7 +116,7 @@ public struct InferenceClient: Sendable {
     /// - Throws: ``ModelError/inputShape(row:expected:found:)`` and ``ModelError/notANumber(row:column:text:)``
     ///   for malformed rows; ``ModelError/outOfRange(_:)`` for a row outside the guarantees under
     ///   `.refuse` (or `.clamp` without a guaranteed box); ``ModelError/wrongModel(_:)`` when the
-    ///   context is not the model's; ``CKKSError`` cases of encoding and encryption (a public key for
+    ///   context is not the model's; `CKKSError` cases of encoding and encryption (a public key for
     ///   other parameters).
     public func encrypt(
         _ rows: [[Double]], publicKey: PublicKey, outOfRange policy: OutOfRangePolicy = .refuse,
@@ -130,7 +130,7 @@ public struct InferenceClient: Sendable {
     ///   - prepared: Rows from ``prepare(_:outOfRange:)``.
     ///   - publicKey: The data owner's public key.
     ///   - progress: Called after each batch with (batches done, batches).
-    /// - Throws: ``ModelError/wrongModel(_:)`` when the context is not the model's; ``CKKSError`` cases
+    /// - Throws: ``ModelError/wrongModel(_:)`` when the context is not the model's; `CKKSError` cases
     ///   of encoding and encryption (a public key for other parameters).
     public func encrypt(_ prepared: PreparedRows, publicKey: PublicKey, progress: ((Int, Int) -> Void)? = nil) throws
         -> ModelCiphertexts
@@ -236,10 +236,10 @@ public struct InferenceClient: Sendable {
     ///   - results: The server's response.
     ///   - secretKey: The secret key the inputs were encrypted for.
     ///   - roundingBits: Round each value to this many bits after the binary point.
-    ///   - flooding: When set, each decryption is noise-flooded (``Decryptor/decrypt(_:flooding:)``).
+    ///   - flooding: When set, each decryption is noise-flooded (`Decryptor/decrypt(_:flooding:)`).
     /// - Throws: ``ModelError/wrongModel(_:)`` when the results were made for another model, hold
     ///   inputs, have batches of the wrong shape, or the context is not the model's;
-    ///   ``CKKSError`` cases of decryption (a key for other parameters, an invalid flooding policy).
+    ///   `CKKSError` cases of decryption (a key for other parameters, an invalid flooding policy).
     public func decryptScores(
         _ results: ModelCiphertexts, secretKey: SecretKey, roundingBits: Int? = nil, flooding: FloodingPolicy? = nil
     ) throws -> [[Double]] {

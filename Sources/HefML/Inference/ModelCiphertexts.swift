@@ -70,7 +70,7 @@ public struct ModelCiphertexts: Sendable {
 
     /// The file bytes (version 3).
     /// - Parameter context: The context the ciphertexts belong to.
-    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)``
+    /// - Throws: `CKKSError/parametersMismatch(expected:found:)` or `CKKSError/keyMismatch(expected:found:)`
     ///   when a ciphertext belongs to other parameters or another key than the first.
     public func serialized(context: CKKSContext) throws -> [UInt8] {
         var out = Self.magic
@@ -98,8 +98,8 @@ public struct ModelCiphertexts: Sendable {
     ///   - bytes: The file's bytes.
     ///   - context: The context of the model's parameters.
     /// - Throws: ``ModelError/unsupportedFormat(_:)`` when the bytes are not a model ciphertext
-    ///   file; ``CKKSError/unsupportedVersion(_:)`` for another version; ``CKKSError/truncated(_:)``
-    ///   and ``CKKSError/malformedData(_:)`` for damaged files; the ``CKKSError`` cases of
+    ///   file; `CKKSError/unsupportedVersion(_:)` for another version; `CKKSError/truncated(_:)`
+    ///   and `CKKSError/malformedData(_:)` for damaged files; the `CKKSError` cases of
     ///   `HefFile.deserializeCiphertexts` (other parameters, bad polynomial sections).
     public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
         var reader = Reader(bytes: bytes)
@@ -193,8 +193,8 @@ extension ModelCiphertexts {
     /// Reads the container of a model ciphertext file without decoding its ciphertexts.
     /// - Parameter bytes: The file's bytes.
     /// - Throws: ``ModelError/unsupportedFormat(_:)`` when the bytes are not a model ciphertext
-    ///   file; ``CKKSError/unsupportedVersion(_:)``, ``CKKSError/truncated(_:)`` or
-    ///   ``CKKSError/malformedData(_:)`` for another version or a damaged container.
+    ///   file; `CKKSError/unsupportedVersion(_:)`, `CKKSError/truncated(_:)` or
+    ///   `CKKSError/malformedData(_:)` for another version or a damaged container.
     public static func summary(_ bytes: [UInt8]) throws -> Summary {
         var reader = Reader(bytes: bytes)
         let header = try reader.header()

@@ -114,7 +114,7 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
     ///   - layers: The compiled layers the layout was computed for.
     ///   - evaluator: The server's evaluator.
     /// - Throws: ``ModelError/wrongModel(_:)`` when the evaluator's ring or the layers are not the
-    ///   layout's; ``CKKSError`` cases of encoding.
+    ///   layout's; `CKKSError` cases of encoding.
     public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator) throws -> any PackedEvaluation {
         try LatencyEvaluation(layout: self, layers: layers, evaluator: evaluator)
     }

@@ -40,7 +40,7 @@ public protocol PackingLayout: Sendable {
     /// - Parameters:
     ///   - layers: The compiled layers the layout was computed for.
     ///   - evaluator: The server's evaluator (its context is the plan's).
-    /// - Throws: ``CKKSError`` when encoding a weight or bias plaintext fails, ``ModelError/planFailed(_:)``
+    /// - Throws: `CKKSError` when encoding a weight or bias plaintext fails, ``ModelError/planFailed(_:)``
     ///   when a layer does not fit the layout.
     func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator) throws -> any PackedEvaluation
 
@@ -68,7 +68,7 @@ public protocol PackedEvaluation: Sendable {
     /// - Parameters:
     ///   - inputs: The batch's input ciphertexts.
     ///   - progress: Called after each layer with (layers done, layers).
-    /// - Throws: ``ModelError/wrongModel(_:)`` for the wrong number of ciphertexts, ``CKKSError``
+    /// - Throws: ``ModelError/wrongModel(_:)`` for the wrong number of ciphertexts, `CKKSError`
     ///   when the ciphertexts do not fit the evaluation (level, scale, keys).
     func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)?) throws -> [Ciphertext]
 }

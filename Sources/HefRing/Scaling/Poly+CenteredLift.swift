@@ -1,6 +1,6 @@
 extension Poly where Format == Coeff {
     /// The centered lift of every coefficient, in (−Q/2, Q/2] with Q the product of this
-    /// polynomial's primes, as a Double times `factor` (see ``RingBackend/composeCentered``).
+    /// polynomial's primes, as a Double times `factor` (see ``RingBackend/composeCentered(_:_:tables:count:factor:)``).
     /// `crt` must be built for exactly this polynomial's primes.
     public func centeredValues(crt: CRTTables, factor: Double) -> [Double] {
         precondition(
