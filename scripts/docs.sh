@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds the DocC documentation of every public module with swift-docc-plugin (resolved only
 # when HEF_DOCS=1) into .build-docs/; any DocC warning fails the script.
-#   scripts/docs.sh [MODULE…]        (default: HefRing HefCKKS HefCircuits HefML HefONNX)
+#   scripts/docs.sh [MODULE…]        (default: every public module)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 modules=("$@")
-[ ${#modules[@]} -gt 0 ] || modules=(HefRing HefCKKS HefCircuits HefML HefONNX)
+[ ${#modules[@]} -gt 0 ] || modules=(HefRing HefCKKS HefCircuits HefML HefONNX HefService)
 export HEF_DOCS=1
 for m in "${modules[@]}"; do
     echo "== $m"
