@@ -359,14 +359,19 @@ private func hex(_ v: UInt64) -> String {
         #expect(labels.stdout.split(whereSeparator: \.isNewline).count == 12)
     }
 
+    /// Compiles the bundled model `name` to `m.hef` in `dir`; returns the model's folder.
+    func compileBundledModel(_ name: String, in dir: URL) throws -> URL {
+        let models = Self.repository.appendingPathComponent("Models/\(name)")
+        let result = try hefctl(
+            ["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        return models
+    }
+
     @Test func floodedModelDecrypt() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let models = Self.repository.appendingPathComponent("Models/breast-cancer-square")
-        #expect(
-            try hefctl(
-                ["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir
-            ).status == 0)
+        let models = try compileBundledModel("breast-cancer-square", in: dir)
         #expect(try hefctl(["keygen", "--model", "m.hef", "--out", "keys"], in: dir).status == 0)
         let rows = try String(contentsOf: models.appendingPathComponent("test_X_standardized.csv"), encoding: .utf8)
             .split(whereSeparator: \.isNewline).prefix(3)
@@ -405,11 +410,7 @@ private func hex(_ v: UInt64) -> String {
     @Test func olderModelAndCiphertextFilesStillWork() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let models = Self.repository.appendingPathComponent("Models/breast-cancer-square")
-        #expect(
-            try hefctl(
-                ["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir
-            ).status == 0)
+        let models = try compileBundledModel("breast-cancer-square", in: dir)
         var object = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("m.hef")))
                 as? [String: Any])
@@ -482,11 +483,7 @@ private func hex(_ v: UInt64) -> String {
     @Test func badModelInputIsRefused() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let models = Self.repository.appendingPathComponent("Models/breast-cancer-square")
-        #expect(
-            try hefctl(
-                ["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir
-            ).status == 0)
+        let models = try compileBundledModel("breast-cancer-square", in: dir)
         #expect(try hefctl(["keygen", "--model", "m.hef", "--out", "keys"], in: dir).status == 0)
         try "1,2,3\n".write(to: dir.appendingPathComponent("short.csv"), atomically: true, encoding: .utf8)
         expectFailure(
