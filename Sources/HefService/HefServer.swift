@@ -1,7 +1,10 @@
 import Crypto
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOCore
 
 /// How `hefctl serve` (or a test) runs the service.
 public struct ServiceConfiguration: Sendable {
@@ -24,6 +27,12 @@ public struct ServiceConfiguration: Sendable {
     public var queueCapacity = 16
     /// Prepared evaluators (model × key set) kept in memory.
     public var evaluatorCacheSize = 4
+    /// A connection that sends nothing for this long (a slow or stalled upload, an idle
+    /// keep-alive) is closed.
+    public var idleTimeoutSeconds: Int64 = 30
+    /// TLS: PEM certificate chain and private key files; nil: plain HTTP (keep it on loopback or
+    /// behind a TLS proxy).
+    public var tls: TLSFiles?
 
     public init(modelsDirectory: URL, dataDirectory: URL) {
         self.modelsDirectory = modelsDirectory
@@ -41,6 +50,8 @@ public final class HefServer: Sendable {
     public let signer: ProviderSigner
     public let registry: any KeyRegistry
     public let queue: WorkQueue
+    /// The Prometheus metrics `GET /metrics` exposes.
+    public let metrics = ServiceMetrics()
     let evaluators: EvaluatorCache
     let authenticates: Bool
     let logger: Logger
@@ -95,8 +106,13 @@ public final class HefServer: Sendable {
 
     /// The client a request acts for: from `Authorization: Bearer TOKEN` (tokens stored hashed).
     func client(_ request: Request) async throws -> String {
+        try await client(authorization: request.headers[.authorization])
+    }
+
+    /// The client an `Authorization` header value names (the HTTP routes and the MCP endpoint).
+    func client(authorization header: String?) async throws -> String {
         guard authenticates else { return Self.anonymousClient }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        guard let header, header.hasPrefix("Bearer ") else {
             throw ServiceError.unauthorized("this route needs Authorization: Bearer TOKEN")
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
@@ -161,8 +177,17 @@ public final class HefServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         // One log line per request (method, path, status, no headers: tokens stay out of the logs).
         router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         let service = self
+        router.get("/metrics") { _, _ in
+            service.metrics.queueDepth.set(Int64(service.queue.depth))
+            service.metrics.keysStored.set(Int64(try await service.registry.keyCount()))
+            service.metrics.modelsServed.set(Int64(service.models.count))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: service.metrics.render())))
+        }
         router.get("/healthz") { _, _ in
             try HefServer.json(
                 Health(
@@ -192,27 +217,8 @@ public final class HefServer: Sendable {
             let model = try service.model(try context.parameters.require("id"))
             let client = try await service.client(request)
             let bytes = try await HefServer.body(request, limit: service.configuration.maxKeysBytes)
-            let keyID = SHA256.hash(data: bytes).hexString
-            // A repeat upload is answered from the registry, without validating again.
-            if let known = try await service.registry.registeredKey(keyID: keyID, client: client, modelID: model.id) {
-                return try HefServer.json(
-                    KeyAnswer(
-                        keyID: keyID, modelID: model.id, parametersID: known.parametersID, size: known.size,
-                        created: false))
-            }
-            let validated = try await service.queue.submit {
-                try ModelRuntime.validateEvaluationKeys(bytes, for: model)
-            }
-            let record = KeyRecord(
-                keyID: keyID, parametersID: validated.parametersID, size: bytes.count,
-                createdAt: Int64(Date().timeIntervalSince1970))
-            let created = try await service.registry.register(record, bytes: bytes, client: client, modelID: model.id)
-            service.logger.info("keys \(keyID.prefix(16))… registered by \(client) for \(model.name)")
-            return try HefServer.json(
-                KeyAnswer(
-                    keyID: keyID, modelID: model.id, parametersID: validated.parametersID, size: bytes.count,
-                    created: created),
-                status: created ? .created : .ok)
+            let answer = try await service.registerKeys(bytes, client: client, model: model)
+            return try HefServer.json(answer, status: answer.created ? .created : .ok)
         }
         router.delete("/v1/keys/:keyID") { request, context in
             let keyID = try context.parameters.require("keyID")
@@ -223,6 +229,11 @@ public final class HefServer: Sendable {
             service.evaluators.remove(keyID: keyID)
             return Response(status: .noContent)
         }
+        // MCP (streamable HTTP, stateless): the same operations as tools, for agents.
+        let mcp = ProviderMCP(service: service)
+        // Base64 inside JSON: 4/3 of the bytes, and JSON encoders may escape every "/" as "\/".
+        let mcpLimit = (max(configuration.maxKeysBytes, configuration.maxInferBytes) / 3 + 1) * 8 + (1 << 16)
+        router.post("/mcp") { request, _ in try await mcp.respond(to: request, limit: mcpLimit) }
         router.post("/v1/models/:id/infer") { request, context in
             let model = try service.model(try context.parameters.require("id"))
             let client = try await service.client(request)
@@ -230,27 +241,64 @@ public final class HefServer: Sendable {
                 throw ServiceError.badRequest(
                     "missing_key", "name the evaluation keys: ?key=KEYID (from POST /v1/models/{id}/keys)")
             }
-            guard HefServer.validKeyID(keyID),
-                try await service.registry.registeredKey(keyID: keyID, client: client, modelID: model.id) != nil
-            else {
-                // Another client's key and an unknown one get the same answer.
-                throw ServiceError.notFound(
-                    "unknown_key", "no evaluation keys \(keyID) registered by this client for model \(model.name)")
-            }
+            try await service.checkKey(keyID, client: client, model: model)
             let bytes = try await HefServer.body(request, limit: service.configuration.maxInferBytes)
-            let evaluator = try await service.evaluator(model: model, keyID: keyID)
-            let output = try await service.queue.submit { try ModelRuntime.infer(bytes, evaluator: evaluator) }
-            let receipt = try Receipt(
-                receiptID: UUID().uuidString.lowercased(), modelID: model.id, keyID: keyID, request: bytes,
-                response: output,
-                time: Int64(Date().timeIntervalSince1970), signer: service.signer)
-            try await service.registry.record(ReceiptRecord(receipt: receipt, client: client))
+            let (output, receipt) = try await service.infer(bytes, client: client, model: model, keyID: keyID)
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/octet-stream", Receipt.header: receipt.headerValue],
                 body: .init(byteBuffer: ByteBuffer(bytes: output)))
         }
         return router
+    }
+
+    /// Validates and registers an evaluation keys file for `client` and `model` (the HTTP route
+    /// and the MCP tool). A repeat upload is answered from the registry, without validating again.
+    func registerKeys(_ bytes: [UInt8], client: String, model: ServedModel) async throws -> KeyAnswer {
+        let keyID = SHA256.hash(data: bytes).hexString
+        if let known = try await registry.registeredKey(keyID: keyID, client: client, modelID: model.id) {
+            return KeyAnswer(
+                keyID: keyID, modelID: model.id, parametersID: known.parametersID, size: known.size, created: false)
+        }
+        let validated = try await queue.submit { try ModelRuntime.validateEvaluationKeys(bytes, for: model) }
+        let record = KeyRecord(
+            keyID: keyID, parametersID: validated.parametersID, size: bytes.count,
+            createdAt: Int64(Date().timeIntervalSince1970))
+        let created = try await registry.register(record, bytes: bytes, client: client, modelID: model.id)
+        logger.info("keys \(keyID.prefix(16))… registered by \(client) for \(model.name)")
+        return KeyAnswer(
+            keyID: keyID, modelID: model.id, parametersID: validated.parametersID, size: bytes.count, created: created)
+    }
+
+    /// Refuses a key id that `client` has not registered for `model` (another client's key and an
+    /// unknown one get the same answer).
+    func checkKey(_ keyID: String, client: String, model: ServedModel) async throws {
+        guard HefServer.validKeyID(keyID),
+            try await registry.registeredKey(keyID: keyID, client: client, modelID: model.id) != nil
+        else {
+            throw ServiceError.notFound(
+                "unknown_key", "no evaluation keys \(keyID) registered by this client for model \(model.name)")
+        }
+    }
+
+    /// Evaluates a model ciphertext file with a registered key set and signs the receipt (the
+    /// HTTP route and the MCP tool; the caller has run ``checkKey(_:client:model:)``).
+    func infer(_ bytes: [UInt8], client: String, model: ServedModel, keyID: String) async throws -> (
+        [UInt8], Receipt
+    ) {
+        let evaluator = try await evaluator(model: model, keyID: keyID)
+        let metrics = metrics
+        let output = try await queue.submit {
+            let start = ContinuousClock.now
+            let output = try ModelRuntime.infer(bytes, evaluator: evaluator)
+            metrics.evaluation(model: model.name, duration: ContinuousClock.now - start)
+            return output
+        }
+        let receipt = try Receipt(
+            receiptID: UUID().uuidString.lowercased(), modelID: model.id, keyID: keyID, request: bytes,
+            response: output, time: Int64(Date().timeIntervalSince1970), signer: signer)
+        try await registry.record(ReceiptRecord(receipt: receipt, client: client))
+        return (output, receipt)
     }
 
     func evaluator(model: ServedModel, keyID: String) async throws -> PreparedEvaluator {
@@ -263,9 +311,18 @@ public final class HefServer: Sendable {
 
     /// The Hummingbird application on the configured address; `onBound` gets the port it bound
     /// (useful with port 0).
-    public func application(onBound: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(
+    ///
+    /// - Parameter onBound: Called with the bound port once the server listens.
+    /// - Throws: ``ServiceError`` when the TLS certificate or key cannot be read.
+    public func application(onBound: @escaping @Sendable (Int) -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let http1 = HTTPServerBuilder.http1(
+            configuration: .init(idleTimeout: .seconds(max(1, configuration.idleTimeoutSeconds))))
+        let server = try configuration.tls.map {
+            try HTTPServerBuilder.tls(http1, tlsConfiguration: $0.configuration())
+        }
+        return Application(
             router: router(),
+            server: server ?? http1,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hef"),
             onServerRunning: { channel in
                 if let port = channel.localAddress?.port { onBound(port) }

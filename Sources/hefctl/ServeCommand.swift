@@ -15,6 +15,8 @@ struct Serve: ParsableCommand {
             Example:
               hefctl model compile Models/digits-square/model.json --out models/digits-square.hef
               hefctl serve --models models --data hef-data --listen 127.0.0.1:8080
+              hefctl serve --models models --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --tokens tokens.txt
+            Metrics (Prometheus text): GET /metrics. MCP (streamable HTTP, JSON answers): POST /mcp.
             """)
 
     @Option(help: "Folder of compiled models (*.hef).")
@@ -40,6 +42,17 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("queue"), help: "Requests allowed to wait for a worker before the server answers 503.")
     var queueCapacity = 16
 
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS (with --tls-key).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: "Seconds a connection may send nothing (a stalled upload, an idle keep-alive) before it is closed.")
+    var idleTimeout: Int64 = 30
+
     func run() throws {
         try reportingErrors {
             guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
@@ -58,6 +71,13 @@ struct Serve: ParsableCommand {
             }
             if let workers { configuration.workers = workers }
             configuration.queueCapacity = queueCapacity
+            guard idleTimeout > 0 else { throw UserError("--idle-timeout takes a positive number of seconds") }
+            configuration.idleTimeoutSeconds = idleTimeout
+            switch (tlsCert, tlsKey) {
+            case (let cert?, let key?): configuration.tls = TLSFiles(certificateChainPath: cert, privateKeyPath: key)
+            case (nil, nil): break
+            default: throw UserError("--tls-cert and --tls-key go together")
+            }
             let settings = configuration
             try runBlocking { try await HefServer(configuration: settings).run() }
         }

@@ -7,6 +7,7 @@ import HefService
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import Testing
 
@@ -140,14 +141,19 @@ struct ServiceFixture: @unchecked Sendable {
     /// Starts the service on a free loopback port for the duration of `body`. (Not Hummingbird's
     /// `.live` test framework: its 20 s read timeout is too short when the whole test suite
     /// shares two cores.)
+    ///
+    /// With `tls`, the server serves HTTPS with those files and the test client trusts `trust`.
     func withServer<T: Sendable>(
-        data: URL, _ body: @Sendable (LiveClient, HefServer) async throws -> T
+        data: URL, tls: (files: TLSFiles, trust: TLSConfiguration)? = nil,
+        _ body: @Sendable (LiveClient, HefServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "hef.service.test")
         logger.logLevel = ProcessInfo.processInfo.environment["HEF_TEST_VERBOSE"] == nil ? .warning : .info
-        let service = try await HefServer(configuration: configuration(data: data), logger: logger)
+        var settings = configuration(data: data)
+        settings.tls = tls?.files
+        let service = try await HefServer(configuration: settings, logger: logger)
         let (ports, bound) = AsyncStream<Int>.makeStream()
-        let app = service.application(onBound: { port in
+        let app = try service.application(onBound: { port in
             bound.yield(port)
             bound.finish()
         })
@@ -156,10 +162,13 @@ struct ServiceFixture: @unchecked Sendable {
             group.addTask { try await services.run() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw ServiceError.configuration("the server did not start") }
-            let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(600)))
+            let client = TestClient(
+                host: "127.0.0.1", port: port,
+                configuration: .init(
+                    tlsConfiguration: tls?.trust, timeout: .seconds(600), serverName: tls == nil ? nil : "localhost"))
             client.connect()
             do {
-                let value = try await body(LiveClient(client: client), service)
+                let value = try await body(LiveClient(client: client, port: port), service)
                 try await client.shutdown()
                 await services.triggerGracefulShutdown()
                 return value
@@ -182,6 +191,8 @@ struct Answer: Sendable {
 /// One keep-alive connection to a running server.
 struct LiveClient: Sendable {
     let client: TestClient
+    /// The server's loopback port (for clients other than this one, e.g. an MCP client).
+    let port: Int
 
     @discardableResult
     func execute<R>(
