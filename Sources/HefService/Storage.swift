@@ -103,6 +103,11 @@ public final class SQLiteRegistry: KeyRegistry {
             // Wait for a lock instead of failing at once: another process (a restart while the
             // old one closes, a second server on the same folder) may hold it briefly.
             configuration.busyMode = .timeout(10)
+            // WAL with synchronous=NORMAL: a commit survives the process being killed (the load
+            // test kills the server mid-run) but not a power cut or a kernel crash, which may lose
+            // the last commits (a receipt the client already holds, signed; a key registration the
+            // client re-uploads on "unknown_key"). FULL would fsync every inference's receipt.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             database = try DatabasePool(
                 path: dataDirectory.appendingPathComponent("registry.sqlite").path, configuration: configuration)
             blobs = try BlobFolder(root: dataDirectory.appendingPathComponent("blobs/sha256"))
