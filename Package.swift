@@ -35,6 +35,8 @@ var package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The PostgreSQL registry (`hefctl serve --database postgres://…`, several replicas).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // GMP and FLINT 2.9 from the system (Debian: libgmp-dev, libflint-dev).
@@ -85,7 +87,8 @@ var package = Package(
             dependencies: ["HefRing", "HefCKKS", "HefML"],
             swiftSettings: importsAreInternal),
         // The service: Hummingbird 2 routes, key registry (SQLite through GRDB, blobs in a
-        // content-addressed folder), ML-DSA-65 signed manifests and receipts. Nothing below imports it.
+        // content-addressed folder; or PostgreSQL through PostgresNIO, blobs in the database),
+        // ML-DSA-65 signed manifests and receipts. Nothing below imports it.
         .target(
             name: "HefService",
             dependencies: [
@@ -94,6 +97,7 @@ var package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
@@ -150,6 +154,7 @@ var package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), // a fresh database per test
             ]),
     ],
     cxxLanguageStandard: .cxx17

@@ -8,8 +8,8 @@ struct Serve: ParsableCommand {
         abstract: "Serve compiled models over HTTP: evaluation key registry, encrypted inference, signed receipts.",
         discussion: """
             Serves every compiled model (*.hef) in the models folder, named by its id or its file's stem.
-            The registry (SQLite), key blobs and the ML-DSA-65 signing key (generated on first start,
-            mode 0600) live under --data. The server never reads a secret key. Routes: docs/service.md.
+            The registry (SQLite, or PostgreSQL with --database), key blobs and the ML-DSA-65 signing
+            key (generated on first start, mode 0600) live under --data. The server never reads a secret key. Routes: docs/service.md.
             Tokens file: one client per line, NAME TOKEN or NAME sha256:HEX (without --tokens, no
             authentication: every request acts as one anonymous client; keep it on loopback).
             Example:
@@ -40,6 +40,26 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("queue"), help: "Requests allowed to wait for a worker before the server answers 503.")
     var queueCapacity = 16
 
+    @Option(
+        help: """
+            A PostgreSQL registry shared by replicas, postgres://USER:PASSWORD@HOST:PORT/DATABASE \
+            (key blobs in the database; default: SQLite and a blob folder under --data).
+            """)
+    var database: String?
+
+    @Option(name: .customLong("max-keys-per-client"), help: "Key sets a client may hold at once (then 429).")
+    var maxKeysPerClient = 16
+
+    @Option(
+        name: .customLong("max-key-bytes-per-client"),
+        help: "Total size of a client's key sets (then 413): bytes, or with KiB, MiB, GiB, TiB.")
+    var maxKeyBytesPerClient = "4GiB"
+
+    @Option(
+        name: .customLong("key-ttl"),
+        help: "How long a key registration lasts (then 410 and purged): seconds, or with s, m, h, d.")
+    var keyTTL = "30d"
+
     func run() throws {
         try reportingErrors {
             guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
@@ -58,6 +78,16 @@ struct Serve: ParsableCommand {
             }
             if let workers { configuration.workers = workers }
             configuration.queueCapacity = queueCapacity
+            if let database { configuration.database = try PostgresLocation(url: database) }
+            guard maxKeysPerClient > 0 else { throw UserError("--max-keys-per-client takes a positive number") }
+            guard let maxBytes = KeyPolicy.parseBytes(maxKeyBytesPerClient) else {
+                throw UserError("--max-key-bytes-per-client takes bytes, e.g. 4294967296 or 4GiB")
+            }
+            guard let ttl = KeyPolicy.parseDuration(keyTTL) else {
+                throw UserError("--key-ttl takes seconds or a duration, e.g. 86400, 12h or 30d")
+            }
+            configuration.keyPolicy = KeyPolicy(
+                maxKeySetsPerClient: maxKeysPerClient, maxKeyBytesPerClient: maxBytes, ttl: ttl)
             let settings = configuration
             try runBlocking { try await HefServer(configuration: settings).run() }
         }
