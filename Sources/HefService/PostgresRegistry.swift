@@ -113,7 +113,8 @@ public final class PostgresRegistry: KeyRegistry {
         } catch {
             await shutdown()
             if let error = error as? ServiceError { throw error }
-            throw ServiceError.configuration("cannot use the PostgreSQL registry at \(location): \(Self.describe(error))")
+            throw ServiceError.configuration(
+                "cannot use the PostgreSQL registry at \(location): \(Self.describe(error))")
         }
     }
 
@@ -139,7 +140,7 @@ public final class PostgresRegistry: KeyRegistry {
                 throw ServiceError.configuration("no answer within \(timeout)")
             }
             defer { group.cancelAll() }
-            try await group.next()
+            _ = try await group.next()
         }
     }
 
@@ -359,9 +360,10 @@ public final class PostgresRegistry: KeyRegistry {
             let key = try await connection.query(
                 "SELECT chunks, size FROM hef_keys WHERE key_id = \(keyID)", logger: logger
             ).collect()
-            guard let (chunks, size) = try key.first?.decode((Int, Int64).self) else {
+            guard let first = key.first else {
                 throw ServiceError.internalError("the key blob \(keyID) is missing from the database")
             }
+            let (chunks, size) = try first.decode((Int, Int64).self)
             let rows = try await connection.query(
                 "SELECT bytes FROM hef_key_blobs WHERE key_id = \(keyID) ORDER BY chunk", logger: logger
             ).collect()
@@ -402,6 +404,7 @@ public final class PostgresRegistry: KeyRegistry {
         try await count("SELECT COUNT(*) FROM hef_receipts")
     }
 
+    @discardableResult
     public func purgeExpired() async throws -> Int {
         let now = self.now()
         let rows = try await client.query(

@@ -62,7 +62,9 @@ public struct KeyPolicy: Sendable, Equatable {
         let date = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(time)))
         return ServiceError(
             status: .gone, code: "key_expired",
-            message: "the registration of evaluation keys \(keyID) expired at \(date) and was removed: upload the keys again")
+            message:
+                "the registration of evaluation keys \(keyID) expired at \(date) and was removed: upload the keys again"
+        )
     }
 
     /// Parses a duration: seconds (`3600`), or a number with a unit `s`, `m`, `h` or `d`
@@ -319,16 +321,18 @@ public final class SQLiteRegistry: KeyRegistry {
                 sql: "SELECT EXISTS (SELECT 1 FROM registrations WHERE keyID = ? AND client = ? AND modelID = ?)",
                 arguments: [record.keyID, client, modelID])
             if known == true { return false }
-            let held = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes,
-                        COALESCE(SUM(keyID = ?), 0) AS mine
-                    FROM keys WHERE keyID IN (SELECT keyID FROM registrations WHERE client = ?)
-                    """, arguments: [record.keyID, client])
-            let count: Int = held?["n"] ?? 0
-            let total: Int64 = held?["bytes"] ?? 0
-            let mine: Int = held?["mine"] ?? 0
+            guard
+                let held = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes,
+                            COALESCE(SUM(keyID = ?), 0) AS mine
+                        FROM keys WHERE keyID IN (SELECT keyID FROM registrations WHERE client = ?)
+                        """, arguments: [record.keyID, client])
+            else { throw ServiceError.internalError("the registry did not count this client's keys") }
+            let count: Int = held["n"]
+            let total: Int64 = held["bytes"]
+            let mine: Int = held["mine"]
             try policy.check(count: count, bytes: total, adding: record.size, adds: mine == 0)
             try blobs.put(bytes, hash: record.keyID)
             try db.execute(
@@ -356,6 +360,7 @@ public final class SQLiteRegistry: KeyRegistry {
         }
     }
 
+    @discardableResult
     public func purgeExpired() async throws -> Int {
         let blobs = self.blobs
         let now = self.now()
@@ -386,7 +391,8 @@ public final class SQLiteRegistry: KeyRegistry {
                 row["expiresAt"]
             )
         }
-        guard let (record, expiresAt) = found else { return nil }
+        guard let found else { return nil }
+        let (record, expiresAt) = found
         if expiresAt <= now() {
             try await purgeExpired()
             throw KeyPolicy.expired(keyID: keyID, at: expiresAt)

@@ -169,7 +169,8 @@ struct RegistryTests {
         let data = try temporaryDirectory("registry-two")
         defer { try? FileManager.default.removeItem(at: data) }
         try await registryConcurrency(
-            SQLiteRegistry(dataDirectory: data, policy: testPolicy), SQLiteRegistry(dataDirectory: data, policy: testPolicy))
+            SQLiteRegistry(dataDirectory: data, policy: testPolicy),
+            SQLiteRegistry(dataDirectory: data, policy: testPolicy))
     }
 
     // Skipped (with this message) without a server; in CI (`CI` set) it runs and fails without one.
@@ -221,9 +222,10 @@ struct RegistryTests {
         #expect(!location.description.contains("cret"))
         let defaults = try PostgresLocation(url: "postgresql://hef@localhost")
         #expect(defaults.port == 5432 && defaults.database == "hef" && defaults.sslMode == "prefer")
-        for bad in ["mysql://hef@localhost/db", "postgres://localhost/db", "postgres://hef@/db", "not a url",
-            "postgres://hef@localhost/db?sslmode=sometimes"]
-        {
+        for bad in [
+            "mysql://hef@localhost/db", "postgres://localhost/db", "postgres://hef@/db", "not a url",
+            "postgres://hef@localhost/db?sslmode=sometimes",
+        ] {
             #expect(throws: ServiceError.self, "\(bad)") { try PostgresLocation(url: bad) }
         }
     }
