@@ -126,7 +126,7 @@ public final class PostgresRegistry: KeyRegistry {
 
     static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {
-            let message = error.serverInfo?[field: .message] ?? ""
+            let message = error.serverInfo?[.message] ?? ""
             return message.isEmpty ? "\(error.code)" : "\(error.code): \(message)"
         }
         return String(describing: error)
@@ -297,7 +297,7 @@ public final class PostgresRegistry: KeyRegistry {
                     SELECT key_id FROM hef_registrations WHERE client = \(client) AND expires_at > \(now))
                 """, logger: logger
             ).collect()
-            let (count, total, mine) = try held.first?.decode((Int, Int64, Int).self) ?? (0, 0, 0)
+            let (count, total, mine) = try held.first?.decode((Int, Int64, Int).self) ?? (Int(0), Int64(0), Int(0))
             try policy.check(count: count, bytes: total, adding: record.size, adds: mine == 0)
             // An expired registration of this very triple is replaced (the purge above may
             // have raced with its expiry).

@@ -10,6 +10,14 @@ public struct KeyRecord: Sendable, Equatable {
     public var parametersID: String
     public var size: Int
     public var createdAt: Int64
+
+    /// A key set's record (what `KeyRegistry.register` stores).
+    public init(keyID: String, parametersID: String, size: Int, createdAt: Int64) {
+        self.keyID = keyID
+        self.parametersID = parametersID
+        self.size = size
+        self.createdAt = createdAt
+    }
 }
 
 public struct ReceiptRecord: Sendable {

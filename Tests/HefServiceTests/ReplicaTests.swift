@@ -77,8 +77,9 @@ struct ReplicaTests {
             let seed = dir.appendingPathComponent("signing.seed")
             var generator = SystemRandomNumberGenerator()
             let seedBytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            FileManager.default.createFile(
-                atPath: seed.path, contents: Data(seedBytes), attributes: [.posixPermissions: 0o600])
+            #expect(
+                FileManager.default.createFile(
+                atPath: seed.path, contents: Data(seedBytes), attributes: [.posixPermissions: 0o600]))
             func arguments(_ data: String) -> [String] {
                 [
                     "--models", f.modelsDirectory.path, "--data", dir.appendingPathComponent(data).path,
