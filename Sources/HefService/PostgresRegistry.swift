@@ -196,7 +196,7 @@ public final class PostgresRegistry: KeyRegistry {
     /// lock (concurrent `CREATE TABLE IF NOT EXISTS` can otherwise fail on the catalog).
     func migrate() async throws {
         let logger = self.logger
-        try await client.withTransaction(logger: logger) { connection in
+        try await transaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock), 0)", logger: logger)
             for statement in Self.schema { try await connection.query(statement, logger: logger) }
             let version = try await connection.query("SELECT MAX(version) FROM hef_schema", logger: logger).collect()
@@ -208,6 +208,21 @@ public final class PostgresRegistry: KeyRegistry {
         }
     }
 
+    /// One transaction on a pooled connection; the body's own error (a quota refusal, say) is
+    /// thrown as is rather than wrapped in `PostgresTransactionError`.
+    func transaction<Result>(_ body: (PostgresConnection) async throws -> sending Result) async throws
+        -> sending Result
+    {
+        do {
+            return try await client.withTransaction(logger: logger, body)
+        } catch let error as PostgresTransactionError {
+            if let rollback = error.rollbackError {
+                logger.warning("PostgreSQL rollback failed: \(Self.describe(rollback))")
+            }
+            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+        }
+    }
+
     static func lock(_ kind: Int32, _ name: String, _ connection: PostgresConnection, _ logger: Logger) async throws {
         try await connection.query("SELECT pg_advisory_xact_lock(\(kind), hashtext(\(name)))", logger: logger)
     }
@@ -216,7 +231,7 @@ public final class PostgresRegistry: KeyRegistry {
     /// when no registration is left, under the key's advisory lock. Returns the registrations removed.
     func removeRegistrations(keyID: String, client: String, expiredBefore: Int64?) async throws -> Int {
         let logger = self.logger
-        return try await self.client.withTransaction(logger: logger) { connection in
+        return try await transaction { connection in
             try await Self.lock(Self.keyLock, keyID, connection, logger)
             let removed: [PostgresRow]
             if let expiredBefore {
@@ -245,7 +260,7 @@ public final class PostgresRegistry: KeyRegistry {
 
     public func replaceTokens(_ tokens: [TokenEntry]) async throws {
         let logger = self.logger
-        try await client.withTransaction(logger: logger) { connection in
+        try await transaction { connection in
             try await connection.query("DELETE FROM hef_tokens", logger: logger)
             for t in tokens {
                 try await connection.query(
@@ -279,7 +294,7 @@ public final class PostgresRegistry: KeyRegistry {
         let policy = self.policy
         let now = self.now()
         let keyID = record.keyID
-        return try await self.client.withTransaction(logger: logger) { connection in
+        return try await transaction { connection in
             // Client first, then key: the only transaction that holds two of these locks.
             try await Self.lock(Self.clientLock, client, connection, logger)
             try await Self.lock(Self.keyLock, keyID, connection, logger)
@@ -355,7 +370,7 @@ public final class PostgresRegistry: KeyRegistry {
     public func keyBytes(keyID: String) async throws -> [UInt8] {
         let logger = self.logger
         // One transaction: the chunks and their count come from the same snapshot.
-        let (expected, size, rows) = try await client.withTransaction(logger: logger) { connection in
+        let (expected, size, rows) = try await transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
             let key = try await connection.query(
                 "SELECT chunks, size FROM hef_keys WHERE key_id = \(keyID)", logger: logger
