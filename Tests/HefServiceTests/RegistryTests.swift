@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HefService
+import Hummingbird
 import Testing
 
 /// Fake key bytes of a given size (the registry stores bytes; it does not parse them).
@@ -249,5 +250,55 @@ struct RegistryTests {
         let defaults = KeyPolicy()
         #expect(defaults.maxKeySetsPerClient == 16 && defaults.maxKeyBytesPerClient == 4 << 30)
         #expect(defaults.ttl == 30 * 86_400)
+    }
+}
+
+@Suite("Quotas and expiry over HTTP (SQLite)", .serialized)
+struct QuotaHTTPTests {
+    /// An expired registration answers 410 `key_expired` once (and is purged), then 404; a new
+    /// upload registers the keys again; a second key set over a one-set quota answers 429.
+    @Test func expiredKeysAreRefusedThenPurgedAndQuotaAnswers429() async throws {
+        let f = try ServiceFixture.get()
+        let data = try temporaryDirectory("quota-http")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let clock = TestClock()
+        let registry = try SQLiteRegistry(
+            dataDirectory: data, policy: KeyPolicy(maxKeySetsPerClient: 1, ttl: 3600), now: clock.clock)
+        let alice = bearer(ServiceFixture.alice.token)
+        try await f.withServer(data: data, registry: registry) { client, _ in
+            let keyID = SHA256.hash(data: f.evaluationKeyBytes).map { String(format: "%02x", $0) }.joined()
+            let upload = "/v1/models/digits-square/keys"
+            let infer = "/v1/models/digits-square/infer?key=\(keyID)"
+            try await client.execute(
+                uri: upload, method: .post, headers: alice, body: ByteBuffer(bytes: f.evaluationKeyBytes)
+            ) { #expect($0.status == .created) }
+            try await client.execute(
+                uri: "/v1/models/digits-square-latency/keys", method: .post, headers: alice,
+                body: ByteBuffer(bytes: f.latency.evaluationKeyBytes)
+            ) { expectJSONError($0, status: .tooManyRequests, code: "key_quota_exceeded") }
+            try await client.execute(
+                uri: infer, method: .post, headers: alice, body: ByteBuffer(bytes: f.requestBytes)
+            ) { #expect($0.status == .ok) }
+
+            clock.advance(3600)
+            try await client.execute(
+                uri: infer, method: .post, headers: alice, body: ByteBuffer(bytes: f.requestBytes)
+            ) { expectJSONError($0, status: .gone, code: "key_expired") }
+            try await client.execute(
+                uri: infer, method: .post, headers: alice, body: ByteBuffer(bytes: f.requestBytes)
+            ) { expectJSONError($0, status: .notFound, code: "unknown_key") }
+            #expect(try await registry.keyCount() == 0)
+            // Registered anew: it works again, and the quota has room for it.
+            try await client.execute(
+                uri: upload, method: .post, headers: alice, body: ByteBuffer(bytes: f.evaluationKeyBytes)
+            ) { #expect($0.status == .created) }
+            let output = try await client.execute(
+                uri: infer, method: .post, headers: alice, body: ByteBuffer(bytes: f.requestBytes)
+            ) { response in
+                #expect(response.status == .ok)
+                return bytes(response.body)
+            }
+            #expect(try f.labels(ofResponse: output) == f.localLabels)
+        }
     }
 }

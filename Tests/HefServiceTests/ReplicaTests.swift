@@ -79,7 +79,7 @@ struct ReplicaTests {
             let seedBytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
             #expect(
                 FileManager.default.createFile(
-                atPath: seed.path, contents: Data(seedBytes), attributes: [.posixPermissions: 0o600]))
+                    atPath: seed.path, contents: Data(seedBytes), attributes: [.posixPermissions: 0o600]))
             func arguments(_ data: String) -> [String] {
                 [
                     "--models", f.modelsDirectory.path, "--data", dir.appendingPathComponent(data).path,

@@ -141,11 +141,11 @@ struct ServiceFixture: @unchecked Sendable {
     /// `.live` test framework: its 20 s read timeout is too short when the whole test suite
     /// shares two cores.)
     func withServer<T: Sendable>(
-        data: URL, _ body: @Sendable (LiveClient, HefServer) async throws -> T
+        data: URL, registry: (any KeyRegistry)? = nil, _ body: @Sendable (LiveClient, HefServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "hef.service.test")
         logger.logLevel = ProcessInfo.processInfo.environment["HEF_TEST_VERBOSE"] == nil ? .warning : .info
-        let service = try await HefServer(configuration: configuration(data: data), logger: logger)
+        let service = try await HefServer(configuration: configuration(data: data), registry: registry, logger: logger)
         let (ports, bound) = AsyncStream<Int>.makeStream()
         let app = service.application(onBound: { port in
             bound.yield(port)
