@@ -245,6 +245,8 @@ public final class SQLiteRegistry: KeyRegistry {
                 path: dataDirectory.appendingPathComponent("registry.sqlite").path, configuration: configuration)
             blobs = try BlobFolder(root: dataDirectory.appendingPathComponent("blobs/sha256"))
             try Self.migrator(ttl: policy.ttl).migrate(database)
+            let blobs = self.blobs
+            try database.write { db in try Self.purgeExpired(db, now: now(), blobs: blobs) }
         } catch let error as ServiceError {
             throw error
         } catch {

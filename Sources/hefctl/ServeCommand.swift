@@ -8,8 +8,9 @@ struct Serve: ParsableCommand {
         abstract: "Serve compiled models over HTTP: evaluation key registry, encrypted inference, signed receipts.",
         discussion: """
             Serves every compiled model (*.hef) in the models folder, named by its id or its file's stem.
-            The registry (SQLite, or PostgreSQL with --database), key blobs and the ML-DSA-65 signing
-            key (generated on first start, mode 0600) live under --data. The server never reads a secret key. Routes: docs/service.md.
+            The registry (SQLite), key blobs and the ML-DSA-65 signing key (generated on first start,
+            mode 0600) live under --data; with --database, the registry and the key blobs live in
+            PostgreSQL, shared by replicas. The server never reads a secret key. Routes: docs/service.md.
             Tokens file: one client per line, NAME TOKEN or NAME sha256:HEX (without --tokens, no
             authentication: every request acts as one anonymous client; keep it on loopback).
             Example:
