@@ -40,6 +40,8 @@ var package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // MCP: the provider's /mcp endpoint and the data owner's `hefctl mcp` tool server.
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        // The PostgreSQL registry (`hefctl serve --database postgres://…`, several replicas).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // GMP and FLINT 2.9 from the system (Debian: libgmp-dev, libflint-dev).
@@ -90,7 +92,8 @@ var package = Package(
             dependencies: ["HefRing", "HefCKKS", "HefML"],
             swiftSettings: importsAreInternal),
         // The service: Hummingbird 2 routes, key registry (SQLite through GRDB, blobs in a
-        // content-addressed folder), ML-DSA-65 signed manifests and receipts. Nothing below imports it.
+        // content-addressed folder; or PostgreSQL through PostgresNIO, blobs in the database),
+        // ML-DSA-65 signed manifests and receipts. Nothing below imports it.
         .target(
             name: "HefService",
             dependencies: [
@@ -103,6 +106,7 @@ var package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "MCP", package: "swift-sdk"),
@@ -162,6 +166,7 @@ var package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), // a fresh database per test
             ]),
     ],
     cxxLanguageStandard: .cxx17

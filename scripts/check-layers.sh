@@ -11,7 +11,7 @@ declare -A allowed=(
     [HefML]="HefRing HefCKKS HefCircuits"
     [HefONNX]="HefRing HefCKKS HefCircuits HefML SwiftProtobuf"
     [HefDemoHarness]="HefRing HefCKKS HefCircuits HefML"
-    [HefService]="HefRing HefCKKS HefCircuits HefML Hummingbird HTTPTypes NIOCore NIOPosix Crypto GRDB Logging Prometheus MCP NIOSSL HummingbirdCore HummingbirdTLS"
+    [HefService]="HefRing HefCKKS HefCircuits HefML Hummingbird HTTPTypes NIOCore NIOPosix Crypto GRDB PostgresNIO Logging Prometheus MCP NIOSSL HummingbirdCore HummingbirdTLS"
     [hefctl]="HefRing HefCKKS HefCircuits HefML HefONNX HefDemoHarness HefService ArgumentParser Logging"
 )
 system="Foundation FoundationEssentials Glibc Darwin Dispatch Synchronization"

@@ -33,6 +33,10 @@ public struct ServiceConfiguration: Sendable {
     /// TLS: PEM certificate chain and private key files; nil: plain HTTP (keep it on loopback or
     /// behind a TLS proxy).
     public var tls: TLSFiles?
+    /// The PostgreSQL registry shared by replicas; nil: SQLite under `dataDirectory`.
+    public var database: PostgresLocation?
+    /// Quotas and expiry of key registrations, per client.
+    public var keyPolicy = KeyPolicy()
 
     public init(modelsDirectory: URL, dataDirectory: URL) {
         self.modelsDirectory = modelsDirectory
@@ -82,7 +86,11 @@ public final class HefServer: Sendable {
         var manifests: [String: Manifest] = [:]
         for model in models { manifests[model.id] = try Manifest.signed(model, signer: signer) }
         self.manifests = manifests
-        self.registry = try registry ?? SQLiteRegistry(dataDirectory: configuration.dataDirectory)
+        if let registry {
+            self.registry = registry
+        } else {
+            self.registry = try await Self.openRegistry(configuration, logger: logger)
+        }
         if let tokens = configuration.tokens {
             try await self.registry.replaceTokens(tokens)
             authenticates = true
@@ -377,7 +385,14 @@ extension HefServer {
     public static let contentHashHeader = HeaderName("Hef-Content-SHA256")!
 
     /// Runs the server until SIGINT or SIGTERM (graceful shutdown through swift-service-lifecycle).
+    /// Closes the registry's connections afterwards.
     public func run() async throws {
-        try await application().runService()
+        do {
+            try await application().runService()
+        } catch {
+            await registry.shutdown()
+            throw error
+        }
+        await registry.shutdown()
     }
 }

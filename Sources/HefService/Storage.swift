@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Logging
 
 /// One evaluation key set as the registry knows it.
 public struct KeyRecord: Sendable, Equatable {
@@ -9,6 +10,14 @@ public struct KeyRecord: Sendable, Equatable {
     public var parametersID: String
     public var size: Int
     public var createdAt: Int64
+
+    /// A key set's record (what `KeyRegistry.register` stores).
+    public init(keyID: String, parametersID: String, size: Int, createdAt: Int64) {
+        self.keyID = keyID
+        self.parametersID = parametersID
+        self.size = size
+        self.createdAt = createdAt
+    }
 }
 
 public struct ReceiptRecord: Sendable {
@@ -16,12 +25,104 @@ public struct ReceiptRecord: Sendable {
     public var client: String
 }
 
+/// Per-client limits on evaluation key registrations, enforced by every registry.
+///
+/// A client holds at most `maxKeySetsPerClient` distinct key sets (one key set registered for
+/// two models counts once) of at most `maxKeyBytesPerClient` bytes in total; a registration
+/// expires `ttl` seconds after it was made and is then refused (410 `key_expired`) and purged.
+public struct KeyPolicy: Sendable, Equatable {
+    /// Distinct key sets a client may hold at once (default 16); beyond: 429 `key_quota_exceeded`.
+    public var maxKeySetsPerClient: Int
+    /// Total bytes of a client's key sets (default 4 GiB); beyond: 413 `key_bytes_quota_exceeded`.
+    public var maxKeyBytesPerClient: Int64
+    /// Seconds a registration lasts (default 30 days).
+    public var ttl: Int64
+
+    /// The defaults: 16 key sets, 4 GiB, 30 days.
+    public init(maxKeySetsPerClient: Int = 16, maxKeyBytesPerClient: Int64 = 4 << 30, ttl: Int64 = 30 * 86_400) {
+        self.maxKeySetsPerClient = maxKeySetsPerClient
+        self.maxKeyBytesPerClient = maxKeyBytesPerClient
+        self.ttl = ttl
+    }
+
+    /// Refuses a registration that would take the client over its limits. `count` and `bytes`
+    /// are what the client holds now (live registrations), `adds` whether the key set is new to it.
+    func check(count: Int, bytes: Int64, adding size: Int, adds: Bool) throws {
+        guard adds else { return }
+        if count + 1 > maxKeySetsPerClient {
+            throw ServiceError(
+                status: .tooManyRequests, code: "key_quota_exceeded",
+                message:
+                    "this client already holds \(count) key set(s), the limit is \(maxKeySetsPerClient): delete one (DELETE /v1/keys/{keyID}) first"
+            )
+        }
+        if bytes + Int64(size) > maxKeyBytesPerClient {
+            throw ServiceError(
+                status: .contentTooLarge, code: "key_bytes_quota_exceeded",
+                message:
+                    "this client's key sets would take \(bytes + Int64(size)) bytes, the limit is \(maxKeyBytesPerClient): delete some (DELETE /v1/keys/{keyID}) first"
+            )
+        }
+    }
+
+    /// The refusal of an expired registration (it is purged as it is refused).
+    static func expired(keyID: String, at time: Int64) -> ServiceError {
+        let date = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(time)))
+        return ServiceError(
+            status: .gone, code: "key_expired",
+            message:
+                "the registration of evaluation keys \(keyID) expired at \(date) and was removed: upload the keys again"
+        )
+    }
+
+    /// Parses a duration: seconds (`3600`), or a number with a unit `s`, `m`, `h` or `d`
+    /// (`90s`, `15m`, `12h`, `30d`). Nil when the text is not one, or not positive.
+    public static func parseDuration(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        var digits = Substring(text.trimmingCharacters(in: .whitespaces))
+        var unit: Int64 = 1
+        if let last = digits.last, let u = units[last] {
+            unit = u
+            digits = digits.dropLast()
+        }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let n = Int64(digits), n > 0 else { return nil }
+        let (value, overflow) = n.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : value
+    }
+
+    /// Parses a size in bytes: a number (`1048576`) or a number with a binary unit `KiB`, `MiB`,
+    /// `GiB` or `TiB` (also `K`, `M`, `G`, `T`). Nil when the text is not one, or not positive.
+    public static func parseBytes(_ text: String) -> Int64? {
+        let units: [(String, Int64)] = [
+            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("TiB", 1 << 40),
+            ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("T", 1 << 40),
+        ]
+        var digits = text.trimmingCharacters(in: .whitespaces)
+        var unit: Int64 = 1
+        for (suffix, value) in units where digits.hasSuffix(suffix) {
+            unit = value
+            digits = String(digits.dropLast(suffix.count))
+            break
+        }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let n = Int64(digits), n > 0 else { return nil }
+        let (value, overflow) = n.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : value
+    }
+}
+
+/// Seconds since 1970, UTC: the registries' clock (tests pass their own).
+public typealias RegistryClock = @Sendable () -> Int64
+
+/// The wall clock.
+public let systemRegistryClock: RegistryClock = { Int64(Date().timeIntervalSince1970) }
+
 /// The service's persistent state: tokens (hashed), evaluation keys and who registered them
-/// for which model, receipts. SQLite (`SQLiteRegistry`) is the default; the protocol is the
-/// seam for PostgreSQL (several replicas sharing one registry).
+/// for which model, receipts. `SQLiteRegistry` (one server, blobs in a folder) is the default;
+/// `PostgresRegistry` lets several replicas share one registry (blobs in the database).
 ///
 /// A key set is shared content (its id is its hash) but registrations are per client and
-/// model: a client sees, uses and deletes only the registrations it made.
+/// model: a client sees, uses and deletes only the registrations it made. Every registry
+/// enforces its `KeyPolicy` (quotas and expiry per client).
 public protocol KeyRegistry: Sendable {
     /// Replaces the token table: client name → SHA-256 of the bearer token (hex).
     func replaceTokens(_ tokens: [TokenEntry]) async throws
@@ -31,8 +132,11 @@ public protocol KeyRegistry: Sendable {
 
     /// Stores the key bytes (when new) and registers them for `client` and `modelID`.
     /// Returns false when that registration already existed (the upload was a repeat).
+    /// Throws a `ServiceError` (429 `key_quota_exceeded`, 413 `key_bytes_quota_exceeded`) when
+    /// the registration would take the client over its `KeyPolicy`.
     func register(_ record: KeyRecord, bytes: [UInt8], client: String, modelID: String) async throws -> Bool
-    /// The key set when `client` registered it for `modelID`.
+    /// The key set when `client` registered it for `modelID`. An expired registration is purged
+    /// and refused with a `ServiceError` (410 `key_expired`).
     func registeredKey(keyID: String, client: String, modelID: String) async throws -> KeyRecord?
     /// The stored bytes of a key set.
     func keyBytes(keyID: String) async throws -> [UInt8]
@@ -43,6 +147,32 @@ public protocol KeyRegistry: Sendable {
 
     func record(_ receipt: ReceiptRecord) async throws
     func receiptCount() async throws -> Int
+
+    /// Removes every expired registration (and the key sets no registration is left for).
+    /// Returns how many registrations went.
+    @discardableResult
+    func purgeExpired() async throws -> Int
+    /// Releases connections; the registry is not used afterwards.
+    func shutdown() async
+}
+
+extension KeyRegistry {
+    /// Nothing to release by default.
+    public func shutdown() async {}
+}
+
+extension HefServer {
+    /// The registry the configuration names: PostgreSQL when `database` is set, else SQLite
+    /// under the data folder; both enforce `keyPolicy`.
+    static func openRegistry(_ configuration: ServiceConfiguration, logger: Logger) async throws -> any KeyRegistry {
+        if let location = configuration.database {
+            let registry = try await PostgresRegistry(
+                location: location, policy: configuration.keyPolicy, logger: logger)
+            logger.info("registry: PostgreSQL at \(location)")
+            return registry
+        }
+        return try SQLiteRegistry(dataDirectory: configuration.dataDirectory, policy: configuration.keyPolicy)
+    }
 }
 
 /// Large key blobs live in a content-addressed folder, `DATA/blobs/sha256/ab/abcdef…`, that the
@@ -95,8 +225,16 @@ struct BlobFolder: Sendable {
 public final class SQLiteRegistry: KeyRegistry {
     let database: DatabasePool
     let blobs: BlobFolder
+    /// The quotas and expiry it enforces.
+    public let policy: KeyPolicy
+    let now: RegistryClock
 
-    public init(dataDirectory: URL) throws {
+    /// Opens (creating when needed) the registry in `dataDirectory`; `now` is its clock.
+    public init(dataDirectory: URL, policy: KeyPolicy = KeyPolicy(), now: @escaping RegistryClock = systemRegistryClock)
+        throws
+    {
+        self.policy = policy
+        self.now = now
         do {
             try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
             var configuration = Configuration()
@@ -111,7 +249,9 @@ public final class SQLiteRegistry: KeyRegistry {
             database = try DatabasePool(
                 path: dataDirectory.appendingPathComponent("registry.sqlite").path, configuration: configuration)
             blobs = try BlobFolder(root: dataDirectory.appendingPathComponent("blobs/sha256"))
-            try Self.migrator.migrate(database)
+            try Self.migrator(ttl: policy.ttl).migrate(database)
+            let blobs = self.blobs
+            try database.write { db in try Self.purgeExpired(db, now: now(), blobs: blobs) }
         } catch let error as ServiceError {
             throw error
         } catch {
@@ -119,7 +259,7 @@ public final class SQLiteRegistry: KeyRegistry {
         }
     }
 
-    static var migrator: DatabaseMigrator {
+    static func migrator(ttl: Int64) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(
@@ -151,6 +291,12 @@ public final class SQLiteRegistry: KeyRegistry {
                         signature TEXT NOT NULL);
                     """)
         }
+        // Expiry: registrations made before it last the TTL of the first start that migrates.
+        migrator.registerMigration("v2-expiry") { db in
+            try db.execute(sql: "ALTER TABLE registrations ADD COLUMN expiresAt INTEGER")
+            try db.execute(sql: "UPDATE registrations SET expiresAt = createdAt + ?", arguments: [ttl])
+            try db.execute(sql: "CREATE INDEX registrations_expiresAt ON registrations(expiresAt)")
+        }
         return migrator
     }
 
@@ -179,33 +325,94 @@ public final class SQLiteRegistry: KeyRegistry {
         // The blob first (idempotent, atomic), then the rows: a crash in between leaves an
         // unindexed blob, never a row without its blob. Inside the write transaction, so that
         // a concurrent delete of the same content cannot remove the blob under new rows.
+        // SQLite serializes write transactions: the quota check and the insert are one step.
         let blobs = self.blobs
+        let policy = self.policy
+        let now = self.now()
         return try await database.write { db in
+            try Self.purgeExpired(db, now: now, blobs: blobs)
+            let known = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM registrations WHERE keyID = ? AND client = ? AND modelID = ?)",
+                arguments: [record.keyID, client, modelID])
+            if known == true { return false }
+            guard
+                let held = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes,
+                            COALESCE(SUM(keyID = ?), 0) AS mine
+                        FROM keys WHERE keyID IN (SELECT keyID FROM registrations WHERE client = ?)
+                        """, arguments: [record.keyID, client])
+            else { throw ServiceError.internalError("the registry did not count this client's keys") }
+            let count: Int = held["n"]
+            let total: Int64 = held["bytes"]
+            let mine: Int = held["mine"]
+            try policy.check(count: count, bytes: total, adding: record.size, adds: mine == 0)
             try blobs.put(bytes, hash: record.keyID)
             try db.execute(
                 sql: "INSERT OR IGNORE INTO keys (keyID, parametersID, size, createdAt) VALUES (?, ?, ?, ?)",
                 arguments: [record.keyID, record.parametersID, record.size, record.createdAt])
             try db.execute(
-                sql: "INSERT OR IGNORE INTO registrations (keyID, client, modelID, createdAt) VALUES (?, ?, ?, ?)",
-                arguments: [record.keyID, client, modelID, record.createdAt])
+                sql: """
+                    INSERT OR IGNORE INTO registrations (keyID, client, modelID, createdAt, expiresAt)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [record.keyID, client, modelID, now, now + policy.ttl])
             return db.changesCount > 0
         }
     }
 
+    /// Deletes the expired registrations, then the keys (rows and blobs) left without one.
+    static func purgeExpired(_ db: Database, now: Int64, blobs: BlobFolder) throws {
+        try db.execute(sql: "DELETE FROM registrations WHERE expiresAt <= ?", arguments: [now])
+        guard db.changesCount > 0 else { return }
+        let orphans = try String.fetchAll(
+            db, sql: "SELECT keyID FROM keys WHERE keyID NOT IN (SELECT keyID FROM registrations)")
+        for keyID in orphans {
+            try db.execute(sql: "DELETE FROM keys WHERE keyID = ?", arguments: [keyID])
+            blobs.remove(keyID)
+        }
+    }
+
+    @discardableResult
+    public func purgeExpired() async throws -> Int {
+        let blobs = self.blobs
+        let now = self.now()
+        return try await database.write { db in
+            let expired =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM registrations WHERE expiresAt <= ?", arguments: [now])
+                ?? 0
+            try Self.purgeExpired(db, now: now, blobs: blobs)
+            return expired
+        }
+    }
+
     public func registeredKey(keyID: String, client: String, modelID: String) async throws -> KeyRecord? {
-        try await database.read { db in
+        let found = try await database.read { db -> (KeyRecord, Int64)? in
             guard
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT k.keyID, k.parametersID, k.size, k.createdAt FROM keys k
+                        SELECT k.keyID, k.parametersID, k.size, k.createdAt, r.expiresAt FROM keys k
                         JOIN registrations r ON r.keyID = k.keyID
                         WHERE k.keyID = ? AND r.client = ? AND r.modelID = ?
                         """, arguments: [keyID, client, modelID])
             else { return nil }
-            return KeyRecord(
-                keyID: row["keyID"], parametersID: row["parametersID"], size: row["size"], createdAt: row["createdAt"])
+            return (
+                KeyRecord(
+                    keyID: row["keyID"], parametersID: row["parametersID"], size: row["size"],
+                    createdAt: row["createdAt"]),
+                row["expiresAt"]
+            )
         }
+        guard let found else { return nil }
+        let (record, expiresAt) = found
+        if expiresAt <= now() {
+            try await purgeExpired()
+            throw KeyPolicy.expired(keyID: keyID, at: expiresAt)
+        }
+        return record
     }
 
     public func keyBytes(keyID: String) async throws -> [UInt8] {

@@ -9,7 +9,8 @@ struct Serve: ParsableCommand {
         discussion: """
             Serves every compiled model (*.hef) in the models folder, named by its id or its file's stem.
             The registry (SQLite), key blobs and the ML-DSA-65 signing key (generated on first start,
-            mode 0600) live under --data. The server never reads a secret key. Routes: docs/service.md.
+            mode 0600) live under --data; with --database, the registry and the key blobs live in
+            PostgreSQL, shared by replicas. The server never reads a secret key. Routes: docs/service.md.
             Tokens file: one client per line, NAME TOKEN or NAME sha256:HEX (without --tokens, no
             authentication: every request acts as one anonymous client; keep it on loopback).
             Example:
@@ -52,6 +53,25 @@ struct Serve: ParsableCommand {
         name: .customLong("idle-timeout"),
         help: "Seconds a connection may send nothing (a stalled upload, an idle keep-alive) before it is closed.")
     var idleTimeout: Int64 = 30
+    @Option(
+        help: """
+            A PostgreSQL registry shared by replicas, postgres://USER:PASSWORD@HOST:PORT/DATABASE \
+            (key blobs in the database; default: SQLite and a blob folder under --data).
+            """)
+    var database: String?
+
+    @Option(name: .customLong("max-keys-per-client"), help: "Key sets a client may hold at once (then 429).")
+    var maxKeysPerClient = 16
+
+    @Option(
+        name: .customLong("max-key-bytes-per-client"),
+        help: "Total size of a client's key sets (then 413): bytes, or with KiB, MiB, GiB, TiB.")
+    var maxKeyBytesPerClient = "4GiB"
+
+    @Option(
+        name: .customLong("key-ttl"),
+        help: "How long a key registration lasts (then 410 and purged): seconds, or with s, m, h, d.")
+    var keyTTL = "30d"
 
     func run() throws {
         try reportingErrors {
@@ -78,6 +98,16 @@ struct Serve: ParsableCommand {
             case (nil, nil): break
             default: throw UserError("--tls-cert and --tls-key go together")
             }
+            if let database { configuration.database = try PostgresLocation(url: database) }
+            guard maxKeysPerClient > 0 else { throw UserError("--max-keys-per-client takes a positive number") }
+            guard let maxBytes = KeyPolicy.parseBytes(maxKeyBytesPerClient) else {
+                throw UserError("--max-key-bytes-per-client takes bytes, e.g. 4294967296 or 4GiB")
+            }
+            guard let ttl = KeyPolicy.parseDuration(keyTTL) else {
+                throw UserError("--key-ttl takes seconds or a duration, e.g. 86400, 12h or 30d")
+            }
+            configuration.keyPolicy = KeyPolicy(
+                maxKeySetsPerClient: maxKeysPerClient, maxKeyBytesPerClient: maxBytes, ttl: ttl)
             let settings = configuration
             try runBlocking { try await HefServer(configuration: settings).run() }
         }

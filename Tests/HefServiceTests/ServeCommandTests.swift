@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 
 /// The `hefctl` binary next to the test bundle (same build configuration).
-private func hefctlURL() throws -> URL {
+func hefctlURL() throws -> URL {
     var candidates: [URL] = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("hefctl")]
     if let executable = Bundle.main.executableURL {
         candidates.append(executable.deletingLastPathComponent().appendingPathComponent("hefctl"))
@@ -17,7 +17,7 @@ private func hefctlURL() throws -> URL {
 }
 
 /// What a child process wrote on stderr so far.
-private final class Captured: @unchecked Sendable {
+final class Captured: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
     func append(_ d: Data) {
@@ -99,6 +99,9 @@ struct ServeCommandTests {
             ["serve", "--models", dir.appendingPathComponent("missing").path, "--data", dir.path],
             ["serve", "--models", dir.path, "--data", dir.path],
             ["serve", "--models", dir.path, "--listen", "no-port"],
+            ["serve", "--models", dir.path, "--database", "mysql://hef@127.0.0.1/hef"],
+            ["serve", "--models", dir.path, "--key-ttl", "soon"],
+            ["serve", "--models", dir.path, "--max-key-bytes-per-client", "lots"],
         ] {
             let process = Process()
             process.executableURL = try hefctlURL()
