@@ -264,7 +264,13 @@ public final class HefServer: Sendable {
     /// and the MCP tool). A repeat upload is answered from the registry, without validating again.
     func registerKeys(_ bytes: [UInt8], client: String, model: ServedModel) async throws -> KeyAnswer {
         let keyID = SHA256.hash(data: bytes).hexString
-        if let known = try await registry.registeredKey(keyID: keyID, client: client, modelID: model.id) {
+        let known: KeyRecord?
+        do {
+            known = try await registry.registeredKey(keyID: keyID, client: client, modelID: model.id)
+        } catch let error as ServiceError where error.code == "key_expired" {
+            known = nil  // the expired registration was purged by that lookup: register the keys again
+        }
+        if let known {
             return KeyAnswer(
                 keyID: keyID, modelID: model.id, parametersID: known.parametersID, size: known.size, created: false)
         }
