@@ -57,6 +57,9 @@ public final class HefServer: Sendable {
     /// The Prometheus metrics `GET /metrics` exposes.
     public let metrics = ServiceMetrics()
     let evaluators: EvaluatorCache
+    /// Token hashes seen recently: a request skips the registry lookup (tokens change only when
+    /// a server starts with a new tokens file).
+    let knownTokens = TokenCache(lifetime: 60)
     let authenticates: Bool
     let logger: Logger
 
@@ -124,9 +127,12 @@ public final class HefServer: Sendable {
             throw ServiceError.unauthorized("this route needs Authorization: Bearer TOKEN")
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        guard let client = try await registry.client(tokenHash: TokenEntry.hash(token)) else {
+        let hash = TokenEntry.hash(token)
+        if let client = knownTokens.client(hash) { return client }
+        guard let client = try await registry.client(tokenHash: hash) else {
             throw ServiceError.unauthorized("unknown token")
         }
+        knownTokens.remember(hash, client: client)
         return client
     }
 
@@ -342,6 +348,30 @@ public final class HefServer: Sendable {
                 if let port = channel.localAddress?.port { onBound(port) }
             },
             logger: logger)
+    }
+}
+
+/// Token hash → client for `lifetime` seconds (positive answers only: an unknown token is always
+/// looked up).
+final class TokenCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (client: String, until: ContinuousClock.Instant)] = [:]
+    let lifetime: Duration
+
+    init(lifetime seconds: Int) { lifetime = .seconds(seconds) }
+
+    func client(_ hash: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = entries[hash], entry.until > .now else { return nil }
+        return entry.client
+    }
+
+    func remember(_ hash: String, client: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count > 4096 { entries.removeAll() }
+        entries[hash] = (client, .now + lifetime)
     }
 }
 
