@@ -23,7 +23,9 @@ var package = Package(
         .library(name: "HefCircuits", targets: ["HefCircuits"]),
         .library(name: "HefML", targets: ["HefML"]),
         .library(name: "HefONNX", targets: ["HefONNX"]),
+        .library(name: "HefWire", targets: ["HefWire"]),
         .library(name: "HefService", targets: ["HefService"]),
+        .library(name: "HefClient", targets: ["HefClient"]),
         .executable(name: "hefctl", targets: ["hefctl"]),
     ],
     dependencies: [
@@ -35,6 +37,9 @@ var package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The data owner's client (HefClient, `hefctl remote`).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // GMP and FLINT 2.9 from the system (Debian: libgmp-dev, libflint-dev).
@@ -84,6 +89,16 @@ var package = Package(
             name: "HefDemoHarness",
             dependencies: ["HefRing", "HefCKKS", "HefML"],
             swiftSettings: importsAreInternal),
+        // What the service and its clients both speak: manifests, receipts and their verification,
+        // the JSON answers of the routes. No HTTP stack, no storage.
+        .target(
+            name: "HefWire",
+            dependencies: [
+                "HefCKKS",
+                "HefML",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: importsAreInternal),
         // The service: Hummingbird 2 routes, key registry (SQLite through GRDB, blobs in a
         // content-addressed folder), ML-DSA-65 signed manifests and receipts. Nothing below imports it.
         .target(
@@ -91,11 +106,29 @@ var package = Package(
             dependencies: [
                 "HefCKKS",
                 "HefML",
+                "HefWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The data owner's client: keys made and cached locally (secret key sealed or mode
+        // 0600), evaluation keys uploaded once, the provider's signing key pinned, every receipt
+        // verified. Links async-http-client, not the server.
+        .target(
+            name: "HefClient",
+            dependencies: [
+                "HefRing",
+                "HefCKKS",
+                "HefML",
+                "HefWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: importsAreInternal),
         .executableTarget(
             name: "hefctl",
             dependencies: [
@@ -105,6 +138,8 @@ var package = Package(
                 "HefONNX",
                 "HefDemoHarness",
                 "HefService",
+                "HefWire",
+                "HefClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: importsAreInternal),
@@ -142,6 +177,7 @@ var package = Package(
             name: "HefServiceTests",
             dependencies: [
                 "HefService",
+                "HefWire",
                 "hefctl", // ServeCommandTests run the built binary
                 "HefML",
                 "HefRing",
@@ -150,6 +186,23 @@ var package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        // The client against an in-process server on loopback, and `hefctl remote` against a
+        // `hefctl serve` process.
+        .testTarget(
+            name: "HefClientTests",
+            dependencies: [
+                "HefClient",
+                "HefWire",
+                "HefService",
+                "hefctl", // runs the built binary
+                "HefML",
+                "HefRing",
+                "HefCKKS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HefWire
 import Hummingbird
 import Logging
 
@@ -133,29 +134,6 @@ public final class HefServer: Sendable {
 
     // MARK: Routes
 
-    struct ModelEntry: Codable, Sendable {
-        var model: ModelDescription
-        var manifest: Manifest
-    }
-
-    struct ModelList: Codable, Sendable { var models: [ModelEntry] }
-
-    struct KeyAnswer: Codable, Sendable {
-        var keyID: String
-        var modelID: String
-        var parametersID: String
-        var size: Int
-        var created: Bool
-    }
-
-    struct Health: Codable, Sendable {
-        var status: String
-        var models: Int
-        var keys: Int
-        var queueDepth: Int
-        var serverID: String
-    }
-
     /// The router with every route, behind the JSON error middleware.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
@@ -196,7 +174,7 @@ public final class HefServer: Sendable {
             // A repeat upload is answered from the registry, without validating again.
             if let known = try await service.registry.registeredKey(keyID: keyID, client: client, modelID: model.id) {
                 return try HefServer.json(
-                    KeyAnswer(
+                    KeyRegistration(
                         keyID: keyID, modelID: model.id, parametersID: known.parametersID, size: known.size,
                         created: false))
             }
@@ -209,7 +187,7 @@ public final class HefServer: Sendable {
             let created = try await service.registry.register(record, bytes: bytes, client: client, modelID: model.id)
             service.logger.info("keys \(keyID.prefix(16))… registered by \(client) for \(model.name)")
             return try HefServer.json(
-                KeyAnswer(
+                KeyRegistration(
                     keyID: keyID, modelID: model.id, parametersID: validated.parametersID, size: bytes.count,
                     created: created),
                 status: created ? .created : .ok)
@@ -312,12 +290,12 @@ public typealias HeaderName = HTTPFields.Element.Name
 
 extension Receipt {
     /// `Hef-Receipt`, on `POST /v1/models/{id}/infer` answers.
-    public static let header = HeaderName(headerName)!
+    public static let header = HeaderName(WireHeader.receipt)!
 }
 
 extension HefServer {
     /// `Hef-Content-SHA256`, on `GET /v1/models/{id}/compiled` answers.
-    public static let contentHashHeader = HeaderName("Hef-Content-SHA256")!
+    public static let contentHashHeader = HeaderName(WireHeader.contentSHA256)!
 
     /// Runs the server until SIGINT or SIGTERM (graceful shutdown through swift-service-lifecycle).
     public func run() async throws {
