@@ -205,6 +205,14 @@ public actor HefClient {
         return registration
     }
 
+    /// Removes this client's registrations of an evaluation key set (`DELETE /v1/keys/{keyID}`).
+    /// The keys folder keeps the keys: the next prediction uploads them again.
+    /// - Parameter keyID: The key set's id.
+    /// - Throws: ``HefClientError/server(status:code:message:)`` (`unknown_key`); transport errors.
+    public func deleteKeys(_ keyID: String) async throws {
+        _ = try await send(.DELETE, "/v1/keys/\(Self.escape(keyID))", auth: true)
+    }
+
     /// Runs the model on a model ciphertext file (`POST /v1/models/{id}/infer?key=…`) and
     /// verifies the receipt before answering.
     /// - Parameters:

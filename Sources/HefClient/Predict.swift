@@ -185,7 +185,7 @@ extension HefClient {
         let publicBytes = try SecureFile.read(path: public_)
         let evalBytes = try SecureFile.read(path: eval)
         for (path, bytes) in [(public_, publicBytes), (eval, evalBytes)] {
-            guard let (literal, _, _) = try? HefFile.parametersLiteral(of: bytes), literal == model.compiled.plan.parameters
+            guard let header = try? HefFile.parametersLiteral(of: bytes), header.0 == model.compiled.plan.parameters
             else {
                 throw HefClientError.keys("\(path) is not a key file for the model's parameters")
             }

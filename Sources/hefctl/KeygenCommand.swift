@@ -68,7 +68,7 @@ struct Keygen: ParsableCommand {
                 }
             }
             let context = CKKSContext(parameters: parameters, backend: backend.backend)
-            let phrase = protect ? try passphrase.passphrase(confirm: true) : nil
+            let phrase: String? = protect ? try passphrase.passphrase(confirm: true) : nil
             let progress = Progress()
             let generated = try GeneratedKeys.generate(
                 context: context, rotationSteps: steps, conjugation: conjugation, progress: progress.update)
