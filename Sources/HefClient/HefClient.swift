@@ -332,7 +332,9 @@ public actor HefClient {
 
     /// `KEYS/<server>/<model id>/`, created with mode 0700.
     func modelDirectory(_ modelID: String) throws -> URL {
-        let slug = origin.replacingOccurrences(of: "://", with: "_").map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }
+        let slug = origin.replacingOccurrences(of: "://", with: "_").map {
+            $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_"
+        }
         let directory = keysDirectory.appendingPathComponent(String(slug)).appendingPathComponent(modelID)
         do {
             try FileManager.default.createDirectory(

@@ -157,12 +157,12 @@ extension HefClient {
     func ownerKeys(for model: RemoteModel) throws -> (CachedKeys, generated: Bool) {
         let directory = try modelDirectory(model.entry.model.id)
         let secret = directory.appendingPathComponent("secret.key").path
-        let public_ = directory.appendingPathComponent("public.key").path
+        let publicPath = directory.appendingPathComponent("public.key").path
         let eval = directory.appendingPathComponent("eval.key").path
         let registration = directory.appendingPathComponent("registration.json")
         let fm = FileManager.default
         var generated = false
-        if !(fm.fileExists(atPath: secret) && fm.fileExists(atPath: public_) && fm.fileExists(atPath: eval)) {
+        if !(fm.fileExists(atPath: secret) && fm.fileExists(atPath: publicPath) && fm.fileExists(atPath: eval)) {
             options.progress?("generating keys for \(model.entry.model.name)")
             let progress = options.progress
             let keys = try GeneratedKeys.generate(
@@ -176,15 +176,15 @@ extension HefClient {
                 passphrase = try ask()
             }
             try? fm.removeItem(at: registration)
-            try SecureFile.write(try keys.publicKey.serialized(context: model.context), to: public_)
+            try SecureFile.write(try keys.publicKey.serialized(context: model.context), to: publicPath)
             try SecureFile.write(try keys.evaluationKeys.serialized(context: model.context), to: eval)
             // The secret key last: its presence marks a complete set.
             try SecureFile.writeSecretKey(keys.secretKey, context: model.context, to: secret, passphrase: passphrase)
             generated = true
         }
-        let publicBytes = try SecureFile.read(path: public_)
+        let publicBytes = try SecureFile.read(path: publicPath)
         let evalBytes = try SecureFile.read(path: eval)
-        for (path, bytes) in [(public_, publicBytes), (eval, evalBytes)] {
+        for (path, bytes) in [(publicPath, publicBytes), (eval, evalBytes)] {
             guard let header = try? HefFile.parametersLiteral(of: bytes), header.0 == model.compiled.plan.parameters
             else {
                 throw HefClientError.keys("\(path) is not a key file for the model's parameters")

@@ -21,10 +21,12 @@ struct RemoteOptions: ParsableArguments {
     @Option(help: "The service's base URL, e.g. http://127.0.0.1:8080.")
     var server: String
 
-    @Option(help: "Bearer token (else HEF_TOKEN). On a shared machine prefer HEF_TOKEN: arguments are visible to others.")
+    @Option(
+        help: "Bearer token (else HEF_TOKEN). On a shared machine prefer HEF_TOKEN: arguments are visible to others.")
     var token: String?
 
-    @Option(name: .customLong("keys"), help: "Keys folder (default $XDG_DATA_HOME/hef/keys or ~/.local/share/hef/keys).")
+    @Option(
+        name: .customLong("keys"), help: "Keys folder (default $XDG_DATA_HOME/hef/keys or ~/.local/share/hef/keys).")
     var keys: String?
 
     @Option(
@@ -146,7 +148,9 @@ struct RemoteInfer: ParsableCommand {
             Progress().finish()
             let prediction = box.prediction!
             for report in prediction.reports { printError("hefctl: \(input): \(report)") }
-            if prediction.keysUploaded { printError("hefctl: evaluation keys \(prediction.keyID.prefix(16))… uploaded") }
+            if prediction.keysUploaded {
+                printError("hefctl: evaluation keys \(prediction.keyID.prefix(16))… uploaded")
+            }
             printError(
                 "hefctl: receipt \(prediction.receipt.receiptID) verified (model \(prediction.modelID), server \(prediction.receipt.serverID.prefix(16))…)"
             )

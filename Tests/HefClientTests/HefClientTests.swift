@@ -106,7 +106,8 @@ struct HefClientTests {
             #expect(throws: HefClientError.self) { try verify(header: forged.headerValue, response: flipped) }
             // A byte of the header itself.
             var headerBytes = Array(header.utf8)
-            headerBytes[headerBytes.count / 2] = headerBytes[headerBytes.count / 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            headerBytes[headerBytes.count / 2] =
+                headerBytes[headerBytes.count / 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
             #expect(throws: HefClientError.self) { try verify(header: String(decoding: headerBytes, as: UTF8.self)) }
             // Signed by another key.
             let otherKey = SigningKeyDocument(publicKey: try MLDSA65.PrivateKey().publicKey)
@@ -188,7 +189,9 @@ struct HefClientTests {
         #expect(throws: SealedKeyError.wrongPassphrase) { try SealedSecretKey.open(sealed, passphrase: "wrong horse") }
         var altered = sealed
         altered[12] ^= 1 // the salt
-        #expect(throws: SealedKeyError.wrongPassphrase) { try SealedSecretKey.open(altered, passphrase: "correct horse") }
+        #expect(throws: SealedKeyError.wrongPassphrase) {
+            try SealedSecretKey.open(altered, passphrase: "correct horse")
+        }
         #expect(throws: SealedKeyError.emptyPassphrase) { try SealedSecretKey.seal(plain, passphrase: "") }
         #expect(throws: SealedKeyError.self) { try SealedSecretKey.open(Array(sealed.prefix(30)), passphrase: "x") }
     }

@@ -78,7 +78,9 @@ struct RemoteCommandTests {
         let keys = dir.appendingPathComponent("keys").path
         let pass = dir.appendingPathComponent("pass.txt")
         try "a long passphrase for tests\n".write(to: pass, atomically: true, encoding: .utf8)
-        let keygen = try runHefctl(["keygen", "--model", model, "--out", keys, "--protect", "--passphrase-file", pass.path])
+        let keygen = try runHefctl([
+            "keygen", "--model", model, "--out", keys, "--protect", "--passphrase-file", pass.path,
+        ])
         #expect(keygen.status == 0, "\(keygen.err)")
         let secret = (keys as NSString).appendingPathComponent("secret.key")
         let sealed = Array(try Data(contentsOf: URL(fileURLWithPath: secret)))
@@ -101,7 +103,9 @@ struct RemoteCommandTests {
                 x, "--out", y,
             ]).status == 0)
         let out = dir.appendingPathComponent("y.csv")
-        let decrypt = ["decrypt", "--model", model, "--secret-key", secret, "--in", y, "--out", out.path, "--output", "labels"]
+        let decrypt = [
+            "decrypt", "--model", model, "--secret-key", secret, "--in", y, "--out", out.path, "--output", "labels",
+        ]
         let viaFile = try runHefctl(decrypt + ["--passphrase-file", pass.path])
         #expect(viaFile.status == 0, "\(viaFile.err)")
         let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map(String.init)
