@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import HefWire
 
 /// One evaluation key set as the registry knows it.
 public struct KeyRecord: Sendable, Equatable {
