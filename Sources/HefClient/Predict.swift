@@ -86,6 +86,15 @@ extension HefClient {
         }
         let signing = try await trustedKey()
         let (keys, generated) = try ownerKeys(for: remote)
+        // The secret key first: a sealed one with a wrong passphrase fails before anything is sent.
+        let passphrase = options.passphrase
+        var secretBytes = try SecureFile.readSecretKeyBytes(path: keys.secretKeyPath) { try passphrase?() }
+        defer { secureZero(&secretBytes) }
+        let secretKey: SecretKey
+        do { secretKey = try SecretKey(deserializing: secretBytes, context: remote.context) } catch {
+            throw HefClientError.keys("\(keys.secretKeyPath): \(error)")
+        }
+        secureZero(&secretBytes)
         var uploaded = false
         if keys.registeredKeyID != keys.keyID {
             try await upload(keys, model: remote, serverID: signing.document.serverID)
@@ -108,14 +117,6 @@ extension HefClient {
         }
         options.progress?("decrypting")
         let results = try ModelCiphertexts(deserializing: answer.response, context: remote.context)
-        let passphrase = options.passphrase
-        var secretBytes = try SecureFile.readSecretKeyBytes(path: keys.secretKeyPath) { try passphrase?() }
-        defer { secureZero(&secretBytes) }
-        let secretKey: SecretKey
-        do { secretKey = try SecretKey(deserializing: secretBytes, context: remote.context) } catch {
-            throw HefClientError.keys("\(keys.secretKeyPath): \(error)")
-        }
-        secureZero(&secretBytes)
         let decrypted = try client.decrypt(results, secretKey: secretKey, flooding: flooding)
         let labels = client.labels(of: decrypted)
         let probabilities = client.probabilities(of: decrypted)

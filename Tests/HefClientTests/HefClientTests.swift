@@ -179,6 +179,39 @@ struct HefClientTests {
         }
     }
 
+    /// A client that seals its new secret key predicts as before; with a wrong passphrase it
+    /// fails with `wrongPassphrase` before sending anything, and without one it asks for one.
+    @Test func sealedKeysInTheClient() async throws {
+        let f = try ClientFixture.get()
+        let data = try temporaryDirectory("data")
+        let keys = try temporaryDirectory("keys")
+        defer {
+            for url in [data, keys] { try? FileManager.default.removeItem(at: url) }
+        }
+        try await f.withServer(data: data) { url, _ in
+            var options = HefClient.Options()
+            options.sealNewSecretKeys = true
+            options.passphrase = { "the right one" }
+            let client = HefClient(server: url, token: ClientFixture.alice.token, keysDirectory: keys, options: options)
+            let first = try await client.predict(model: "digits-square", rows: f.rows)
+            #expect(first.outputs == f.localLabels.map { $0 ?? "invalid" })
+            let secret = try #require(
+                FileManager.default.enumerator(at: keys, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL }
+                    .first { $0.lastPathComponent == "secret.key" })
+            #expect(SealedSecretKey.isSealed(Array(try Data(contentsOf: secret))))
+
+            options.passphrase = { "a wrong one" }
+            let wrong = HefClient(server: url, token: ClientFixture.alice.token, keysDirectory: keys, options: options)
+            await #expect(throws: SealedKeyError.wrongPassphrase) {
+                _ = try await wrong.predict(model: "digits-square", rows: f.rows)
+            }
+            let none = HefClient(server: url, token: ClientFixture.alice.token, keysDirectory: keys)
+            await #expect(throws: SealedKeyError.self) {
+                _ = try await none.predict(model: "digits-square", rows: f.rows)
+            }
+        }
+    }
+
     /// A sealed secret key opens with its passphrase only; the header is authenticated.
     @Test func sealedSecretKeyRoundTrip() throws {
         let plain = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 7) }
