@@ -23,7 +23,9 @@ var package = Package(
         .library(name: "HefCircuits", targets: ["HefCircuits"]),
         .library(name: "HefML", targets: ["HefML"]),
         .library(name: "HefONNX", targets: ["HefONNX"]),
+        .library(name: "HefWire", targets: ["HefWire"]),
         .library(name: "HefService", targets: ["HefService"]),
+        .library(name: "HefClient", targets: ["HefClient"]),
         .executable(name: "hefctl", targets: ["hefctl"]),
     ],
     dependencies: [
@@ -40,8 +42,11 @@ var package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // MCP: the provider's /mcp endpoint and the data owner's `hefctl mcp` tool server.
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         // The PostgreSQL registry (`hefctl serve --database postgres://…`, several replicas).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // The data owner's client (HefClient, `hefctl remote`).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // GMP and FLINT 2.9 from the system (Debian: libgmp-dev, libflint-dev).
@@ -91,6 +96,16 @@ var package = Package(
             name: "HefDemoHarness",
             dependencies: ["HefRing", "HefCKKS", "HefML"],
             swiftSettings: importsAreInternal),
+        // What the service and its clients both speak: manifests, receipts and their verification,
+        // the JSON answers of the routes. No HTTP stack, no storage.
+        .target(
+            name: "HefWire",
+            dependencies: [
+                "HefCKKS",
+                "HefML",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: importsAreInternal),
         // The service: Hummingbird 2 routes, key registry (SQLite through GRDB, blobs in a
         // content-addressed folder; or PostgreSQL through PostgresNIO, blobs in the database),
         // ML-DSA-65 signed manifests and receipts. Nothing below imports it.
@@ -99,6 +114,7 @@ var package = Package(
             dependencies: [
                 "HefCKKS",
                 "HefML",
+                "HefWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -111,6 +127,23 @@ var package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "MCP", package: "swift-sdk"),
             ]),
+        // The data owner's client: keys made and cached locally (secret key sealed or mode
+        // 0600), evaluation keys uploaded once, the provider's signing key pinned, every receipt
+        // verified. Links async-http-client, not the server.
+        .target(
+            name: "HefClient",
+            dependencies: [
+                "HefRing",
+                "HefCKKS",
+                "HefML",
+                "HefWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: importsAreInternal),
         .executableTarget(
             name: "hefctl",
             dependencies: [
@@ -120,7 +153,10 @@ var package = Package(
                 "HefONNX",
                 "HefDemoHarness",
                 "HefService",
+                "HefWire",
+                "HefClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "MCP", package: "swift-sdk"),
             ],
             swiftSettings: importsAreInternal),
         // NTL as an independent reference, for tests only.
@@ -157,6 +193,7 @@ var package = Package(
             name: "HefServiceTests",
             dependencies: [
                 "HefService",
+                "HefWire",
                 "hefctl", // ServeCommandTests run the built binary
                 "HefML",
                 "HefRing",
@@ -167,6 +204,24 @@ var package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), // a fresh database per test
+                .product(name: "SystemPackage", package: "swift-system"), // pipes for the stdio MCP client
+            ]),
+        // The client against an in-process server on loopback, and `hefctl remote` against a
+        // `hefctl serve` process.
+        .testTarget(
+            name: "HefClientTests",
+            dependencies: [
+                "HefClient",
+                "HefWire",
+                "HefService",
+                "hefctl", // runs the built binary
+                "HefML",
+                "HefRing",
+                "HefCKKS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ],
     cxxLanguageStandard: .cxx17

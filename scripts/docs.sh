@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 modules=("$@")
-[ ${#modules[@]} -gt 0 ] || modules=(HefRing HefCKKS HefCircuits HefML HefONNX HefService)
+[ ${#modules[@]} -gt 0 ] || modules=(HefRing HefCKKS HefCircuits HefML HefONNX HefWire HefService HefClient)
 export HEF_DOCS=1
 for m in "${modules[@]}"; do
     echo "== $m"

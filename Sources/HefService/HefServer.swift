@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HefWire
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -163,29 +164,6 @@ public final class HefServer: Sendable {
 
     // MARK: Routes
 
-    struct ModelEntry: Codable, Sendable {
-        var model: ModelDescription
-        var manifest: Manifest
-    }
-
-    struct ModelList: Codable, Sendable { var models: [ModelEntry] }
-
-    struct KeyAnswer: Codable, Sendable {
-        var keyID: String
-        var modelID: String
-        var parametersID: String
-        var size: Int
-        var created: Bool
-    }
-
-    struct Health: Codable, Sendable {
-        var status: String
-        var models: Int
-        var keys: Int
-        var queueDepth: Int
-        var serverID: String
-    }
-
     /// The router with every route, behind the JSON error middleware.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
@@ -268,16 +246,16 @@ public final class HefServer: Sendable {
 
     /// Validates and registers an evaluation keys file for `client` and `model` (the HTTP route
     /// and the MCP tool). A repeat upload is answered from the registry, without validating again.
-    func registerKeys(_ bytes: [UInt8], client: String, model: ServedModel) async throws -> KeyAnswer {
+    func registerKeys(_ bytes: [UInt8], client: String, model: ServedModel) async throws -> KeyRegistration {
         let keyID = SHA256.hash(data: bytes).hexString
         let known: KeyRecord?
         do {
             known = try await registry.registeredKey(keyID: keyID, client: client, modelID: model.id)
         } catch let error as ServiceError where error.code == "key_expired" {
-            known = nil  // the expired registration was purged by that lookup: register the keys again
+            known = nil // the expired registration was purged by that lookup: register the keys again
         }
         if let known {
-            return KeyAnswer(
+            return KeyRegistration(
                 keyID: keyID, modelID: model.id, parametersID: known.parametersID, size: known.size, created: false)
         }
         let validated = try await queue.submit { try ModelRuntime.validateEvaluationKeys(bytes, for: model) }
@@ -286,7 +264,7 @@ public final class HefServer: Sendable {
             createdAt: Int64(Date().timeIntervalSince1970))
         let created = try await registry.register(record, bytes: bytes, client: client, modelID: model.id)
         logger.info("keys \(keyID.prefix(16))… registered by \(client) for \(model.name)")
-        return KeyAnswer(
+        return KeyRegistration(
             keyID: keyID, modelID: model.id, parametersID: validated.parametersID, size: bytes.count, created: created)
     }
 
@@ -413,12 +391,12 @@ public typealias HeaderName = HTTPFields.Element.Name
 
 extension Receipt {
     /// `Hef-Receipt`, on `POST /v1/models/{id}/infer` answers.
-    public static let header = HeaderName(headerName)!
+    public static let header = HeaderName(WireHeader.receipt)!
 }
 
 extension HefServer {
     /// `Hef-Content-SHA256`, on `GET /v1/models/{id}/compiled` answers.
-    public static let contentHashHeader = HeaderName("Hef-Content-SHA256")!
+    public static let contentHashHeader = HeaderName(WireHeader.contentSHA256)!
 
     /// Runs the server until SIGINT or SIGTERM (graceful shutdown through swift-service-lifecycle).
     /// Closes the registry's connections afterwards.

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HefCKKS
 import HefML
+import HefWire
 
 // The one file of HefService that calls HefML and HefCKKS. The library's API is being
 // reworked in another branch; when it is merged, only this file should need to follow.
@@ -19,28 +20,6 @@ public struct ServedModel: Sendable {
     public let contentSHA256: String
     public let description: ModelDescription
     let compiled: CompiledModel
-}
-
-/// What a data owner needs to encode, encrypt and decode for a model (JSON in `GET /v1/models/{id}`).
-public struct ModelDescription: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
-    /// The source model's own name (from the model JSON).
-    public var modelName: String
-    public var task: String
-    /// The CKKS parameters literal the keys must be generated for.
-    public var parameters: ParametersLiteral
-    /// `CKKSParameters.id` of `parameters`, 16 hex digits (evaluation key files carry it).
-    public var parametersID: String
-    public var packing: String
-    public var inputWidth: Int
-    public var outputWidth: Int
-    /// How scores become probabilities and labels on the client.
-    public var outputTail: OutputTail
-    /// Rotation steps the evaluation keys must cover (plus a relinearization key).
-    public var rotationSteps: [Int]
-    public var samplesPerCiphertext: Int
-    public var contentSHA256: String
 }
 
 /// The checks run on uploaded evaluation keys, and what they found.

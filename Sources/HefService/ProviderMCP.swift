@@ -1,4 +1,5 @@
 import Foundation
+import HefWire
 import Hummingbird
 import MCP
 
@@ -101,9 +102,9 @@ struct ProviderMCP: Sendable {
             switch parameters.name {
             case "list_models":
                 return try Self.result(
-                    HefServer.ModelList(
+                    ModelList(
                         models: service.models.map {
-                            HefServer.ModelEntry(model: $0.description, manifest: service.manifests[$0.id]!)
+                            ModelEntry(model: $0.description, manifest: service.manifests[$0.id]!)
                         }))
             case "describe_model":
                 let model = try service.model(try Self.string(arguments, "model"))

@@ -1,4 +1,5 @@
 import Foundation
+import HefWire
 import Hummingbird
 
 /// Every refusal of the service: an HTTP status, a stable machine-readable code and a message
@@ -51,14 +52,7 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
 
     /// The JSON error body.
     var body: [UInt8] {
-        struct Envelope: Encodable {
-            struct Inner: Encodable {
-                var code: String
-                var message: String
-            }
-            var error: Inner
-        }
-        let data = (try? JSONEncoder().encode(Envelope(error: .init(code: code, message: message)))) ?? Data()
+        let data = (try? JSONEncoder().encode(ErrorBody(code: code, message: message))) ?? Data()
         return Array(data)
     }
 

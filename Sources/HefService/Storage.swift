@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import HefWire
 import Logging
 
 /// One evaluation key set as the registry knows it.

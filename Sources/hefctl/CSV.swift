@@ -1,4 +1,5 @@
 import Foundation
+import HefClient
 
 /// Rows of real numbers, one vector per line, comma-separated. Blank lines are skipped.
 enum CSV {
@@ -33,10 +34,6 @@ enum CSV {
         return rows
     }
 
-    static func format(_ values: ArraySlice<Double>) -> String {
-        values.map { v in
-            let r = v == 0 ? 0 : v // no "-0.0"
-            return "\(r)"
-        }.joined(separator: ",")
-    }
+    /// One line of values (the client's format, so remote and local outputs are identical).
+    static func format(_ values: ArraySlice<Double>) -> String { PredictionOutput.csvLine(values) }
 }

@@ -19,9 +19,13 @@ struct Hefctl: ParsableCommand {
               hefctl infer --model digits.hef --eval-key keys/eval.key --in X.ct --out Y.ct
               hefctl decrypt --model digits.hef --secret-key keys/secret.key --in Y.ct --out Y.csv --output labels
               hefctl demo
+            As a data owner of a Hef service (keys made and kept locally, receipts verified):
+              hefctl remote models --server http://127.0.0.1:8080
+              hefctl remote infer --server http://127.0.0.1:8080 --model digits-square --in X.csv --out Y.csv --output labels
+              hefctl mcp --server http://127.0.0.1:8080        (an MCP tool server for an AI agent, on stdio)
             """,
         subcommands: [
             Params.self, Keygen.self, Encrypt.self, Decrypt.self, Inspect.self, Bench.self, ModelCommand.self,
-            Infer.self, Demo.self, Serve.self,
+            Infer.self, Demo.self, Serve.self, Remote.self, MCPServe.self,
         ])
 }

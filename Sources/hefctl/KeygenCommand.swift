@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HefCKKS
+import HefClient
 import HefML
 import HefRing
 
@@ -12,6 +13,8 @@ struct Keygen: ParsableCommand {
             Example:
               hefctl keygen --params n4096 --out keys --rotations=1,2,-4
               hefctl keygen --model digits.hef --out keys     (the model's parameters and rotations)
+              hefctl keygen --model digits.hef --out keys --protect --passphrase-file pass.txt
+            With --protect the secret key is sealed under a passphrase (from --passphrase-file, HEF_PASSPHRASE or a prompt); decrypt and remote infer ask for it.
             """)
 
     @Option(help: ArgumentHelp("Parameters.", discussion: ParametersSource.help))
@@ -34,6 +37,11 @@ struct Keygen: ParsableCommand {
 
     @Flag(help: "Overwrite existing key files.")
     var force = false
+
+    @Flag(help: "Seal the secret key under a passphrase (scrypt + AES-256-GCM; see docs/service.md).")
+    var protect = false
+
+    @OptionGroup var passphrase: PassphraseOptions
 
     func run() throws {
         try reportingErrors {
@@ -60,41 +68,23 @@ struct Keygen: ParsableCommand {
                 }
             }
             let context = CKKSContext(parameters: parameters, backend: backend.backend)
-            let generator = KeyGenerator(context: context)
+            let phrase: String? = protect ? try passphrase.passphrase(confirm: true) : nil
             let progress = Progress()
-            var stream = RandomStream.secure()
-            defer { stream.wipe() }
-            progress.update("secret key")
-            let secretKey = generator.secretKey(stream: &stream)
-            progress.update("public key")
-            let publicKey = try generator.publicKey(for: secretKey, stream: &stream)
-            progress.update("relinearization key")
-            let relin = try generator.relinearizationKey(for: secretKey, stream: &stream)
-            var elements: [Int] = []
-            for step in steps {
-                let g = context.encoder.galoisElement(forStep: step, slots: parameters.maxSlots)
-                if g != 1 && !elements.contains(g) { elements.append(g) }
-            }
-            if conjugation && !elements.contains(context.encoder.conjugationElement) {
-                elements.append(context.encoder.conjugationElement)
-            }
-            var galois: [Int: KeySwitchingKey] = [:]
-            for (i, g) in elements.enumerated() {
-                progress.update("Galois key \(i + 1)/\(elements.count)")
-                galois[g] = try generator.galoisKey(for: secretKey, galoisElement: g, stream: &stream)
-            }
-            let keys = EvaluationKeys(
-                relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
+            let generated = try GeneratedKeys.generate(
+                context: context, rotationSteps: steps, conjugation: conjugation, progress: progress.update)
+            let secretKey = generated.secretKey
+            let keys = generated.evaluationKeys
+            let elements = keys.galois
             progress.update("writing keys")
-            try HefFile.writeSecretKey(secretKey, context: context, to: paths[0])
-            try HefFile.write(try publicKey.serialized(context: context), to: paths[1])
+            try SecureFile.writeSecretKey(secretKey, context: context, to: paths[0], passphrase: phrase)
+            try HefFile.write(try generated.publicKey.serialized(context: context), to: paths[1])
             try HefFile.write(try keys.serialized(context: context), to: paths[2])
             progress.finish()
             print(
                 "key id \(hex16(secretKey.keyID)), parameters \(hex16(parameters.id)): \(literalDescription(parameters.literal))"
             )
             print(
-                "wrote \(paths[0]) (keep private), \(paths[1]), \(paths[2]) (\(elements.count) Galois key\(elements.count == 1 ? "" : "s"))"
+                "wrote \(paths[0]) (\(protect ? "sealed with the passphrase; " : "")keep private), \(paths[1]), \(paths[2]) (\(elements.count) Galois key\(elements.count == 1 ? "" : "s"))"
             )
         }
     }

@@ -16,14 +16,14 @@ enum ModelFlow {
         try withFile(path) { try CompiledModel.load(contentsOf: URL(fileURLWithPath: path), backend: backend.backend) }
     }
 
-    /// Raw feature rows from a CSV file (no header), checked against the model's width.
-    static func readRows(_ path: String, width: Int) throws -> [[Double]] {
+    /// Raw feature rows from a CSV file (no header), checked against the model's width (when given).
+    static func readRows(_ path: String, width: Int?) throws -> [[Double]] {
         let data = try readFile(path)
         guard let text = String(validating: data, as: UTF8.self) else { throw UserError("\(path) is not UTF-8 text") }
         let rows = try CSV.parse(text, name: path, maxValues: Int.max)
         guard !rows.isEmpty else { throw UserError("\(path) holds no rows") }
-        for row in rows where row.values.count != width {
-            throw UserError("\(path):\(row.line): \(row.values.count) values, the model expects \(width) features")
+        for row in rows where width != nil && row.values.count != width {
+            throw UserError("\(path):\(row.line): \(row.values.count) values, the model expects \(width!) features")
         }
         return rows.map(\.values)
     }

@@ -113,16 +113,3 @@ struct Serve: ParsableCommand {
         }
     }
 }
-
-/// Runs async work from this synchronous command (the root command is synchronous) and waits.
-private func runBlocking(_ body: @escaping @Sendable () async throws -> Void) throws {
-    final class Outcome: @unchecked Sendable { var error: (any Error)? }
-    let outcome = Outcome()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do { try await body() } catch { outcome.error = error }
-        done.signal()
-    }
-    done.wait()
-    if let error = outcome.error { throw error }
-}

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HefService
+import HefWire
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -358,7 +359,7 @@ struct HefServicePartsTests {
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
         #expect(throws: ServiceError.self) { try ProviderSigner.load(path: path, create: false) }
-        #expect(throws: ServiceError.self) { try Receipt(headerValue: "%%%") }
+        #expect(throws: WireError.self) { try Receipt(headerValue: "%%%") }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HefService
+import HefWire
 import Hummingbird
 import HummingbirdTesting
 import NIOSSL
