@@ -8,6 +8,15 @@ public import HefWire
 import NIOCore
 import NIOHTTP1
 
+/// The process's HTTP client for ``HefClient``: `HTTPClient.shared`'s setup with a 10 s connect
+/// limit, so that an unreachable server is reported in seconds (the shared client keeps retrying
+/// the connection for 90 s). Never shut down, like the shared one.
+let hefHTTPClient: HTTPClient = {
+    var configuration = HTTPClient.Configuration()
+    configuration.timeout.connect = .seconds(10)
+    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+}()
+
 /// The data owner's side of a Hef service (`hefctl serve`): lists and checks models, pins the
 /// provider's signing key, keeps one key set per (server, model) in a keys folder, uploads the
 /// evaluation keys once, and runs encrypted inference with every receipt verified.
@@ -75,7 +84,7 @@ public actor HefClient {
         self.token = token
         self.keysDirectory = keysDirectory ?? Self.defaultKeysDirectory
         self.options = options
-        self.http = HTTPClient.shared
+        self.http = hefHTTPClient
         let scheme = (server.scheme ?? "http").lowercased()
         let host = (server.host ?? "localhost").lowercased()
         let port = server.port ?? (scheme == "https" ? 443 : 80)

@@ -19,14 +19,14 @@ import HefRing
 public enum SecureFile {
     /// Reads a whole file.
     /// - Parameter path: The file.
-    /// - Throws: `CKKSError.malformedData` when the file is missing, a directory or unreadable.
+    /// - Throws: ``FileAccessError`` when the file is missing, a directory or unreadable.
     public static func read(path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                throw CKKSError.malformedData(isDirectory.boolValue ? "\(path) is a directory" : "cannot read \(path)")
+                throw FileAccessError(isDirectory.boolValue ? "\(path) is a directory" : "cannot read \(path)")
             }
-            throw CKKSError.malformedData("no such file: \(path)")
+            throw FileAccessError("no such file: \(path)")
         }
         return Array(data)
     }
@@ -37,17 +37,17 @@ public enum SecureFile {
     ///   - bytes: The content.
     ///   - path: The file.
     ///   - secret: Owner-only permissions.
-    /// - Throws: `CKKSError.malformedData` when the file cannot be created, narrowed or written.
+    /// - Throws: ``FileAccessError`` when the file cannot be created, narrowed or written.
     public static func write(_ bytes: [UInt8], to path: String, secret: Bool = false) throws {
         let mode: mode_t = secret ? 0o600 : 0o644
         let fd = systemOpen(path, O_CREAT | O_WRONLY | O_TRUNC, mode)
         guard fd >= 0 else {
-            throw CKKSError.malformedData("cannot write \(path): \(String(cString: strerror(errno)))")
+            throw FileAccessError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         if secret {
             guard fchmod(fd, 0o600) == 0 else {
-                throw CKKSError.malformedData("cannot restrict permissions of \(path)")
+                throw FileAccessError("cannot restrict permissions of \(path)")
             }
         }
         var written = 0
@@ -56,7 +56,7 @@ public enum SecureFile {
                 let n = systemWrite(fd, buffer.baseAddress! + written, buffer.count - written)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw CKKSError.malformedData("cannot write \(path): \(String(cString: strerror(errno)))")
+                    throw FileAccessError("cannot write \(path): \(String(cString: strerror(errno)))")
                 }
                 written += n
             }
@@ -98,4 +98,14 @@ public enum SecureFile {
         guard let phrase = try passphrase() else { throw SealedKeyError.passphraseRequired(path) }
         return try SealedSecretKey.open(bytes, passphrase: phrase)
     }
+}
+
+/// A file that cannot be read or written (missing, a directory, no permission, no such folder):
+/// the message names the path and the reason.
+public struct FileAccessError: Error, Sendable, CustomStringConvertible {
+    /// The path and the reason.
+    public let description: String
+
+    /// - Parameter description: The path and the reason.
+    public init(_ description: String) { self.description = description }
 }
