@@ -93,7 +93,7 @@ public final class PostgresRegistry: KeyRegistry {
     /// when missing. Call `shutdown()` when done.
     public init(
         location: PostgresLocation, policy: KeyPolicy = KeyPolicy(), now: @escaping RegistryClock = systemRegistryClock,
-        logger: Logger = Logger(label: "hef.registry"), connectTimeout: Duration = .seconds(15)
+        logger: Logger = Logger(label: "hef.registry"), connectTimeout: Duration = .seconds(60)
     ) async throws {
         self.location = location
         self.policy = policy

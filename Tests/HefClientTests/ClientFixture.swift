@@ -72,6 +72,9 @@ struct ClientFixture: @unchecked Sendable {
     func configuration(data: URL, port: Int) -> ServiceConfiguration {
         var configuration = ServiceConfiguration(modelsDirectory: modelsDirectory, dataDirectory: data)
         configuration.port = port
+        // The whole suite shares two cores: a handler may not read a body for longer than the
+        // production idle timeout, which would close the connection under the test.
+        configuration.idleTimeoutSeconds = 3600
         configuration.tokens = [
             TokenEntry(client: Self.alice.client, token: Self.alice.token),
             TokenEntry(client: Self.bob.client, token: Self.bob.token),

@@ -16,7 +16,7 @@ struct RemoteCommandTests {
         server.executableURL = try hefctlURL()
         server.arguments = [
             "serve", "--models", f.modelsDirectory.path, "--data", dir.appendingPathComponent("data").path,
-            "--listen", "127.0.0.1:0", "--tokens", tokens.path,
+            "--listen", "127.0.0.1:0", "--tokens", tokens.path, "--idle-timeout", "3600",
         ]
         let err = Pipe()
         server.standardError = err

@@ -15,7 +15,7 @@ final class ServeProcess: @unchecked Sendable {
     /// Starts `hefctl serve ARGUMENTS --listen 127.0.0.1:0` and waits for the port it bound.
     init(_ arguments: [String]) async throws {
         process.executableURL = try hefctlURL()
-        process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--idle-timeout", "3600"] + arguments
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice

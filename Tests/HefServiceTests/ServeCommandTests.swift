@@ -46,7 +46,7 @@ struct ServeCommandTests {
         process.executableURL = try hefctlURL()
         process.arguments = [
             "serve", "--models", f.modelsDirectory.path, "--data", dir.appendingPathComponent("data").path,
-            "--listen", "127.0.0.1:0", "--tokens", tokens.path,
+            "--listen", "127.0.0.1:0", "--tokens", tokens.path, "--idle-timeout", "3600",
         ]
         let err = Pipe()
         process.standardError = err

@@ -128,6 +128,9 @@ struct ServiceFixture: @unchecked Sendable {
     func configuration(data: URL) -> ServiceConfiguration {
         var configuration = ServiceConfiguration(modelsDirectory: modelsDirectory, dataDirectory: data)
         configuration.port = 0
+        // The whole suite shares two cores: a handler may not read a body for longer than the
+        // production idle timeout, which would close the connection under the test.
+        configuration.idleTimeoutSeconds = 3600
         configuration.tokens = [
             TokenEntry(client: Self.alice.client, token: Self.alice.token),
             TokenEntry(client: Self.bob.client, token: Self.bob.token),
