@@ -187,7 +187,7 @@ var package = Package(
         // Runs the built hefctl binary (the dependency makes `swift test` build it).
         .testTarget(
             name: "HefctlTests",
-            dependencies: ["hefctl", "HefCKKS"]),
+            dependencies: ["hefctl", "HefCKKS", "HefTestSupport"]),
         // Starts the service in-process on a loopback port and talks HTTP to it.
         .testTarget(
             name: "HefServiceTests",
@@ -195,6 +195,7 @@ var package = Package(
                 "HefService",
                 "HefWire",
                 "hefctl", // ServeCommandTests run the built binary
+                "HefTestSupport",
                 "HefML",
                 "HefRing",
                 "HefCKKS",
@@ -215,6 +216,7 @@ var package = Package(
                 "HefWire",
                 "HefService",
                 "hefctl", // runs the built binary
+                "HefTestSupport",
                 "HefML",
                 "HefRing",
                 "HefCKKS",

@@ -3,26 +3,9 @@ import HefCKKS
 import HefML
 import HefRing
 import HefService
+import HefTestSupport
 import Logging
 import ServiceLifecycle
-
-/// The repository's `Models/` folder.
-func repositoryModels() -> URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Models")
-}
-
-func readCSV(_ url: URL) throws -> [[Double]] {
-    try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline).map { line in
-        line.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! }
-    }
-}
-
-func temporaryDirectory(_ tag: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("hef-client-\(tag)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 /// Made once: digits-square compiled (throughput packing) into a models folder, a few test rows,
 /// and the local flow's labels for them (the library's own keys, evaluation and decryption).
@@ -112,34 +95,6 @@ struct ClientFixture: @unchecked Sendable {
                 throw error
             }
         }
-    }
-}
-
-/// The `hefctl` binary next to the test bundle (same build configuration).
-func hefctlURL() throws -> URL {
-    var candidates: [URL] = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("hefctl")]
-    if let executable = Bundle.main.executableURL {
-        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("hefctl"))
-        candidates.append(
-            executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("hefctl"))
-    }
-    for url in candidates where FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    throw ServiceError.configuration("hefctl binary not found in \(candidates.map(\.path))")
-}
-
-/// What a child process wrote so far.
-final class Captured: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func append(_ d: Data) {
-        lock.lock()
-        data.append(d)
-        lock.unlock()
-    }
-    var text: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import HefCKKS
 import HefClient
 import HefML
+import HefTestSupport
 import HefWire
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import HefClient
+import HefTestSupport
 import Testing
 
 @Suite("hefctl remote and keygen --protect", .serialized)

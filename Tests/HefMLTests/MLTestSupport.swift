@@ -1,5 +1,6 @@
 import Foundation
 import HefCKKS
+import HefTestSupport
 import Testing
 
 @testable import HefML
@@ -8,13 +9,6 @@ import Testing
 func modelsDirectory() -> URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Models")
-}
-
-func readCSV(_ url: URL) throws -> [[Double]] {
-    let text = try String(contentsOf: url, encoding: .utf8)
-    return text.split(whereSeparator: \.isNewline).map { line in
-        line.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! }
-    }
 }
 
 func readLines(_ url: URL) throws -> [String] {

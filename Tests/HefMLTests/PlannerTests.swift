@@ -1,5 +1,6 @@
 import Foundation
 import HefCKKS
+import HefTestSupport
 import Testing
 
 @testable import HefML

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HefService
+import HefTestSupport
 import HefWire
 import Hummingbird
 import HummingbirdTesting

@@ -1,36 +1,9 @@
 import Foundation
 import HefService
+import HefTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Testing
-
-/// The `hefctl` binary next to the test bundle (same build configuration).
-func hefctlURL() throws -> URL {
-    var candidates: [URL] = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("hefctl")]
-    if let executable = Bundle.main.executableURL {
-        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("hefctl"))
-        candidates.append(
-            executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("hefctl"))
-    }
-    for url in candidates where FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    throw ServiceError.configuration("hefctl binary not found in \(candidates.map(\.path))")
-}
-
-/// What a child process wrote on stderr so far.
-final class Captured: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func append(_ d: Data) {
-        lock.lock()
-        data.append(d)
-        lock.unlock()
-    }
-    var text: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: data, as: UTF8.self)
-    }
-}
 
 @Suite("hefctl serve", .serialized)
 struct ServeCommandTests {

@@ -4,30 +4,13 @@ import HefCKKS
 import HefML
 import HefRing
 import HefService
+import HefTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOSSL
 import ServiceLifecycle
 import Testing
-
-/// The repository's `Models/` folder.
-func repositoryModels() -> URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Models")
-}
-
-func readCSV(_ url: URL) throws -> [[Double]] {
-    try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline).map { line in
-        line.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! }
-    }
-}
-
-func temporaryDirectory(_ tag: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("hef-service-\(tag)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 /// One data owner's material for one compiled model: keys, a few encrypted rows, and the
 /// local flow's labels for them (the same ciphertexts evaluated by the library and decrypted).

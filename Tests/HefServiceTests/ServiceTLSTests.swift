@@ -1,5 +1,6 @@
 import Foundation
 import HefService
+import HefTestSupport
 import HefWire
 import Hummingbird
 import HummingbirdTesting

@@ -1,28 +1,7 @@
 import Foundation
 import HefCKKS
+import HefTestSupport
 import Testing
-
-/// The `hefctl` binary next to the test bundle (same build configuration), else in .build/debug.
-private func hefctlURL() throws -> URL {
-    var candidates: [URL] = []
-    let bundleDirectory = Bundle.main.bundleURL.deletingLastPathComponent()
-    candidates.append(bundleDirectory.appendingPathComponent("hefctl"))
-    if let executable = Bundle.main.executableURL {
-        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("hefctl"))
-        candidates.append(
-            executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("hefctl"))
-    }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    candidates.append(root.appendingPathComponent(".build/debug/hefctl"))
-    for url in candidates where FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    throw HefctlTestError("hefctl binary not found in \(candidates.map(\.path))")
-}
-
-private struct HefctlTestError: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
-}
 
 private struct Run {
     var status: Int32
