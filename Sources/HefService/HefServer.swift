@@ -108,6 +108,14 @@ public final class HefServer: Sendable {
         )
     }
 
+    /// A served model with its signed manifest (`GET /v1/models/{id}`, MCP `describe_model`).
+    func entry(_ model: ServedModel) -> ModelEntry {
+        ModelEntry(model: model.description, manifest: manifests[model.id]!)
+    }
+
+    /// Every served model with its manifest (`GET /v1/models`, MCP `list_models`).
+    var modelList: ModelList { ModelList(models: models.map(entry)) }
+
     /// A model by id or by file stem.
     func model(_ name: String) throws -> ServedModel {
         if let m = models.first(where: { $0.id == name.lowercased() }) ?? models.first(where: { $0.name == name }) {
@@ -187,16 +195,9 @@ public final class HefServer: Sendable {
                     queueDepth: service.queue.depth, serverID: service.signer.serverID))
         }
         router.get("/v1/signing-key") { _, _ in try HefServer.json(service.signer.publicKeyDocument) }
-        router.get("/v1/models") { _, _ in
-            try HefServer.json(
-                ModelList(
-                    models: service.models.map {
-                        ModelEntry(model: $0.description, manifest: service.manifests[$0.id]!)
-                    }))
-        }
+        router.get("/v1/models") { _, _ in try HefServer.json(service.modelList) }
         router.get("/v1/models/:id") { _, context in
-            let model = try service.model(try context.parameters.require("id"))
-            return try HefServer.json(ModelEntry(model: model.description, manifest: service.manifests[model.id]!))
+            try HefServer.json(service.entry(try service.model(try context.parameters.require("id"))))
         }
         router.get("/v1/models/:id/compiled") { _, context in
             let model = try service.model(try context.parameters.require("id"))

@@ -20,7 +20,7 @@ struct ProviderMCP: Sendable {
             name: "list_models",
             description: "The compiled models this provider serves: id, name, CKKS parameters, packing, "
                 + "input width, output tail, and the signed manifest of each.",
-            inputSchema: .object(["type": "object", "properties": .object([:])]),
+            inputSchema: schema([:], required: []),
             annotations: .init(readOnlyHint: true)),
         Tool(
             name: "describe_model",
@@ -31,7 +31,7 @@ struct ProviderMCP: Sendable {
         Tool(
             name: "signing_key",
             description: "The provider's ML-DSA-65 public key, which signs manifests and receipts.",
-            inputSchema: .object(["type": "object", "properties": .object([:])]),
+            inputSchema: schema([:], required: []),
             annotations: .init(readOnlyHint: true)),
         Tool(
             name: "register_evaluation_keys",
@@ -101,11 +101,7 @@ struct ProviderMCP: Sendable {
             let arguments = parameters.arguments ?? [:]
             switch parameters.name {
             case "list_models":
-                return try Self.result(
-                    ModelList(
-                        models: service.models.map {
-                            ModelEntry(model: $0.description, manifest: service.manifests[$0.id]!)
-                        }))
+                return try Self.result(service.modelList)
             case "describe_model":
                 let model = try service.model(try Self.string(arguments, "model"))
                 return try Self.result(
