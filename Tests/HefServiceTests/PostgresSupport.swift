@@ -16,6 +16,11 @@ enum TestPostgres {
     static let skipped =
         "HEF_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped (export HEF_TEST_POSTGRES_URL=$(scripts/postgres.sh start))"
 
+    /// The registry's first answer, in tests. Generous: the full suite keeps both cooperative
+    /// threads busy with CKKS work for minutes on a 2-core runner, and the PostgreSQL client's
+    /// connection steps wait for a free thread (CI once saw the 60 s default run out).
+    static let connectTimeout: Duration = .seconds(900)
+
     static func requireURL(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         try #require(
             url, "CI is set but HEF_TEST_POSTGRES_URL is not: CI promises a PostgreSQL server (scripts/postgres.sh)",

@@ -182,12 +182,14 @@ struct RegistryTests {
         try await TestPostgres.withDatabase { url in
             let clock = TestClock()
             let registry = try await PostgresRegistry(
-                location: PostgresLocation(url: url), policy: testPolicy, now: clock.clock)
+                location: PostgresLocation(url: url), policy: testPolicy, now: clock.clock,
+                connectTimeout: TestPostgres.connectTimeout)
             do {
                 try await registrySemantics(registry, clock: clock)
                 // A second start on the same database: the schema step is idempotent, rows stay.
                 let again = try await PostgresRegistry(
-                    location: PostgresLocation(url: url), policy: testPolicy, now: clock.clock)
+                    location: PostgresLocation(url: url), policy: testPolicy, now: clock.clock,
+                    connectTimeout: TestPostgres.connectTimeout)
                 #expect(try await again.keyCount() == 3)
                 await again.shutdown()
             } catch {
@@ -202,8 +204,10 @@ struct RegistryTests {
     func postgresTwoReplicasStartAndRegisterAtOnce() async throws {
         try await TestPostgres.withDatabase { url in
             // Both create the schema at the same moment (the advisory lock serializes them).
-            async let first = PostgresRegistry(location: PostgresLocation(url: url), policy: testPolicy)
-            async let second = PostgresRegistry(location: PostgresLocation(url: url), policy: testPolicy)
+            async let first = PostgresRegistry(
+                location: PostgresLocation(url: url), policy: testPolicy, connectTimeout: TestPostgres.connectTimeout)
+            async let second = PostgresRegistry(
+                location: PostgresLocation(url: url), policy: testPolicy, connectTimeout: TestPostgres.connectTimeout)
             let (a, b) = try await (first, second)
             do {
                 try await registryConcurrency(a, b)
