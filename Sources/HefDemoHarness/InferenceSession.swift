@@ -30,6 +30,14 @@ public struct InferenceSession: Sendable {
         public var bytesDown: Int
         /// One-time upload of the evaluation keys.
         public var evaluationKeyBytes: Int
+        /// Client-aided refreshes per request (0 for a model without refresh points).
+        public var roundTrips: Int = 0
+        /// The key holder's time in refreshes (not in `inferSeconds`, which is the server's).
+        public var refreshSeconds: Double = 0
+        /// Bytes of the refresh requests (server to key holder), over every round trip.
+        public var refreshBytesDown: Int = 0
+        /// Bytes of the refreshed answers (key holder to server).
+        public var refreshBytesUp: Int = 0
     }
 
     /// The compiled model.
@@ -84,12 +92,35 @@ public struct InferenceSession: Sendable {
         progress?("evaluating")
         let server = try EncryptedMLP(model: model, context: context, evaluationKeys: evalKeys!)
         var download: [UInt8] = []
-        let inferTime = try clock.measure {
-            let inputs = try ModelCiphertexts(deserializing: upload, context: context)
-            let outputs = try server.evaluate(inputs) { done, total in
-                if total > 1 { progress?("evaluating batch \(done)/\(total)") }
+        // A model with refreshes goes back and forth: the server stops at each refresh point,
+        // the key holder refreshes (timed apart, with its bytes), the server goes on.
+        var inferTime = Duration.zero
+        var refreshTime = Duration.zero
+        var roundTrips = 0
+        var refreshBytesDown = 0
+        var refreshBytesUp = 0
+        var message = upload
+        var state: RefreshState?
+        while true {
+            var step: EncryptedMLP.Step?
+            inferTime += try clock.measure {
+                let request = try ModelCiphertexts(deserializing: message, context: context)
+                step = try server.run(request, publicKey: publicKey, state: state) { done, total in
+                    if total > 1 { progress?("evaluating batch \(done)/\(total)") }
+                }
+                if case .outputs(let outputs) = step! { download = try outputs.serialized(context: context) }
+                if case .refresh(let request, _) = step! { message = try request.serialized(context: context) }
             }
-            download = try outputs.serialized(context: context)
+            guard case .refresh(_, let next) = step! else { break }
+            state = next
+            roundTrips += 1
+            refreshBytesDown += message.count
+            progress?("refresh \(roundTrips) (the key holder's step)")
+            refreshTime += try clock.measure {
+                let masked = try ModelCiphertexts(deserializing: message, context: context)
+                message = try client.refresh(masked, secretKey: secretKey!).serialized(context: context)
+            }
+            refreshBytesUp += message.count
         }
 
         // Client: decrypt.
@@ -103,6 +134,8 @@ public struct InferenceSession: Sendable {
             samples: rows.count, scores: scores, keygenSeconds: seconds(keygenTime),
             encryptSeconds: seconds(encryptTime), inferSeconds: seconds(inferTime),
             decryptSeconds: seconds(decryptTime),
-            bytesUp: upload.count, bytesDown: download.count, evaluationKeyBytes: evalKeyBytes)
+            bytesUp: upload.count, bytesDown: download.count, evaluationKeyBytes: evalKeyBytes,
+            roundTrips: roundTrips, refreshSeconds: seconds(refreshTime), refreshBytesDown: refreshBytesDown,
+            refreshBytesUp: refreshBytesUp)
     }
 }

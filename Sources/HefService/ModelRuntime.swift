@@ -64,6 +64,11 @@ public enum ModelRuntime {
         do { compiled = try CompiledModel.load(contentsOf: url) } catch {
             throw ServiceError.configuration("\(url.lastPathComponent): \(error)")
         }
+        guard compiled.plan.refresh == nil else {
+            throw ServiceError.configuration(
+                "\(url.lastPathComponent): the model stops for client-aided refreshes, which the service does not run yet (compile it with --refresh none, or use the hefctl infer/refresh file flow; docs/refresh.md)"
+            )
+        }
         let parameters: CKKSParameters
         do { parameters = try CKKSParameters(compiled.plan.parameters) } catch {
             throw ServiceError.configuration("\(url.lastPathComponent): \(error)")

@@ -26,6 +26,6 @@ struct Hefctl: ParsableCommand {
             """,
         subcommands: [
             Params.self, Keygen.self, Encrypt.self, Decrypt.self, Inspect.self, Bench.self, ModelCommand.self,
-            Infer.self, Demo.self, Serve.self, Remote.self, MCPServe.self,
+            Infer.self, Refresh.self, Demo.self, Serve.self, Remote.self, MCPServe.self,
         ])
 }

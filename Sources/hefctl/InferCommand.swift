@@ -10,6 +10,10 @@ struct Infer: ParsableCommand {
             Never reads a secret key.
             Example:
               hefctl infer --model digits.hef --eval-key keys/eval.key --in x.ct --out y.ct
+            A model compiled with refreshes (model compile --refresh client|auto) stops at each refresh point and writes a refresh request to --out (hefctl inspect prints "stage: refresh-request"); the server's mask for it is kept in --state. After the key holder's hefctl refresh, run infer on the refreshed file: it goes on from where it stopped. Loop until the stage is outputs:
+              hefctl infer   --model m.hef --eval-key keys/eval.key --in x.ct --out r.ct
+              hefctl refresh --model m.hef --secret-key keys/secret.key --in r.ct --out r2.ct
+              hefctl infer   --model m.hef --eval-key keys/eval.key --in r2.ct --out y.ct
             """)
 
     @Option(help: "The compiled model (MODEL.hef).")
@@ -18,10 +22,23 @@ struct Infer: ParsableCommand {
     @Option(name: .customLong("eval-key"), help: "The evaluation keys (DIR/eval.key).")
     var evalKey: String
 
-    @Option(name: .customLong("in"), help: "Encrypted inputs (from hefctl encrypt --model).")
+    @Option(
+        name: .customLong("public-key"),
+        help:
+            "The key holder's public key, for models with refreshes (re-randomizes the masked ciphertexts). Default: public.key beside --eval-key."
+    )
+    var publicKey: String?
+
+    @Option(
+        help:
+            "Directory of the server's refresh masks (one secret file per round trip, mode 0600, removed when used). Default: .hef-refresh beside --out."
+    )
+    var state: String?
+
+    @Option(name: .customLong("in"), help: "Encrypted inputs (from hefctl encrypt --model) or refreshed ciphertexts (from hefctl refresh).")
     var input: String
 
-    @Option(help: "Encrypted results.")
+    @Option(help: "Encrypted results, or a refresh request for the key holder.")
     var out: String
 
     @Option(help: "Ring backend.")
@@ -36,22 +53,63 @@ struct Infer: ParsableCommand {
             let inputBytes = try readFile(input)
             let inputs = try withFile(input) { try ModelCiphertexts(deserializing: inputBytes, context: context) }
             let mlp = try EncryptedMLP(model: compiled, context: context, evaluationKeys: keys)
+            let stateDirectory =
+                state ?? ((out as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".hef-refresh")
+            var roundTrip: RefreshState?
+            var statePath: String?
+            if inputs.stage == .refreshed {
+                let name = inputs.requestID.map { String(format: "%02x", $0) }.joined()
+                let path = (stateDirectory as NSString).appendingPathComponent(name + ".json")
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw UserError(
+                        "\(input): no server state for refresh round trip \(name) in \(stateDirectory) (each round trip is used once; pass --state if it was written elsewhere)"
+                    )
+                }
+                roundTrip = try withFile(path) { try RefreshState(deserializing: Data(try readFile(path))) }
+                statePath = path
+            }
+            var key: PublicKey?
+            if compiled.plan.refresh != nil {
+                let path =
+                    publicKey ?? ((evalKey as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+                        "public.key")
+                let bytes = try readFile(path)
+                key = try withFile(path) { try PublicKey(deserializing: bytes, context: context) }
+            }
             let progress = Progress()
             let start = Date()
             // The server's one call: it checks the model id, the stage and every batch's shape.
-            let results = try withFile(input) {
-                try mlp.evaluate(inputs) { done, total in progress.update("batch \(done)/\(total)") }
+            let step = try withFile(input) {
+                try mlp.run(inputs, publicKey: key, state: roundTrip) { done, total in
+                    progress.update("batch \(done)/\(total)")
+                }
             }
             progress.finish()
+            // The mask of the round trip just answered is never used again.
+            if let statePath { try? FileManager.default.removeItem(atPath: statePath) }
             let elapsed = Date().timeIntervalSince(start)
-            let bytes = try results.serialized(context: context)
-            try HefFile.write(bytes, to: out)
             let samples = inputs.sampleCount
-            print(
-                String(
-                    format: "evaluated %d sample%@ in %.3f s (%.2f ms per sample); wrote %@ (%d bytes)",
-                    samples, samples == 1 ? "" : "s", elapsed, 1000 * elapsed / Double(max(samples, 1)), out,
-                    bytes.count))
+            let timing = String(
+                format: "%d sample%@ in %.3f s (%.2f ms per sample)", samples, samples == 1 ? "" : "s", elapsed,
+                1000 * elapsed / Double(max(samples, 1)))
+            switch step {
+            case .outputs(let results):
+                let bytes = try results.serialized(context: context)
+                try HefFile.write(bytes, to: out)
+                print("evaluated \(timing); wrote \(out) (\(bytes.count) bytes)")
+            case .refresh(let request, let next):
+                try FileManager.default.createDirectory(
+                    atPath: stateDirectory, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
+                let path = (stateDirectory as NSString).appendingPathComponent(next.requestName + ".json")
+                try HefFile.write(Array(try next.serialized()), to: path, secret: true)
+                let bytes = try request.serialized(context: context)
+                try HefFile.write(bytes, to: out)
+                let segments = (compiled.plan.refresh?.cuts.count ?? 0) + 1
+                print(
+                    "evaluated segment \(next.segment) of \(segments): \(timing); wrote refresh request \(out) (\(bytes.count) bytes): the key holder runs hefctl refresh on it, then hefctl infer on the result"
+                )
+            }
         }
     }
 }

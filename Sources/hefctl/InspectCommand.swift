@@ -20,9 +20,18 @@ struct Inspect: ParsableCommand {
             let bytes = try readFile(file)
             if ModelCiphertexts.isModelCiphertexts(bytes) {
                 let m = try withFile(file) { try ModelCiphertexts.summary(bytes) }
-                print(
-                    "kind          model \(m.stage == .inputs ? "inputs" : "results") (encrypted), \(bytes.count) bytes"
-                )
+                let kind: String
+                switch m.stage {
+                case .inputs: kind = "inputs"
+                case .outputs: kind = "results"
+                case .refreshRequest: kind = "refresh request"
+                case .refreshed: kind = "refreshed intermediates"
+                }
+                print("kind          model \(kind) (encrypted), \(bytes.count) bytes")
+                print("stage: \(m.stage.name)")
+                if m.stage == .refreshRequest || m.stage == .refreshed {
+                    print("segment       \(m.segment + 1) runs next")
+                }
                 print("model id      \(hex16(m.modelID))")
                 print("samples       \(m.samples) in \(m.batches) batch\(m.batches == 1 ? "" : "es")")
                 if let inner = m.ciphertextFile, let s = try? HefFile.inspect(inner) {

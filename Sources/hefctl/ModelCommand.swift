@@ -19,6 +19,7 @@ struct ModelCommand: ParsableCommand {
                 Examples:
                   hefctl model compile Models/digits-square/model.json --out digits.hef
                   hefctl model compile Models/digits-tanh/model_skl2onnx.onnx --calibrate Models/digits-tanh/test_X.csv --packing throughput --out digits-tanh.hef
+                  hefctl model compile Models/digits-tanh/model_skl2onnx.onnx --calibrate Models/digits-tanh/test_X.csv --refresh client --out digits-tanh-r.hef
                 """)
 
         @Argument(help: "The model: a Hef JSON model or an ONNX file.")
@@ -37,6 +38,12 @@ struct ModelCommand: ParsableCommand {
         )
         var maxDegree: Int = 127
 
+        @Option(
+            help:
+                "Client-aided refreshes: none (one segment, the default), client (cut where the depth needs it, on the smallest ring that holds the segments), auto (refresh only when the segments fit a smaller ring). See docs/refresh.md."
+        )
+        var refresh: RefreshMode = .none
+
         @Option(help: "Output compiled model file.")
         var out: String
 
@@ -46,6 +53,7 @@ struct ModelCommand: ParsableCommand {
                 let rows = try calibrate.map { try ModelFlow.readRows($0, width: source.inputSize) }
                 var options = ModelCompiler.Options(packing: packing)
                 options.maxDegree = maxDegree
+                options.refresh = refresh
                 let compiled = try ModelCompiler(options: options).compile(source, calibration: rows)
                 try HefFile.write(Array(try compiled.jsonData()), to: out)
                 print(ModelFlow.describe(compiled))
@@ -72,3 +80,4 @@ struct ModelCommand: ParsableCommand {
 }
 
 extension Packing: ExpressibleByArgument {}
+extension RefreshMode: ExpressibleByArgument {}

@@ -74,6 +74,31 @@ enum ModelFlow {
         lines.append("packing      \(model.packing.rawValue)" + ((try? model.layout).map { " (\($0.summary))" } ?? ""))
         lines.append("parameters   \(literalDescription(model.plan.parameters))")
         lines.append("depth        \(model.plan.depth)")
+        if let refresh = model.plan.refresh {
+            let stages = RefreshPlan.stageDepths(model.layers)
+            let segments = refresh.segments(stageCount: stages.count)
+            lines.append(
+                "refresh      client-aided: \(segments.count) segments, \(refresh.cuts.count) round trip\(refresh.cuts.count == 1 ? "" : "s") per request; masks of \(refresh.maskBits) bits at level \(refresh.maskLevel)"
+            )
+            for (i, segment) in segments.enumerated() {
+                let used = segment.reduce(0) { $0 + stages[$1] }
+                let first = RefreshPlan.stageName(segment.lowerBound, layers: model.layers)
+                let last = RefreshPlan.stageName(segment.upperBound - 1, layers: model.layers)
+                lines.append("  segment \(i + 1): \(first) … \(last), \(used) levels")
+            }
+            // Bytes per refreshed ciphertext: the request holds two polynomials over the primes
+            // up to the mask's level, the answer one (seeded) over every prime.
+            let logQ = model.plan.parameters.logQ
+            let n = 1 << model.plan.parameters.logN
+            let low = logQ[0...refresh.maskLevel].reduce(0, +)
+            let all = logQ.reduce(0, +)
+            let perSample =
+                model.packing == .latency
+                ? "per sample" : "per ciphertext (one per neuron at the cut, for up to \(n / 2) samples)"
+            lines.append(
+                "round trip   ≈ \(2 * n * low / 8 / 1024) KiB to the key holder and ≈ \(n * all / 8 / 1024) KiB back, \(perSample)"
+            )
+        }
         lines.append(
             "rotations    \(model.plan.rotationSteps.isEmpty ? "none" : model.plan.rotationSteps.map(String.init).joined(separator: ","))"
         )

@@ -338,6 +338,85 @@ private func hex(_ v: UInt64) -> String {
         #expect(labels.stdout.split(whereSeparator: \.isNewline).count == 12)
     }
 
+    /// A model compiled with refreshes, through the file flow: infer stops with a refresh
+    /// request (inspect says so), refresh answers it, infer goes on, until the outputs; the
+    /// labels are the plaintext model's. A round trip is used once, and a request is not
+    /// something the server evaluates.
+    @Test func refreshLoopThroughTheCommandLine() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let models = Self.repository.appendingPathComponent("Models/digits-tanh")
+        let rows = try String(contentsOf: models.appendingPathComponent("test_X.csv"), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).prefix(3)
+        try (rows.joined(separator: "\n") + "\n").write(
+            to: dir.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+        let reference = try String(contentsOf: models.appendingPathComponent("reference_scores.csv"), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).prefix(3).map { $0.split(separator: ",").map { Double($0)! } }
+        let compile = try hefctl(
+            [
+                "model", "compile", models.appendingPathComponent("model_skl2onnx.onnx").path, "--calibrate",
+                models.appendingPathComponent("calibration_X.csv").path, "--refresh", "client", "--out", "m.hef",
+            ], in: dir)
+        #expect(compile.status == 0, "\(compile.stderr)")
+        #expect(compile.stdout.contains("refresh      client-aided") && compile.stdout.contains("segment 1:"))
+        #expect(try hefctl(["keygen", "--model", "m.hef", "--out", "keys"], in: dir).status == 0)
+        #expect(
+            try hefctl(
+                ["encrypt", "--model", "m.hef", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"],
+                in: dir
+            ).status == 0)
+        #expect(try hefctl(["inspect", "x.ct"], in: dir).stdout.contains("stage: inputs"))
+        var current = "x.ct"
+        var rounds = 0
+        while true {
+            let next = "step\(rounds).ct"
+            let infer = try hefctl(
+                ["infer", "--model", "m.hef", "--eval-key", "keys/eval.key", "--in", current, "--out", next], in: dir)
+            #expect(infer.status == 0, "\(infer.stderr)")
+            let stage = try hefctl(["inspect", next], in: dir).stdout
+            if stage.contains("stage: outputs") {
+                current = next
+                break
+            }
+            #expect(stage.contains("stage: refresh-request"), "\(stage)")
+            if rounds == 0 {
+                // A refresh request is the key holder's, not something to evaluate.
+                expectFailure(
+                    try hefctl(
+                        ["infer", "--model", "m.hef", "--eval-key", "keys/eval.key", "--in", next, "--out", "bad.ct"],
+                        in: dir), mentioning: "hefctl refresh")
+            }
+            let refresh = try hefctl(
+                [
+                    "refresh", "--model", "m.hef", "--secret-key", "keys/secret.key", "--in", next, "--out",
+                    "refreshed\(rounds).ct",
+                ], in: dir)
+            #expect(refresh.status == 0, "\(refresh.stderr)")
+            current = "refreshed\(rounds).ct"
+            rounds += 1
+            guard rounds < 5 else {
+                Issue.record("no outputs after 5 round trips")
+                return
+            }
+        }
+        #expect(rounds >= 1)
+        // Every round trip's mask is gone: the first refreshed file cannot be answered twice.
+        expectFailure(
+            try hefctl(
+                ["infer", "--model", "m.hef", "--eval-key", "keys/eval.key", "--in", "refreshed0.ct", "--out", "z.ct"],
+                in: dir), mentioning: "used once")
+        let decrypt = try hefctl(
+            ["decrypt", "--model", "m.hef", "--secret-key", "keys/secret.key", "--in", current, "--output", "scores"],
+            in: dir)
+        #expect(decrypt.status == 0, "\(decrypt.stderr)")
+        let scores = parseRows(decrypt.stdout)
+        #expect(scores.count == 3)
+        for (got, want) in zip(scores, reference) {
+            #expect(got.indices.max { got[$0] < got[$1] } == want.indices.max { want[$0] < want[$1] })
+            #expect(zip(got, want).allSatisfy { abs($0 - $1) < 0.2 }, "\(got) vs \(want)")
+        }
+    }
+
     /// Compiles the bundled model `name` to `m.hef` in `dir`; returns the model's folder.
     func compileBundledModel(_ name: String, in dir: URL) throws -> URL {
         let models = Self.repository.appendingPathComponent("Models/\(name)")

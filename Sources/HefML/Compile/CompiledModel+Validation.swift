@@ -73,11 +73,12 @@ extension CompiledModel {
             }
         }
         let depth = Planner.depth(of: layers)
-        guard plan.depth == depth, depth <= parameters.maxLevel else {
+        guard plan.depth == depth, plan.refresh != nil || depth <= parameters.maxLevel else {
             throw ModelError.invalidModel(
                 "the plan says depth \(plan.depth); the layers need \(depth) and the parameters hold \(parameters.maxLevel)"
             )
         }
+        if let refresh = plan.refresh { try Self.checkRefresh(refresh, layers: layers, parameters: parameters) }
         // The slot layout: computed again from the checked layers on the plan's ring; a stored
         // one must be that one (files written before layouts were stored have none), and the
         // fields the file also keeps on their own must agree with it.
@@ -117,5 +118,33 @@ extension CompiledModel {
             }
         }
         return (parameters, expected)
+    }
+
+    /// Cuts inside the stages, ascending; every segment but the last ends at or above the
+    /// mask's level, the last at or above level 0; the mask is the one its width needs.
+    static func checkRefresh(_ refresh: RefreshPlan, layers: [CompiledLayer], parameters: CKKSParameters) throws {
+        let stages = RefreshPlan.stageDepths(layers)
+        guard !refresh.cuts.isEmpty, refresh.cuts.count <= stages.count,
+            zip(refresh.cuts, refresh.cuts.dropFirst()).allSatisfy({ $0 < $1 }),
+            refresh.cuts.allSatisfy({ $0 >= 0 && $0 < stages.count - 1 })
+        else { throw ModelError.invalidModel("the plan's refresh points are not stages of the model") }
+        guard (2...256).contains(refresh.maskBits),
+            RefreshMask.level(bits: refresh.maskBits, parameters: parameters) == refresh.maskLevel,
+            refresh.maskBits >= RefreshMask.statisticalSecurity + Int(parameters.literal.logScale)
+        else {
+            throw ModelError.invalidModel(
+                "the plan's refresh mask (\(refresh.maskBits) bits at level \(refresh.maskLevel)) does not hide the values on these parameters"
+            )
+        }
+        let segments = refresh.segments(stageCount: stages.count)
+        for (i, segment) in segments.enumerated() {
+            let used = segment.reduce(0) { $0 + stages[$1] }
+            let floor = i == segments.count - 1 ? 0 : refresh.maskLevel
+            guard parameters.maxLevel - used >= floor else {
+                throw ModelError.invalidModel(
+                    "segment \(i + 1) needs \(used) levels; the parameters hold \(parameters.maxLevel - floor) above its floor"
+                )
+            }
+        }
     }
 }

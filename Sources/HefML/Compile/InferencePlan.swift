@@ -28,6 +28,8 @@ public struct InferencePlan: Codable, Sendable {
     /// written before it was stored: computed when such a file is decoded). ``CompiledModel/validate()``
     /// checks it against the layers.
     public var layout: SlotLayout?
+    /// Where the key holder refreshes the ciphertexts (nil: the model runs in one segment).
+    public var refresh: RefreshPlan?
 
     /// The layout version this Hef evaluates.
     public static let currentLayoutVersion = 2

@@ -21,6 +21,8 @@ public struct ModelCompiler: Sendable {
         public var maxAmbiguous: Double
         /// Range assumed for an activation when no calibration data is given.
         public var defaultRange: ClosedRange<Double>
+        /// Whether the plan may cut the model into segments with client-aided refreshes.
+        public var refresh: RefreshMode
 
         /// Options; the defaults are what `hefctl model compile` uses.
         /// - Parameters:
@@ -30,10 +32,12 @@ public struct ModelCompiler: Sendable {
         ///   - tolerance: Approximation error aimed at, relative to the largest |activation|.
         ///   - defaultRange: Range assumed for an activation without calibration data.
         ///   - maxAmbiguous: Largest share of calibration rows the noise may decide.
+        ///   - refresh: Whether the plan may have client-aided refreshes.
         public init(
             packing: Packing = .latency, margin: Double = 0.5, maxDegree: Int = 127, tolerance: Double = 0.005,
-            defaultRange: ClosedRange<Double> = -8...8, maxAmbiguous: Double = 1.0
+            defaultRange: ClosedRange<Double> = -8...8, maxAmbiguous: Double = 1.0, refresh: RefreshMode = .none
         ) {
+            self.refresh = refresh
             self.maxAmbiguous = maxAmbiguous
             self.packing = packing
             self.margin = margin
@@ -80,7 +84,8 @@ public struct ModelCompiler: Sendable {
         }
         let base = min(options.maxDegree, 63)
         var (layers, notes, missed) = try compileLayers(model, calibration: calibration, cap: { _ in base })
-        var plan = try Planner(packing: options.packing).plan(layers: layers, inputSize: model.inputSize, notes: notes)
+        var plan = try Planner(packing: options.packing).plan(
+            layers: layers, inputSize: model.inputSize, notes: notes, refresh: options.refresh)
         var guarantees = Self.guarantees(
             layers: layers, plan: plan, packing: options.packing, model: model, calibration: calibration,
             margin: options.margin)
@@ -90,8 +95,9 @@ public struct ModelCompiler: Sendable {
             let upgraded = try compileLayers(
                 model, calibration: calibration, cap: { missed.contains($0) ? options.maxDegree : base })
             if let better = try? Planner(packing: options.packing).plan(
-                layers: upgraded.layers, inputSize: model.inputSize, notes: upgraded.notes),
-                better.parameters.logN == plan.parameters.logN
+                layers: upgraded.layers, inputSize: model.inputSize, notes: upgraded.notes, refresh: options.refresh),
+                better.parameters.logN == plan.parameters.logN,
+                (better.refresh?.cuts.count ?? 0) <= (plan.refresh?.cuts.count ?? 0)
             {
                 let g = Self.guarantees(
                     layers: upgraded.layers, plan: better, packing: options.packing, model: model,

@@ -1,4 +1,5 @@
 public import HefCKKS
+import Foundation
 
 /// Chooses parameters for a compiled model: the depth it needs, the smallest ring that holds
 /// that depth securely (`ParametersLiteral/smallestSecure(depth:logScales:integerBits:maxSpecialPrimes:security:logNs:admits:)`,
@@ -41,10 +42,101 @@ public struct Planner: Sendable {
     ///   - notes: Notes to carry into the plan.
     /// - Throws: ``ModelError/planFailed(_:)`` when no secure ring holds the depth (or, in latency
     ///   packing, a layer is wider than a ciphertext).
-    public func plan(layers: [CompiledLayer], inputSize: Int, notes: [String] = []) throws -> InferencePlan {
+    public func plan(layers: [CompiledLayer], inputSize: Int, notes: [String] = [], refresh: RefreshMode = .none)
+        throws -> InferencePlan
+    {
+        guard !layers.isEmpty, inputSize >= 1 else { throw ModelError.planFailed("the model has no layers") }
+        let whole = Result { try planWhole(layers: layers, inputSize: inputSize, notes: notes) }
+        if refresh == .none { return try whole.get() }
+        let segmented = planSegmented(layers: layers, inputSize: inputSize, notes: notes)
+        switch (refresh, whole, segmented) {
+        case (.client, _, let plan?):
+            return plan
+        case (.auto, .success(let one), let plan?):
+            // Refreshes pay when the segments fit a smaller ring than the whole model.
+            return plan.parameters.logN < one.parameters.logN ? plan : one
+        case (.auto, .failure, let plan?):
+            return plan
+        default:
+            if case .success(let one) = whole, refresh == .auto { return one }
+            throw ModelError.planFailed(
+                "no secure ring holds the model's stages with refreshes between them (a single activation deeper than N = 65536 holds?)"
+            )
+        }
+    }
+
+    /// Bits of the refresh masks at `logScale`: λ plus the values' bits, bounded by the plan's
+    /// head room (the same bound every level relies on).
+    static func maskBits(logScale: Int) -> Int {
+        RefreshMask.bits(scale: pow(2.0, Double(logScale)), valueBound: PlanAnalysis.headroom)
+    }
+
+    /// The smallest ring (then the fewest refreshes, then the largest scale) on which the
+    /// model's stages run in segments, each but the last ending at the mask's level.
+    func planSegmented(layers: [CompiledLayer], inputSize: Int, notes: [String]) -> InferencePlan? {
+        let stages = RefreshPlan.stageDepths(layers)
+        let packing = self.packing
+        for logN in 12...16 {
+            guard
+                (try? SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: 1 << (logN - 1)))
+                    != nil
+            else { continue }
+            var best: (literal: ParametersLiteral, refresh: RefreshPlan)?
+            for logScale in Self.logScales {
+                func literal(_ levels: Int) -> ParametersLiteral? {
+                    ParametersLiteral.smallestSecure(
+                        depth: levels, logScales: [logScale], integerBits: Self.integerBits,
+                        maxSpecialPrimes: Self.maxSpecialPrimes, logNs: logN...logN)
+                }
+                // The most levels this ring holds at this scale.
+                var most = 0
+                while most < 80, literal(most + 1) != nil { most += 1 }
+                guard most > 0, let top = literal(most), let parameters = try? CKKSParameters(top) else { continue }
+                let bits = Self.maskBits(logScale: logScale)
+                guard let reserve = RefreshMask.level(bits: bits, parameters: parameters), reserve < most,
+                    let fewest = RefreshPlan.cuts(stageDepths: stages, budget: most - reserve, lastBudget: most)
+                else { continue }
+                // The fewest levels that keep that many cuts (the mask's level does not move:
+                // the bottom primes are the same).
+                var levels = most
+                while levels - 1 > reserve,
+                    let cuts = RefreshPlan.cuts(stageDepths: stages, budget: levels - 1 - reserve, lastBudget: levels - 1),
+                    cuts.count == fewest.count, literal(levels - 1) != nil
+                {
+                    levels -= 1
+                }
+                guard let chosen = literal(levels),
+                    let cuts = RefreshPlan.cuts(stageDepths: stages, budget: levels - reserve, lastBudget: levels)
+                else { continue }
+                if best == nil || cuts.count < best!.refresh.cuts.count {
+                    best = (chosen, RefreshPlan(cuts: cuts, maskBits: bits, maskLevel: reserve))
+                }
+            }
+            guard let best, let parameters = try? CKKSParameters(best.literal),
+                let stored = try? SlotLayout(
+                    packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
+            else { continue }
+            let depth = Self.depth(of: layers)
+            let logScale = best.literal.logScale
+            let segmentDepth = Double(best.literal.logQ.count - 1)
+            let predicted = max(0, logScale - 0.5 * Double(best.literal.logN) - 7 - 0.5 * segmentDepth)
+            var planNotes = notes
+            planNotes.append(
+                "depth \(depth) in \(best.refresh.cuts.count + 1) segments (\(best.refresh.cuts.count) client refresh\(best.refresh.cuts.count == 1 ? "" : "es")), N = \(parameters.n), scale 2^\(Int(logScale)), log2(QP) = \(Int(parameters.logQP)), masks of \(best.refresh.maskBits) bits at level \(best.refresh.maskLevel)"
+            )
+            var plan = InferencePlan(
+                parameters: best.literal, depth: depth, predictedPrecisionBits: predicted, notes: planNotes,
+                layout: stored)
+            plan.refresh = best.refresh
+            return plan
+        }
+        return nil
+    }
+
+    /// The whole model on one ring, without refreshes.
+    func planWhole(layers: [CompiledLayer], inputSize: Int, notes: [String]) throws -> InferencePlan {
         let depth = Self.depth(of: layers)
         let packing = self.packing
-        guard !layers.isEmpty, inputSize >= 1 else { throw ModelError.planFailed("the model has no layers") }
         // The one rule for "smallest secure parameters", on rings whose slots hold the packing.
         var layoutRefused = false
         let literal = Self.parameters(depth: depth) { logN in

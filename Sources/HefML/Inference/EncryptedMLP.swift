@@ -1,4 +1,6 @@
 public import HefCKKS
+import Foundation
+import HefRing
 
 /// The server side of encrypted inference: runs a compiled model on ciphertexts with public
 /// evaluation keys only. Build it once per model and key set (it prepares the layout's
@@ -32,7 +34,8 @@ public struct EncryptedMLP: Sendable {
         self.model = model
         self.context = context
         self.evaluator = try Evaluator(context: context, keys: evaluationKeys)
-        self.evaluation = try layout.layout.prepareEvaluation(layers: model.layers, evaluator: evaluator)
+        self.evaluation = try layout.layout.prepareEvaluation(
+            layers: model.layers, evaluator: evaluator, refreshCuts: model.plan.refresh?.cuts ?? [])
     }
 
     /// Evaluates a client's request (a model ciphertext file's contents): checks that it was
@@ -46,6 +49,10 @@ public struct EncryptedMLP: Sendable {
     ///   the evaluation (level, scale, missing rotation key).
     public func evaluate(_ request: ModelCiphertexts, progress: ((Int, Int) -> Void)? = nil) throws -> ModelCiphertexts
     {
+        guard model.plan.refresh == nil else {
+            throw ModelError.wrongModel(
+                "this model stops for client-aided refreshes: run it with run(_:publicKey:state:) (hefctl infer does)")
+        }
         try request.check(model: model, stage: .inputs)
         var batches: [ModelCiphertexts.Batch] = []
         batches.reserveCapacity(request.batches.count)
@@ -68,5 +75,104 @@ public struct EncryptedMLP: Sendable {
     ///   when a ciphertext does not fit the evaluation.
     public func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)? = nil) throws -> [Ciphertext] {
         try evaluation.evaluate(inputs, progress: progress)
+    }
+
+    /// What one call of ``run(_:publicKey:state:progress:)`` gives back.
+    public enum Step: Sendable {
+        /// The scores: the model ran to its end.
+        case outputs(ModelCiphertexts)
+        /// A refresh point: `request` goes to the key holder, `state` stays with the server
+        /// (secret) until the refreshed ciphertexts come back.
+        case refresh(request: ModelCiphertexts, state: RefreshState)
+    }
+
+    /// Runs the next segment of the model: from the client's inputs (stage `inputs`), or from
+    /// the key holder's refreshed ciphertexts (stage `refreshed`, with the ``RefreshState`` the
+    /// previous call returned). Stops at the next refresh point or at the outputs. A model
+    /// without refreshes runs to its outputs in one call.
+    /// - Parameters:
+    ///   - request: Encrypted inputs, or refreshed ciphertexts.
+    ///   - publicKey: The key holder's public key (needed when the segment ends in a refresh:
+    ///     the masked ciphertexts are re-randomized with it).
+    ///   - state: The server's state of the round trip `request` answers.
+    ///   - progress: Called after each batch with (batches done, batches).
+    /// - Throws: ``ModelError/wrongModel(_:)`` for a request of another model or stage, a
+    ///   refreshed file without its state (or with another round trip's), or a missing public
+    ///   key; `CKKSError` when a ciphertext does not fit the evaluation.
+    public func run(
+        _ request: ModelCiphertexts, publicKey: PublicKey? = nil, state: RefreshState? = nil,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> Step {
+        let stageCount = 2 * model.layers.count
+        let refresh = model.plan.refresh
+        let segments = refresh?.segments(stageCount: stageCount) ?? [0..<stageCount]
+        let segment: Int
+        var inputs: [[Ciphertext]]
+        switch request.stage {
+        case .inputs:
+            try request.check(model: model, stage: .inputs)
+            segment = 0
+            inputs = request.batches.map(\.ciphertexts)
+        case .refreshed:
+            try request.check(model: model, stage: .refreshed)
+            guard let state else {
+                throw ModelError.wrongModel("refreshed ciphertexts need the server's state of their round trip")
+            }
+            let count = request.batches.reduce(0) { $0 + $1.ciphertexts.count }
+            guard state.modelID == model.id, state.requestID == request.requestID, state.segment == request.segment,
+                state.scales.count == count
+            else {
+                throw ModelError.wrongModel(
+                    "these refreshed ciphertexts answer another round trip than the server's state (request \(request.requestID.map { String(format: "%02x", $0) }.joined()))"
+                )
+            }
+            let mask = try state.mask()
+            var index = 0
+            inputs = try request.batches.map { batch in
+                try batch.ciphertexts.map { ct in
+                    defer { index += 1 }
+                    return try evaluator.unmasked(
+                        ct, mask: mask, index: index, scale: state.scales[index], keyID: state.keyID)
+                }
+            }
+            segment = state.segment
+        default:
+            try request.check(model: model, stage: .inputs)
+            throw ModelError.wrongModel("this file cannot be evaluated")
+        }
+        var outputs: [ModelCiphertexts.Batch] = []
+        outputs.reserveCapacity(request.batches.count)
+        for (b, batch) in request.batches.enumerated() {
+            let cts = try evaluation.evaluate(inputs[b], stages: segments[segment], progress: nil)
+            inputs[b] = []
+            outputs.append(.init(samples: batch.samples, ciphertexts: cts, outOfRange: batch.outOfRange))
+            progress?(b + 1, request.batches.count)
+        }
+        guard let refresh, segment < segments.count - 1 else {
+            return .outputs(ModelCiphertexts(modelID: model.id, stage: .outputs, batches: outputs))
+        }
+        guard let publicKey else {
+            throw ModelError.wrongModel("the model stops for a refresh here: the key holder's public key is needed")
+        }
+        let mask = try RefreshMask.random(bits: refresh.maskBits)
+        var scales: [Double] = []
+        var index = 0
+        var keyID: UInt64 = 0
+        for b in outputs.indices {
+            outputs[b].ciphertexts = try outputs[b].ciphertexts.map { ct in
+                defer { index += 1 }
+                scales.append(ct.scale)
+                keyID = ct.keyID
+                return try evaluator.masked(ct, mask: mask, index: index, publicKey: publicKey)
+            }
+        }
+        let requestID = Array(RandomStream.freshSeed().prefix(16))
+        let next = segment + 1
+        return .refresh(
+            request: ModelCiphertexts(
+                modelID: model.id, stage: .refreshRequest, batches: outputs, segment: next, requestID: requestID),
+            state: RefreshState(
+                modelID: model.id, requestID: requestID, segment: next, maskSeed: mask.seed, maskBits: mask.bits,
+                scales: scales, keyID: keyID))
     }
 }

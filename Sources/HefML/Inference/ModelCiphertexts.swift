@@ -8,7 +8,8 @@ public import HefCKKS
 /// magic     "HEFM"
 /// version   u16   3
 /// model id  u64   CompiledModel.id
-/// stage     u8    1 = inputs, 2 = outputs
+/// stage     u8    1 = inputs, 2 = outputs, 3 = refresh request, 4 = refreshed
+/// (stages 3 and 4 only) segment u16 (the segment that runs next), request id 16 bytes
 /// batches   u32
 /// batch × { samples u32, flags u8 (bit 0: out of range, isolated), ciphertexts u32 }
 /// bytes     u64
@@ -27,6 +28,20 @@ public struct ModelCiphertexts: Sendable {
         case inputs = 1
         /// Encrypted results (the server's response).
         case outputs = 2
+        /// Masked intermediate ciphertexts the key holder must refresh (`hefctl refresh`).
+        case refreshRequest = 3
+        /// The key holder's refreshed ciphertexts, for the server to go on with.
+        case refreshed = 4
+
+        /// The name `hefctl inspect` prints (`stage: …`).
+        public var name: String {
+            switch self {
+            case .inputs: return "inputs"
+            case .outputs: return "outputs"
+            case .refreshRequest: return "refresh-request"
+            case .refreshed: return "refreshed"
+            }
+        }
     }
 
     /// Ciphertexts evaluated together: one sample (latency) or up to N/2 (throughput).
@@ -57,13 +72,22 @@ public struct ModelCiphertexts: Sendable {
     public var stage: Stage
     /// The batches, in sample order.
     public var batches: [Batch]
+    /// Refresh stages: the segment the server runs next (0 otherwise).
+    public var segment: Int
+    /// Refresh stages: the id of the round trip, which names the server's mask (16 bytes; empty otherwise).
+    public var requestID: [UInt8]
 
     /// Ciphertexts for the model with id `modelID`.
-    public init(modelID: UInt64, stage: Stage, batches: [Batch]) {
+    public init(modelID: UInt64, stage: Stage, batches: [Batch], segment: Int = 0, requestID: [UInt8] = []) {
         self.modelID = modelID
         self.stage = stage
         self.batches = batches
+        self.segment = segment
+        self.requestID = requestID
     }
+
+    /// Whether the stage carries a segment and a request id.
+    static func isRefresh(_ stage: Stage) -> Bool { stage == .refreshRequest || stage == .refreshed }
 
     /// Samples over all batches.
     public var sampleCount: Int { batches.reduce(0) { $0 + $1.samples } }
@@ -80,6 +104,11 @@ public struct ModelCiphertexts: Sendable {
         put(UInt64(Self.currentVersion), 2)
         put(modelID, 8)
         out.append(stage.rawValue)
+        if Self.isRefresh(stage) {
+            precondition(requestID.count == 16 && segment >= 0 && segment <= 0xFFFF)
+            put(UInt64(segment), 2)
+            out.append(contentsOf: requestID)
+        }
         put(UInt64(batches.count), 4)
         for batch in batches {
             put(UInt64(batch.samples), 4)
@@ -106,6 +135,8 @@ public struct ModelCiphertexts: Sendable {
         let header = try reader.header()
         modelID = header.modelID
         stage = header.stage
+        segment = header.segment
+        requestID = header.requestID
         var batches: [Batch] = []
         if header.version >= 3 {
             let table = try reader.batchTable(count: header.batchCount)
@@ -147,13 +178,27 @@ public struct ModelCiphertexts: Sendable {
             )
         }
         guard stage == expected else {
-            throw ModelError.wrongModel(
-                stage == .inputs
-                    ? "this file holds encrypted inputs, not results: run hefctl infer first"
-                    : "this file holds results, not inputs")
+            let why: String
+            switch stage {
+            case .inputs: why = "this file holds encrypted inputs, not results: run hefctl infer first"
+            case .outputs: why = "this file holds results, not \(expected.name)"
+            case .refreshRequest: why = "this file is a refresh request: the key holder runs hefctl refresh on it first"
+            case .refreshed: why = "this file holds refreshed ciphertexts: run hefctl infer on it to go on"
+            }
+            throw ModelError.wrongModel(why)
         }
         let layout = try model.layout
-        let expectedCount = stage == .inputs ? layout.inputCiphertexts : layout.outputCiphertexts
+        let expectedCount: Int
+        switch stage {
+        case .inputs: expectedCount = layout.inputCiphertexts
+        case .outputs: expectedCount = layout.outputCiphertexts
+        case .refreshRequest, .refreshed:
+            guard let refresh = model.plan.refresh, segment >= 1, segment <= refresh.cuts.count else {
+                throw ModelError.wrongModel("this file names segment \(segment + 1), which the model does not have")
+            }
+            let cut = refresh.cuts[segment - 1]
+            expectedCount = model.packing == .latency ? 1 : model.layers[cut / 2].weights.count
+        }
         for (b, batch) in batches.enumerated() {
             guard batch.ciphertexts.count == expectedCount else {
                 throw ModelError.wrongModel(
@@ -174,8 +219,10 @@ extension ModelCiphertexts {
         public var version: Int
         /// The ``CompiledModel/id`` the ciphertexts were made for.
         public var modelID: UInt64
-        /// Inputs or outputs.
+        /// Inputs, outputs or a refresh round trip.
         public var stage: Stage
+        /// Refresh stages: the segment that runs next.
+        public var segment: Int
         /// Samples over all batches.
         public var samples: Int
         /// Number of batches.
@@ -211,7 +258,8 @@ extension ModelCiphertexts {
             }
         }
         return Summary(
-            version: header.version, modelID: header.modelID, stage: header.stage, samples: samples,
+            version: header.version, modelID: header.modelID, stage: header.stage, segment: header.segment,
+            samples: samples,
             batches: header.batchCount,
             ciphertextFile: file)
     }
@@ -237,7 +285,9 @@ extension ModelCiphertexts {
             return v
         }
 
-        mutating func header() throws -> (version: Int, modelID: UInt64, stage: Stage, batchCount: Int) {
+        mutating func header() throws -> (
+            version: Int, modelID: UInt64, stage: Stage, segment: Int, requestID: [UInt8], batchCount: Int
+        ) {
             guard ModelCiphertexts.isModelCiphertexts(bytes) else {
                 throw ModelError.unsupportedFormat("not a model ciphertext file (hefctl encrypt --model writes one)")
             }
@@ -248,12 +298,19 @@ extension ModelCiphertexts {
             guard let stage = Stage(rawValue: UInt8(try word(1, "the stage"))) else {
                 throw CKKSError.malformedData("unknown stage")
             }
+            var segment = 0
+            var requestID: [UInt8] = []
+            if ModelCiphertexts.isRefresh(stage) {
+                guard version >= 3 else { throw CKKSError.malformedData("a refresh stage in a version \(version) file") }
+                segment = Int(try word(2, "the segment"))
+                requestID = Array(try take(16, "the request id"))
+            }
             let count = Int(try word(4, "the batch count"))
             // A batch takes at least 9 bytes in every version.
             guard count <= (bytes.count - offset) / 9 else {
                 throw CKKSError.truncated("\(count) batches cannot fit in the file")
             }
-            return (version, modelID, stage, count)
+            return (version, modelID, stage, segment, requestID, count)
         }
 
         /// Version 3: samples, flags and ciphertext count of each batch.

@@ -17,7 +17,7 @@ struct LatencyEvaluation: PackedEvaluation {
     /// The first layer's side-by-side diagonals (pre-rotated input), at scale q_top.
     let firstDiagonals: Plaintext?
 
-    init(layout: LatencyPacking, layers: [CompiledLayer], evaluator: Evaluator) throws {
+    init(layout: LatencyPacking, layers: [CompiledLayer], evaluator: Evaluator, refreshCuts: [Int] = []) throws {
         let context = evaluator.context
         let parameters = context.parameters
         let slots = parameters.maxSlots
@@ -40,7 +40,10 @@ struct LatencyEvaluation: PackedEvaluation {
         var encoded: [[EncodedLinearTransform]] = []
         var biases: [Plaintext] = []
         var scale = parameters.defaultScale
+        // A refresh brings the ciphertext back to the top level at the scale it had.
+        let cuts = Set(refreshCuts)
         for (k, layer) in layers.enumerated() {
+            if k > 0 && cuts.contains(2 * k - 1) { level = parameters.maxLevel }
             encoded.append(try transforms[k].map { try $0.encoded(context: context, level: level) })
             // A transform keeps the scale and uses one level.
             let period = layout.layers[k].outputPeriod
@@ -48,56 +51,71 @@ struct LatencyEvaluation: PackedEvaluation {
             biases.append(
                 try context.encode(
                     (0..<slots).map { padded[$0 % period] }, level: level - 1, scale: scale, slots: slots))
-            scale = ActivationEvaluator.scaleAfter(
-                layer.activation, scale: scale, level: level - 1, parameters: parameters)
-            level -= 1 + layer.activation.depth
+            level -= 1
+            if cuts.contains(2 * k) { level = parameters.maxLevel }
+            scale = ActivationEvaluator.scaleAfter(layer.activation, scale: scale, level: level, parameters: parameters)
+            level -= layer.activation.depth
         }
         encodedTransforms = encoded
         self.biases = biases
     }
 
-    func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)?) throws -> [Ciphertext] {
-        let chunks = layout.inputCiphertexts
-        guard inputs.count == chunks else {
+    func evaluate(_ inputs: [Ciphertext], stages: Range<Int>, progress: ((Int, Int) -> Void)?) throws -> [Ciphertext] {
+        let stages = stages.clamped(to: 0..<(2 * layers.count))
+        let expected = stages.lowerBound == 0 ? layout.inputCiphertexts : 1
+        guard inputs.count == expected else {
             throw ModelError.wrongModel(
-                "latency packing takes \(chunks) ciphertext\(chunks == 1 ? "" : "s") per sample (got \(inputs.count))")
+                stages.lowerBound == 0
+                    ? "latency packing takes \(expected) ciphertext\(expected == 1 ? "" : "s") per sample (got \(inputs.count))"
+                    : "a refreshed latency sample is one ciphertext (got \(inputs.count))")
         }
         var ct = inputs[0]
-        for (k, layer) in layers.enumerated() {
-            let plan = layout.layers[k]
-            if let fold = plan.preFold {
-                ct = try LinearTransform.foldPeriod(ct, from: fold.from, to: fold.to, evaluator: evaluator)
-            }
-            if let diagonals = firstDiagonals, k == 0 {
-                // Pre-rotated input: one product, then sum the blocks (replicated result).
-                let scale = ct.scale
-                ct = try evaluator.rescale(try evaluator.multiply(ct, diagonals))
-                try ct.resetScale(to: scale) // exact up to rounding: the diagonals were encoded at q_l
-                for step in LatencyPacking.blockSumSteps(blockSize: plan.blockSize, slots: ct.slots) {
-                    ct = try evaluator.add(ct, try evaluator.rotate(ct, by: step))
-                }
-            } else if plan.parts.count > 1 {
-                var sum: Ciphertext?
-                for (c, input) in inputs.enumerated() {
-                    let part = try transforms[0][c].evaluate(
-                        input, evaluator: evaluator, encoded: encodedTransforms[0][c])
-                    sum = try sum.map { try evaluator.add($0, part) } ?? part
-                }
-                ct = sum!
+        for stage in stages {
+            let k = stage / 2
+            if stage % 2 == 0 {
+                ct = try dense(k, ct, inputs: inputs)
             } else {
-                ct = try transforms[k][0].evaluate(ct, evaluator: evaluator, encoded: encodedTransforms[k][0])
+                ct = try activations.apply(layers[k].activation, to: ct)
+                progress?(k + 1, layers.count)
             }
-            if let fold = plan.postFold {
-                ct = try LinearTransform.foldPeriod(ct, from: fold.from, to: fold.to, evaluator: evaluator)
-            }
-            if Evaluator.sameScale(biases[k].scale, ct.scale) && biases[k].level >= ct.level {
-                ct = try evaluator.add(ct, biases[k])
-            } else {
-                ct = try evaluator.add(ct, replicated: layer.bias, period: plan.outputPeriod)
-            }
-            ct = try activations.apply(layer.activation, to: ct)
-            progress?(k + 1, layers.count)
         }
         return [ct]
+    }
+
+    /// Layer k's transform, folds and bias.
+    private func dense(_ k: Int, _ input: Ciphertext, inputs: [Ciphertext]) throws -> Ciphertext {
+        let layer = layers[k]
+        let plan = layout.layers[k]
+        var ct = input
+        if let fold = plan.preFold {
+            ct = try LinearTransform.foldPeriod(ct, from: fold.from, to: fold.to, evaluator: evaluator)
+        }
+        if let diagonals = firstDiagonals, k == 0 {
+            // Pre-rotated input: one product, then sum the blocks (replicated result).
+            let scale = ct.scale
+            ct = try evaluator.rescale(try evaluator.multiply(ct, diagonals))
+            try ct.resetScale(to: scale) // exact up to rounding: the diagonals were encoded at q_l
+            for step in LatencyPacking.blockSumSteps(blockSize: plan.blockSize, slots: ct.slots) {
+                ct = try evaluator.add(ct, try evaluator.rotate(ct, by: step))
+            }
+        } else if plan.parts.count > 1 {
+            var sum: Ciphertext?
+            for (c, part) in inputs.enumerated() {
+                let product = try transforms[0][c].evaluate(part, evaluator: evaluator, encoded: encodedTransforms[0][c])
+                sum = try sum.map { try evaluator.add($0, product) } ?? product
+            }
+            ct = sum!
+        } else {
+            ct = try transforms[k][0].evaluate(ct, evaluator: evaluator, encoded: encodedTransforms[k][0])
+        }
+        if let fold = plan.postFold {
+            ct = try LinearTransform.foldPeriod(ct, from: fold.from, to: fold.to, evaluator: evaluator)
+        }
+        if Evaluator.sameScale(biases[k].scale, ct.scale) && biases[k].level >= ct.level {
+            ct = try evaluator.add(ct, biases[k])
+        } else {
+            ct = try evaluator.add(ct, replicated: layer.bias, period: plan.outputPeriod)
+        }
+        return ct
     }
 }

@@ -115,8 +115,10 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
     ///   - evaluator: The server's evaluator.
     /// - Throws: ``ModelError/wrongModel(_:)`` when the evaluator's ring or the layers are not the
     ///   layout's; `CKKSError` cases of encoding.
-    public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator) throws -> any PackedEvaluation {
-        try LatencyEvaluation(layout: self, layers: layers, evaluator: evaluator)
+    public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator, refreshCuts: [Int] = []) throws
+        -> any PackedEvaluation
+    {
+        try LatencyEvaluation(layout: self, layers: layers, evaluator: evaluator, refreshCuts: refreshCuts)
     }
 
     /// Block sums and folds add copies of the noise; rotations add key-switching noise.

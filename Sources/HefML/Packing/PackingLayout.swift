@@ -40,9 +40,12 @@ public protocol PackingLayout: Sendable {
     /// - Parameters:
     ///   - layers: The compiled layers the layout was computed for.
     ///   - evaluator: The server's evaluator (its context is the plan's).
+    ///   - refreshCuts: The stages after which the ciphertexts are refreshed to the top level
+    ///     (``RefreshPlan/cuts``; empty when the model runs in one segment).
     /// - Throws: `CKKSError` when encoding a weight or bias plaintext fails, ``ModelError/planFailed(_:)``
     ///   when a layer does not fit the layout.
-    func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator) throws -> any PackedEvaluation
+    func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator, refreshCuts: [Int]) throws
+        -> any PackedEvaluation
 
     /// Predicted slot-error standard deviation after layer `layer`'s dense part (before the
     /// activation), for the plan's noise model.
@@ -71,4 +74,22 @@ public protocol PackedEvaluation: Sendable {
     /// - Throws: ``ModelError/wrongModel(_:)`` for the wrong number of ciphertexts, `CKKSError`
     ///   when the ciphertexts do not fit the evaluation (level, scale, keys).
     func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)?) throws -> [Ciphertext]
+
+    /// Evaluates the stages `stages` of one batch (stage 2k: layer k's dense part, 2k + 1: its
+    /// activation; see ``RefreshPlan``): the batch's input ciphertexts when the range starts at
+    /// 0, else the ciphertexts the previous stage left (refreshed to the top level when a cut
+    /// precedes the range).
+    /// - Parameters:
+    ///   - inputs: The ciphertexts entering the first stage of the range.
+    ///   - stages: A range of stages.
+    ///   - progress: Called after each layer whose activation the range ends with (layers done, layers).
+    /// - Throws: as ``evaluate(_:progress:)``.
+    func evaluate(_ inputs: [Ciphertext], stages: Range<Int>, progress: ((Int, Int) -> Void)?) throws -> [Ciphertext]
+}
+
+extension PackedEvaluation {
+    /// Every stage.
+    public func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)?) throws -> [Ciphertext] {
+        try evaluate(inputs, stages: 0..<Int.max, progress: progress)
+    }
 }

@@ -8,30 +8,41 @@ struct ThroughputEvaluation: PackedEvaluation {
     let evaluator: Evaluator
     let activations: ActivationEvaluator
 
-    init(layout: ThroughputPacking, layers: [CompiledLayer], evaluator: Evaluator) {
+    init(layout: ThroughputPacking, layers: [CompiledLayer], evaluator: Evaluator, refreshCuts: [Int] = []) {
+        // Levels are read from the ciphertexts: a refreshed one simply has more.
         self.layout = layout
         self.layers = layers
         self.evaluator = evaluator
         self.activations = ActivationEvaluator(evaluator: evaluator)
     }
 
-    func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)?) throws -> [Ciphertext] {
-        guard inputs.count == layout.inputCiphertexts else {
-            throw ModelError.wrongModel(
-                "throughput packing takes \(layout.inputCiphertexts) ciphertexts per batch (got \(inputs.count))")
+    func evaluate(_ inputs: [Ciphertext], stages: Range<Int>, progress: ((Int, Int) -> Void)?) throws -> [Ciphertext] {
+        let stages = stages.clamped(to: 0..<(2 * layers.count))
+        if stages.lowerBound == 0 {
+            guard inputs.count == layout.inputCiphertexts else {
+                throw ModelError.wrongModel(
+                    "throughput packing takes \(layout.inputCiphertexts) ciphertexts per batch (got \(inputs.count))")
+            }
+        } else {
+            let width = layers[(stages.lowerBound - 1) / 2].weights.count
+            guard inputs.count == width else {
+                throw ModelError.wrongModel(
+                    "stage \(stages.lowerBound) takes \(width) ciphertexts per batch (got \(inputs.count))")
+            }
         }
         var xs = inputs
-        for (k, layer) in layers.enumerated() {
-            var ys: [Ciphertext] = []
-            ys.reserveCapacity(layer.weights.count)
-            for o in layer.weights.indices {
-                var y = try evaluator.linearCombination(xs, layer.weights[o])
-                y = try evaluator.rescale(y)
-                y = try evaluator.add(y, scalar: layer.bias[o])
-                ys.append(try activations.apply(layer.activation, to: y))
+        for stage in stages {
+            let k = stage / 2
+            let layer = layers[k]
+            if stage % 2 == 0 {
+                xs = try layer.weights.indices.map { o in
+                    let y = try evaluator.rescale(try evaluator.linearCombination(xs, layer.weights[o]))
+                    return try evaluator.add(y, scalar: layer.bias[o])
+                }
+            } else {
+                xs = try xs.map { try activations.apply(layer.activation, to: $0) }
+                progress?(k + 1, layers.count)
             }
-            xs = ys
-            progress?(k + 1, layers.count)
         }
         return xs
     }

@@ -68,8 +68,10 @@ public struct ThroughputPacking: PackingLayout, Codable, Equatable {
     ///   - layers: The compiled layers.
     ///   - evaluator: The server's evaluator.
     /// - Throws: Never (the protocol allows it).
-    public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator) throws -> any PackedEvaluation {
-        ThroughputEvaluation(layout: self, layers: layers, evaluator: evaluator)
+    public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator, refreshCuts: [Int] = []) throws
+        -> any PackedEvaluation
+    {
+        ThroughputEvaluation(layout: self, layers: layers, evaluator: evaluator, refreshCuts: refreshCuts)
     }
 
     /// A linear combination scales the noise by the row norm; one rescale.
