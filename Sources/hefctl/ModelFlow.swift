@@ -84,20 +84,24 @@ enum ModelFlow {
                 let used = segment.reduce(0) { $0 + stages[$1] }
                 let first = RefreshPlan.stageName(segment.lowerBound, layers: model.layers)
                 let last = RefreshPlan.stageName(segment.upperBound - 1, layers: model.layers)
-                lines.append("  segment \(i + 1): \(first) … \(last), \(used) levels")
+                lines.append(
+                    "  segment \(i + 1): \(first) … \(last), \(used) levels from level \(model.segmentStartLevels[i])")
             }
             // Bytes per refreshed ciphertext: the request holds two polynomials over the primes
             // up to the mask's level, the answer one (seeded) over every prime.
             let logQ = model.plan.parameters.logQ
             let n = 1 << model.plan.parameters.logN
             let low = logQ[0...refresh.maskLevel].reduce(0, +)
-            let all = logQ.reduce(0, +)
+            let starts = model.segmentStartLevels
             let perSample =
                 model.packing == .latency
                 ? "per sample" : "per ciphertext (one per neuron at the cut, for up to \(n / 2) samples)"
-            lines.append(
-                "round trip   ≈ \(2 * n * low / 8 / 1024) KiB to the key holder and ≈ \(n * all / 8 / 1024) KiB back, \(perSample)"
-            )
+            for i in refresh.cuts.indices {
+                let back = logQ[0...starts[i + 1]].reduce(0, +)
+                lines.append(
+                    "round trip \(i + 1) ≈ \(2 * n * low / 8 / 1024) KiB to the key holder and ≈ \(n * back / 8 / 1024) KiB back (level \(starts[i + 1])), \(perSample)"
+                )
+            }
         }
         lines.append(
             "rotations    \(model.plan.rotationSteps.isEmpty ? "none" : model.plan.rotationSteps.map(String.init).joined(separator: ","))"

@@ -71,23 +71,27 @@ import Testing
     @Test func refusals() throws {
         let f = try Fixture.circuit(try Self.parameters())
         let ct = try f.encrypt(randomValues(8, seed: 3), slots: 8)
-        // A mask wider than the whole modulus.
-        let huge = try RefreshMask.random(bits: 256)
-        #expect(RefreshMask.level(bits: 256, parameters: f.context.parameters) == nil)
-        #expect(throws: CKKSError.self) { try f.evaluator.masked(ct, mask: huge, index: 0, publicKey: f.publicKey) }
+        // A mask wider than the whole modulus (three primes, 135 bits).
+        let small = try Fixture.circuit(try smallParameters())
+        let huge = try RefreshMask.random(bits: 171)
+        #expect(RefreshMask.level(bits: 171, parameters: small.context.parameters) == nil)
+        let shallow = try small.encrypt(randomValues(8, seed: 3), slots: 8)
+        #expect(throws: CKKSError.self) {
+            _ = try small.evaluator.masked(shallow, mask: huge, index: 0, publicKey: small.publicKey)
+        }
         // Below the mask's level.
         var low = ct
         low.dropLevels(to: 2)
         let mask = try RefreshMask.random(bits: 171)
-        #expect(throws: CKKSError.self) { try f.evaluator.masked(low, mask: mask, index: 0, publicKey: f.publicKey) }
+        #expect(throws: CKKSError.self) { _ = try f.evaluator.masked(low, mask: mask, index: 0, publicKey: f.publicKey) }
         // Another key's public key.
         let other = try Fixture(try Self.parameters(), seedTag: 99)
         #expect(throws: CKKSError.self) {
-            try f.evaluator.masked(ct, mask: mask, index: 0, publicKey: other.publicKey)
+            _ = try f.evaluator.masked(ct, mask: mask, index: 0, publicKey: other.publicKey)
         }
         // An answer that is not at the top level.
         #expect(throws: CKKSError.self) {
-            try f.evaluator.unmasked(low, mask: mask, index: 0, scale: low.scale, keyID: low.keyID)
+            _ = try f.evaluator.unmasked(low, mask: mask, index: 0, scale: low.scale, keyID: low.keyID)
         }
         #expect(throws: CKKSError.self) { try RefreshMask(seed: [1, 2, 3], bits: 100) }
         #expect(throws: CKKSError.self) { try RefreshMask(seed: [UInt8](repeating: 0, count: 32), bits: 300) }

@@ -52,7 +52,8 @@ import Testing
         for (i, row) in rows.enumerated() {
             let want = compiled.plainScores(row)
             let error = zip(report.scores[i], want).map { abs($0 - $1) }.max() ?? 1
-            #expect(error < 1e-2, "row \(i): encrypted − compiled model in Double = \(error)")
+            // Scale 2^33 and two degree-63 tanh approximations: about 0.01 of noise on scores of ±10.
+            #expect(error < 0.05, "row \(i): encrypted − compiled model in Double = \(error)")
             let label = { (s: [Double]) in s.indices.max { s[$0] < s[$1] }! }
             #expect(label(report.scores[i]) == label(b.model.scores(row)))
         }
@@ -66,11 +67,14 @@ import Testing
         let rows = Array(b.rows.prefix(40))
         let report = try InferenceSession(model: compiled).run(rows)
         #expect(report.roundTrips == compiled.plan.refresh!.cuts.count)
+        // Scale 2^33 and two degree-63 ReLU approximations: a few hundredths on scores of ±10.
         var worst = 0.0
         for (i, row) in rows.enumerated() {
-            worst = max(worst, zip(report.scores[i], compiled.plainScores(row)).map { abs($0 - $1) }.max() ?? 1)
+            let want = compiled.plainScores(row)
+            worst = max(worst, zip(report.scores[i], want).map { abs($0 - $1) }.max() ?? 1)
+            if abs(want[0]) > 0.1 { #expect((report.scores[i][0] > 0) == (want[0] > 0), "row \(i)") }
         }
-        #expect(worst < 1e-2, "worst encrypted − compiled model in Double: \(worst)")
+        #expect(worst < 0.05, "worst encrypted − compiled model in Double: \(worst)")
     }
 
     @Test func roundTripsAreCheckedAndRefusedWhenWrong() throws {

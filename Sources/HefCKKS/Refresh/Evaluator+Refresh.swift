@@ -43,29 +43,32 @@ extension Evaluator {
         return out
     }
 
-    /// The server's second half: the key holder's re-encryption minus the mask, at the top
-    /// level, at the scale the masked ciphertext had.
+    /// The server's second half: the key holder's re-encryption minus the mask, at the level
+    /// the next computation starts at, at the scale the masked ciphertext had.
     /// - Parameters:
     ///   - ciphertext: The key holder's answer to ``masked(_:mask:index:publicKey:)``.
     ///   - mask: The mask that refresh used.
     ///   - index: The ciphertext's position in the refresh.
     ///   - scale: The scale of the ciphertext that was masked.
     ///   - keyID: The key the masked ciphertext was under.
+    ///   - level: The level the key holder was asked to re-encrypt at (the top one by default).
     /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``, ``CKKSError/keyMismatch(expected:found:)``,
     ///   ``CKKSError/invalidCiphertext(_:)`` when the answer is not a fresh top-level ciphertext,
     ///   ``CKKSError/scaleMismatch(_:_:)`` when its scale is not the masked one.
-    public func unmasked(_ ciphertext: Ciphertext, mask: RefreshMask, index: Int, scale: Double, keyID: UInt64) throws
-        -> Ciphertext
-    {
+    public func unmasked(
+        _ ciphertext: Ciphertext, mask: RefreshMask, index: Int, scale: Double, keyID: UInt64, level: Int? = nil
+    ) throws -> Ciphertext {
         let parameters = context.parameters
+        let level = level ?? parameters.maxLevel
         try parameters.requireID(ciphertext.parametersID)
         guard ciphertext.keyID == keyID else { throw CKKSError.keyMismatch(expected: keyID, found: ciphertext.keyID) }
-        guard ciphertext.size == 2, ciphertext.level == parameters.maxLevel else {
-            throw CKKSError.invalidCiphertext("a refreshed ciphertext is a fresh encryption at the top level")
+        guard ciphertext.size == 2, ciphertext.level == level else {
+            throw CKKSError.invalidCiphertext(
+                "a refreshed ciphertext is a fresh encryption at level \(level) (this one is at level \(ciphertext.level))")
         }
         guard Self.sameScale(ciphertext.scale, scale) else { throw CKKSError.scaleMismatch(ciphertext.scale, scale) }
         var out = ciphertext
-        out.polys[0].subtract(mask.polynomial(context: context, moduliCount: parameters.maxLevel + 1, index: index))
+        out.polys[0].subtract(mask.polynomial(context: context, moduliCount: level + 1, index: index))
         out.scale = scale
         return out
     }

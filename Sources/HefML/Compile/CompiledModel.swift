@@ -110,6 +110,13 @@ public struct CompiledModel: Codable, Sendable {
         id = hash.value
     }
 
+    /// The level each segment starts at (one segment at the top level without refreshes; see
+    /// ``RefreshPlan/startLevels(stageDepths:)``).
+    public var segmentStartLevels: [Int] {
+        guard let refresh = plan.refresh else { return [plan.parameters.logQ.count - 1] }
+        return refresh.startLevels(stageDepths: RefreshPlan.stageDepths(layers))
+    }
+
     /// The model's input width.
     public var inputSize: Int { source.inputSize }
     /// Scores per sample.

@@ -50,6 +50,16 @@ public struct RefreshPlan: Codable, Sendable, Equatable {
         return out
     }
 
+    /// The level each segment starts at: its depth above its floor (the mask's level, 0 for
+    /// the last). The client encrypts its inputs at the first, the key holder re-encrypts at
+    /// the next segment's: primes a segment would never use are not carried.
+    public func startLevels(stageDepths: [Int]) -> [Int] {
+        let segments = segments(stageCount: stageDepths.count)
+        return segments.enumerated().map { i, segment in
+            segment.reduce(0) { $0 + stageDepths[$1] } + (i == segments.count - 1 ? 0 : maskLevel)
+        }
+    }
+
     /// A readable name for a stage ("layer 2 dense", "layer 2 tanh").
     public static func stageName(_ stage: Int, layers: [CompiledLayer]) -> String {
         let k = stage / 2

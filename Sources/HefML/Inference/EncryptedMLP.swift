@@ -35,7 +35,7 @@ public struct EncryptedMLP: Sendable {
         self.context = context
         self.evaluator = try Evaluator(context: context, keys: evaluationKeys)
         self.evaluation = try layout.layout.prepareEvaluation(
-            layers: model.layers, evaluator: evaluator, refreshCuts: model.plan.refresh?.cuts ?? [])
+            layers: model.layers, evaluator: evaluator, refresh: model.plan.refresh)
     }
 
     /// Evaluates a client's request (a model ciphertext file's contents): checks that it was
@@ -113,6 +113,12 @@ public struct EncryptedMLP: Sendable {
             try request.check(model: model, stage: .inputs)
             segment = 0
             inputs = request.batches.map(\.ciphertexts)
+            let start = model.segmentStartLevels[0]
+            if refresh != nil, let ct = inputs.joined().first(where: { $0.level != start }) {
+                throw ModelError.wrongModel(
+                    "the inputs are at level \(ct.level); this model's first segment starts at level \(start) (encrypt with this model's client)"
+                )
+            }
         case .refreshed:
             try request.check(model: model, stage: .refreshed)
             guard let state else {
@@ -132,7 +138,8 @@ public struct EncryptedMLP: Sendable {
                 try batch.ciphertexts.map { ct in
                     defer { index += 1 }
                     return try evaluator.unmasked(
-                        ct, mask: mask, index: index, scale: state.scales[index], keyID: state.keyID)
+                        ct, mask: mask, index: index, scale: state.scales[index], keyID: state.keyID,
+                        level: model.segmentStartLevels[state.segment])
                 }
             }
             segment = state.segment

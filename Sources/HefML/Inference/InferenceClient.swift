@@ -85,10 +85,14 @@ public struct InferenceClient: Sendable {
     ///   encoding fails.
     public func encode(_ prepared: PreparedRows) throws -> [(samples: Int, plaintexts: [Plaintext], outOfRange: Bool)] {
         let layout = try checkedLayout()
+        // At the level the first segment starts at: the top one, unless the model has refresh
+        // points and the first segment needs fewer primes.
+        let level = model.plan.refresh == nil ? nil : model.segmentStartLevels[0]
+        let scale = model.plan.refresh == nil ? nil : context.parameters.defaultScale
         return try layout.batches(isolated: prepared.isolated).map { range in
             let values = layout.slotValues(for: Array(prepared.rows[range]))
             return (
-                range.count, try values.map { try context.encode($0, slots: layout.slots) },
+                range.count, try values.map { try context.encode($0, level: level, scale: scale, slots: layout.slots) },
                 prepared.isolated[range.lowerBound]
             )
         }

@@ -17,7 +17,7 @@ struct LatencyEvaluation: PackedEvaluation {
     /// The first layer's side-by-side diagonals (pre-rotated input), at scale q_top.
     let firstDiagonals: Plaintext?
 
-    init(layout: LatencyPacking, layers: [CompiledLayer], evaluator: Evaluator, refreshCuts: [Int] = []) throws {
+    init(layout: LatencyPacking, layers: [CompiledLayer], evaluator: Evaluator, refresh: RefreshPlan? = nil) throws {
         let context = evaluator.context
         let parameters = context.parameters
         let slots = parameters.maxSlots
@@ -29,7 +29,14 @@ struct LatencyEvaluation: PackedEvaluation {
         self.evaluator = evaluator
         self.activations = ActivationEvaluator(evaluator: evaluator)
         transforms = try LatencyPacking.transforms(layout.layers, layers: layers, slots: slots)
-        var level = parameters.maxLevel
+        // Each segment starts at its own level (the top one without refreshes).
+        let stageDepths = RefreshPlan.stageDepths(layers)
+        let starts = refresh?.startLevels(stageDepths: stageDepths) ?? [parameters.maxLevel]
+        guard starts.allSatisfy({ $0 <= parameters.maxLevel }) else {
+            throw ModelError.wrongModel("a segment starts above the parameters' top level")
+        }
+        let cuts = refresh?.cuts ?? []
+        var level = starts[0]
         if layout.layers[0].preRotatedDiagonals != nil {
             firstDiagonals = try context.encode(
                 LatencyPacking.sideBySideDiagonals(layout.layers[0], layer: layers[0], slots: slots), level: level,
@@ -40,10 +47,9 @@ struct LatencyEvaluation: PackedEvaluation {
         var encoded: [[EncodedLinearTransform]] = []
         var biases: [Plaintext] = []
         var scale = parameters.defaultScale
-        // A refresh brings the ciphertext back to the top level at the scale it had.
-        let cuts = Set(refreshCuts)
+        // A refresh brings the ciphertext back to its next segment's level, at the scale it had.
         for (k, layer) in layers.enumerated() {
-            if k > 0 && cuts.contains(2 * k - 1) { level = parameters.maxLevel }
+            if k > 0, let i = cuts.firstIndex(of: 2 * k - 1) { level = starts[i + 1] }
             encoded.append(try transforms[k].map { try $0.encoded(context: context, level: level) })
             // A transform keeps the scale and uses one level.
             let period = layout.layers[k].outputPeriod
@@ -52,7 +58,7 @@ struct LatencyEvaluation: PackedEvaluation {
                 try context.encode(
                     (0..<slots).map { padded[$0 % period] }, level: level - 1, scale: scale, slots: slots))
             level -= 1
-            if cuts.contains(2 * k) { level = parameters.maxLevel }
+            if let i = cuts.firstIndex(of: 2 * k) { level = starts[i + 1] }
             scale = ActivationEvaluator.scaleAfter(layer.activation, scale: scale, level: level, parameters: parameters)
             level -= layer.activation.depth
         }

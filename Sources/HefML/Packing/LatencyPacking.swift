@@ -115,10 +115,10 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
     ///   - evaluator: The server's evaluator.
     /// - Throws: ``ModelError/wrongModel(_:)`` when the evaluator's ring or the layers are not the
     ///   layout's; `CKKSError` cases of encoding.
-    public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator, refreshCuts: [Int] = []) throws
+    public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator, refresh: RefreshPlan? = nil) throws
         -> any PackedEvaluation
     {
-        try LatencyEvaluation(layout: self, layers: layers, evaluator: evaluator, refreshCuts: refreshCuts)
+        try LatencyEvaluation(layout: self, layers: layers, evaluator: evaluator, refresh: refresh)
     }
 
     /// Block sums and folds add copies of the noise; rotations add key-switching noise.

@@ -40,11 +40,11 @@ public protocol PackingLayout: Sendable {
     /// - Parameters:
     ///   - layers: The compiled layers the layout was computed for.
     ///   - evaluator: The server's evaluator (its context is the plan's).
-    ///   - refreshCuts: The stages after which the ciphertexts are refreshed to the top level
-    ///     (``RefreshPlan/cuts``; empty when the model runs in one segment).
+    ///   - refresh: Where the ciphertexts are refreshed and the level each segment starts at
+    ///     (nil when the model runs in one segment, from the top level).
     /// - Throws: `CKKSError` when encoding a weight or bias plaintext fails, ``ModelError/planFailed(_:)``
     ///   when a layer does not fit the layout.
-    func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator, refreshCuts: [Int]) throws
+    func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator, refresh: RefreshPlan?) throws
         -> any PackedEvaluation
 
     /// Predicted slot-error standard deviation after layer `layer`'s dense part (before the

@@ -8,7 +8,7 @@ struct ThroughputEvaluation: PackedEvaluation {
     let evaluator: Evaluator
     let activations: ActivationEvaluator
 
-    init(layout: ThroughputPacking, layers: [CompiledLayer], evaluator: Evaluator, refreshCuts: [Int] = []) {
+    init(layout: ThroughputPacking, layers: [CompiledLayer], evaluator: Evaluator, refresh: RefreshPlan? = nil) {
         // Levels are read from the ciphertexts: a refreshed one simply has more.
         self.layout = layout
         self.layers = layers

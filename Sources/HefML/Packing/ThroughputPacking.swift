@@ -68,10 +68,10 @@ public struct ThroughputPacking: PackingLayout, Codable, Equatable {
     ///   - layers: The compiled layers.
     ///   - evaluator: The server's evaluator.
     /// - Throws: Never (the protocol allows it).
-    public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator, refreshCuts: [Int] = []) throws
+    public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator, refresh: RefreshPlan? = nil) throws
         -> any PackedEvaluation
     {
-        ThroughputEvaluation(layout: self, layers: layers, evaluator: evaluator, refreshCuts: refreshCuts)
+        ThroughputEvaluation(layout: self, layers: layers, evaluator: evaluator, refresh: refresh)
     }
 
     /// A linear combination scales the noise by the row norm; one rescale.
