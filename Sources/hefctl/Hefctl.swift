@@ -19,6 +19,11 @@ struct Hefctl: ParsableCommand {
               hefctl infer --model digits.hef --eval-key keys/eval.key --in X.ct --out Y.ct
               hefctl decrypt --model digits.hef --secret-key keys/secret.key --in Y.ct --out Y.csv --output labels
               hefctl demo
+            A deep model in segments with client-aided refreshes (docs/refresh.md):
+              hefctl model compile m.onnx --calibrate X.csv --refresh client --out m.hef
+              hefctl infer --model m.hef --eval-key keys/eval.key --in X.ct --out R.ct       (stage: refresh-request)
+              hefctl refresh --model m.hef --secret-key keys/secret.key --in R.ct --out R2.ct
+              hefctl infer --model m.hef --eval-key keys/eval.key --in R2.ct --out Y.ct      (until stage: outputs)
             As a data owner of a Hef service (keys made and kept locally, receipts verified):
               hefctl remote models --server http://127.0.0.1:8080
               hefctl remote infer --server http://127.0.0.1:8080 --model digits-square --in X.csv --out Y.csv --output labels

@@ -35,7 +35,9 @@ struct Infer: ParsableCommand {
     )
     var state: String?
 
-    @Option(name: .customLong("in"), help: "Encrypted inputs (from hefctl encrypt --model) or refreshed ciphertexts (from hefctl refresh).")
+    @Option(
+        name: .customLong("in"),
+        help: "Encrypted inputs (from hefctl encrypt --model) or refreshed ciphertexts (from hefctl refresh).")
     var input: String
 
     @Option(help: "Encrypted results, or a refresh request for the key holder.")
@@ -54,7 +56,8 @@ struct Infer: ParsableCommand {
             let inputs = try withFile(input) { try ModelCiphertexts(deserializing: inputBytes, context: context) }
             let mlp = try EncryptedMLP(model: compiled, context: context, evaluationKeys: keys)
             let stateDirectory =
-                state ?? ((out as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".hef-refresh")
+                state
+                ?? ((out as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".hef-refresh")
             var roundTrip: RefreshState?
             var statePath: String?
             if inputs.stage == .refreshed {
@@ -71,7 +74,8 @@ struct Infer: ParsableCommand {
             var key: PublicKey?
             if compiled.plan.refresh != nil {
                 let path =
-                    publicKey ?? ((evalKey as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+                    publicKey
+                    ?? ((evalKey as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
                         "public.key")
                 let bytes = try readFile(path)
                 key = try withFile(path) { try PublicKey(deserializing: bytes, context: context) }

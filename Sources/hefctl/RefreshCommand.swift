@@ -52,7 +52,8 @@ struct Refresh: ParsableCommand {
             let count = request.batches.reduce(0) { $0 + $1.ciphertexts.count }
             print(
                 String(
-                    format: "refreshed %d ciphertext%@ in %.3f s (%d bytes in, %d out); wrote %@: run hefctl infer on it",
+                    format:
+                        "refreshed %d ciphertext%@ in %.3f s (%d bytes in, %d out); wrote %@: run hefctl infer on it",
                     count, count == 1 ? "" : "s", elapsed, requestBytes.count, bytes.count, out))
         }
     }

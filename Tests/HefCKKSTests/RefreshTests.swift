@@ -26,7 +26,7 @@ import Testing
         let bits = RefreshMask.bits(scale: ct.scale, valueBound: 1)
         #expect((170...171).contains(bits), "\(bits)")
         let level = try #require(RefreshMask.level(bits: bits, parameters: parameters))
-        #expect(level == 3)  // 55 + 3·40 ≈ 175 bits ≥ bits + 2
+        #expect(level == 3) // 55 + 3·40 ≈ 175 bits ≥ bits + 2
         let mask = try RefreshMask.random(bits: bits)
         let masked = try f.evaluator.masked(ct, mask: mask, index: 0, publicKey: f.publicKey)
         #expect(masked.level == level)
@@ -83,7 +83,9 @@ import Testing
         var low = ct
         low.dropLevels(to: 2)
         let mask = try RefreshMask.random(bits: 171)
-        #expect(throws: CKKSError.self) { _ = try f.evaluator.masked(low, mask: mask, index: 0, publicKey: f.publicKey) }
+        #expect(throws: CKKSError.self) {
+            _ = try f.evaluator.masked(low, mask: mask, index: 0, publicKey: f.publicKey)
+        }
         // Another key's public key.
         let other = try Fixture(try Self.parameters(), seedTag: 99)
         #expect(throws: CKKSError.self) {

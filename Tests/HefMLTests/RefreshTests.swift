@@ -59,6 +59,48 @@ import Testing
         }
     }
 
+    /// Issue 9's deep example: 40-48-32-16-4 with three approximated ReLU layers (random
+    /// weights, standardized inputs). Without refreshes it needs N = 32768 at least; with them
+    /// every segment runs at N = 16384, and the labels are the plaintext model's.
+    @Test func threeReluLayersRunOnASmallerRing() throws {
+        var g = SplitMix64(seed: 909)
+        let widths = [40, 48, 32, 16, 4]
+        let layers = (0..<4).map { k in
+            let std = 1 / Double(widths[k]).squareRoot()
+            return DenseLayer(
+                weights: (0..<widths[k + 1]).map { _ in (0..<widths[k]).map { _ in std * g.normal() } },
+                bias: (0..<widths[k + 1]).map { _ in 0.1 * g.normal() }, activation: k < 3 ? .relu : .none)
+        }
+        let model = MLPModel(
+            name: "relu3", task: .classification, inputSize: 40, scaler: nil, layers: layers,
+            output: OutputTail(probabilities: .softmax))
+        let calibration = (0..<200).map { _ in (0..<40).map { _ in g.normal() } }
+        let whole = try ModelCompiler(options: .init(packing: .latency)).compile(model, calibration: calibration)
+        #expect(whole.plan.parameters.logN >= 15)
+        let compiled = try ModelCompiler(options: .init(packing: .latency, refresh: .client)).compile(
+            model, calibration: calibration)
+        #expect(compiled.plan.parameters.logN <= 14)
+        let refresh = try #require(compiled.plan.refresh)
+        testLog(
+            "relu3: N = \(1 << compiled.plan.parameters.logN), scale 2^\(Int(compiled.plan.parameters.logScale)), \(refresh.cuts.count) round trips (whole model: N = \(1 << whole.plan.parameters.logN))"
+        )
+        let rows = Array(calibration.prefix(4))
+        let report = try InferenceSession(model: compiled).run(rows)
+        for (i, row) in rows.enumerated() {
+            let want = compiled.plainScores(row)
+            let error = zip(report.scores[i], want).map { abs($0 - $1) }.max() ?? 1
+            #expect(error < 0.05, "row \(i): encrypted − compiled model in Double = \(error)")
+            let plain = model.scores(row)
+            let sorted = plain.sorted(by: >)
+            // Where the plaintext model's margin exceeds the approximation error, the labels agree.
+            if sorted[0] - sorted[1] > 0.5 {
+                #expect(
+                    report.scores[i].indices.max { report.scores[i][$0] < report.scores[i][$1] }
+                        == plain.indices.max { plain[$0] < plain[$1] })
+            }
+        }
+    }
+
     @Test func throughputPackingWithARefresh() throws {
         let b = try Self.bundle("breast-cancer-relu")
         let compiled = try ModelCompiler(options: .init(packing: .throughput, refresh: .client)).compile(

@@ -13,11 +13,14 @@ extension Encryptor {
     /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)``;
     ///   ``CKKSError/invalidCiphertext(_:)`` for a ciphertext of three polynomials.
     public func refresh(_ ciphertext: Ciphertext, secretKey: SecretKey, level: Int? = nil) throws -> Ciphertext {
-        guard ciphertext.size == 2 else { throw CKKSError.invalidCiphertext("a refresh takes a relinearized ciphertext") }
+        guard ciphertext.size == 2 else {
+            throw CKKSError.invalidCiphertext("a refresh takes a relinearized ciphertext")
+        }
         let level = level ?? context.parameters.maxLevel
         guard level >= ciphertext.level, level <= context.parameters.maxLevel else {
             throw CKKSError.invalidCiphertext(
-                "a refresh goes up from level \(ciphertext.level), not to level \(level) (top \(context.parameters.maxLevel))")
+                "a refresh goes up from level \(ciphertext.level), not to level \(level) (top \(context.parameters.maxLevel))"
+            )
         }
         let decrypted = try Decryptor(context: context, secretKey: secretKey).decrypt(ciphertext)
         var coefficients = decrypted.poly.inverseNTT()

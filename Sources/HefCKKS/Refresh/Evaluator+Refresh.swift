@@ -64,7 +64,8 @@ extension Evaluator {
         guard ciphertext.keyID == keyID else { throw CKKSError.keyMismatch(expected: keyID, found: ciphertext.keyID) }
         guard ciphertext.size == 2, ciphertext.level == level else {
             throw CKKSError.invalidCiphertext(
-                "a refreshed ciphertext is a fresh encryption at level \(level) (this one is at level \(ciphertext.level))")
+                "a refreshed ciphertext is a fresh encryption at level \(level) (this one is at level \(ciphertext.level))"
+            )
         }
         guard Self.sameScale(ciphertext.scale, scale) else { throw CKKSError.scaleMismatch(ciphertext.scale, scale) }
         var out = ciphertext

@@ -1,5 +1,5 @@
-public import HefCKKS
 import Foundation
+public import HefCKKS
 
 /// Chooses parameters for a compiled model: the depth it needs, the smallest ring that holds
 /// that depth securely (`ParametersLiteral/smallestSecure(depth:logScales:integerBits:maxSpecialPrimes:security:logNs:admits:)`,
@@ -100,7 +100,8 @@ public struct Planner: Sendable {
                 // the bottom primes are the same).
                 var levels = most
                 while levels - 1 > reserve,
-                    let cuts = RefreshPlan.cuts(stageDepths: stages, budget: levels - 1 - reserve, lastBudget: levels - 1),
+                    let cuts = RefreshPlan.cuts(
+                        stageDepths: stages, budget: levels - 1 - reserve, lastBudget: levels - 1),
                     cuts.count == fewest.count, literal(levels - 1) != nil
                 {
                     levels -= 1

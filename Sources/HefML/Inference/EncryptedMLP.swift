@@ -1,5 +1,5 @@
-public import HefCKKS
 import Foundation
+public import HefCKKS
 import HefRing
 
 /// The server side of encrypted inference: runs a compiled model on ciphertexts with public

@@ -18,7 +18,9 @@ extension InferenceClient {
         let batches = try request.batches.map { batch in
             ModelCiphertexts.Batch(
                 samples: batch.samples,
-                ciphertexts: try batch.ciphertexts.map { try encryptor.refresh($0, secretKey: secretKey, level: level) },
+                ciphertexts: try batch.ciphertexts.map {
+                    try encryptor.refresh($0, secretKey: secretKey, level: level)
+                },
                 outOfRange: batch.outOfRange)
         }
         return ModelCiphertexts(

@@ -301,7 +301,9 @@ extension ModelCiphertexts {
             var segment = 0
             var requestID: [UInt8] = []
             if ModelCiphertexts.isRefresh(stage) {
-                guard version >= 3 else { throw CKKSError.malformedData("a refresh stage in a version \(version) file") }
+                guard version >= 3 else {
+                    throw CKKSError.malformedData("a refresh stage in a version \(version) file")
+                }
                 segment = Int(try word(2, "the segment"))
                 requestID = Array(try take(16, "the request id"))
             }

@@ -107,7 +107,8 @@ struct LatencyEvaluation: PackedEvaluation {
         } else if plan.parts.count > 1 {
             var sum: Ciphertext?
             for (c, part) in inputs.enumerated() {
-                let product = try transforms[0][c].evaluate(part, evaluator: evaluator, encoded: encodedTransforms[0][c])
+                let product = try transforms[0][c].evaluate(
+                    part, evaluator: evaluator, encoded: encodedTransforms[0][c])
                 sum = try sum.map { try evaluator.add($0, product) } ?? product
             }
             ct = sum!
