@@ -13,6 +13,7 @@ struct Demo: ParsableCommand {
               hefctl demo
               hefctl demo --model breast-cancer-square --packing throughput
               hefctl demo --model digits-tanh --limit 50
+              hefctl demo --model digits-tanh --packing latency --refresh client --limit 20
             """)
 
     @Option(help: "A bundled model (a folder of Models/).")
@@ -28,6 +29,9 @@ struct Demo: ParsableCommand {
         name: .customLong("models-dir"),
         help: "Where the bundled models are (default: ./Models, or next to the executable's package).")
     var modelsDir: String?
+
+    @Option(help: "Client-aided refreshes: none, client or auto (see hefctl model compile --help).")
+    var refresh: RefreshMode = .none
 
     @Option(help: "Ring backend.")
     var backend: BackendChoice = .native
@@ -59,7 +63,8 @@ struct Demo: ParsableCommand {
                     + ", \(rows.count) test samples")
             let progress = Progress()
             for p in packings {
-                let compiled = try ModelCompiler(options: .init(packing: p)).compile(source, calibration: calibration)
+                let compiled = try ModelCompiler(options: .init(packing: p, refresh: refresh)).compile(
+                    source, calibration: calibration)
                 let layout = try compiled.layout
                 // One sample per batch (latency): --limit applies; batched layouts take every row.
                 let sample = layout.samplesPerBatch == 1 ? Array(rows.prefix(limit ?? rows.count)) : rows
@@ -85,6 +90,14 @@ struct Demo: ParsableCommand {
                         100 * stats.labelAgreement))
                 print(String(format: "worst score err %.3g", stats.worstScoreError))
                 let n = Double(max(report.samples, 1))
+                if report.roundTrips > 0 {
+                    print(
+                        String(
+                            format:
+                                "refresh         %d round trips per request; key holder %.2f ms per sample; %.1f KB per sample to the key holder, %.1f KB back",
+                            report.roundTrips, 1000 * report.refreshSeconds / n,
+                            Double(report.refreshBytesDown) / n / 1000, Double(report.refreshBytesUp) / n / 1000))
+                }
                 print(
                     String(
                         format:
