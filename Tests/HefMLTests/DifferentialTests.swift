@@ -33,6 +33,8 @@ import Testing
         var onnx: DifferentialONNX.Shape?
         var minMaxStyle = false
         var batchNorm: [Int: (gamma: [Double], beta: [Double], mean: [Double], variance: [Double])] = [:]
+        /// `.client`: compiled with client-aided refreshes where the depth needs them.
+        var refresh: RefreshMode = .none
 
         var description: String {
             let widths = [model.inputSize] + model.layers.map(\.outputSize)
@@ -41,7 +43,7 @@ import Testing
                     "ONNX \($0.rawValue)\(minMaxStyle ? " (Mul/Add pre-processing)" : "")\(batchNorm.isEmpty ? "" : " with BatchNormalization")"
                 } ?? "JSON"
             return
-                "case seed \(seed): \(widths.map(String.init).joined(separator: "-")), activations \(model.layers.map(\.activation.name)), scaler \(model.scaler != nil), tail \(model.output.probabilities.rawValue), \(route), \(packing.rawValue) packing, \(swiftBackend ? "swift" : "native") backend"
+                "case seed \(seed): \(widths.map(String.init).joined(separator: "-")), activations \(model.layers.map(\.activation.name)), scaler \(model.scaler != nil), tail \(model.output.probabilities.rawValue), \(route), \(packing.rawValue) packing, \(swiftBackend ? "swift" : "native") backend\(refresh == .none ? "" : ", refresh \(refresh.rawValue)")"
         }
     }
 
@@ -118,6 +120,8 @@ import Testing
                 )
             }
         }
+        // Drawn last, so that the cases of a seed are otherwise those of earlier versions.
+        c.refresh = g.int(0...2) == 0 ? .client : .none
         return c
     }
 
@@ -164,7 +168,7 @@ import Testing
                 return outcome
             }
         }
-        var options = ModelCompiler.Options(packing: c.packing)
+        var options = ModelCompiler.Options(packing: c.packing, refresh: c.refresh)
         options.maxDegree = maxDegree
         let compiled: CompiledModel
         do {
@@ -180,11 +184,24 @@ import Testing
         let secretKey = keys.secretKey()
         let client = InferenceClient(model: compiled, context: context)
         let prepared = try client.prepare(c.rows, outOfRange: .isolate)
-        let request = try client.encrypt(prepared, publicKey: try keys.publicKey(for: secretKey))
+        let publicKey = try keys.publicKey(for: secretKey)
+        let request = try client.encrypt(prepared, publicKey: publicKey)
         let server = try EncryptedMLP(
             model: compiled, context: context,
             evaluationKeys: try keys.evaluationKeys(for: secretKey, rotations: compiled.plan.rotationSteps))
-        let results = try client.decrypt(try server.evaluate(request), secretKey: secretKey)
+        // Segment by segment when the plan has refresh points (the key holder refreshes between).
+        var message = request
+        var state: RefreshState?
+        var outputs: ModelCiphertexts?
+        while outputs == nil {
+            switch try server.run(message, publicKey: publicKey, state: state) {
+            case .outputs(let done): outputs = done
+            case .refresh(let masked, let next):
+                message = try client.refresh(masked, secretKey: secretKey)
+                state = next
+            }
+        }
+        let results = try client.decrypt(outputs!, secretKey: secretKey)
         let bounds = (0..<compiled.outputSize).map(g.combinedBound)
         for (i, row) in c.rows.enumerated() {
             let result = results.rows[i]

@@ -52,6 +52,9 @@ public struct Planner: Sendable {
         switch (refresh, whole, segmented) {
         case (.client, _, let plan?):
             return plan
+        case (.client, .success(let one), nil):
+            // Nothing to cut: the whole model fits the smallest ring that holds its stages.
+            return one
         case (.auto, .success(let one), let plan?):
             // Refreshes pay when the segments fit a smaller ring than the whole model.
             return plan.parameters.logN < one.parameters.logN ? plan : one
@@ -113,6 +116,8 @@ public struct Planner: Sendable {
                     best = (chosen, RefreshPlan(cuts: cuts, maskBits: bits, maskLevel: reserve))
                 }
             }
+            // No cut needed on this ring: the whole model fits it (the one-segment plan).
+            if let best, best.refresh.cuts.isEmpty { return nil }
             guard let best, let parameters = try? CKKSParameters(best.literal),
                 let stored = try? SlotLayout(
                     packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
