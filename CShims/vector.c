@@ -52,11 +52,7 @@ void hef_mul_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t
 }
 
 void hef_mul_scalar_add(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q) {
-    const uint64_t ws = hef_shoup(scalar, q);
-    for (size_t i = 0; i < count; i++) {
-        uint64_t s = hef_mul_shoup(a[i], scalar, ws, q) + result[i];
-        result[i] = s >= q ? s - q : s;
-    }
+    hef_mul_shoup_add_vector(result, a, count, scalar, hef_shoup(scalar, q), q);
 }
 
 void hef_dot_product(uint64_t *restrict result, const uint64_t *const * a,
@@ -68,7 +64,7 @@ void hef_dot_product(uint64_t *restrict result, const uint64_t *const * a,
         return;
     }
 #if HEF_HAVE_AVX512_NTT
-    if (q < ((uint64_t)1 << 52) && terms <= 4096 && count % 8 == 0 && hef_cpu_has_avx512ifma()) {
+    if (q < ((uint64_t)1 << 52) && terms <= 4096 && count % 8 == 0 && hef_simd_level() >= 3) { // path "ifma" in use
         hef_dot_product_ifma_impl(result, a, b, terms, count, q, mh);
         return;
     }
