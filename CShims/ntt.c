@@ -133,7 +133,7 @@ static const char *const hef_path_names[] = { "scalar", "avx2", "avx512", "ifma"
 static int hef_cpu_detect(void) {
 #if HEF_HAVE_AVX512_NTT
     __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx2")) return HEF_CPU_SCALAR;
+    if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) return HEF_CPU_SCALAR;
     if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
           __builtin_cpu_supports("avx512vl"))) return HEF_CPU_AVX2;
     return __builtin_cpu_supports("avx512ifma") ? HEF_CPU_AVX512_IFMA : HEF_CPU_AVX512;
@@ -321,7 +321,7 @@ void hef_mul_shoup_add_vector(uint64_t *out, const uint64_t *in, size_t count,
     hef_mul_shoup_add_vector_level(out, in, count, w, ws, q, hef_cpu_level());
 }
 
-static int hef_path_level(int path) {
+int hef_path_level(int path) {
     if (path < HEF_CPU_SCALAR) path = HEF_CPU_SCALAR;
     return hef_min_level(path, hef_cpu_hardware_level());
 }

@@ -32,6 +32,10 @@ void hef_mul_shoup_avx2_impl(uint64_t *out, const uint64_t *in, size_t count,
 /// out[i] = (out[i] + w·in[i]) mod q (AVX2 Shoup); out may equal in.
 void hef_mul_shoup_add_avx2_impl(uint64_t *out, const uint64_t *in, size_t count,
                                  uint64_t w, uint64_t ws, uint64_t q);
+/// result[i] = a[i]·b[i] mod q, and result[i] += a[i]·b[i] mod q, in double precision with
+/// FMA (vector_avx2.c): q < 2^50, inputs below q, a CPU with AVX2 and FMA.
+void hef_mul_fma_impl(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q);
+void hef_mul_add_fma_impl(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q);
 #else
 #define HEF_HAVE_AVX512_NTT 0
 #endif
@@ -39,6 +43,8 @@ void hef_mul_shoup_add_avx2_impl(uint64_t *out, const uint64_t *in, size_t count
 /// The path in use (0 scalar, 1 avx2, 2 avx512, 3 avx512 + IFMA): the CPU's best, capped by
 /// HEF_SIMD / HEF_NO_AVX512 (read once).
 int hef_simd_level(void);
+/// The level for an explicit path request (0...3): the path, or the best lower one the CPU has.
+int hef_path_level(int path);
 
 /// out[i] = w·in[i] mod q for in[i] < q, ws = Shoup companion of w; out may equal in.
 /// AVX-512 when available (dispatch in ntt.c), else scalar.

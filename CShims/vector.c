@@ -32,19 +32,56 @@ void hef_add_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t
     }
 }
 
-void hef_mul(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
-             uint64_t q, uint64_t mh, uint64_t ml) {
+/// The AVX2 + FMA products need q < 2^50 (exact double-precision arithmetic).
+#define HEF_FMA_MODULUS_LIMIT ((uint64_t)1 << 50)
+
+static void hef_mul_level(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                          uint64_t q, uint64_t mh, uint64_t ml, int level) {
+#if HEF_HAVE_AVX512_NTT
+    if (level >= 1 && q < HEF_FMA_MODULUS_LIMIT) {
+        hef_mul_fma_impl(result, a, b, count, q);
+        return;
+    }
+#endif
+    (void)level;
     for (size_t i = 0; i < count; i++) {
         result[i] = hef_barrett128((hef_u128)a[i] * b[i], q, mh, ml);
     }
 }
 
-void hef_mul_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
-                 uint64_t q, uint64_t mh, uint64_t ml) {
+static void hef_mul_add_level(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                              uint64_t q, uint64_t mh, uint64_t ml, int level) {
+#if HEF_HAVE_AVX512_NTT
+    if (level >= 1 && q < HEF_FMA_MODULUS_LIMIT) {
+        hef_mul_add_fma_impl(result, a, b, count, q);
+        return;
+    }
+#endif
+    (void)level;
     for (size_t i = 0; i < count; i++) {
         // a*b + r < q^2 + q < 2^124: one reduction.
         result[i] = hef_barrett128((hef_u128)a[i] * b[i] + result[i], q, mh, ml);
     }
+}
+
+void hef_mul(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+             uint64_t q, uint64_t mh, uint64_t ml) {
+    hef_mul_level(result, a, b, count, q, mh, ml, hef_simd_level());
+}
+
+void hef_mul_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                 uint64_t q, uint64_t mh, uint64_t ml) {
+    hef_mul_add_level(result, a, b, count, q, mh, ml, hef_simd_level());
+}
+
+void hef_mul_on_path(int path, uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                     uint64_t q, uint64_t mh, uint64_t ml) {
+    hef_mul_level(result, a, b, count, q, mh, ml, hef_path_level(path));
+}
+
+void hef_mul_add_on_path(int path, uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                         uint64_t q, uint64_t mh, uint64_t ml) {
+    hef_mul_add_level(result, a, b, count, q, mh, ml, hef_path_level(path));
 }
 
 void hef_mul_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q) {

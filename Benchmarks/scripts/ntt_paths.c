@@ -4,7 +4,8 @@
 // every path gives the scalar words (forward and inverse NTT at logN 1...16 for primes of
 // 30 to 62 bits, and the Shoup scalar products), then timings, median of many runs:
 // ns per butterfly of the forward and inverse NTT (n/2·logN butterflies each) at N = 8192
-// and 16384 for a 60-bit and a 40-bit prime, and ns per word of the pointwise products.
+// and 16384 for a 60-bit and a 40-bit prime, and ns per word of the pointwise products
+// (hef_mul and hef_mul_add have one vector kernel, AVX2 + FMA for q < 2^50, on every vector path).
 // Paths the CPU lacks fall back to the best lower one (and are marked so).
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +88,9 @@ static int path_available(int p) {
     return p == 0 || (p == 1 && hef_cpu_has_avx2()) || (p == 2 && hef_cpu_has_avx512()) || (p == 3 && hef_cpu_has_avx512ifma());
 }
 
+/// A count that is not a multiple of the vector width.
+static size_t count_of(size_t n) { return n > 3 ? n - 3 : n; }
+
 static int check(void) {
     static const int bitSizes[] = { 30, 36, 40, 45, 49, 50, 51, 55, 60, 61, 62 };
     int failures = 0;
@@ -109,6 +113,17 @@ static int check(void) {
                     if (memcmp(x, f0, 8 * n)) { printf("FAIL %s forward logN %zu q %d bits\n", path_names[p], logN, bitSizes[b]); failures++; }
                     memcpy(x, a, 8 * n); inverses[p](x, logN, q, t.iw, t.iws, t.invN, t.invNs);
                     if (memcmp(x, i0, 8 * n)) { printf("FAIL %s inverse logN %zu q %d bits\n", path_names[p], logN, bitSizes[b]); failures++; }
+                }
+                // Pointwise products (the FMA kernel for q < 2^50), random and extreme words.
+                const u128 mb = (~(u128)0) / q;
+                for (size_t i = 0; i < n; i++) y[i] = round == 0 ? next_random() % q : q - 1 - (i % 3);
+                memcpy(f0, a, 8 * n); hef_mul_on_path(0, f0, a, y, count_of(n), q, (uint64_t)(mb >> 64), (uint64_t)mb);
+                memcpy(i0, f0, 8 * n); hef_mul_add_on_path(0, i0, a, y, count_of(n), q, (uint64_t)(mb >> 64), (uint64_t)mb);
+                for (int p = 1; p < 4; p++) {
+                    memcpy(x, a, 8 * n); hef_mul_on_path(p, x, a, y, count_of(n), q, (uint64_t)(mb >> 64), (uint64_t)mb);
+                    if (memcmp(x, f0, 8 * n)) { printf("FAIL %s mul logN %zu q %d bits\n", path_names[p], logN, bitSizes[b]); failures++; }
+                    memcpy(x, f0, 8 * n); hef_mul_add_on_path(p, x, a, y, count_of(n), q, (uint64_t)(mb >> 64), (uint64_t)mb);
+                    if (memcmp(x, i0, 8 * n)) { printf("FAIL %s mul_add logN %zu q %d bits\n", path_names[p], logN, bitSizes[b]); failures++; }
                 }
                 // Shoup scalar products, with a count that is not a multiple of the vector width.
                 const uint64_t s = next_random() % q;
@@ -174,10 +189,15 @@ int main(int argc, char **argv) {
         const u128 m = (~(u128)0) / q; // floor((2^128 − 1) / q) = floor(2^128 / q) for q not a power of 2
         const uint64_t s = next_random() % q;
         double ns;
-        MEDIAN_NS(ns, 10, hef_mul(z, x, y, n, q, (uint64_t)(m >> 64), (uint64_t)m));
-        printf("| %zu | %d | hef_mul | dispatch (%s) | %.3f |\n", n, bits[b], hef_simd_path(), ns / n);
-        MEDIAN_NS(ns, 10, hef_mul_add(z, x, y, n, q, (uint64_t)(m >> 64), (uint64_t)m));
-        printf("| %zu | %d | hef_mul_add | dispatch (%s) | %.3f |\n", n, bits[b], hef_simd_path(), ns / n);
+        for (int p = 0; p < 2; p++) {
+            MEDIAN_NS(ns, 10, hef_mul_on_path(p, z, x, y, n, q, (uint64_t)(m >> 64), (uint64_t)m));
+            printf("| %zu | %d | hef_mul | %s | %.3f |\n", n, bits[b], path_names[p], ns / n);
+        }
+        for (int p = 0; p < 2; p++) {
+            for (size_t i = 0; i < n; i++) z[i] = 0;
+            MEDIAN_NS(ns, 10, hef_mul_add_on_path(p, z, x, y, n, q, (uint64_t)(m >> 64), (uint64_t)m));
+            printf("| %zu | %d | hef_mul_add | %s | %.3f |\n", n, bits[b], path_names[p], ns / n);
+        }
         for (int p = 0; p < 4; p++) {
             MEDIAN_NS(ns, 10, hef_mul_scalar_on_path(p, z, x, s, n, q));
             printf("| %zu | %d | hef_mul_scalar | %s | %.3f |\n", n, bits[b], path_names[p], ns / n);
