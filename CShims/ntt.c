@@ -310,9 +310,10 @@ static void hef_mul_shoup_add_vector_level(uint64_t *out, const uint64_t *in, si
     }
 #endif
     (void)level;
+    // Branch-free corrections (clang otherwise emits branches that mispredict on random words).
+    HEF_SCALAR_LOOP
     for (size_t i = 0; i < count; i++) {
-        uint64_t s = hef_mul_shoup(in[i], w, ws, q) + out[i];
-        out[i] = s >= q ? s - q : s;
+        out[i] = hef_csub(hef_csub(hef_mul_shoup_lazy(in[i], w, ws, q), q) + out[i], q);
     }
 }
 
