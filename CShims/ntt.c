@@ -300,10 +300,15 @@ void hef_mul_shoup_vector(uint64_t *out, const uint64_t *in, size_t count,
     hef_mul_shoup_vector_level(out, in, count, w, ws, q, hef_cpu_level());
 }
 
-/// out[i] = (out[i] + w·in[i]) mod q; AVX2 on every vector path (there is no AVX-512 variant).
+/// out[i] = (out[i] + w·in[i]) mod q.
 static void hef_mul_shoup_add_vector_level(uint64_t *out, const uint64_t *in, size_t count,
                                            uint64_t w, uint64_t ws, uint64_t q, int level) {
 #if HEF_HAVE_AVX512_NTT
+    if (level >= HEF_CPU_AVX512) {
+        hef_mul_shoup_add_avx512_impl(out, in, count, w, ws, q,
+                                      level >= HEF_CPU_AVX512_IFMA && q < HEF_IFMA_MODULUS_LIMIT);
+        return;
+    }
     if (level >= HEF_CPU_AVX2) {
         hef_mul_shoup_add_avx2_impl(out, in, count, w, ws, q);
         return;

@@ -16,6 +16,9 @@ void hef_ntt_inverse_avx512_impl(uint64_t *a, size_t logN, uint64_t q,
 /// out may equal in.
 void hef_mul_shoup_avx512_impl(uint64_t *out, const uint64_t *in, size_t count,
                                uint64_t w, uint64_t ws, uint64_t q, int useIFMA);
+/// out[i] = (out[i] + w·in[i]) mod q for in[i], out[i] < q; out may equal in.
+void hef_mul_shoup_add_avx512_impl(uint64_t *out, const uint64_t *in, size_t count,
+                                   uint64_t w, uint64_t ws, uint64_t q, int useIFMA);
 /// Σ_t a[t]·b[t] mod q with IFMA products: needs q < 2^52, terms ≤ 4096, count % 8 == 0,
 /// and a CPU with AVX-512 IFMA.
 void hef_dot_product_ifma_impl(uint64_t *result, const uint64_t *const *a, const uint64_t *const *b,
