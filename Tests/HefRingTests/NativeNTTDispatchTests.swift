@@ -114,7 +114,7 @@ import Testing
                     return [mul, mulAdd, mulScalar, mulScalarAdd]
                 }
                 let expected = run(0)
-                #expect(expected[0] == zip(a, b).map { Modulus.mul($0, $1, q.value) }, "scalar mul, \(bits) bits")
+                #expect(expected[0] == zip(a, b).map { ScalarMod.mul($0, $1, q.value) }, "scalar mul, \(bits) bits")
                 for (path, name) in Self.vectorPaths {
                     let got = run(path)
                     for (k, kernel) in ["mul", "mul_add", "mul_scalar", "mul_scalar_add"].enumerated() {
