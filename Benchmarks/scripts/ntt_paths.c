@@ -6,7 +6,8 @@
 // ns per butterfly of the forward and inverse NTT (n/2·logN butterflies each) at N = 8192
 // and 16384 for a 60-bit and a 40-bit prime, and ns per word of the pointwise products
 // (hef_mul and hef_mul_add have one vector kernel, AVX2 + FMA for q < 2^50, on every vector path).
-// Paths the CPU lacks fall back to the best lower one (and are marked so).
+// Paths the CPU lacks fall back to the best lower one (and are marked so). Run it under
+// HEF_SIMD=scalar|avx2|avx512|ifma to check the dispatching entry points on each path too.
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,11 @@ static int check(void) {
                     memcpy(x, a, 8 * n); inverses[p](x, logN, q, t.iw, t.iws, t.invN, t.invNs);
                     if (memcmp(x, i0, 8 * n)) { printf("FAIL %s inverse logN %zu q %d bits\n", path_names[p], logN, bitSizes[b]); failures++; }
                 }
+                // The dispatching entry points (whatever path HEF_SIMD selected).
+                memcpy(x, a, 8 * n); hef_ntt_forward(x, logN, q, t.w, t.ws);
+                if (memcmp(x, f0, 8 * n)) { printf("FAIL dispatch (%s) forward logN %zu q %d bits\n", hef_simd_path(), logN, bitSizes[b]); failures++; }
+                memcpy(x, a, 8 * n); hef_ntt_inverse(x, logN, q, t.iw, t.iws, t.invN, t.invNs);
+                if (memcmp(x, i0, 8 * n)) { printf("FAIL dispatch (%s) inverse logN %zu q %d bits\n", hef_simd_path(), logN, bitSizes[b]); failures++; }
                 // Pointwise products (the FMA kernel for q < 2^50), random and extreme words.
                 const u128 mb = (~(u128)0) / q;
                 for (size_t i = 0; i < n; i++) y[i] = round == 0 ? next_random() % q : q - 1 - (i % 3);
