@@ -39,6 +39,9 @@ void hef_mul_shoup_add_avx2_impl(uint64_t *out, const uint64_t *in, size_t count
 /// FMA (vector_avx2.c): q < 2^50, inputs below q, a CPU with AVX2 and FMA.
 void hef_mul_fma_impl(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q);
 void hef_mul_add_fma_impl(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q);
+/// The same on 8 lanes (vector_avx512.c): a CPU with AVX-512 F and DQ.
+void hef_mul_fma512_impl(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q);
+void hef_mul_add_fma512_impl(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q);
 #else
 #define HEF_HAVE_AVX512_NTT 0
 #endif

@@ -32,13 +32,18 @@ void hef_add_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t
     }
 }
 
-/// The AVX2 + FMA products need q < 2^50 (exact double-precision arithmetic).
+/// The FMA products (AVX2 on 4 lanes, AVX-512 on 8) need q < 2^50 (exact double-precision
+/// arithmetic).
 #define HEF_FMA_MODULUS_LIMIT ((uint64_t)1 << 50)
 
 static void hef_mul_level(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
                           uint64_t q, uint64_t mh, uint64_t ml, int level) {
 #if HEF_HAVE_AVX512_NTT
-    if (level >= 1 && q < HEF_FMA_MODULUS_LIMIT) {
+    if (level >= 2 && q < HEF_FMA_MODULUS_LIMIT) { // avx512, ifma
+        hef_mul_fma512_impl(result, a, b, count, q);
+        return;
+    }
+    if (level >= 1 && q < HEF_FMA_MODULUS_LIMIT) { // avx2
         hef_mul_fma_impl(result, a, b, count, q);
         return;
     }
@@ -52,7 +57,11 @@ static void hef_mul_level(uint64_t *result, const uint64_t *a, const uint64_t *b
 static void hef_mul_add_level(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
                               uint64_t q, uint64_t mh, uint64_t ml, int level) {
 #if HEF_HAVE_AVX512_NTT
-    if (level >= 1 && q < HEF_FMA_MODULUS_LIMIT) {
+    if (level >= 2 && q < HEF_FMA_MODULUS_LIMIT) { // avx512, ifma
+        hef_mul_add_fma512_impl(result, a, b, count, q);
+        return;
+    }
+    if (level >= 1 && q < HEF_FMA_MODULUS_LIMIT) { // avx2
         hef_mul_add_fma_impl(result, a, b, count, q);
         return;
     }

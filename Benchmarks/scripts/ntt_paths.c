@@ -195,11 +195,11 @@ int main(int argc, char **argv) {
         const u128 m = (~(u128)0) / q; // floor((2^128 − 1) / q) = floor(2^128 / q) for q not a power of 2
         const uint64_t s = next_random() % q;
         double ns;
-        for (int p = 0; p < 2; p++) {
+        for (int p = 0; p < 4; p++) {
             MEDIAN_NS(ns, 10, hef_mul_on_path(p, z, x, y, n, q, (uint64_t)(m >> 64), (uint64_t)m));
             printf("| %zu | %d | hef_mul | %s | %.3f |\n", n, bits[b], path_names[p], ns / n);
         }
-        for (int p = 0; p < 2; p++) {
+        for (int p = 0; p < 4; p++) {
             for (size_t i = 0; i < n; i++) z[i] = 0;
             MEDIAN_NS(ns, 10, hef_mul_add_on_path(p, z, x, y, n, q, (uint64_t)(m >> 64), (uint64_t)m));
             printf("| %zu | %d | hef_mul_add | %s | %.3f |\n", n, bits[b], path_names[p], ns / n);
