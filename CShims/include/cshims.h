@@ -70,8 +70,8 @@ void hef_mul_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t 
                  uint64_t q, uint64_t barrettHigh, uint64_t barrettLow);
 void hef_mul_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q);
 void hef_mul_scalar_add(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q);
-/// hef_mul, hef_mul_add (AVX2 + FMA double-precision products for q < 2^50 on every vector
-/// path), hef_mul_scalar, hef_mul_scalar_add on a given path (0 scalar, 1 avx2, 2 avx512, 3 ifma),
+/// hef_mul, hef_mul_add (double-precision FMA products for q < 2^50: AVX2 on the avx2 path,
+/// AVX-512 on avx512 and ifma), hef_mul_scalar, hef_mul_scalar_add on a given path (0 scalar, 1 avx2, 2 avx512, 3 ifma),
 /// or the best lower one the CPU has; whatever HEF_SIMD says (for tests and benchmarks).
 void hef_mul_on_path(int path, uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
                      uint64_t q, uint64_t barrettHigh, uint64_t barrettLow);
