@@ -93,7 +93,7 @@ import Testing
     func pointwiseKernelsMatchScalar(logN: Int) {
         for bits in Self.bitSizes {
             let q = BackendUnderTest.native.prime(bits: bits, logN: logN)
-            let n = (1 << logN) + 3  // not a multiple of any vector width
+            let n = (1 << logN) + 3 // not a multiple of any vector width
             var rng = SplitMix64(seed: UInt64(bits * 7919 + logN))
             let inputs: [([UInt64], [UInt64])] = [
                 (RingTestData.vector(n, q.value, &rng), RingTestData.vector(n, q.value, &rng)),
