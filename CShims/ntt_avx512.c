@@ -72,6 +72,37 @@ static void hef_mul_shoup_avx512_ifma(uint64_t *out, const uint64_t *in, size_t 
     for (; i < count; i++) out[i] = hef_mul_shoup(in[i], w, ws, q);
 }
 
+/// out[i] = (out[i] + w·in[i]) mod q, both paths in one body.
+#define HEF_MUL_SHOUP_ADD_BODY(MUL, WC)                                                       \
+    const __m512i vq = _mm512_set1_epi64((long long)q);                                       \
+    const __m512i W = _mm512_set1_epi64((long long)w), Wc = _mm512_set1_epi64((long long)(WC)); \
+    size_t i = 0;                                                                             \
+    for (; i + 8 <= count; i += 8) {                                                          \
+        const __m512i x = _mm512_loadu_si512((const void *)(in + i));                         \
+        const __m512i p = hef_vcsub(MUL(x, W, Wc, vq), vq);                                   \
+        const __m512i r = _mm512_loadu_si512((const void *)(out + i));                        \
+        _mm512_storeu_si512((void *)(out + i), hef_vcsub(_mm512_add_epi64(p, r), vq));        \
+    }                                                                                         \
+    for (; i < count; i++) out[i] = hef_csub(hef_csub(hef_mul_shoup_lazy(in[i], w, ws, q), q) + out[i], q);
+
+HEF_TARGET_F static void hef_mul_shoup_add_avx512_64(uint64_t *out, const uint64_t *in, size_t count,
+                                                      uint64_t w, uint64_t ws, uint64_t q) {
+    HEF_MUL_SHOUP_ADD_BODY(hef_vmul_shoup_lazy_64, ws)
+}
+
+__attribute__((target("avx512f,avx512dq,avx512vl,avx512ifma")))
+static void hef_mul_shoup_add_avx512_ifma(uint64_t *out, const uint64_t *in, size_t count,
+                                          uint64_t w, uint64_t ws, uint64_t q) {
+    HEF_MUL_SHOUP_ADD_BODY(hef_vmul_shoup_lazy_ifma, ws >> 12)
+}
+#undef HEF_MUL_SHOUP_ADD_BODY
+
+void hef_mul_shoup_add_avx512_impl(uint64_t *out, const uint64_t *in, size_t count,
+                                   uint64_t w, uint64_t ws, uint64_t q, int useIFMA) {
+    if (useIFMA) hef_mul_shoup_add_avx512_ifma(out, in, count, w, ws, q);
+    else hef_mul_shoup_add_avx512_64(out, in, count, w, ws, q);
+}
+
 void hef_mul_shoup_avx512_impl(uint64_t *out, const uint64_t *in, size_t count,
                                uint64_t w, uint64_t ws, uint64_t q, int useIFMA) {
     if (useIFMA) hef_mul_shoup_avx512_ifma(out, in, count, w, ws, q);

@@ -32,19 +32,65 @@ void hef_add_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t
     }
 }
 
-void hef_mul(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
-             uint64_t q, uint64_t mh, uint64_t ml) {
+/// The FMA products (AVX2 on 4 lanes, AVX-512 on 8) need q < 2^50 (exact double-precision
+/// arithmetic).
+#define HEF_FMA_MODULUS_LIMIT ((uint64_t)1 << 50)
+
+static void hef_mul_level(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                          uint64_t q, uint64_t mh, uint64_t ml, int level) {
+#if HEF_HAVE_AVX512_NTT
+    if (level >= 2 && q < HEF_FMA_MODULUS_LIMIT) { // avx512, ifma
+        hef_mul_fma512_impl(result, a, b, count, q);
+        return;
+    }
+    if (level >= 1 && q < HEF_FMA_MODULUS_LIMIT) { // avx2
+        hef_mul_fma_impl(result, a, b, count, q);
+        return;
+    }
+#endif
+    (void)level;
     for (size_t i = 0; i < count; i++) {
         result[i] = hef_barrett128((hef_u128)a[i] * b[i], q, mh, ml);
     }
 }
 
-void hef_mul_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
-                 uint64_t q, uint64_t mh, uint64_t ml) {
+static void hef_mul_add_level(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                              uint64_t q, uint64_t mh, uint64_t ml, int level) {
+#if HEF_HAVE_AVX512_NTT
+    if (level >= 2 && q < HEF_FMA_MODULUS_LIMIT) { // avx512, ifma
+        hef_mul_add_fma512_impl(result, a, b, count, q);
+        return;
+    }
+    if (level >= 1 && q < HEF_FMA_MODULUS_LIMIT) { // avx2
+        hef_mul_add_fma_impl(result, a, b, count, q);
+        return;
+    }
+#endif
+    (void)level;
     for (size_t i = 0; i < count; i++) {
         // a*b + r < q^2 + q < 2^124: one reduction.
         result[i] = hef_barrett128((hef_u128)a[i] * b[i] + result[i], q, mh, ml);
     }
+}
+
+void hef_mul(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+             uint64_t q, uint64_t mh, uint64_t ml) {
+    hef_mul_level(result, a, b, count, q, mh, ml, hef_simd_level());
+}
+
+void hef_mul_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                 uint64_t q, uint64_t mh, uint64_t ml) {
+    hef_mul_add_level(result, a, b, count, q, mh, ml, hef_simd_level());
+}
+
+void hef_mul_on_path(int path, uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                     uint64_t q, uint64_t mh, uint64_t ml) {
+    hef_mul_level(result, a, b, count, q, mh, ml, hef_path_level(path));
+}
+
+void hef_mul_add_on_path(int path, uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                         uint64_t q, uint64_t mh, uint64_t ml) {
+    hef_mul_add_level(result, a, b, count, q, mh, ml, hef_path_level(path));
 }
 
 void hef_mul_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q) {
@@ -52,11 +98,7 @@ void hef_mul_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t
 }
 
 void hef_mul_scalar_add(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q) {
-    const uint64_t ws = hef_shoup(scalar, q);
-    for (size_t i = 0; i < count; i++) {
-        uint64_t s = hef_mul_shoup(a[i], scalar, ws, q) + result[i];
-        result[i] = s >= q ? s - q : s;
-    }
+    hef_mul_shoup_add_vector(result, a, count, scalar, hef_shoup(scalar, q), q);
 }
 
 void hef_dot_product(uint64_t *restrict result, const uint64_t *const * a,
@@ -68,7 +110,7 @@ void hef_dot_product(uint64_t *restrict result, const uint64_t *const * a,
         return;
     }
 #if HEF_HAVE_AVX512_NTT
-    if (q < ((uint64_t)1 << 52) && terms <= 4096 && count % 8 == 0 && hef_cpu_has_avx512ifma()) {
+    if (q < ((uint64_t)1 << 52) && terms <= 4096 && count % 8 == 0 && hef_simd_level() >= 3) { // path "ifma" in use
         hef_dot_product_ifma_impl(result, a, b, terms, count, q, mh);
         return;
     }

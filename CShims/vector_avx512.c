@@ -1,4 +1,4 @@
-// AVX-512 IFMA vector kernels (compiled per function, dispatched at run time from vector.c).
+// AVX-512 vector kernels (compiled per function, dispatched at run time from vector.c).
 #include "cshims.h"
 #include "modarith.h"
 #include "ntt_internal.h"
@@ -43,5 +43,44 @@ void hef_dot_product_ifma_impl(uint64_t *result, const uint64_t *const *a, const
             out[c] = hef_reduce128(z, red);
         }
     }
+}
+/// a·b mod q in [0, q) for a, b < q < 2^50 in double precision, as in vector_avx2.c (h + l = a·b
+/// exactly, Q = floor(h·(1/q)) within one of floor(a·b/q), r = (h − Q·q) + l in [−q, 2q)
+/// exactly, two corrections), on 8 lanes with AVX-512's exact word/double conversions.
+__attribute__((target("avx512f,avx512dq"))) static inline __attribute__((always_inline))
+__m512d hef_v8mulmod_fma(__m512d a, __m512d b, __m512d q, __m512d qinv) {
+    const __m512d h = _mm512_mul_pd(a, b);
+    const __m512d l = _mm512_fmsub_pd(a, b, h);
+    const __m512d Q = _mm512_roundscale_pd(_mm512_mul_pd(h, qinv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    __m512d r = _mm512_add_pd(_mm512_fnmadd_pd(Q, q, h), l);
+    r = _mm512_mask_add_pd(r, _mm512_cmp_pd_mask(r, _mm512_setzero_pd(), _CMP_LT_OQ), r, q);
+    return _mm512_mask_sub_pd(r, _mm512_cmp_pd_mask(r, q, _CMP_GE_OQ), r, q);
+}
+
+__attribute__((target("avx512f,avx512dq")))
+void hef_mul_fma512_impl(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q) {
+    const __m512d vq = _mm512_set1_pd((double)q), qinv = _mm512_set1_pd(1.0 / (double)q);
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m512d x = _mm512_cvtepu64_pd(_mm512_loadu_si512((const void *)(a + i)));
+        const __m512d y = _mm512_cvtepu64_pd(_mm512_loadu_si512((const void *)(b + i)));
+        _mm512_storeu_si512((void *)(result + i), _mm512_cvtpd_epu64(hef_v8mulmod_fma(x, y, vq, qinv)));
+    }
+    for (; i < count; i++) result[i] = (uint64_t)(((hef_u128)a[i] * b[i]) % q);
+}
+
+__attribute__((target("avx512f,avx512dq")))
+void hef_mul_add_fma512_impl(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q) {
+    const __m512d vq = _mm512_set1_pd((double)q), qinv = _mm512_set1_pd(1.0 / (double)q);
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m512d x = _mm512_cvtepu64_pd(_mm512_loadu_si512((const void *)(a + i)));
+        const __m512d y = _mm512_cvtepu64_pd(_mm512_loadu_si512((const void *)(b + i)));
+        const __m512d z = _mm512_cvtepu64_pd(_mm512_loadu_si512((const void *)(result + i)));
+        __m512d r = _mm512_add_pd(hef_v8mulmod_fma(x, y, vq, qinv), z); // < 2q, exact
+        r = _mm512_mask_sub_pd(r, _mm512_cmp_pd_mask(r, vq, _CMP_GE_OQ), r, vq);
+        _mm512_storeu_si512((void *)(result + i), _mm512_cvtpd_epu64(r));
+    }
+    for (; i < count; i++) result[i] = (uint64_t)(((hef_u128)a[i] * b[i] + result[i]) % q);
 }
 #endif

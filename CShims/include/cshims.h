@@ -23,11 +23,18 @@ void hef_ntt_inverse(uint64_t *data, size_t logN, uint64_t q,
                      const uint64_t *inverseRootPowers, const uint64_t *inverseRootPowersShoup,
                      uint64_t inverseN, uint64_t inverseNShoup);
 
-// The kernels behind hef_ntt_forward/inverse, which choose at run time (AVX-512 when the CPU
-// has it, with 52-bit IFMA products for q < 2^50 when it also has IFMA; else scalar; the
-// environment variable HEF_NO_AVX512=1 forces scalar). All produce the same words. Exposed for
-// tests: the avx512 entry points fall back to scalar where the CPU (or n < 16) does not allow
-// them; the avx512ifma ones also to the 64-bit AVX-512 kernel when q >= 2^50 or without IFMA.
+// The kernels behind hef_ntt_forward/inverse (and the Shoup vector products), which choose a
+// path at run time: "ifma" (AVX-512 with 52-bit IFMA products for q < 2^50, 64-bit AVX-512
+// products otherwise), "avx512", "avx2" (n >= 8), or "scalar". By default the best the CPU has;
+// the environment variable HEF_SIMD=scalar|avx2|avx512|ifma (read once) asks for a path, and
+// gets the best one at or below it that the CPU supports. HEF_NO_AVX512=1 (the older switch)
+// means HEF_SIMD=avx2. All paths produce the same words. hef_simd_path returns the name of the
+// path in use. Exposed for tests: hef_cpu_has_* say what the CPU supports (not the
+// environment); the explicit avx2 / avx512 / avx512ifma entry points run that path whatever
+// the environment says, falling back to the best lower one where the CPU (or n: 8 for avx2,
+// 16 for avx512) does not allow it; the avx512ifma ones use 64-bit products when q >= 2^50.
+const char *hef_simd_path(void);
+int hef_cpu_has_avx2(void);
 int hef_cpu_has_avx512(void);
 int hef_cpu_has_avx512ifma(void);
 void hef_ntt_forward_scalar(uint64_t *data, size_t logN, uint64_t q,
@@ -35,6 +42,11 @@ void hef_ntt_forward_scalar(uint64_t *data, size_t logN, uint64_t q,
 void hef_ntt_inverse_scalar(uint64_t *data, size_t logN, uint64_t q,
                             const uint64_t *inverseRootPowers, const uint64_t *inverseRootPowersShoup,
                             uint64_t inverseN, uint64_t inverseNShoup);
+void hef_ntt_forward_avx2(uint64_t *data, size_t logN, uint64_t q,
+                          const uint64_t *rootPowers, const uint64_t *rootPowersShoup);
+void hef_ntt_inverse_avx2(uint64_t *data, size_t logN, uint64_t q,
+                          const uint64_t *inverseRootPowers, const uint64_t *inverseRootPowersShoup,
+                          uint64_t inverseN, uint64_t inverseNShoup);
 void hef_ntt_forward_avx512(uint64_t *data, size_t logN, uint64_t q,
                             const uint64_t *rootPowers, const uint64_t *rootPowersShoup);
 void hef_ntt_inverse_avx512(uint64_t *data, size_t logN, uint64_t q,
@@ -58,6 +70,17 @@ void hef_mul_add(uint64_t *result, const uint64_t *a, const uint64_t *b, size_t 
                  uint64_t q, uint64_t barrettHigh, uint64_t barrettLow);
 void hef_mul_scalar(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q);
 void hef_mul_scalar_add(uint64_t *result, const uint64_t *a, uint64_t scalar, size_t count, uint64_t q);
+/// hef_mul, hef_mul_add (double-precision FMA products for q < 2^50: AVX2 on the avx2 path,
+/// AVX-512 on avx512 and ifma), hef_mul_scalar, hef_mul_scalar_add on a given path (0 scalar, 1 avx2, 2 avx512, 3 ifma),
+/// or the best lower one the CPU has; whatever HEF_SIMD says (for tests and benchmarks).
+void hef_mul_on_path(int path, uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                     uint64_t q, uint64_t barrettHigh, uint64_t barrettLow);
+void hef_mul_add_on_path(int path, uint64_t *result, const uint64_t *a, const uint64_t *b, size_t count,
+                         uint64_t q, uint64_t barrettHigh, uint64_t barrettLow);
+void hef_mul_scalar_on_path(int path, uint64_t *result, const uint64_t *a, uint64_t scalar,
+                            size_t count, uint64_t q);
+void hef_mul_scalar_add_on_path(int path, uint64_t *result, const uint64_t *a, uint64_t scalar,
+                                size_t count, uint64_t q);
 /// result = Σ_t a[t]·b[t] mod q; result must not alias inputs. Any number of terms.
 void hef_dot_product(uint64_t *result, const uint64_t *const * a,
                      const uint64_t *const * b,
