@@ -52,7 +52,8 @@ struct Bench: ParsableCommand {
             }
             progress.finish()
             if json {
-                let report = Report(params: parameters.literal, backends: results)
+                let report = Report(
+                    params: parameters.literal, backends: results, kernelPath: NativeBackend.kernelPath, threads: 1)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -65,6 +66,9 @@ struct Bench: ParsableCommand {
     struct Report: Encodable {
         var params: ParametersLiteral
         var backends: [String: [String: Double]]
+        /// The native backend's C kernel path (HEF_SIMD) and the threads the figures used.
+        var kernelPath: String
+        var threads: Int
     }
 
     func measure(_ parameters: CKKSParameters, _ choice: BackendChoice, progress: Progress) throws -> [String: Double] {
@@ -109,6 +113,7 @@ struct Bench: ParsableCommand {
 
     func printTable(_ parameters: CKKSParameters, _ choices: [BackendChoice], _ results: [String: [String: Double]]) {
         print("parameters: \(literalDescription(parameters.literal))")
+        print("native kernels: \(NativeBackend.kernelPath) (HEF_SIMD=scalar|avx2|avx512|ifma), one thread")
         print("median of \(iterations) run\(iterations == 1 ? "" : "s") (after one warm-up), milliseconds")
         let both = choices.count == 2
         var header = "operation".padding(toLength: 14, withPad: " ", startingAt: 0)

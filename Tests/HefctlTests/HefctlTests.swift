@@ -245,6 +245,8 @@ struct HefctlTests {
         let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
         let backends = object?["backends"] as? [String: [String: Double]]
         #expect(object?["params"] != nil)
+        #expect(["scalar", "avx2", "avx512", "ifma"].contains(object?["kernelPath"] as? String ?? ""))
+        #expect(object?["threads"] as? Int == 1)
         for name in ["native", "swift"] {
             let timings = backends?[name] ?? [:]
             for op in [

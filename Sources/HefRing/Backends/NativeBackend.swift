@@ -5,6 +5,10 @@ public struct NativeBackend: RingBackend, Sendable {
     /// The native backend (stateless).
     public init() {}
 
+    /// The C kernels' instruction-set path in use: `scalar`, `avx2`, `avx512` or `ifma` (the best
+    /// the CPU has, or the one `HEF_SIMD` asks for when the CPU has it).
+    public static var kernelPath: String { String(cString: hef_simd_path()) }
+
     /// "native".
     public var name: String { "native" }
 
