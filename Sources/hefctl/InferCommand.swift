@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HefCKKS
 import HefML
+import HefRing
 
 struct Infer: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,11 +44,16 @@ struct Infer: ParsableCommand {
     @Option(help: "Encrypted results, or a refresh request for the key holder.")
     var out: String
 
+    @Option(help: "Batches (samples, in latency packing) evaluated at once. Default: HEF_THREADS, else every core.")
+    var threads: Int?
+
     @Option(help: "Ring backend.")
     var backend: BackendChoice = .native
 
     func run() throws {
         try reportingErrors {
+            guard (threads ?? 1) >= 1 else { throw UserError("--threads must be at least 1") }
+            let threadCount = threads ?? Parallelism.threads
             let (compiled, context) = try ModelFlow.loadCompiled(model, backend: backend)
             let keyBytes = try readFile(evalKey)
             try ModelFlow.checkKeyFile(keyBytes, path: evalKey, model: compiled)
@@ -84,7 +90,7 @@ struct Infer: ParsableCommand {
             let start = Date()
             // The server's one call: it checks the model id, the stage and every batch's shape.
             let step = try withFile(input) {
-                try mlp.run(inputs, publicKey: key, state: roundTrip) { done, total in
+                try mlp.run(inputs, publicKey: key, state: roundTrip, threads: threadCount) { done, total in
                     progress.update("batch \(done)/\(total)")
                 }
             }
@@ -94,8 +100,8 @@ struct Infer: ParsableCommand {
             let elapsed = Date().timeIntervalSince(start)
             let samples = inputs.sampleCount
             let timing = String(
-                format: "%d sample%@ in %.3f s (%.2f ms per sample)", samples, samples == 1 ? "" : "s", elapsed,
-                1000 * elapsed / Double(max(samples, 1)))
+                format: "%d sample%@ in %.3f s (%.2f ms per sample, %d thread%@)", samples, samples == 1 ? "" : "s",
+                elapsed, 1000 * elapsed / Double(max(samples, 1)), threadCount, threadCount == 1 ? "" : "s")
             switch step {
             case .outputs(let results):
                 let bytes = try results.serialized(context: context)

@@ -43,26 +43,37 @@ public struct EncryptedMLP: Sendable {
     /// with each batch's sample count and out-of-range flag.
     /// - Parameters:
     ///   - request: Encrypted inputs for this model.
-    ///   - progress: Called after each batch with (batches done, batches).
+    ///   - threads: Batches evaluated at once (`Parallelism.threads` is what `HEF_THREADS` asks for).
+    ///   - progress: Called after each batch with (batches done, batches), one call at a time.
     /// - Throws: ``ModelError/wrongModel(_:)`` when the request was made for another model, holds
     ///   results, or has batches of the wrong shape; `CKKSError` when a ciphertext does not fit
     ///   the evaluation (level, scale, missing rotation key).
-    public func evaluate(_ request: ModelCiphertexts, progress: ((Int, Int) -> Void)? = nil) throws -> ModelCiphertexts
-    {
+    public func evaluate(
+        _ request: ModelCiphertexts, threads: Int = 1, progress: ((Int, Int) -> Void)? = nil
+    ) throws -> ModelCiphertexts {
         guard model.plan.refresh == nil else {
             throw ModelError.wrongModel(
                 "this model stops for client-aided refreshes: run it with run(_:publicKey:state:) (hefctl infer does)")
         }
         try request.check(model: model, stage: .inputs)
-        var batches: [ModelCiphertexts.Batch] = []
-        batches.reserveCapacity(request.batches.count)
-        for (b, batch) in request.batches.enumerated() {
-            batches.append(
-                .init(
-                    samples: batch.samples, ciphertexts: try evaluate(batch.ciphertexts), outOfRange: batch.outOfRange))
-            progress?(b + 1, request.batches.count)
+        let outputs = try evaluateBatches(
+            request.batches.map(\.ciphertexts), stages: 0..<Int.max, threads: threads, progress: progress)
+        let batches = zip(request.batches, outputs).map { batch, cts in
+            ModelCiphertexts.Batch(samples: batch.samples, ciphertexts: cts, outOfRange: batch.outOfRange)
         }
         return ModelCiphertexts(modelID: model.id, stage: .outputs, batches: batches)
+    }
+
+    /// Every batch through `stages`, up to `threads` batches at once, in order.
+    private func evaluateBatches(
+        _ inputs: [[Ciphertext]], stages: Range<Int>, threads: Int, progress: ((Int, Int) -> Void)?
+    ) throws -> [[Ciphertext]] {
+        let results = BatchSlots<[Ciphertext]>(count: inputs.count, progress: progress)
+        let evaluation = self.evaluation
+        try Parallelism.forEach(inputs.count, threads: threads) { b in
+            results.set(b, try evaluation.evaluate(inputs[b], stages: stages, progress: nil))
+        }
+        return results.values
     }
 
     /// Evaluates the encrypted layers on one batch. Latency packing: the sample's input
@@ -95,12 +106,13 @@ public struct EncryptedMLP: Sendable {
     ///   - publicKey: The key holder's public key (needed when the segment ends in a refresh:
     ///     the masked ciphertexts are re-randomized with it).
     ///   - state: The server's state of the round trip `request` answers.
-    ///   - progress: Called after each batch with (batches done, batches).
+    ///   - threads: Batches evaluated at once.
+    ///   - progress: Called after each batch with (batches done, batches), one call at a time.
     /// - Throws: ``ModelError/wrongModel(_:)`` for a request of another model or stage, a
     ///   refreshed file without its state (or with another round trip's), or a missing public
     ///   key; `CKKSError` when a ciphertext does not fit the evaluation.
     public func run(
-        _ request: ModelCiphertexts, publicKey: PublicKey? = nil, state: RefreshState? = nil,
+        _ request: ModelCiphertexts, publicKey: PublicKey? = nil, state: RefreshState? = nil, threads: Int = 1,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> Step {
         let stageCount = 2 * model.layers.count
@@ -147,13 +159,10 @@ public struct EncryptedMLP: Sendable {
             try request.check(model: model, stage: .inputs)
             throw ModelError.wrongModel("this file cannot be evaluated")
         }
-        var outputs: [ModelCiphertexts.Batch] = []
-        outputs.reserveCapacity(request.batches.count)
-        for (b, batch) in request.batches.enumerated() {
-            let cts = try evaluation.evaluate(inputs[b], stages: segments[segment], progress: nil)
-            inputs[b] = []
-            outputs.append(.init(samples: batch.samples, ciphertexts: cts, outOfRange: batch.outOfRange))
-            progress?(b + 1, request.batches.count)
+        let evaluated = try evaluateBatches(inputs, stages: segments[segment], threads: threads, progress: progress)
+        inputs = []
+        var outputs = zip(request.batches, evaluated).map { batch, cts in
+            ModelCiphertexts.Batch(samples: batch.samples, ciphertexts: cts, outOfRange: batch.outOfRange)
         }
         guard let refresh, segment < segments.count - 1 else {
             return .outputs(ModelCiphertexts(modelID: model.id, stage: .outputs, batches: outputs))
@@ -162,17 +171,21 @@ public struct EncryptedMLP: Sendable {
             throw ModelError.wrongModel("the model stops for a refresh here: the key holder's public key is needed")
         }
         let mask = try RefreshMask.random(bits: refresh.maskBits)
-        var scales: [Double] = []
-        var index = 0
-        var keyID: UInt64 = 0
-        for b in outputs.indices {
-            outputs[b].ciphertexts = try outputs[b].ciphertexts.map { ct in
-                defer { index += 1 }
-                scales.append(ct.scale)
-                keyID = ct.keyID
-                return try evaluator.masked(ct, mask: mask, index: index, publicKey: publicKey)
-            }
+        // Each ciphertext has its own mask stream: its index in file order.
+        let offsets = outputs.reduce(into: [0]) { $0.append($0.last! + $1.ciphertexts.count) }
+        let scales = outputs.flatMap { $0.ciphertexts.map(\.scale) }
+        let keyID = outputs.first?.ciphertexts.first?.keyID ?? 0
+        let unmaskedBatches = outputs.map(\.ciphertexts)
+        let maskingEvaluator = evaluator
+        let masked = BatchSlots<[Ciphertext]>(count: outputs.count, progress: nil)
+        try Parallelism.forEach(outputs.count, threads: threads) { b in
+            masked.set(
+                b,
+                try unmaskedBatches[b].enumerated().map { i, ct in
+                    try maskingEvaluator.masked(ct, mask: mask, index: offsets[b] + i, publicKey: publicKey)
+                })
         }
+        for (b, cts) in masked.values.enumerated() { outputs[b].ciphertexts = cts }
         let requestID = Array(RandomStream.freshSeed().prefix(16))
         let next = segment + 1
         return .refresh(
@@ -181,5 +194,33 @@ public struct EncryptedMLP: Sendable {
             state: RefreshState(
                 modelID: model.id, requestID: requestID, segment: next, maskSeed: mask.seed, maskBits: mask.bits,
                 scales: scales, keyID: keyID))
+    }
+}
+
+/// Results of concurrently evaluated batches, with a serialized progress callback.
+private final class BatchSlots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+    private var done = 0
+    private let progress: ((Int, Int) -> Void)?
+
+    init(count: Int, progress: ((Int, Int) -> Void)?) {
+        slots = Array(repeating: nil, count: count)
+        self.progress = progress
+    }
+
+    func set(_ i: Int, _ value: Value) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[i] = value
+        done += 1
+        progress?(done, slots.count)
+    }
+
+    /// Every value (each slot was set).
+    var values: [Value] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
     }
 }
