@@ -132,6 +132,8 @@ import Testing
         var worstNoiseRatio = 0.0
         var worstApproximationRatio = 0.0
         var isolated = 0
+        /// Client-aided refreshes the case went through.
+        var roundTrips = 0
     }
 
     /// Runs one case and returns what disagreed.
@@ -199,6 +201,7 @@ import Testing
             case .refresh(let masked, let next):
                 message = try client.refresh(masked, secretKey: secretKey)
                 state = next
+                outcome.roundTrips += 1
             }
         }
         let results = try client.decrypt(outputs!, secretKey: secretKey)
@@ -365,6 +368,7 @@ import Testing
         var packings: [Packing: Int] = [:]
         var backends = [0, 0]
         var routes: [String: Int] = [:]
+        var refreshedCases = 0
         for k in 0..<cases {
             let seed = first &+ UInt64(k)
             let c = Self.generate(seed: seed, maxWidth: maxWidth, maxLayers: maxLayers)
@@ -378,6 +382,7 @@ import Testing
                     reasons[String(outcome.refusal.prefix(48)), default: 0] += 1
                 }
                 isolated += outcome.isolated
+                if outcome.roundTrips > 0 { refreshedCases += 1 }
                 worstNoise = max(worstNoise, outcome.worstNoiseRatio)
                 worstApprox = max(worstApprox, outcome.worstApproximationRatio)
                 if !outcome.failures.isEmpty {
@@ -392,7 +397,7 @@ import Testing
             }
         }
         testLog(
-            "differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift; \(routes["json", default: 0]) JSON, \(routes["skl2onnx", default: 0]) skl2onnx-shaped, \(routes["torch", default: 0]) torch-shaped ONNX): \(failed.count) failed, \(refused) plans refused, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))"
+            "differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift; \(routes["json", default: 0]) JSON, \(routes["skl2onnx", default: 0]) skl2onnx-shaped, \(routes["torch", default: 0]) torch-shaped ONNX): \(failed.count) failed, \(refused) plans refused, \(refreshedCases) run with client-aided refreshes, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))"
         )
         for (why, count) in reasons.sorted(by: { $0.value > $1.value }).prefix(5) {
             testLog("differential: refused \(count)× \"\(why)…\"")

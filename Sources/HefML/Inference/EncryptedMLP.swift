@@ -4,7 +4,7 @@ import HefRing
 
 /// The server side of encrypted inference: runs a compiled model on ciphertexts with public
 /// evaluation keys only. Build it once per model and key set (it prepares the layout's
-/// evaluation: layer transforms and biases encoded once) and call `evaluate(_:progress:)`
+/// evaluation: layer transforms and biases encoded once) and call `evaluate(_:threads:progress:)`
 /// for every request; it is safe to share across tasks.
 public struct EncryptedMLP: Sendable {
     /// The compiled model it runs.
@@ -88,7 +88,7 @@ public struct EncryptedMLP: Sendable {
         try evaluation.evaluate(inputs, progress: progress)
     }
 
-    /// What one call of ``run(_:publicKey:state:progress:)`` gives back.
+    /// What one call of ``run(_:publicKey:state:threads:progress:)`` gives back.
     public enum Step: Sendable {
         /// The scores: the model ran to its end.
         case outputs(ModelCiphertexts)

@@ -4,7 +4,7 @@ public import HefCKKS
 /// What the server keeps between handing out a refresh request and getting the refreshed
 /// ciphertexts back: the mask's seed (secret: whoever holds it and the refresh request can
 /// unmask the intermediate values), which segment runs next, and the scales the masked
-/// ciphertexts had. One state per round trip, used once (``EncryptedMLP/run(_:publicKey:state:progress:)``
+/// ciphertexts had. One state per round trip, used once (``EncryptedMLP/run(_:publicKey:state:threads:progress:)``
 /// refuses a refreshed file whose request id is not the state's).
 public struct RefreshState: Codable, Sendable, Equatable {
     /// The ``CompiledModel/id`` of the model.

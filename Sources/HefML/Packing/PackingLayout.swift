@@ -64,7 +64,7 @@ public protocol PackingLayout: Sendable {
 }
 
 /// The server's prepared evaluation of a compiled model in one layout (see
-/// ``PackingLayout/prepareEvaluation(layers:evaluator:)``).
+/// ``PackingLayout/prepareEvaluation(layers:evaluator:refresh:)``).
 public protocol PackedEvaluation: Sendable {
     /// Evaluates one batch: ``PackingLayout/inputCiphertexts`` ciphertexts in,
     /// ``PackingLayout/outputCiphertexts`` out.
