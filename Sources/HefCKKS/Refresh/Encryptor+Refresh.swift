@@ -1,4 +1,4 @@
-public import HefRing
+import HefRing
 
 extension Encryptor {
     /// The key holder's step of a client-aided refresh: decrypts `ciphertext` (masked by the

@@ -1,4 +1,4 @@
-public import HefRing
+import HefRing
 
 extension Evaluator {
     /// The server's first half of a client-aided refresh: `ciphertext` dropped to the mask's

@@ -1,4 +1,4 @@
-public import HefRing
+import HefRing
 
 #if canImport(Glibc)
     import Glibc

@@ -40,6 +40,8 @@ public struct Planner: Sendable {
     ///   - layers: The compiled layers (at least one).
     ///   - inputSize: The model's input width.
     ///   - notes: Notes to carry into the plan.
+    ///   - refresh: Whether the plan may cut the model into segments with client-aided
+    ///     refreshes (``RefreshMode``).
     /// - Throws: ``ModelError/planFailed(_:)`` when no secure ring holds the depth (or, in latency
     ///   packing, a layer is wider than a ciphertext).
     public func plan(layers: [CompiledLayer], inputSize: Int, notes: [String] = [], refresh: RefreshMode = .none)

@@ -1,4 +1,4 @@
-public import HefCKKS
+import HefCKKS
 
 /// Whether the planner may cut a model into segments with client-aided refreshes between
 /// them (`hefctl model compile --refresh`).

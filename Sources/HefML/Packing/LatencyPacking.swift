@@ -113,6 +113,7 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
     /// - Parameters:
     ///   - layers: The compiled layers the layout was computed for.
     ///   - evaluator: The server's evaluator.
+    ///   - refresh: The model's refresh points (each segment's diagonals at its own levels).
     /// - Throws: ``ModelError/wrongModel(_:)`` when the evaluator's ring or the layers are not the
     ///   layout's; `CKKSError` cases of encoding.
     public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator, refresh: RefreshPlan? = nil) throws

@@ -67,6 +67,7 @@ public struct ThroughputPacking: PackingLayout, Codable, Equatable {
     /// - Parameters:
     ///   - layers: The compiled layers.
     ///   - evaluator: The server's evaluator.
+    ///   - refresh: The model's refresh points (levels are read from the ciphertexts).
     /// - Throws: Never (the protocol allows it).
     public func prepareEvaluation(layers: [CompiledLayer], evaluator: Evaluator, refresh: RefreshPlan? = nil) throws
         -> any PackedEvaluation
