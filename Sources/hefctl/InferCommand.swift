@@ -67,7 +67,7 @@ struct Infer: ParsableCommand {
             var roundTrip: RefreshState?
             var statePath: String?
             if inputs.stage == .refreshed {
-                let name = inputs.requestID.map { String(format: "%02x", $0) }.joined()
+                let name = RefreshState.name(of: inputs.requestID)
                 let path = (stateDirectory as NSString).appendingPathComponent(name + ".json")
                 guard FileManager.default.fileExists(atPath: path) else {
                     throw UserError(

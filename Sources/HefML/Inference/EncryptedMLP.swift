@@ -141,17 +141,18 @@ public struct EncryptedMLP: Sendable {
                 state.scales.count == count
             else {
                 throw ModelError.wrongModel(
-                    "these refreshed ciphertexts answer another round trip than the server's state (request \(request.requestID.map { String(format: "%02x", $0) }.joined()))"
+                    "these refreshed ciphertexts answer another round trip than the server's state (request \(RefreshState.name(of: request.requestID)))"
                 )
             }
             let mask = try state.mask()
+            let level = model.segmentStartLevels[state.segment]
             var index = 0
             inputs = try request.batches.map { batch in
                 try batch.ciphertexts.map { ct in
                     defer { index += 1 }
                     return try evaluator.unmasked(
                         ct, mask: mask, index: index, scale: state.scales[index], keyID: state.keyID,
-                        level: model.segmentStartLevels[state.segment])
+                        level: level)
                 }
             }
             segment = state.segment

@@ -27,7 +27,12 @@ public struct RefreshState: Codable, Sendable, Equatable {
     public func mask() throws -> RefreshMask { try RefreshMask(seed: maskSeed, bits: maskBits) }
 
     /// The request id in hex (the state file's name in `hefctl infer --state`).
-    public var requestName: String { requestID.map { String(format: "%02x", $0) }.joined() }
+    public var requestName: String { Self.name(of: requestID) }
+
+    /// A round-trip id in hex, as state files and messages name it.
+    public static func name(of requestID: [UInt8]) -> String {
+        requestID.map { String(format: "%02x", $0) }.joined()
+    }
 
     /// The JSON bytes (write them where only the server reads: they unmask the round trip).
     public func serialized() throws -> Data {

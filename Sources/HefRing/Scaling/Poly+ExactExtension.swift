@@ -26,12 +26,19 @@ extension Poly where Format == Coeff {
             let q = basis.moduli[j].value
             let radix = WideResidue(limbs: limbs, q: q)
             let productModQ = radix.reduce(crt.modulusProduct[...])
-            for c in 0..<n {
-                let integer = composed[(c * limbs)..<((c + 1) * limbs)]
-                var r = radix.reduce(integer)
-                // Above Q/2 the centered value is v − Q.
-                if WideResidue.greater(integer, crt.halfProduct) { r = ScalarMod.sub(r, productModQ, q) }
-                out.data[j * n + c] = r
+            composed.withUnsafeBufferPointer { integers in
+                crt.halfProduct.withUnsafeBufferPointer { half in
+                    for c in 0..<n {
+                        var r = radix.reduce(composed[(c * limbs)..<((c + 1) * limbs)])
+                        // Above Q/2 the centered value is v − Q.
+                        if SwiftMultiWord.compare(integers.baseAddress! + c * limbs, half.baseAddress!, limbs: limbs)
+                            > 0
+                        {
+                            r = ScalarMod.sub(r, productModQ, q)
+                        }
+                        out.data[j * n + c] = r
+                    }
+                }
             }
         }
         return out
@@ -76,11 +83,5 @@ struct WideResidue {
             i += 4
         }
         return result
-    }
-
-    /// Whether the little-endian integer `a` exceeds `b` (same limb count).
-    static func greater(_ a: ArraySlice<UInt64>, _ b: [UInt64]) -> Bool {
-        for (x, y) in zip(a.reversed(), b.reversed()) where x != y { return x > y }
-        return false
     }
 }
