@@ -149,6 +149,7 @@ var package = Package(
             dependencies: [
                 "HefRing",
                 "HefCKKS",
+                "HefCircuits",
                 "HefML",
                 "HefONNX",
                 "HefDemoHarness",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HefCKKS
+import HefCircuits
 import HefRing
 
 struct Bench: ParsableCommand {
@@ -8,9 +9,11 @@ struct Bench: ParsableCommand {
         abstract: "Time the CKKS operations on one or both ring backends (median milliseconds).",
         discussion: """
             Operations: encode, encrypt (public key), decrypt (decrypt + decode), add, mul_plain, mul_relin, rescale, rotate, relin_keygen, ntt_forward (one NTT of one residue).
+            With --bootstrap: one bootstrap of a level-0 ciphertext of --slots slots with a bootstrapping preset (default boot16), the median time of the bootstrap alone, its precision (−log2 of the largest error over the slots, real and imaginary parts), the levels left, the bootstrapping keys' seeded size and the peak memory.
             Examples:
               hefctl bench --params n8192 --backend both
               hefctl bench --params n4096 --json --iterations 10
+              hefctl bench --bootstrap --slots 8 --params boot16 --iterations 3 --json
             """)
 
     enum Choice: String, ExpressibleByArgument, CaseIterable {
@@ -22,8 +25,16 @@ struct Bench: ParsableCommand {
         "ntt_forward",
     ]
 
-    @Option(help: ArgumentHelp("Parameters.", discussion: ParametersSource.help))
-    var params = ParametersSource(argument: ParametersPreset.defaultPreset.rawValue)!
+    @Option(
+        help: ArgumentHelp(
+            "Parameters (default n16384; boot16 with --bootstrap).", discussion: ParametersSource.help))
+    var params: ParametersSource?
+
+    @Flag(help: "Time bootstrapping instead of the primitives (native backend).")
+    var bootstrap = false
+
+    @Option(help: "Slots of the bootstrapped ciphertext (with --bootstrap): a power of two in 2...N/2.")
+    var slots = 8
 
     @Option(help: "Ring backend(s) to time.")
     var backend: Choice = .both
@@ -42,7 +53,11 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let parameters = try params.load()
+            if bootstrap {
+                try runBootstrap(params ?? ParametersSource(argument: BootstrapPreset.boot16.rawValue)!)
+                return
+            }
+            let parameters = try (params ?? ParametersSource(argument: ParametersPreset.defaultPreset.rawValue)!).load()
             let choices: [BackendChoice] =
                 backend == .both ? [.native, .swift] : [BackendChoice(rawValue: backend.rawValue)!]
             var results: [String: [String: Double]] = [:]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HefCKKS
+import HefCircuits
 
 struct Params: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct Params: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the presets (all pass the 128-bit security check).",
+            abstract: "List the presets (all pass the 128-bit security check; boot15 and boot16 can bootstrap).",
             discussion: "Example: hefctl params list")
 
         func run() throws {
@@ -24,6 +25,9 @@ struct Params: ParsableCommand {
                     print(
                         "\(preset.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(preset.summary)\(mark)"
                     )
+                }
+                for preset in BootstrapPreset.allCases {
+                    print("\(preset.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(preset.summary)")
                 }
             }
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import HefCKKS
+import HefCircuits
 import HefRing
 
 /// An error for the user: printed on stderr as `hefctl: error: …`, exit code 1.
@@ -58,19 +59,29 @@ struct ParametersSource: ExpressibleByArgument {
 
     init?(argument: String) { self.argument = argument }
 
-    static var allValueStrings: [String] { ParametersPreset.allCases.map(\.rawValue) }
+    static var allValueStrings: [String] {
+        ParametersPreset.allCases.map(\.rawValue) + BootstrapPreset.allCases.map(\.rawValue)
+    }
 
     static let help =
-        "A preset (\(ParametersPreset.allCases.map(\.rawValue).joined(separator: ", "))) or a JSON file such as {\"logN\":13,\"logQ\":[60,40,40],\"logP\":[60],\"logScale\":40}."
+        "A preset (\(allValueStrings.joined(separator: ", "))) or a JSON file such as {\"logN\":13,\"logQ\":[60,40,40],\"logP\":[60],\"logScale\":40}."
+
+    /// The bootstrapping configuration of a bootstrapping preset; the default one otherwise.
+    var bootstrapConfiguration: BootstrapConfiguration {
+        BootstrapPreset(rawValue: argument)?.configuration ?? BootstrapConfiguration()
+    }
 
     func load() throws -> CKKSParameters {
         if let preset = ParametersPreset(rawValue: argument) {
             return try CKKSParameters(preset: preset)
         }
+        if let preset = BootstrapPreset(rawValue: argument) {
+            return try CKKSParameters(preset.literal)
+        }
         guard FileManager.default.fileExists(atPath: argument) || argument.contains("/") || argument.contains(".")
         else {
             throw UserError(
-                "'\(argument)' is neither a preset (\(ParametersPreset.allCases.map(\.rawValue).joined(separator: ", "))) nor a file"
+                "'\(argument)' is neither a preset (\(Self.allValueStrings.joined(separator: ", "))) nor a file"
             )
         }
         let bytes = try readFile(argument)
