@@ -23,6 +23,8 @@ extension Bench {
         /// Encoding the DFT factors (once per bootstrapper).
         var setupMs: Double
         var runs: Int
+        /// Median seconds of each step (modRaise, trace, coeffsToSlots, evalMod, slotsToCoeffs).
+        var steps: [String: Double]
     }
 
     struct BootstrapReport: Encodable {
@@ -56,10 +58,13 @@ extension Bench {
             try context.encode(re, imaginary: im, level: 0, slots: slots), publicKey: publicKey)
         var output: Ciphertext?
         var run = 0
+        var stepTimes: [String: [Double]] = [:]
         let ms = try Timing.medianMilliseconds(iterations: iterations) {
             run += 1
             progress.update("bootstrap: run \(run) of \(iterations + 1)")
-            output = try bootstrapper.bootstrap(ct)
+            output = try bootstrapper.bootstrap(ct) { step, seconds in
+                if run > 1 { stepTimes[step.rawValue, default: []].append(seconds) }
+            }
         }
         progress.finish()
         let decoded = try context.decode(try Decryptor(context: context, secretKey: secretKey).decrypt(output!))
@@ -74,7 +79,8 @@ extension Bench {
         let figures = BootstrapFigures(
             ms: ms, bits: -log2(max(worst, 1e-300)), meanBits: sumBits / Double(2 * slots),
             levelsLeft: output!.level, slots: slots, keyBytes: keys.seededByteCount, keyCount: keys.keyCount,
-            peakMemoryBytes: peakMemoryBytes(), keygenMs: keygenMs, setupMs: setupMs, runs: iterations)
+            peakMemoryBytes: peakMemoryBytes(), keygenMs: keygenMs, setupMs: setupMs, runs: iterations,
+            steps: stepTimes.mapValues { Timing.median($0) })
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -87,6 +93,10 @@ extension Bench {
         print("native kernels: \(NativeBackend.kernelPath), one thread; \(slots) slots, values uniform in [-1,1] + i[-1,1]")
         print(String(format: "bootstrap     %.0f ms (median of %d after one warm-up)", figures.ms, iterations))
         print(String(format: "precision     %.1f bits (worst slot), %.1f bits (mean)", figures.bits, figures.meanBits))
+        let stepLine = Bootstrapper.Step.allCases.compactMap { step in
+            figures.steps[step.rawValue].map { String(format: "%@ %.0f ms", step.rawValue, $0 * 1000) }
+        }
+        print("steps         \(stepLine.joined(separator: ", "))")
         print("levels left   \(figures.levelsLeft)")
         print(
             String(

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 public import HefCKKS
 
@@ -151,6 +152,36 @@ public final class Bootstrapper: Sendable {
     /// - Throws: `CKKSError.slotCountMismatch` for another slot count, `CKKSError.scaleMismatch`
     ///   for another scale, and the evaluator's `CKKSError` cases (keys of another secret).
     public func bootstrap(_ ciphertext: Ciphertext) throws -> Ciphertext {
+        try bootstrap(ciphertext) { _, _ in }
+    }
+
+    /// The steps of a bootstrap, for timing: ModRaise, the trace, CoeffsToSlots, EvalMod,
+    /// SlotsToCoeffs.
+    public enum Step: String, Sendable, CaseIterable {
+        /// Encapsulated ModRaise.
+        case modRaise
+        /// The trace onto the subring (sparse slots).
+        case trace
+        /// CoeffsToSlots and the conjugation.
+        case coeffsToSlots
+        /// EvalMod.
+        case evalMod
+        /// SlotsToCoeffs.
+        case slotsToCoeffs
+    }
+
+    /// ``bootstrap(_:)``, calling `stepDone` after each step with the seconds it took.
+    /// - Parameters:
+    ///   - ciphertext: a ciphertext of ``slots`` slots
+    ///   - stepDone: called with each step and its duration in seconds
+    /// - Throws: as ``bootstrap(_:)``.
+    public func bootstrap(_ ciphertext: Ciphertext, stepDone: (Step, Double) -> Void) throws -> Ciphertext {
+        var clock = DispatchTime.now().uptimeNanoseconds
+        func done(_ step: Step) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            stepDone(step, Double(now - clock) / 1e9)
+            clock = now
+        }
         guard ciphertext.slots == slots else { throw CKKSError.slotCountMismatch(slots, ciphertext.slots) }
         let target = context.parameters.defaultScale
         guard Evaluator.sameScale(ciphertext.scale, target) else {
@@ -159,8 +190,10 @@ public final class Bootstrapper: Sendable {
         var input = ciphertext
         if input.size == 3 { input = try evaluator.relinearize(input) }
         var x = try evaluator.modRaise(input, encapsulation: encapsulation)
+        done(.modRaise)
         for g in traceElements { x = try evaluator.add(x, try evaluator.automorphism(x, galoisElement: g)) }
         x.slots = view
+        done(.trace)
 
         var y: Ciphertext
         if let ctsImaginary = coeffsToSlotsImaginary, let stcImaginary = slotsToCoeffsImaginary {
@@ -169,10 +202,12 @@ public final class Bootstrapper: Sendable {
             var vi = try ctsImaginary.evaluate(x, evaluator: evaluator)
             try vr.resetScale(to: evalModScale)
             try vi.resetScale(to: evalModScale)
-            let real = try modReduction.evaluate(
-                try evaluator.add(vr, try evaluator.conjugate(vr)), evaluator: evaluator, scale: evalModScale)
-            let imaginary = try modReduction.evaluate(
-                try evaluator.add(vi, try evaluator.conjugate(vi)), evaluator: evaluator, scale: evalModScale)
+            let wr = try evaluator.add(vr, try evaluator.conjugate(vr))
+            let wi = try evaluator.add(vi, try evaluator.conjugate(vi))
+            done(.coeffsToSlots)
+            let real = try modReduction.evaluate(wr, evaluator: evaluator, scale: evalModScale)
+            let imaginary = try modReduction.evaluate(wi, evaluator: evaluator, scale: evalModScale)
+            done(.evalMod)
             y = try evaluator.add(
                 try slotsToCoeffs[0].evaluate(real, evaluator: evaluator),
                 try stcImaginary.evaluate(imaginary, evaluator: evaluator))
@@ -181,9 +216,12 @@ public final class Bootstrapper: Sendable {
             for map in coeffsToSlots { x = try map.evaluate(x, evaluator: evaluator) }
             try x.resetScale(to: evalModScale)
             let packed = try evaluator.add(x, try evaluator.conjugate(x))
+            done(.coeffsToSlots)
             y = try modReduction.evaluate(packed, evaluator: evaluator, scale: evalModScale)
+            done(.evalMod)
             for map in slotsToCoeffs { y = try map.evaluate(y, evaluator: evaluator) }
         }
+        done(.slotsToCoeffs)
         try y.resetScale(to: target)
         y.slots = slots
         return y
