@@ -67,21 +67,22 @@ public struct BootstrapConfiguration: Sendable, Equatable, Codable {
 public enum BootstrapPreset: String, CaseIterable, Sendable {
     /// N = 2^16, scale 2^45, 5 levels left after a bootstrap.
     case boot16
-    /// N = 2^15, scale 2^40, 1 level left after a bootstrap: a smaller, less precise set.
+    /// N = 2^15, scale 2^40, 1 level left after a bootstrap: a smaller, much less precise set
+    /// (EvalMod at 2^45: N = 2^15's 881-bit budget leaves no room for 60-bit primes).
     case boot15
 
-    /// The parameters, from q_0 up: q_0 (2^9 times the scale: the message ratio); the user's
+    /// The parameters, from q_0 up: q_0 (2^8 times the scale: the message ratio); the user's
     /// levels; SlotsToCoeffs; EvalMod; CoeffsToSlots.
     public var literal: ParametersLiteral {
         let c = configuration
         switch self {
         case .boot16:
-            let logQ = [54] + Array(repeating: 45, count: 5) + Array(repeating: 45, count: c.slotsToCoeffsLevels)
+            let logQ = [53] + Array(repeating: 45, count: 5) + Array(repeating: 45, count: c.slotsToCoeffsLevels)
                 + Array(repeating: 60, count: c.evalModDepth) + Array(repeating: 60, count: c.coeffsToSlotsLevels)
             return ParametersLiteral(logN: 16, logQ: logQ, logP: Array(repeating: 61, count: 8), logScale: 45)
         case .boot15:
-            let logQ = [55] + Array(repeating: 40, count: 1) + Array(repeating: 40, count: c.slotsToCoeffsLevels)
-                + Array(repeating: 50, count: c.evalModDepth) + Array(repeating: 55, count: c.coeffsToSlotsLevels)
+            let logQ = [48] + Array(repeating: 40, count: 1) + Array(repeating: 40, count: c.slotsToCoeffsLevels)
+                + Array(repeating: 45, count: c.evalModDepth) + Array(repeating: 50, count: c.coeffsToSlotsLevels)
             return ParametersLiteral(logN: 15, logQ: logQ, logP: Array(repeating: 55, count: 2), logScale: 40)
         }
     }
@@ -93,7 +94,7 @@ public enum BootstrapPreset: String, CaseIterable, Sendable {
         case .boot15:
             return BootstrapConfiguration(
                 coeffsToSlotsLevels: 2, slotsToCoeffsLevels: 2, cosineDegree: 56, doubleAngles: 3,
-                evalModLogScale: 50)
+                evalModLogScale: 45)
         }
     }
 
