@@ -234,7 +234,8 @@ extension Poly where Format == Eval {
         let tables = basis.tables
         let count = moduliCount
         out.data.withUnsafeMutableBufferPointer { r in
-            for i in 0..<count { backend.inverseNTT(r.baseAddress! + i * n, tables: tables[i]) }
+            let base = r.baseAddress!
+            Parallelism.perPrime(count) { i in backend.inverseNTT(base + i * n, tables: tables[i]) }
         }
         return out
     }
@@ -268,7 +269,8 @@ extension Poly where Format == Coeff {
         let tables = basis.tables
         let count = moduliCount
         out.data.withUnsafeMutableBufferPointer { r in
-            for i in 0..<count { backend.forwardNTT(r.baseAddress! + i * n, tables: tables[i]) }
+            let base = r.baseAddress!
+            Parallelism.perPrime(count) { i in backend.forwardNTT(base + i * n, tables: tables[i]) }
         }
         return out
     }

@@ -37,6 +37,7 @@ extension Bench {
     func runBootstrap(_ source: ParametersSource) throws {
         let parameters = try source.load()
         let configuration = source.bootstrapConfiguration
+        Parallelism.setOperationThreads(threads)
         let progress = Progress()
         progress.update("bootstrap: keys")
         let context = CKKSContext(parameters: parameters)
@@ -85,12 +86,14 @@ extension Bench {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let report = BootstrapReport(
-                params: parameters.literal, bootstrap: figures, kernelPath: NativeBackend.kernelPath, threads: 1)
+                params: parameters.literal, bootstrap: figures, kernelPath: NativeBackend.kernelPath, threads: threads)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
         print("parameters: \(literalDescription(parameters.literal))")
-        print("native kernels: \(NativeBackend.kernelPath), one thread; \(slots) slots, values uniform in [-1,1] + i[-1,1]")
+        print(
+            "native kernels: \(NativeBackend.kernelPath), \(threads) thread\(threads == 1 ? "" : "s") per operation; \(slots) slots, values uniform in [-1,1] + i[-1,1]"
+        )
         print(String(format: "bootstrap     %.0f ms (median of %d after one warm-up)", figures.ms, iterations))
         print(String(format: "precision     %.1f bits (worst slot), %.1f bits (mean)", figures.bits, figures.meanBits))
         let stepLine = Bootstrapper.Step.allCases.compactMap { step in

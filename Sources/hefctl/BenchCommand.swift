@@ -14,6 +14,7 @@ struct Bench: ParsableCommand {
               hefctl bench --params n8192 --backend both
               hefctl bench --params n4096 --json --iterations 10
               hefctl bench --bootstrap --slots 8 --params boot16 --iterations 3 --json
+              hefctl bench --bootstrap --slots 1024 --threads 2
             """)
 
     enum Choice: String, ExpressibleByArgument, CaseIterable {
@@ -36,6 +37,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Slots of the bootstrapped ciphertext (with --bootstrap): a power of two in 2...N/2.")
     var slots = 8
 
+    @Option(help: "Threads inside each operation (with --bootstrap; HEF_OP_THREADS otherwise).")
+    var threads = 1
+
     @Option(help: "Ring backend(s) to time.")
     var backend: Choice = .both
 
@@ -46,6 +50,7 @@ struct Bench: ParsableCommand {
     var iterations = 5
 
     func validate() throws {
+        guard threads >= 1 && threads <= 64 else { throw ValidationError("--threads must be in 1...64") }
         guard iterations >= 1 && iterations <= 10_000 else {
             throw ValidationError("--iterations must be in 1...10000")
         }

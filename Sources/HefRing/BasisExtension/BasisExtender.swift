@@ -107,13 +107,15 @@ public final class BasisExtender: Sendable {
                                 backend.convertBasis(
                                     tmp, coeffBuffer.baseAddress! + lo * n, tables: modUpTables[l][j], count: n)
                             }
-                            // Scatter the converted residues around the digit's own primes.
-                            var o = 0
-                            for t in 0..<ext where t < lo || t >= hi {
+                            // Scatter the converted residues around the digit's own primes
+                            // (the o-th converted residue belongs to the o-th prime outside
+                            // [lo, hi)), in evaluation form.
+                            let own = hi - lo
+                            Parallelism.perPrime(ext - own) { o in
+                                let t = o < lo ? o : o + own
                                 let dst = out + t * n
                                 dst.update(from: tmp + o * n, count: n)
                                 backend.forwardNTT(dst, tables: t < qLevel ? tablesQ[t] : tablesP[t - qLevel])
-                                o += 1
                             }
                             for t in lo..<hi {
                                 (out + t * n).update(from: evalBuffer.baseAddress! + t * n, count: n)
@@ -200,15 +202,15 @@ public final class BasisExtender: Sendable {
                             p1.data.withUnsafeMutableBufferPointer { outP1 in
                                 let src = srcBuffer.baseAddress!
                                 let k = keyBuffer.baseAddress!
-                                let aPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
-                                let bPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
-                                let kPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
-                                defer {
-                                    aPtrs.deallocate()
-                                    bPtrs.deallocate()
-                                    kPtrs.deallocate()
-                                }
-                                for t in 0..<ext {
+                                Parallelism.perPrime(ext) { t in
+                                    let aPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
+                                    let bPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
+                                    let kPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: digits)
+                                    defer {
+                                        aPtrs.deallocate()
+                                        bPtrs.deallocate()
+                                        kPtrs.deallocate()
+                                    }
                                     let inQ = t < qLevel
                                     let keyPrime = inQ ? t : qCount + (t - qLevel)
                                     let modulus = inQ ? moduliQ[t] : moduliP[t - qLevel]
@@ -252,7 +254,7 @@ public final class BasisExtender: Sendable {
         let moduliQ = basisQ.moduli
         xP.data.withUnsafeMutableBufferPointer { pb in
             let base = pb.baseAddress!
-            for k in 0..<moduliP.count {
+            Parallelism.perPrime(moduliP.count) { k in
                 let pk = base + k * n
                 backend.inverseNTT(pk, tables: tablesP[k])
                 backend.addScalar(pk, UnsafePointer(pk), scalar: halfPModP[k], count: n, modulus: moduliP[k])
@@ -261,7 +263,7 @@ public final class BasisExtender: Sendable {
                 let conv = cb.baseAddress!
                 backend.convertBasis(conv, UnsafePointer(base), tables: modDownTables[l], count: n)
                 xQ.data.withUnsafeMutableBufferPointer { qb in
-                    for i in 0..<qLevel {
+                    Parallelism.perPrime(qLevel) { i in
                         let ci = conv + i * n
                         let xi = qb.baseAddress! + i * n
                         let q = moduliQ[i]

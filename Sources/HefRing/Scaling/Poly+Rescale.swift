@@ -14,7 +14,7 @@ extension Poly where Format == Eval {
         let half = qLast.value >> 1
         let inverses = tables.lastInverse[l]
         var last = [UInt64](repeating: 0, count: n)
-        var tmp = [UInt64](repeating: 0, count: n)
+        var tmp = uninitializedWords(l * n)
         var out = truncated(toModuliCount: l)
         withResidue(l) { src in
             last.withUnsafeMutableBufferPointer { lb in
@@ -27,8 +27,8 @@ extension Poly where Format == Eval {
         out.data.withUnsafeMutableBufferPointer { ob in
             last.withUnsafeBufferPointer { lb in
                 tmp.withUnsafeMutableBufferPointer { tb in
-                    let t = tb.baseAddress!
-                    for i in 0..<l {
+                    Parallelism.perPrime(l) { i in
+                        let t = tb.baseAddress! + i * n
                         let q = moduli[i]
                         let xi = ob.baseAddress! + i * n
                         // t − h, coefficient by coefficient: the centered remainder of x mod q_l.
