@@ -8,12 +8,13 @@ import Synchronization
 /// is usually the better use of the cores); ``setOperationThreads(_:)`` changes it at run time
 /// (bootstrapping, one large ciphertext at a time).
 extension Parallelism {
-    private static let operationThreadCount = Mutex<Int>({
-        if let text = ProcessInfo.processInfo.environment["HEF_OP_THREADS"], let n = Int(text), n >= 1 {
-            return min(n, 64)
-        }
-        return 1
-    }())
+    private static let operationThreadCount = Mutex<Int>(
+        {
+            if let text = ProcessInfo.processInfo.environment["HEF_OP_THREADS"], let n = Int(text), n >= 1 {
+                return min(n, 64)
+            }
+            return 1
+        }())
 
     /// The threads one operation's per-prime loops use.
     public static var operationThreads: Int { operationThreadCount.withLock { $0 } }

@@ -103,7 +103,8 @@ extension Bench {
         print("levels left   \(figures.levelsLeft)")
         print(
             String(
-                format: "keys          %.1f MiB seeded (%d keys), generated in %.1f s", Double(figures.keyBytes) / 1_048_576,
+                format: "keys          %.1f MiB seeded (%d keys), generated in %.1f s",
+                Double(figures.keyBytes) / 1_048_576,
                 figures.keyCount, figures.keygenMs / 1000))
         print(String(format: "setup         %.1f s (encoding the DFT factors)", figures.setupMs / 1000))
         print(String(format: "peak memory   %.2f GiB", Double(figures.peakMemoryBytes) / 1_073_741_824))

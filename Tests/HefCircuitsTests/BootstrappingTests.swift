@@ -8,7 +8,8 @@ import Testing
 func bootstrapTestParameters(logN: Int = 12, userLevels: Int = 2) throws -> (CKKSParameters, BootstrapConfiguration) {
     if logN == 16 { return (try CKKSParameters(BootstrapPreset.boot16.literal), BootstrapPreset.boot16.configuration) }
     let c = BootstrapConfiguration()
-    let logQ = [53] + Array(repeating: 45, count: userLevels + c.slotsToCoeffsLevels)
+    let logQ =
+        [53] + Array(repeating: 45, count: userLevels + c.slotsToCoeffsLevels)
         + Array(repeating: 60, count: c.evalModDepth + c.coeffsToSlotsLevels)
     let parameters = try CKKSParameters(
         ParametersLiteral(logN: logN, logQ: logQ, logP: Array(repeating: 61, count: 6), logScale: 45),

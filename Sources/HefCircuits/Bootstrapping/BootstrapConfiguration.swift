@@ -77,11 +77,13 @@ public enum BootstrapPreset: String, CaseIterable, Sendable {
         let c = configuration
         switch self {
         case .boot16:
-            let logQ = [53] + Array(repeating: 45, count: 5) + Array(repeating: 45, count: c.slotsToCoeffsLevels)
+            let logQ =
+                [53] + Array(repeating: 45, count: 5) + Array(repeating: 45, count: c.slotsToCoeffsLevels)
                 + Array(repeating: 60, count: c.evalModDepth) + Array(repeating: 60, count: c.coeffsToSlotsLevels)
             return ParametersLiteral(logN: 16, logQ: logQ, logP: Array(repeating: 61, count: 8), logScale: 45)
         case .boot15:
-            let logQ = [48] + Array(repeating: 40, count: 1) + Array(repeating: 40, count: c.slotsToCoeffsLevels)
+            let logQ =
+                [48] + Array(repeating: 40, count: 1) + Array(repeating: 40, count: c.slotsToCoeffsLevels)
                 + Array(repeating: 45, count: c.evalModDepth) + Array(repeating: 50, count: c.coeffsToSlotsLevels)
             return ParametersLiteral(logN: 15, logQ: logQ, logP: Array(repeating: 55, count: 2), logScale: 40)
         }

@@ -81,9 +81,12 @@ public final class Bootstrapper: Sendable {
         for (i, map) in plan.coeffsToSlots.enumerated() {
             let level = ctsLevels[i]
             let plainScale = i == c - 1 ? plan.evalModScale * Double(q[level]) / scale : ctsStep
-            cts.append(try Self.encode(map, context: context, level: level, plainScale: plainScale))
+            let n1 = plan.coeffsToSlotsBabySteps[i]
+            cts.append(
+                try EncodedSlotDiagonals(map, babyStep: n1, context: context, level: level, plainScale: plainScale))
             if i == c - 1, let imaginary = plan.coeffsToSlotsImaginary {
-                ctsImaginary = try Self.encode(imaginary, context: context, level: level, plainScale: plainScale)
+                ctsImaginary = try EncodedSlotDiagonals(
+                    imaginary, babyStep: n1, context: context, level: level, plainScale: plainScale)
             }
             scale = scale * plainScale / Double(q[level])
         }
@@ -104,22 +107,17 @@ public final class Bootstrapper: Sendable {
         for (i, map) in plan.slotsToCoeffs.enumerated() {
             let level = stcLevels[i]
             let plainScale = i == s - 1 ? target * Double(q[level]) / stcScale : stcStep
-            stc.append(try Self.encode(map, context: context, level: level, plainScale: plainScale))
+            let n1 = plan.slotsToCoeffsBabySteps[i]
+            stc.append(
+                try EncodedSlotDiagonals(map, babyStep: n1, context: context, level: level, plainScale: plainScale))
             if i == 0, let imaginary = plan.slotsToCoeffsImaginary {
-                stcImaginary = try Self.encode(imaginary, context: context, level: level, plainScale: plainScale)
+                stcImaginary = try EncodedSlotDiagonals(
+                    imaginary, babyStep: n1, context: context, level: level, plainScale: plainScale)
             }
             stcScale = stcScale * plainScale / Double(q[level])
         }
         slotsToCoeffs = stc
         slotsToCoeffsImaginary = stcImaginary
-    }
-
-    private static func encode(_ map: SlotDiagonals, context: CKKSContext, level: Int, plainScale: Double) throws
-        -> EncodedSlotDiagonals
-    {
-        try EncodedSlotDiagonals(
-            map, babyStep: EncodedSlotDiagonals.chooseBabyStep(map), context: context, level: level,
-            plainScale: plainScale)
     }
 
     /// The Galois elements whose keys bootstrapping uses (rotations of the DFT factors,
@@ -135,11 +133,8 @@ public final class Bootstrapper: Sendable {
         let plan = try Plan(parameters: context.parameters, slots: slots, configuration: configuration)
         var elements = Set(plan.traceElements(encoder: context.encoder))
         elements.insert(context.encoder.conjugationElement)
-        for map in plan.coeffsToSlots + plan.slotsToCoeffs {
-            let n1 = EncodedSlotDiagonals.chooseBabyStep(map)
-            for step in EncodedSlotDiagonals.rotationSteps(of: map, babyStep: n1) {
-                elements.insert(context.encoder.galoisElement(forStep: step, slots: plan.view))
-            }
+        for step in plan.rotationSteps {
+            elements.insert(context.encoder.galoisElement(forStep: step, slots: plan.view))
         }
         elements.remove(1)
         return elements.sorted()
@@ -241,11 +236,18 @@ extension Bootstrapper {
         let slotsToCoeffsImaginary: SlotDiagonals?
         let modReduction: ModReduction
         let evalModScale: Double
+        /// n1 of each factor, chosen in order so that later factors reuse earlier factors'
+        /// rotation keys where that costs little (``EncodedSlotDiagonals/chooseBabyStep(_:keys:)``).
+        let coeffsToSlotsBabySteps: [Int]
+        let slotsToCoeffsBabySteps: [Int]
+        /// The rotation steps (in the view of V slots) of all factors.
+        let rotationSteps: Set<Int>
 
         init(parameters: CKKSParameters, slots n: Int, configuration: BootstrapConfiguration) throws {
             let ringDegree = parameters.n
             guard n >= 2, n <= ringDegree / 2, n & (n - 1) == 0 else {
-                throw CKKSError.invalidParameters("bootstrapping needs a power-of-two slot count in 2...\(ringDegree / 2)")
+                throw CKKSError.invalidParameters(
+                    "bootstrapping needs a power-of-two slot count in 2...\(ringDegree / 2)")
             }
             guard configuration.coeffsToSlotsLevels >= 1, configuration.slotsToCoeffsLevels >= 1,
                 configuration.doubleAngles >= 0, configuration.cosineDegree >= 2
@@ -304,6 +306,20 @@ extension Bootstrapper {
             let stc = SlotFFT.merge(stages, into: s, view: v).map { $0.scalingRows { _ in Complex(factor) } }
             slotsToCoeffs = stc
             slotsToCoeffsImaginary = full ? stc[0].scalingRows { _ in Complex.i } : nil
+
+            // Keys already needed: the trace's rotations by n·2^i (for sparse slots, in the V view
+            // rotation by n is the trace's first automorphism).
+            var steps: Set<Int> = full ? [] : [n]
+            func choose(_ maps: [SlotDiagonals]) -> [Int] {
+                maps.map { map in
+                    let n1 = EncodedSlotDiagonals.chooseBabyStep(map, keys: steps)
+                    steps.formUnion(EncodedSlotDiagonals.rotationSteps(of: map, babyStep: n1))
+                    return n1
+                }
+            }
+            coeffsToSlotsBabySteps = choose(cts)
+            slotsToCoeffsBabySteps = choose(stc)
+            rotationSteps = steps.filter { $0 != 0 }
         }
 
         /// The automorphisms X → X^(5^(n·2^i)), i < log2(N/2n), whose sum is the trace onto the

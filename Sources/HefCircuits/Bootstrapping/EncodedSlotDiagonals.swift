@@ -28,15 +28,17 @@ struct EncodedSlotDiagonals: Sendable {
         return steps
     }
 
-    /// The power-of-two n1 minimising 0.6·(baby rotations, hoisted) + (giant rotations).
-    static func chooseBabyStep(_ map: SlotDiagonals) -> Int {
+    /// The power-of-two n1 minimising 0.6·(baby rotations, hoisted) + (giant rotations)
+    /// + 2·(rotation keys not in `keys`): a new key costs more than a rotation (tens of MB).
+    static func chooseBabyStep(_ map: SlotDiagonals, keys: Set<Int> = []) -> Int {
         var best = 1
         var bestCost = Double.infinity
         var n1 = 1
         while n1 <= map.size {
             let babies = Set(map.diagonals.keys.map { $0 % n1 }.filter { $0 != 0 }).count
             let giants = Set(map.diagonals.keys.map { $0 / n1 }.filter { $0 != 0 }).count
-            let cost = 0.6 * Double(babies) + Double(giants)
+            let newKeys = rotationSteps(of: map, babyStep: n1).subtracting(keys).count
+            let cost = 0.6 * Double(babies) + Double(giants) + 2 * Double(newKeys)
             if cost < bestCost - 1e-9 {
                 best = n1
                 bestCost = cost
