@@ -7,14 +7,14 @@ public import HefCKKS
 /// 2^-24 (see BENCHMARKS.md for what each preset measures).
 ///
 /// Steps, with n slots, N the ring degree and V = 2n (V = n for full slots):
-/// 1. ModRaise with sparse-secret encapsulation (``Evaluator/modRaise(_:encapsulation:)``): the
+/// 1. ModRaise with sparse-secret encapsulation (`Evaluator.modRaise(_:encapsulation:)`): the
 ///    ciphertext decrypts to m + q_0·I with |I| ≤ K.
 /// 2. Trace to the subring X^(N/2n) (sparse slots): log2(N/2n) automorphisms and additions.
 /// 3. CoeffsToSlots: the inverse butterflies of the slot FFT, merged into
 ///    ``BootstrapConfiguration/coeffsToSlotsLevels`` factors, then a conjugation; the real and
 ///    imaginary parts of the coefficients land in the two halves of V slots (sparse) or in two
 ///    ciphertexts (full).
-/// 4. EvalMod (``ModReduction``): sin(2πx) removes q_0·I.
+/// 4. EvalMod: sin(2πx) removes q_0·I.
 /// 5. SlotsToCoeffs: the forward butterflies, merged likewise, back to n slots at the
 ///    parameters' default scale.
 ///
