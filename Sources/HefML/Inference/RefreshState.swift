@@ -35,6 +35,7 @@ public struct RefreshState: Codable, Sendable, Equatable {
     }
 
     /// The JSON bytes (write them where only the server reads: they unmask the round trip).
+    /// - Throws: `EncodingError` (not expected: every field encodes).
     public func serialized() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -42,6 +43,8 @@ public struct RefreshState: Codable, Sendable, Equatable {
     }
 
     /// Reads a state written by ``serialized()``.
+    /// - Parameters:
+    ///   - data: The bytes ``serialized()`` wrote.
     /// - Throws: ``ModelError/unsupportedFormat(_:)`` when the bytes are not a refresh state.
     public init(deserializing data: Data) throws {
         do { self = try JSONDecoder().decode(RefreshState.self, from: data) } catch {

@@ -89,6 +89,10 @@ public protocol PackedEvaluation: Sendable {
 
 extension PackedEvaluation {
     /// Every stage.
+    /// - Parameters:
+    ///   - inputs: The input ciphertexts.
+    ///   - progress: Called after each layer (layers done, layers).
+    /// - Throws: as ``evaluate(_:stages:progress:)``.
     public func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)?) throws -> [Ciphertext] {
         try evaluate(inputs, stages: 0..<Int.max, progress: progress)
     }
