@@ -89,7 +89,7 @@ struct BootstrapFixture {
 
     /// The scaled cosine's interpolant is accurate far beyond what bootstrapping keeps.
     @Test func cosineInterpolantIsAccurate() {
-        let reduction = ModReduction(bound: 16, degree: 56, doubleAngles: 3, arcSine: false)
+        let reduction = ModReduction(bound: 16, degree: 40, doubleAngles: 3, arcSine: false)
         #expect(reduction.interpolationError < 0x1p-45, "\(reduction.interpolationError)")
         #expect(reduction.depth == 9)
     }

@@ -30,7 +30,7 @@ public struct BootstrapConfiguration: Sendable, Equatable, Codable {
     ///   - evalModLogScale: log2 of EvalMod's scale
     ///   - arcSineCorrection: whether EvalMod cancels the sine's cubic error (2 levels)
     public init(
-        coeffsToSlotsLevels: Int = 3, slotsToCoeffsLevels: Int = 3, cosineDegree: Int = 56, doubleAngles: Int = 3,
+        coeffsToSlotsLevels: Int = 3, slotsToCoeffsLevels: Int = 3, cosineDegree: Int = 40, doubleAngles: Int = 3,
         ephemeralHammingWeight: Int = 32, evalModLogScale: Double = 60, arcSineCorrection: Bool = true
     ) {
         self.arcSineCorrection = arcSineCorrection
@@ -95,7 +95,7 @@ public enum BootstrapPreset: String, CaseIterable, Sendable {
         case .boot16: return BootstrapConfiguration()
         case .boot15:
             return BootstrapConfiguration(
-                coeffsToSlotsLevels: 2, slotsToCoeffsLevels: 2, cosineDegree: 56, doubleAngles: 3,
+                coeffsToSlotsLevels: 2, slotsToCoeffsLevels: 2, cosineDegree: 40, doubleAngles: 3,
                 evalModLogScale: 45)
         }
     }
