@@ -30,9 +30,7 @@ public struct EncapsulationKeys: Sendable {
 
     /// Bytes when sent seeded: the b parts and the seeds.
     public var seededByteCount: Int {
-        let n = sparseToDense.n
-        return denseToSparseB.data.count * 8 + 32
-            + sparseToDense.digitCount * sparseToDense.primeCount * n * 8 + 32
+        denseToSparseB.data.count * 8 + denseToSparseSeed.count + sparseToDense.seededByteCount
     }
 
     /// The largest |I| in m + q_0·I after ModRaise under a secret of weight `hammingWeight`:

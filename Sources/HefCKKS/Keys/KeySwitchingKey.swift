@@ -28,6 +28,10 @@ public struct KeySwitchingKey: Sendable {
         self.seed = seed
     }
 
+    /// Bytes of the key's payload when sent seeded: every b_j and the 32-byte seed (each a_j is
+    /// re-expanded from the seed).
+    public var seededByteCount: Int { digitCount * primeCount * n * 8 + seed.count }
+
     /// Offset of residue `prime` of b_j (`part` 0) or a_j (`part` 1): the layout of
     /// ``BasisExtender/keyOffset(digit:part:prime:)``.
     @inline(__always)

@@ -24,7 +24,7 @@ public struct BootstrappingKeys: Sendable {
         var total = encapsulation.seededByteCount
         var keys = Array(evaluation.galois.values)
         if let relin = evaluation.relinearization { keys.append(relin) }
-        for key in keys { total += key.digitCount * key.primeCount * key.n * 8 + 32 }
+        for key in keys { total += key.seededByteCount }
         return total
     }
 

@@ -61,41 +61,26 @@ struct SlotDiagonals: Sendable {
 /// The stages act on blocks of n slots; in a view of V = 2n slots (sparse packing) they are
 /// replicated, which is what a ciphertext of the subring X^(N/2n) looks like there.
 enum SlotFFT {
-    /// The angle of the twiddle for butterfly j of a stage of length `length` (4·length-th
-    /// roots of unity indexed by the rotation group 5^j), forward direction.
-    static func twiddle(j: Int, length: Int, ringDegree: Int) -> Complex {
+    /// The twiddles w_j, j < length/2, of a forward stage of length `length`: the 4·length-th
+    /// roots of unity indexed by the rotation group 5^j (conjugated for the inverse stage).
+    static func twiddles(length: Int, ringDegree: Int, conjugated: Bool) -> [Complex] {
         let m = 2 * ringDegree
         let quarter = 4 * length
         var g = 1
-        for _ in 0..<j { g = (g * 5) % m }
-        let index = (g % quarter) * (m / quarter)
-        return Complex.unit(angle: 2 * Double.pi * Double(index) / Double(m))
-    }
-
-    /// One forward stage of length L on n-slot blocks, in a view of `view` slots.
-    static func forwardStage(length: Int, slots n: Int, view: Int, ringDegree: Int) -> SlotDiagonals {
-        let h = length / 2
-        let w = (0..<h).map { twiddle(j: $0, length: length, ringDegree: ringDegree) }
-        var d0 = [Complex](repeating: .zero, count: view)
-        var up = [Complex](repeating: .zero, count: view)
-        var down = [Complex](repeating: .zero, count: view)
-        for i in 0..<view {
-            let j = (i % n) % length
-            if j < h {
-                d0[i] = .one
-                up[i] = w[j]
-            } else {
-                d0[i] = -w[j - h]
-                down[i] = .one
-            }
+        return (0..<(length / 2)).map { _ in
+            let index = (g % quarter) * (m / quarter)
+            g = (g * 5) % m
+            let w = Complex.unit(angle: 2 * Double.pi * Double(index) / Double(m))
+            return conjugated ? w.conjugate : w
         }
-        return stage(d0: d0, up: up, down: down, half: h, view: view)
     }
 
-    /// One inverse stage of length L on n-slot blocks, in a view of `view` slots.
-    static func inverseStage(length: Int, slots n: Int, view: Int, ringDegree: Int) -> SlotDiagonals {
+    /// One stage of length L on n-slot blocks, in a view of `view` slots. Forward: slot a of a
+    /// butterfly gets x_a + w·x_b, slot b gets x_a − w·x_b. Inverse: a gets x_a + x_b, b gets
+    /// (x_a − x_b)·w̄.
+    static func stage(length: Int, slots n: Int, view: Int, ringDegree: Int, inverse: Bool) -> SlotDiagonals {
         let h = length / 2
-        let w = (0..<h).map { twiddle(j: $0, length: length, ringDegree: ringDegree).conjugate }
+        let w = twiddles(length: length, ringDegree: ringDegree, conjugated: inverse)
         var d0 = [Complex](repeating: .zero, count: view)
         var up = [Complex](repeating: .zero, count: view)
         var down = [Complex](repeating: .zero, count: view)
@@ -103,10 +88,10 @@ enum SlotFFT {
             let j = (i % n) % length
             if j < h {
                 d0[i] = .one
-                up[i] = .one
+                up[i] = inverse ? .one : w[j]
             } else {
                 d0[i] = -w[j - h]
-                down[i] = w[j - h]
+                down[i] = inverse ? w[j - h] : .one
             }
         }
         return stage(d0: d0, up: up, down: down, half: h, view: view)
@@ -131,7 +116,7 @@ enum SlotFFT {
         var out: [SlotDiagonals] = []
         var length = n
         while length >= 2 {
-            out.append(inverseStage(length: length, slots: n, view: view, ringDegree: ringDegree))
+            out.append(stage(length: length, slots: n, view: view, ringDegree: ringDegree, inverse: true))
             length /= 2
         }
         return out
@@ -142,7 +127,7 @@ enum SlotFFT {
         var out: [SlotDiagonals] = []
         var length = 2
         while length <= n {
-            out.append(forwardStage(length: length, slots: n, view: view, ringDegree: ringDegree))
+            out.append(stage(length: length, slots: n, view: view, ringDegree: ringDegree, inverse: false))
             length *= 2
         }
         return out
