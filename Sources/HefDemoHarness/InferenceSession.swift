@@ -71,14 +71,20 @@ public struct InferenceSession: Sendable {
         var secretKey: SecretKey?
         var publicKey: PublicKey?
         var evalKeys: EvaluationKeys?
+        var encapsulation: EncapsulationKeys?
         let keygenTime = try clock.measure {
             let generator = KeyGenerator(context: context)
             let sk = generator.secretKey()
             publicKey = try generator.publicKey(for: sk)
-            evalKeys = try generator.evaluationKeys(for: sk, rotations: model.plan.rotationSteps)
+            // A model that bootstraps also needs the bootstrapper's keys.
+            let keys = try generator.modelKeys(for: sk, model: model)
+            evalKeys = keys.evaluation
+            encapsulation = keys.encapsulation
             secretKey = sk
         }
-        let evalKeyBytes = try evalKeys!.serialized(context: context).count
+        let evalKeyBytes =
+            try evalKeys!.serialized(context: context).count
+            + (encapsulation.map { try $0.serialized(context: context).count } ?? 0)
 
         // Client: encrypt and serialize.
         progress?("encrypting \(rows.count) samples")
@@ -90,7 +96,8 @@ public struct InferenceSession: Sendable {
 
         // Server: deserialize, evaluate, serialize; it holds evaluation keys only.
         progress?("evaluating")
-        let server = try EncryptedMLP(model: model, context: context, evaluationKeys: evalKeys!)
+        let server = try EncryptedMLP(
+            model: model, context: context, evaluationKeys: evalKeys!, encapsulationKeys: encapsulation)
         var download: [UInt8] = []
         // A model with refreshes goes back and forth: the server stops at each refresh point,
         // the key holder refreshes (timed apart, with its bytes), the server goes on.

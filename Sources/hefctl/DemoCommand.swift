@@ -30,7 +30,7 @@ struct Demo: ParsableCommand {
         help: "Where the bundled models are (default: ./Models, or next to the executable's package).")
     var modelsDir: String?
 
-    @Option(help: "Client-aided refreshes: none, client or auto (see hefctl model compile --help).")
+    @Option(help: "Refreshes: none, client, auto or bootstrap (see hefctl model compile --help).")
     var refresh: RefreshMode = .none
 
     @Option(help: "Ring backend.")

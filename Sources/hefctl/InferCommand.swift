@@ -15,6 +15,7 @@ struct Infer: ParsableCommand {
               hefctl infer   --model m.hef --eval-key keys/eval.key --in x.ct --out r.ct
               hefctl refresh --model m.hef --secret-key keys/secret.key --in r.ct --out r2.ct
               hefctl infer   --model m.hef --eval-key keys/eval.key --in r2.ct --out y.ct
+            A model compiled with --refresh bootstrap runs to its outputs in one call: the server bootstraps at the cuts itself, with the encapsulation keys (keys/encaps.key, written by hefctl keygen --model).
             """)
 
     @Option(help: "The compiled model (MODEL.hef).")
@@ -22,6 +23,11 @@ struct Infer: ParsableCommand {
 
     @Option(name: .customLong("eval-key"), help: "The evaluation keys (DIR/eval.key).")
     var evalKey: String
+
+    @Option(
+        name: .customLong("encaps-key"),
+        help: "The encapsulation keys, for models that bootstrap. Default: encaps.key beside --eval-key.")
+    var encapsKey: String?
 
     @Option(
         name: .customLong("public-key"),
@@ -60,7 +66,22 @@ struct Infer: ParsableCommand {
             let keys = try withFile(evalKey) { try EvaluationKeys(deserializing: keyBytes, context: context) }
             let inputBytes = try readFile(input)
             let inputs = try withFile(input) { try ModelCiphertexts(deserializing: inputBytes, context: context) }
-            let mlp = try EncryptedMLP(model: compiled, context: context, evaluationKeys: keys)
+            var encapsulation: EncapsulationKeys?
+            if compiled.plan.refresh?.bootstrap != nil {
+                let path =
+                    encapsKey
+                    ?? ((evalKey as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+                        "encaps.key")
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw UserError(
+                        "\(path): this model bootstraps and needs the key holder's encapsulation keys (hefctl keygen --model writes encaps.key; or pass --encaps-key)"
+                    )
+                }
+                let bytes = try readFile(path)
+                encapsulation = try withFile(path) { try EncapsulationKeys(deserializing: bytes, context: context) }
+            }
+            let mlp = try EncryptedMLP(
+                model: compiled, context: context, evaluationKeys: keys, encapsulationKeys: encapsulation)
             let stateDirectory =
                 state
                 ?? ((out as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".hef-refresh")
@@ -78,7 +99,7 @@ struct Infer: ParsableCommand {
                 statePath = path
             }
             var key: PublicKey?
-            if compiled.plan.refresh != nil {
+            if compiled.plan.refresh != nil && compiled.plan.refresh?.bootstrap == nil {
                 let path =
                     publicKey
                     ?? ((evalKey as NSString).deletingLastPathComponent as NSString).appendingPathComponent(

@@ -76,6 +76,10 @@ struct Inspect: ParsableCommand {
                     )
                 }
                 if s.ciphertexts.count > 20 { print("  … \(s.ciphertexts.count - 20) more") }
+            case .encapsulationKeys:
+                print(
+                    "holds         the dense-to-sparse key (over q_0·p_0, seeded) and the sparse-to-dense key (bootstrapping)"
+                )
             case .parameters, .secretKey:
                 break
             }

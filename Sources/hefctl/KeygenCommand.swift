@@ -10,6 +10,7 @@ struct Keygen: ParsableCommand {
         abstract: "Generate a secret key, a public key and evaluation keys into a directory.",
         discussion: """
             Writes DIR/secret.key (mode 0600: keep it private), DIR/public.key and DIR/eval.key (relinearization key plus one Galois key per rotation step; steps rotate full N/2-slot vectors, negative steps rotate right).
+            For a model compiled with --refresh bootstrap, eval.key also holds the bootstrapper's keys and DIR/encaps.key the encapsulation keys (about 1 GB in all at N = 65536).
             Example:
               hefctl keygen --params n4096 --out keys --rotations=1,2,-4
               hefctl keygen --model digits.hef --out keys     (the model's parameters and rotations)
@@ -47,11 +48,14 @@ struct Keygen: ParsableCommand {
         try reportingErrors {
             var steps = try parseSteps(rotations)
             var parameters = try params.load()
+            var compiledModel: CompiledModel?
             if let model {
                 let (compiled, context) = try ModelFlow.loadCompiled(model, backend: backend)
                 parameters = context.parameters
                 steps = Array(Set(steps + compiled.plan.rotationSteps)).sorted()
+                compiledModel = compiled
             }
+            let bootstraps = compiledModel?.plan.refresh?.bootstrap != nil
             let fm = FileManager.default
             var isDirectory: ObjCBool = false
             if fm.fileExists(atPath: out, isDirectory: &isDirectory) {
@@ -61,7 +65,9 @@ struct Keygen: ParsableCommand {
                     throw UserError("cannot create directory \(out)")
                 }
             }
-            let paths = ["secret.key", "public.key", "eval.key"].map { (out as NSString).appendingPathComponent($0) }
+            let paths = (["secret.key", "public.key", "eval.key"] + (bootstraps ? ["encaps.key"] : [])).map {
+                (out as NSString).appendingPathComponent($0)
+            }
             if !force {
                 for path in paths where fm.fileExists(atPath: path) {
                     throw UserError("\(path) exists; pass --force to overwrite it")
@@ -73,18 +79,29 @@ struct Keygen: ParsableCommand {
             let generated = try GeneratedKeys.generate(
                 context: context, rotationSteps: steps, conjugation: conjugation, progress: progress.update)
             let secretKey = generated.secretKey
-            let keys = generated.evaluationKeys
+            var keys = generated.evaluationKeys
+            var encapsulation: EncapsulationKeys?
+            if let compiledModel, bootstraps {
+                var stream = RandomStream.secure()
+                defer { stream.wipe() }
+                let completed = try KeyGenerator(context: context).completing(
+                    keys, for: secretKey, model: compiledModel,
+                    progress: { done, total in progress.update("bootstrapping key \(done)/\(total)") }, stream: &stream)
+                keys = completed.evaluation
+                encapsulation = completed.encapsulation
+            }
             let elements = keys.galois
             progress.update("writing keys")
             try SecureFile.writeSecretKey(secretKey, context: context, to: paths[0], passphrase: phrase)
             try HefFile.write(try generated.publicKey.serialized(context: context), to: paths[1])
             try HefFile.write(try keys.serialized(context: context), to: paths[2])
+            if let encapsulation { try HefFile.write(try encapsulation.serialized(context: context), to: paths[3]) }
             progress.finish()
             print(
                 "key id \(hex16(secretKey.keyID)), parameters \(hex16(parameters.id)): \(literalDescription(parameters.literal))"
             )
             print(
-                "wrote \(paths[0]) (\(protect ? "sealed with the passphrase; " : "")keep private), \(paths[1]), \(paths[2]) (\(elements.count) Galois key\(elements.count == 1 ? "" : "s"))"
+                "wrote \(paths[0]) (\(protect ? "sealed with the passphrase; " : "")keep private), \(paths[1]), \(paths[2]) (\(elements.count) Galois key\(elements.count == 1 ? "" : "s"))\(bootstraps ? ", \(paths[3]) (encapsulation keys for the model's bootstraps)" : "")"
             )
         }
     }

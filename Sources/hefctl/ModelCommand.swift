@@ -20,6 +20,7 @@ struct ModelCommand: ParsableCommand {
                   hefctl model compile Models/digits-square/model.json --out digits.hef
                   hefctl model compile Models/digits-tanh/model_skl2onnx.onnx --calibrate Models/digits-tanh/test_X.csv --packing throughput --out digits-tanh.hef
                   hefctl model compile Models/digits-tanh/model_skl2onnx.onnx --calibrate Models/digits-tanh/test_X.csv --refresh client --out digits-tanh-r.hef
+                  hefctl model compile Models/digits-tanh/model_skl2onnx.onnx --calibrate Models/digits-tanh/test_X.csv --refresh bootstrap --out digits-tanh-b.hef
                 """)
 
         @Argument(help: "The model: a Hef JSON model or an ONNX file.")
@@ -40,7 +41,7 @@ struct ModelCommand: ParsableCommand {
 
         @Option(
             help:
-                "Client-aided refreshes: none (one segment, the default), client (cut where the depth needs it, on the smallest ring that holds the segments), auto (refresh only when the segments fit a smaller ring). See docs/refresh.md."
+                "Refreshes: none (one segment, the default), client (cut where the depth needs it, on the smallest ring that holds the segments), auto (client refreshes only when the segments fit a smaller ring), bootstrap (cut where the depth needs it and bootstrap on the server, no round trip: boot16, latency packing, activations of degree ≤ 15). See docs/refresh.md and docs/bootstrapping.md."
         )
         var refresh: RefreshMode = .none
 

@@ -74,7 +74,24 @@ enum ModelFlow {
         lines.append("packing      \(model.packing.rawValue)" + ((try? model.layout).map { " (\($0.summary))" } ?? ""))
         lines.append("parameters   \(literalDescription(model.plan.parameters))")
         lines.append("depth        \(model.plan.depth)")
-        if let refresh = model.plan.refresh {
+        if let refresh = model.plan.refresh, let bootstrap = refresh.bootstrap {
+            let stages = RefreshPlan.stageDepths(model.layers)
+            let segments = refresh.segments(stageCount: stages.count)
+            lines.append(
+                "refresh      bootstraps on the server (\(bootstrap.preset)): \(segments.count) segments, \(refresh.cuts.count) bootstrap\(refresh.cuts.count == 1 ? "" : "s") of \(bootstrap.slots) slots per sample, no round trip"
+            )
+            for (i, segment) in segments.enumerated() {
+                let used = segment.reduce(0) { $0 + stages[$1] }
+                let first = RefreshPlan.stageName(segment.lowerBound, layers: model.layers)
+                let last = RefreshPlan.stageName(segment.upperBound - 1, layers: model.layers)
+                let cut =
+                    i < refresh.cuts.count
+                    ? "; then ÷\(Int(bootstrap.valueBounds[i])) and a bootstrap" : ""
+                lines.append(
+                    "  segment \(i + 1): \(first) … \(last), \(used) levels from level \(model.segmentStartLevels[i])\(cut)"
+                )
+            }
+        } else if let refresh = model.plan.refresh {
             let stages = RefreshPlan.stageDepths(model.layers)
             let segments = refresh.segments(stageCount: stages.count)
             lines.append(

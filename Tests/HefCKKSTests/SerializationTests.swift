@@ -24,6 +24,7 @@ private struct SerialFixture {
     let secretKey: SecretKey
     let publicKey: PublicKey
     let evaluationKeys: EvaluationKeys
+    let encapsulationKeys: EncapsulationKeys
     let values: [Double]
 
     init() throws {
@@ -33,6 +34,7 @@ private struct SerialFixture {
         secretKey = generator.secretKey(stream: &stream)
         publicKey = try generator.publicKey(for: secretKey, stream: &stream)
         evaluationKeys = try generator.evaluationKeys(for: secretKey, rotations: [1, -2], stream: &stream)
+        encapsulationKeys = try generator.encapsulationKeys(for: secretKey, hammingWeight: 8, stream: &stream)
         values = (0..<8).map { Double($0) * 0.25 - 1 }
     }
 }
@@ -172,6 +174,21 @@ struct SerializationTests {
         #expect(back.poly.data == pt.poly.data && back.level == 0 && back.scale == pt.scale)
     }
 
+    /// The encapsulation keys come back whole: the dense-to-sparse a re-expanded from its seed,
+    /// b and the sparse-to-dense key as written; inspect reads the file.
+    @Test func encapsulationKeysRoundTrip() throws {
+        let f = try SerialFixture()
+        let keys = f.encapsulationKeys
+        let bytes = try keys.serialized(context: f.context)
+        let back = try EncapsulationKeys(deserializing: bytes, context: f.context)
+        #expect(back.hammingWeight == 8 && back.keyID == keys.keyID && back.parametersID == keys.parametersID)
+        #expect(back.denseToSparseA.data == keys.denseToSparseA.data)
+        #expect(back.denseToSparseB.data == keys.denseToSparseB.data)
+        #expect(back.sparseToDense.data == keys.sparseToDense.data)
+        #expect(bytes.count < keys.seededByteCount + 200, "seeded: the a parts are not written")
+        #expect(try HefFile.inspect(bytes).kind == .encapsulationKeys)
+    }
+
     // MARK: Rejection
 
     private func allFiles(_ f: SerialFixture) throws -> [(HefFileKind, [UInt8])] {
@@ -183,6 +200,7 @@ struct SerializationTests {
             (.evaluationKeys, try f.evaluationKeys.serialized(context: f.context)),
             (.ciphertexts, try ct.serialized(context: f.context)),
             (.plaintext, try f.context.encode(f.values).serialized(context: f.context)),
+            (.encapsulationKeys, try f.encapsulationKeys.serialized(context: f.context)),
         ]
     }
 
@@ -194,6 +212,7 @@ struct SerializationTests {
         case .evaluationKeys: _ = try EvaluationKeys(deserializing: bytes, context: context)
         case .ciphertexts: _ = try HefFile.deserializeCiphertexts(bytes, context: context)
         case .plaintext: _ = try Plaintext(deserializing: bytes, context: context)
+        case .encapsulationKeys: _ = try EncapsulationKeys(deserializing: bytes, context: context)
         }
     }
 

@@ -81,7 +81,7 @@ extension KeyGenerator {
         var sparseSmall = smallCoeff.forwardNTT()
         smallCoeff.zeroize()
         let seed = stream.nextSeed()
-        var seeded = RandomStream(seed: seed, domain: 0x4454_5300)
+        var seeded = RandomStream(seed: seed, domain: EncapsulationKeys.denseToSparseDomain)
         let a = Sampler.uniform(basis: small, moduliCount: 2, stream: &seeded)
         var b = errorPoly(basis: small, stream: &stream)
         var product = a

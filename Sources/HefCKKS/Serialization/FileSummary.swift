@@ -103,6 +103,11 @@ extension HefFile {
                         level: residues - 1, scale: scale, slots: slots, size: size, seeded: flags & 1 == 1,
                         valueCount: values))
             }
+        case .encapsulationKeys:
+            _ = try r.u32("the ephemeral Hamming weight")
+            try r.skip(seedSize, "the seed of the dense-to-sparse key")
+            _ = try skipPoly(&r, n: n, what: "the dense-to-sparse key's b")
+            try skipKey(&r, n: n, what: "the sparse-to-dense key")
         case .plaintext:
             let scale = try r.f64("the plaintext scale")
             let slots = Int(try r.u32("the plaintext slot count"))

@@ -12,6 +12,8 @@ public enum HefFileKind: UInt8, Sendable, CaseIterable, CustomStringConvertible 
     case ciphertexts = 5
     /// One plaintext.
     case plaintext = 6
+    /// The two keys of sparse-secret encapsulation (bootstrapping).
+    case encapsulationKeys = 7
 
     /// The kind in words ("secret key", …).
     public var description: String {
@@ -22,6 +24,7 @@ public enum HefFileKind: UInt8, Sendable, CaseIterable, CustomStringConvertible 
         case .evaluationKeys: return "set of evaluation keys"
         case .ciphertexts: return "ciphertext file"
         case .plaintext: return "plaintext"
+        case .encapsulationKeys: return "pair of encapsulation keys"
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HefCKKS
+import HefCircuits
 
 extension CompiledModel {
     /// Checks everything a compiled model file holds before anything uses it: the source model,
@@ -128,6 +129,10 @@ extension CompiledModel {
             zip(refresh.cuts, refresh.cuts.dropFirst()).allSatisfy({ $0 < $1 }),
             refresh.cuts.allSatisfy({ $0 >= 0 && $0 < stages.count - 1 })
         else { throw ModelError.invalidModel("the plan's refresh points are not stages of the model") }
+        if let bootstrap = refresh.bootstrap {
+            try checkBootstrap(bootstrap, refresh: refresh, stages: stages, parameters: parameters)
+            return
+        }
         guard (2...256).contains(refresh.maskBits),
             RefreshMask.level(bits: refresh.maskBits, parameters: parameters) == refresh.maskLevel,
             refresh.maskBits >= RefreshMask.statisticalSecurity + Int(parameters.literal.logScale)
@@ -144,6 +149,34 @@ extension CompiledModel {
                 throw ModelError.invalidModel(
                     "segment \(i + 1) needs \(used) levels; the parameters hold \(parameters.maxLevel - floor) above its floor"
                 )
+            }
+        }
+    }
+
+    /// A bootstrapped plan: its configuration leaves every segment its levels on these
+    /// parameters (one kept for the division by the value bound at each cut), the slot count is
+    /// a power of two the ring has, and each cut has a power-of-two bound within the limit.
+    static func checkBootstrap(
+        _ bootstrap: BootstrapRefresh, refresh: RefreshPlan, stages: [Int], parameters: CKKSParameters
+    ) throws {
+        guard let left = bootstrap.configuration.levelsLeft(parameters), left >= 2 else {
+            throw ModelError.invalidModel("the plan's bootstrapping configuration leaves no levels on its parameters")
+        }
+        let n = bootstrap.slots
+        guard n >= 2, n <= parameters.maxSlots, n & (n - 1) == 0, refresh.maskBits == 0, refresh.maskLevel == 1,
+            bootstrap.valueBounds.count == refresh.cuts.count,
+            bootstrap.valueBounds.allSatisfy({ b in
+                b >= 1 && b <= BootstrapRefresh.maxValueBound && b == pow(2, log2(b).rounded())
+            })
+        else {
+            throw ModelError.invalidModel(
+                "the plan's bootstraps (\(n) slots, bounds \(bootstrap.valueBounds)) do not fit these parameters")
+        }
+        for (i, segment) in refresh.segments(stageCount: stages.count).enumerated() {
+            let used = segment.reduce(0) { $0 + stages[$1] } + (i == refresh.cuts.count ? 0 : 1)
+            guard used <= left else {
+                throw ModelError.invalidModel(
+                    "segment \(i + 1) needs \(used) levels; a bootstrap on these parameters leaves \(left)")
             }
         }
     }

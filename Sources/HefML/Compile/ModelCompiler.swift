@@ -23,6 +23,8 @@ public struct ModelCompiler: Sendable {
         public var defaultRange: ClosedRange<Double>
         /// Whether the plan may cut the model into segments with client-aided refreshes.
         public var refresh: RefreshMode
+        /// The parameter set bootstraps are placed on with ``RefreshMode/bootstrap``.
+        public var bootstrapTarget = BootstrapTarget(.boot16)
 
         /// Options; the defaults are what `hefctl model compile` uses.
         /// - Parameters:
@@ -82,19 +84,28 @@ public struct ModelCompiler: Sendable {
                 }
             }
         }
-        let base = min(options.maxDegree, 63)
+        var base = min(options.maxDegree, 63)
+        var planner = Planner(packing: options.packing)
+        planner.bootstrapTarget = options.bootstrapTarget
+        if options.refresh == .bootstrap, let parameters = try? options.bootstrapTarget.parameters(),
+            let left = options.bootstrapTarget.configuration.levelsLeft(parameters), left >= 2
+        {
+            // A stage must fit between two bootstraps: depth ≤ left − 1.
+            base = min(base, (1 << (left - 1)) - 1)
+        }
+        let cappedMax = options.refresh == .bootstrap ? base : options.maxDegree
         var (layers, notes, missed) = try compileLayers(model, calibration: calibration, cap: { _ in base })
-        var plan = try Planner(packing: options.packing).plan(
+        var plan = try planner.plan(
             layers: layers, inputSize: model.inputSize, notes: notes, refresh: options.refresh)
         var guarantees = Self.guarantees(
             layers: layers, plan: plan, packing: options.packing, model: model, calibration: calibration,
             margin: options.margin)
-        if options.maxDegree > base && !missed.isEmpty {
+        if cappedMax > base && !missed.isEmpty {
             // Higher degrees cost levels: take them only in the same ring and when the bound the
             // client relies on (approximation + noise) gets smaller.
             let upgraded = try compileLayers(
                 model, calibration: calibration, cap: { missed.contains($0) ? options.maxDegree : base })
-            if let better = try? Planner(packing: options.packing).plan(
+            if let better = try? planner.plan(
                 layers: upgraded.layers, inputSize: model.inputSize, notes: upgraded.notes, refresh: options.refresh),
                 better.parameters.logN == plan.parameters.logN,
                 (better.refresh?.cuts.count ?? 0) <= (plan.refresh?.cuts.count ?? 0)
@@ -110,12 +121,31 @@ public struct ModelCompiler: Sendable {
                 }
             }
         }
+        if var refresh = plan.refresh, var bootstrap = refresh.bootstrap {
+            let envelopes = zip(guarantees.preActivationLower, guarantees.preActivationUpper).map {
+                zip($0, $1).map { ($0, $1) }
+            }
+            bootstrap.valueBounds = BootstrapRefresh.valueBounds(
+                cuts: refresh.cuts, layers: layers, envelopes: envelopes)
+            if let worst = bootstrap.valueBounds.max(), worst > BootstrapRefresh.maxValueBound {
+                throw ModelError.planFailed(
+                    "values reach \(Int(worst)) at a bootstrap: more than \(Int(BootstrapRefresh.maxValueBound)), which would leave too little precision (calibrate the model, or use --refresh client)"
+                )
+            }
+            refresh.bootstrap = bootstrap
+            plan.refresh = refresh
+            guarantees.noiseBound = NoiseModel.predict(
+                layers, envelopes: envelopes, layout: plan.layout?.layout, parameters: plan.parameters,
+                refresh: refresh)
+        }
         plan.guarantees = guarantees
         // Bits of absolute precision of the scores under the noise bound.
         plan.predictedPrecisionBits = max(0, -log2(guarantees.noiseBound.max() ?? 1))
         let compiled = CompiledModel(source: model, packing: options.packing, layers: layers, plan: plan)
         try Self.checkSeparation(compiled, calibration: calibration, maxAmbiguous: options.maxAmbiguous)
-        try compiled.validate()
+        // A bootstrapped plan on a testing chain is checked with the chain it was planned on.
+        _ = try compiled.checked(
+            given: plan.refresh?.bootstrap != nil ? try? options.bootstrapTarget.parameters() : nil)
         return compiled
     }
 

@@ -261,7 +261,7 @@ enum PlanAnalysis {
 enum NoiseModel {
     static func predict(
         _ layers: [CompiledLayer], envelopes: [[PlanAnalysis.Interval]], layout: (any PackingLayout)?,
-        parameters: ParametersLiteral
+        parameters: ParametersLiteral, refresh: RefreshPlan? = nil
     ) -> [Double] {
         guard let layout, (1...20).contains(parameters.logN) else {
             return Array(repeating: .infinity, count: layers.last?.weights.count ?? 0)
@@ -278,13 +278,21 @@ enum NoiseModel {
         let keySwitch = 2 * rescale
         func rss(_ a: Double, _ b: Double) -> Double { (a * a + b * b).squareRoot() }
 
+        // A bootstrap at a cut keeps the error it is given and adds its own.
+        var bootstrapNoise: [Int: Double] = [:]
+        if let refresh, let bootstrap = refresh.bootstrap {
+            for (i, cut) in refresh.cuts.enumerated() where i < bootstrap.valueBounds.count {
+                bootstrapNoise[cut] = bootstrap.noise(bound: bootstrap.valueBounds[i])
+            }
+        }
         var noise = fresh
         for (k, layer) in layers.enumerated() {
             let norm = layer.weights.map { row in row.reduce(0) { $0 + $1 * $1 }.squareRoot() }.max() ?? 0
             let reach = envelopes[k].map { max(abs($0.lo), abs($0.hi)) }.max() ?? 0
-            let z = layout.denseNoise(
+            var z = layout.denseNoise(
                 layer: k, outputWidth: layer.weights.count, weightNorm: norm, inputNoise: noise, rescale: rescale,
                 keySwitch: keySwitch, ringDegree: 1 << parameters.logN)
+            if let b = bootstrapNoise[2 * k] { z = rss(z, b) }
             switch layer.activation {
             case .none:
                 noise = z
@@ -303,6 +311,7 @@ enum NoiseModel {
                 // showed up to 14× the unscaled estimate).
                 noise = rss(slope * z, 8 * growth * rss(rescale, keySwitch))
             }
+            if let b = bootstrapNoise[2 * k + 1] { noise = rss(noise, b) }
         }
         // 8σ, times 5 for what the model leaves out (encoding and constant rounding, the
         // correlation between terms): the differential tests check the result never trails.

@@ -8,6 +8,8 @@ public import HefCKKS
 public struct Planner: Sendable {
     /// The packing the plan is for.
     public let packing: Packing
+    /// The parameter set bootstraps are placed on with ``RefreshMode/bootstrap``.
+    public var bootstrapTarget = BootstrapTarget(.boot16)
 
     /// Scale sizes the planner tries at each ring degree, largest first.
     public static let logScales = [40, 36, 33, 30]
@@ -50,6 +52,7 @@ public struct Planner: Sendable {
         guard !layers.isEmpty, inputSize >= 1 else { throw ModelError.planFailed("the model has no layers") }
         let whole = Result { try planWhole(layers: layers, inputSize: inputSize, notes: notes) }
         if refresh == .none { return try whole.get() }
+        if refresh == .bootstrap { return try planBootstrapped(layers: layers, inputSize: inputSize, notes: notes) }
         let segmented = planSegmented(layers: layers, inputSize: inputSize, notes: notes)
         switch (refresh, whole, segmented) {
         case (.client, _, let plan?):
@@ -139,6 +142,60 @@ public struct Planner: Sendable {
             return plan
         }
         return nil
+    }
+
+    /// The model in segments of at most the levels a bootstrap leaves (less the one the
+    /// division by the value bound takes), bootstrapped between them on ``bootstrapTarget``;
+    /// the whole model on its ring when it fits without a cut.
+    func planBootstrapped(layers: [CompiledLayer], inputSize: Int, notes: [String]) throws -> InferencePlan {
+        let target = bootstrapTarget
+        guard packing == .latency else {
+            throw ModelError.planFailed(
+                "bootstraps need latency packing (in throughput packing every slot is a sample: one full-slot bootstrap per ciphertext at each cut); use --refresh client"
+            )
+        }
+        let parameters: CKKSParameters
+        do { parameters = try target.parameters() } catch {
+            throw ModelError.planFailed("the bootstrapping parameters \(target.name) are refused: \(error)")
+        }
+        let left = target.configuration.levelsLeft(parameters) ?? 0
+        guard left >= 2 else {
+            throw ModelError.planFailed(
+                "\(target.name) leaves \(left) level\(left == 1 ? "" : "s") after a bootstrap; a segment needs 2 at least (use boot16)"
+            )
+        }
+        let stages = RefreshPlan.stageDepths(layers)
+        guard let cuts = RefreshPlan.cuts(stageDepths: stages, budget: left - 1, lastBudget: left) else {
+            let deepest = stages.max() ?? 0
+            throw ModelError.planFailed(
+                "a stage needs \(deepest) levels; between bootstraps on \(target.name) there are \(left - 1) (lower the activations' degree: --max-degree \((1 << (left - 1)) - 1))"
+            )
+        }
+        if cuts.isEmpty { return try planWhole(layers: layers, inputSize: inputSize, notes: notes) }
+        let stored: SlotLayout
+        do {
+            stored = try SlotLayout(packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
+        } catch {
+            throw ModelError.planFailed("a layer is wider than a ciphertext of \(target.name) in latency packing")
+        }
+        guard case .latency(let latency) = stored else { throw ModelError.planFailed("latency packing expected") }
+        let slots = max(2, cuts.map { latency.period(afterStage: $0) }.max() ?? 2)
+        let depth = Self.depth(of: layers)
+        let logScale = target.literal.logScale
+        let predicted = max(0, 27 - log2(Double(slots)))
+        var planNotes = notes
+        planNotes.append(
+            "depth \(depth) in \(cuts.count + 1) segments (\(cuts.count) bootstrap\(cuts.count == 1 ? "" : "s") of \(slots) slots on \(target.name)), N = \(parameters.n), scale 2^\(Int(logScale)), log2(QP) = \(Int(parameters.logQP)), \(left) levels after each bootstrap"
+        )
+        var plan = InferencePlan(
+            parameters: target.literal, depth: depth, predictedPrecisionBits: min(predicted, logScale - 20),
+            notes: planNotes, layout: stored)
+        plan.refresh = RefreshPlan(
+            cuts: cuts, maskBits: 0, maskLevel: 1,
+            bootstrap: BootstrapRefresh(
+                preset: target.name, configuration: target.configuration, slots: slots,
+                valueBounds: Array(repeating: 1, count: cuts.count)))
+        return plan
     }
 
     /// The whole model on one ring, without refreshes.

@@ -9,6 +9,9 @@ public enum RefreshMode: String, Codable, Sendable, CaseIterable {
     case client
     /// Cut only when it pays: when the segments fit a smaller ring than the whole model.
     case auto
+    /// Cut where the depth needs it and bootstrap there, on the server, without a round trip
+    /// (``BootstrapRefresh``; latency packing, on a bootstrappable preset).
+    case bootstrap
 }
 
 /// Where a compiled model stops for the key holder to refresh its ciphertexts, and the mask
@@ -24,13 +27,22 @@ public struct RefreshPlan: Codable, Sendable, Equatable {
     /// Width of the masks, in bits (λ = 128 plus the values' bits at the scale).
     public var maskBits: Int
     /// The level the ciphertexts are masked at: the lowest whose modulus holds the mask.
+    /// With bootstraps: 1, the level the division by the cut's value bound uses.
     public var maskLevel: Int
+    /// Present when the server bootstraps at the cuts instead (no mask then: ``maskBits`` is 0).
+    public var bootstrap: BootstrapRefresh?
 
     /// A refresh plan.
-    public init(cuts: [Int], maskBits: Int, maskLevel: Int) {
+    /// - Parameters:
+    ///   - cuts: the stages after which a refresh happens, ascending
+    ///   - maskBits: width of the masks (0 with bootstraps)
+    ///   - maskLevel: the level each segment but the last ends at
+    ///   - bootstrap: how the server bootstraps at the cuts (nil: client-aided refreshes)
+    public init(cuts: [Int], maskBits: Int, maskLevel: Int, bootstrap: BootstrapRefresh? = nil) {
         self.cuts = cuts
         self.maskBits = maskBits
         self.maskLevel = maskLevel
+        self.bootstrap = bootstrap
     }
 
     /// The stages of `layers`: each layer's dense part and its activation, with their depths.

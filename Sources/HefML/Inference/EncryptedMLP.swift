@@ -1,5 +1,6 @@
 import Foundation
 public import HefCKKS
+import HefCircuits
 import HefRing
 
 /// The server side of encrypted inference: runs a compiled model on ciphertexts with public
@@ -15,17 +16,25 @@ public struct EncryptedMLP: Sendable {
     public let evaluator: Evaluator
     /// The model's layout, prepared for this context.
     private let evaluation: any PackedEvaluation
+    /// The bootstrapper of a model that bootstraps at its cuts (nil otherwise).
+    private let bootstrapper: Bootstrapper?
 
     /// Prepares the evaluation of `model`.
     /// - Parameters:
     ///   - model: A compiled model (checked with ``CompiledModel/validate()``).
     ///   - context: The context of the model's parameters.
-    ///   - evaluationKeys: The client's evaluation keys (relinearization and the plan's rotations).
+    ///   - evaluationKeys: The client's evaluation keys (relinearization and the plan's rotations;
+    ///     for a model that bootstraps, the bootstrapper's too: ``ModelKeys/evaluation``).
+    ///   - encapsulationKeys: The client's encapsulation keys, for a model that bootstraps.
     /// - Throws: ``ModelError/invalidModel(_:)`` or ``ModelError/unsupportedFormat(_:)`` for a model
     ///   that fails validation; ``ModelError/wrongModel(_:)`` when the context's parameters are not
-    ///   the model's; `CKKSError/parametersMismatch(expected:found:)` when the keys were made for
-    ///   other parameters; other `CKKSError` cases when encoding a weight plaintext fails.
-    public init(model: CompiledModel, context: CKKSContext, evaluationKeys: EvaluationKeys) throws {
+    ///   the model's, or a model that bootstraps comes without encapsulation keys;
+    ///   `CKKSError/parametersMismatch(expected:found:)` when the keys were made for other
+    ///   parameters; other `CKKSError` cases when encoding a weight plaintext fails.
+    public init(
+        model: CompiledModel, context: CKKSContext, evaluationKeys: EvaluationKeys,
+        encapsulationKeys: EncapsulationKeys? = nil
+    ) throws {
         guard context.parameters.literal == model.plan.parameters else {
             throw ModelError.wrongModel("the context's parameters are not the model's")
         }
@@ -36,6 +45,58 @@ public struct EncryptedMLP: Sendable {
         self.evaluator = try Evaluator(context: context, keys: evaluationKeys)
         self.evaluation = try layout.layout.prepareEvaluation(
             layers: model.layers, evaluator: evaluator, refresh: model.plan.refresh)
+        if let bootstrap = model.plan.refresh?.bootstrap {
+            guard let encapsulationKeys else {
+                throw ModelError.wrongModel(
+                    "this model bootstraps: it needs the key holder's encapsulation keys (hefctl keygen writes them)")
+            }
+            bootstrapper = try Bootstrapper(
+                context: context, keys: BootstrappingKeys(evaluation: evaluationKeys, encapsulation: encapsulationKeys),
+                slots: bootstrap.slots, configuration: bootstrap.configuration)
+        } else {
+            bootstrapper = nil
+        }
+    }
+
+    /// Whether the server stops for the key holder at the cuts (client-aided refreshes), rather
+    /// than running to the outputs (no cuts, or bootstraps at them).
+    private var stopsForRefresh: Bool { model.plan.refresh != nil && model.plan.refresh?.bootstrap == nil }
+
+    /// One batch through every stage: the segments, bootstrapped between them when the model
+    /// bootstraps.
+    private static func evaluateAll(
+        _ inputs: [Ciphertext], evaluation: any PackedEvaluation, model: CompiledModel, evaluator: Evaluator,
+        bootstrapper: Bootstrapper?
+    ) throws -> [Ciphertext] {
+        guard let refresh = model.plan.refresh, let bootstrap = refresh.bootstrap, let bootstrapper else {
+            return try evaluation.evaluate(inputs, stages: 0..<Int.max, progress: nil)
+        }
+        let segments = refresh.segments(stageCount: 2 * model.layers.count)
+        let starts = model.segmentStartLevels
+        let scale = evaluator.context.parameters.defaultScale
+        var cts = inputs
+        for (i, segment) in segments.enumerated() {
+            cts = try evaluation.evaluate(cts, stages: segment, progress: nil)
+            guard i < refresh.cuts.count else { break }
+            let bound = bootstrap.valueBounds[i]
+            cts = try cts.map { ct in
+                // 1/B onto the default scale (one level), the bootstrap as a ciphertext of the
+                // cut's period, B back as an integer (no level), then down to the next start.
+                var x = try evaluator.rescale(try evaluator.multiply(ct, scalar: 1 / bound, rescaledScale: scale))
+                let slots = x.slots
+                x.slots = bootstrap.slots
+                var y = try bootstrapper.bootstrap(x)
+                y.slots = slots
+                if bound > 1 { y = try evaluator.multiply(y, integer: Int64(bound)) }
+                guard y.level >= starts[i + 1] else {
+                    throw ModelError.wrongModel(
+                        "a bootstrap left level \(y.level); segment \(i + 2) starts at \(starts[i + 1])")
+                }
+                y.dropLevels(to: starts[i + 1])
+                return y
+            }
+        }
+        return cts
     }
 
     /// Evaluates a client's request (a model ciphertext file's contents): checks that it was
@@ -51,7 +112,7 @@ public struct EncryptedMLP: Sendable {
     public func evaluate(
         _ request: ModelCiphertexts, threads: Int = 1, progress: ((Int, Int) -> Void)? = nil
     ) throws -> ModelCiphertexts {
-        guard model.plan.refresh == nil else {
+        guard !stopsForRefresh else {
             throw ModelError.wrongModel(
                 "this model stops for client-aided refreshes: run it with run(_:publicKey:state:) (hefctl infer does)")
         }
@@ -70,8 +131,16 @@ public struct EncryptedMLP: Sendable {
     ) throws -> [[Ciphertext]] {
         let results = BatchSlots<[Ciphertext]>(count: inputs.count, progress: progress)
         let evaluation = self.evaluation
+        let (model, evaluator, bootstrapper) = (self.model, self.evaluator, self.bootstrapper)
+        let whole = stages == 0..<Int.max && bootstrapper != nil
         try Parallelism.forEach(inputs.count, threads: threads) { b in
-            results.set(b, try evaluation.evaluate(inputs[b], stages: stages, progress: nil))
+            results.set(
+                b,
+                whole
+                    ? try Self.evaluateAll(
+                        inputs[b], evaluation: evaluation, model: model, evaluator: evaluator,
+                        bootstrapper: bootstrapper)
+                    : try evaluation.evaluate(inputs[b], stages: stages, progress: nil))
         }
         return results.values
     }
@@ -85,7 +154,11 @@ public struct EncryptedMLP: Sendable {
     /// - Throws: ``ModelError/wrongModel(_:)`` for the wrong number of ciphertexts; `CKKSError`
     ///   when a ciphertext does not fit the evaluation.
     public func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)? = nil) throws -> [Ciphertext] {
-        try evaluation.evaluate(inputs, progress: progress)
+        guard bootstrapper == nil else {
+            return try Self.evaluateAll(
+                inputs, evaluation: evaluation, model: model, evaluator: evaluator, bootstrapper: bootstrapper)
+        }
+        return try evaluation.evaluate(inputs, progress: progress)
     }
 
     /// What one call of ``run(_:publicKey:state:threads:progress:)`` gives back.
@@ -116,8 +189,9 @@ public struct EncryptedMLP: Sendable {
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> Step {
         let stageCount = 2 * model.layers.count
-        let refresh = model.plan.refresh
-        let segments = refresh?.segments(stageCount: stageCount) ?? [0..<stageCount]
+        // A model that bootstraps runs to its outputs in one call, like a model without cuts.
+        let refresh = stopsForRefresh ? model.plan.refresh : nil
+        let segments = refresh?.segments(stageCount: stageCount) ?? [0..<Int.max]
         let segment: Int
         var inputs: [[Ciphertext]]
         switch request.stage {
@@ -126,13 +200,17 @@ public struct EncryptedMLP: Sendable {
             segment = 0
             inputs = request.batches.map(\.ciphertexts)
             let start = model.segmentStartLevels[0]
-            if refresh != nil, let ct = inputs.joined().first(where: { $0.level != start }) {
+            if model.plan.refresh != nil, let ct = inputs.joined().first(where: { $0.level != start }) {
                 throw ModelError.wrongModel(
                     "the inputs are at level \(ct.level); this model's first segment starts at level \(start) (encrypt with this model's client)"
                 )
             }
         case .refreshed:
             try request.check(model: model, stage: .refreshed)
+            guard stopsForRefresh else {
+                throw ModelError.wrongModel(
+                    "this model does not stop for client refreshes: a refreshed file is not its input")
+            }
             guard let state else {
                 throw ModelError.wrongModel("refreshed ciphertexts need the server's state of their round trip")
             }

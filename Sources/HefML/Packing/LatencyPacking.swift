@@ -78,6 +78,11 @@ public struct LatencyPacking: PackingLayout, Codable, Equatable {
     /// "block P" with the input period.
     public var summary: String { "block \(inputPeriod)" }
 
+    /// The period of the slot vector after `stage` (stage 2k: layer k's dense part, 2k + 1 its
+    /// activation): the layer's output period, which the activation keeps.
+    /// - Parameter stage: a stage of the model
+    public func period(afterStage stage: Int) -> Int { layers[stage / 2].outputPeriod }
+
     /// Computes the layout of `layers` for a ring with `slots` slots.
     /// - Parameters:
     ///   - layers: The compiled layers (at least one).
