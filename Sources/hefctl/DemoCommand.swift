@@ -120,7 +120,8 @@ struct Demo: ParsableCommand {
                             Double(fullReport.bytesUp) / Double(capacity) / 1000,
                             Double(fullReport.bytesDown) / Double(capacity) / 1000))
                 } else {
-                    print(String(format: "throughput      %.0f samples/s (server)", n / max(report.inferSeconds, 1e-9)))
+                    let rate = n / max(report.inferSeconds, 1e-9)
+                    print(String(format: rate < 10 ? "throughput      %.3g samples/s (server)" : "throughput      %.0f samples/s (server)", rate))
                 }
                 print(
                     String(

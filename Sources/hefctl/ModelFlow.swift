@@ -86,7 +86,9 @@ enum ModelFlow {
                 let last = RefreshPlan.stageName(segment.upperBound - 1, layers: model.layers)
                 let cut =
                     i < refresh.cuts.count
-                    ? "; then ÷\(Int(bootstrap.valueBounds[i])) and a bootstrap" : ""
+                    ? (refresh.maskLevel == 1
+                        ? "; then ÷\(Int(bootstrap.valueBounds[i])), a bootstrap and ×\(Int(bootstrap.valueBounds[i]))"
+                        : "; then a bootstrap (values within ±\(Int(bootstrap.valueBounds[i])))") : ""
                 lines.append(
                     "  segment \(i + 1): \(first) … \(last), \(used) levels from level \(model.segmentStartLevels[i])\(cut)"
                 )

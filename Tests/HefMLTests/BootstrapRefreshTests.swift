@@ -47,16 +47,46 @@ import Testing
     }
 
     @Test func aModelDeeperThanTheChainRunsWithBootstraps() throws {
-        let target = try Self.target()
-        let parameters = try target.parameters()
         let (model, calibration) = Self.deepModel(hidden: 6, seed: 1201)
-        let compiled = try Self.compile(model, calibration: calibration)
+        let (compiled, _) = try Self.run(model, calibration: calibration, minimumBits: 20)
+        let refresh = try #require(compiled.plan.refresh)
+        // tanh keeps every cut within ±2: no level is kept for a division.
+        #expect(refresh.maskLevel == 0)
+        #expect(refresh.bootstrap?.valueBounds.allSatisfy { $0 <= 2 } == true)
+    }
+
+    /// 24 linear layers (depth 24) whose values reach about ±10: each segment keeps a level,
+    /// the server divides by the cut's bound before the bootstrap and multiplies it back after.
+    @Test func largeValuesAreDividedBeforeTheBootstrap() throws {
+        var g = SplitMix64(seed: 77)
+        let layers = (0..<24).map { k in
+            let out = k == 23 ? 4 : 8
+            let gain = k % 2 == 0 ? 2.0 : 0.5
+            return DenseLayer(
+                weights: (0..<out).map { i in (0..<8).map { j in (i == j ? gain : 0) + 0.01 * g.normal() } },
+                bias: (0..<out).map { _ in 0.1 * g.normal() }, activation: .none)
+        }
+        let model = MLPModel(
+            name: "deep-linear", task: .classification, inputSize: 8, scaler: nil, layers: layers,
+            output: OutputTail(probabilities: .softmax))
+        let calibration = (0..<200).map { _ in (0..<8).map { _ in 2 * g.normal() } }
+        let (compiled, _) = try Self.run(model, calibration: calibration, minimumBits: 14)
+        let refresh = try #require(compiled.plan.refresh)
+        #expect(refresh.maskLevel == 1)
+        #expect((refresh.bootstrap?.valueBounds.max() ?? 0) > 2)
+    }
+
+    /// Compiles `model` for the test chain with bootstraps, runs three rows end to end, and
+    /// checks the scores against the compiled model in Double: within the plan's noise bound
+    /// and to at least `minimumBits`.
+    static func run(_ model: MLPModel, calibration: [[Double]], minimumBits: Double) throws -> (CompiledModel, Double) {
+        let parameters = try target().parameters()
+        let compiled = try compile(model, calibration: calibration)
         let refresh = try #require(compiled.plan.refresh)
         let bootstrap = try #require(refresh.bootstrap)
         #expect(compiled.plan.depth > parameters.maxLevel, "deeper than the whole chain, bootstrapping levels included")
         #expect(refresh.cuts.count >= 4)
         #expect(bootstrap.slots == 8)
-        #expect(bootstrap.valueBounds.allSatisfy { $0 >= 1 && $0 <= 2 })
         // The file keeps the bootstraps, and a reloaded model is the same model.
         let reloaded = try JSONDecoder().decode(CompiledModel.self, from: JSONEncoder().encode(compiled))
         #expect(reloaded.id == compiled.id && reloaded.plan.refresh == refresh)
@@ -80,7 +110,7 @@ import Testing
         let step = try server.run(request, publicKey: publicKey)
         guard case .outputs(let outputs) = step else {
             Issue.record("a model that bootstraps must run to its outputs in one call")
-            return
+            return (compiled, 0)
         }
         let elapsed = ContinuousClock.now - start
         let scores = try client.decryptScores(outputs, secretKey: secretKey)
@@ -91,10 +121,11 @@ import Testing
             worst = max(worst, zip(scores[i], want).map { abs($0 - $1) }.max() ?? 1)
         }
         testLog(
-            "bootstrapped MLP: depth \(compiled.plan.depth) on a \(parameters.maxLevel)-level chain, \(refresh.cuts.count) bootstraps of \(bootstrap.slots) slots, \(rows.count) rows in \(elapsed); worst error 2^\(String(format: "%.1f", log2(worst))), plan's bound 2^\(String(format: "%.1f", log2(bound)))"
+            "bootstrapped MLP: depth \(compiled.plan.depth) on a \(parameters.maxLevel)-level chain, \(refresh.cuts.count) bootstraps of \(bootstrap.slots) slots (bounds \(bootstrap.valueBounds.map { Int($0) })), \(rows.count) rows in \(elapsed); worst error 2^\(String(format: "%.1f", log2(worst))), plan's bound 2^\(String(format: "%.1f", log2(bound)))"
         )
         #expect(worst <= bound, "the plan's noise bound must cover what the bootstraps add")
-        #expect(-log2(worst) >= 14, "precision after \(refresh.cuts.count) bootstraps: \(-log2(worst)) bits")
+        #expect(-log2(worst) >= minimumBits, "precision after \(refresh.cuts.count) bootstraps: \(-log2(worst)) bits")
+        return (compiled, worst)
     }
 
     @Test func refusals() throws {

@@ -5,12 +5,14 @@ public import HefCircuits
 /// How a plan with `--refresh bootstrap` refreshes its ciphertexts at each cut: the server
 /// bootstraps them itself, without a round trip to the key holder.
 ///
-/// At a cut the server multiplies the ciphertext by 1/B (one level, landing exactly on the
-/// default scale), bootstraps it as a ciphertext of ``slots`` slots (the latency packing
-/// repeats every value with the cut's period, so the slot vector is ``slots``-periodic), and
-/// multiplies the result by the integer B (no level). B is ``valueBounds``[i]: a power of two
-/// at least the largest |value| the plan's envelopes allow at cut i, so that what EvalMod sees
-/// stays within the message ratio q_0/Δ it approximates the modular reduction for.
+/// At a cut the server bootstraps the ciphertext as a ciphertext of ``slots`` slots (the
+/// latency packing repeats every value with the cut's period, so the slot vector is
+/// ``slots``-periodic). B = ``valueBounds``[i] is a power of two at least the largest |value|
+/// the plan's envelopes allow at cut i. EvalMod approximates the modular reduction for values
+/// near the message ratio q_0/Δ: when every B is at most ``undividedBound`` the plan keeps no
+/// level at the cuts (`RefreshPlan.maskLevel` 0) and the ciphertext is bootstrapped as it is;
+/// otherwise each segment keeps one level, the server multiplies by 1/B (landing exactly on the
+/// default scale) before the bootstrap and by the integer B (no level) after it.
 public struct BootstrapRefresh: Codable, Sendable, Equatable {
     /// Name of the parameter set ("boot16", or the name a test gave its chain).
     public var preset: String
@@ -23,6 +25,10 @@ public struct BootstrapRefresh: Codable, Sendable, Equatable {
 
     /// The largest bound a cut may have: each doubling costs a bit of the bootstrap's precision.
     public static let maxValueBound = 4096.0
+    /// The largest bound bootstrapped without the division: at twice the message ratio
+    /// EvalMod's arcsine-corrected sine still keeps about 20 bits (its fifth-order term,
+    /// 3(2πx)^5/40 at x = 2^-7, is 2^-28 of q_0, 2^-20 of the scale).
+    public static let undividedBound = 2.0
 
     /// A bootstrap refresh.
     /// - Parameters:

@@ -163,7 +163,10 @@ extension CompiledModel {
             throw ModelError.invalidModel("the plan's bootstrapping configuration leaves no levels on its parameters")
         }
         let n = bootstrap.slots
-        guard n >= 2, n <= parameters.maxSlots, n & (n - 1) == 0, refresh.maskBits == 0, refresh.maskLevel == 1,
+        guard n >= 2, n <= parameters.maxSlots, n & (n - 1) == 0, refresh.maskBits == 0,
+            refresh.maskLevel == 1
+                || (refresh.maskLevel == 0
+                    && bootstrap.valueBounds.allSatisfy { $0 <= BootstrapRefresh.undividedBound }),
             bootstrap.valueBounds.count == refresh.cuts.count,
             bootstrap.valueBounds.allSatisfy({ b in
                 b >= 1 && b <= BootstrapRefresh.maxValueBound && b == pow(2, log2(b).rounded())
@@ -173,7 +176,7 @@ extension CompiledModel {
                 "the plan's bootstraps (\(n) slots, bounds \(bootstrap.valueBounds)) do not fit these parameters")
         }
         for (i, segment) in refresh.segments(stageCount: stages.count).enumerated() {
-            let used = segment.reduce(0) { $0 + stages[$1] } + (i == refresh.cuts.count ? 0 : 1)
+            let used = segment.reduce(0) { $0 + stages[$1] } + (i == refresh.cuts.count ? 0 : refresh.maskLevel)
             guard used <= left else {
                 throw ModelError.invalidModel(
                     "segment \(i + 1) needs \(used) levels; a bootstrap on these parameters leaves \(left)")

@@ -84,59 +84,46 @@ public struct ModelCompiler: Sendable {
                 }
             }
         }
-        var base = min(options.maxDegree, 63)
         var planner = Planner(packing: options.packing)
         planner.bootstrapTarget = options.bootstrapTarget
-        if options.refresh == .bootstrap, let parameters = try? options.bootstrapTarget.parameters(),
-            let left = options.bootstrapTarget.configuration.levelsLeft(parameters), left >= 2
-        {
-            // A stage must fit between two bootstraps: depth ≤ left − 1.
-            base = min(base, (1 << (left - 1)) - 1)
-        }
-        let cappedMax = options.refresh == .bootstrap ? base : options.maxDegree
-        var (layers, notes, missed) = try compileLayers(model, calibration: calibration, cap: { _ in base })
-        var plan = try planner.plan(
-            layers: layers, inputSize: model.inputSize, notes: notes, refresh: options.refresh)
-        var guarantees = Self.guarantees(
-            layers: layers, plan: plan, packing: options.packing, model: model, calibration: calibration,
-            margin: options.margin)
-        if cappedMax > base && !missed.isEmpty {
-            // Higher degrees cost levels: take them only in the same ring and when the bound the
-            // client relies on (approximation + noise) gets smaller.
-            let upgraded = try compileLayers(
-                model, calibration: calibration, cap: { missed.contains($0) ? options.maxDegree : base })
-            if let better = try? planner.plan(
-                layers: upgraded.layers, inputSize: model.inputSize, notes: upgraded.notes, refresh: options.refresh),
-                better.parameters.logN == plan.parameters.logN,
-                (better.refresh?.cuts.count ?? 0) <= (plan.refresh?.cuts.count ?? 0)
-            {
-                let g = Self.guarantees(
-                    layers: upgraded.layers, plan: better, packing: options.packing, model: model,
-                    calibration: calibration, margin: options.margin)
-                func worst(_ g: PlanGuarantees) -> Double { (0..<g.noiseBound.count).map(g.combinedBound).max() ?? 0 }
-                if worst(g) < worst(guarantees) {
-                    (layers, notes, missed) = upgraded
-                    plan = better
-                    guarantees = g
+        var layers: [CompiledLayer]
+        var plan: InferencePlan
+        var guarantees: PlanGuarantees
+        if options.refresh == .bootstrap {
+            (layers, plan, guarantees) = try compileBootstrapped(model, calibration: calibration, planner: planner)
+        } else {
+            let base = min(options.maxDegree, 63)
+            var (compiled, notes, missed) = try compileLayers(model, calibration: calibration, cap: { _ in base })
+            layers = compiled
+            plan = try planner.plan(
+                layers: layers, inputSize: model.inputSize, notes: notes, refresh: options.refresh)
+            guarantees = Self.guarantees(
+                layers: layers, plan: plan, packing: options.packing, model: model, calibration: calibration,
+                margin: options.margin)
+            if options.maxDegree > base && !missed.isEmpty {
+                // Higher degrees cost levels: take them only in the same ring and when the bound the
+                // client relies on (approximation + noise) gets smaller.
+                let upgraded = try compileLayers(
+                    model, calibration: calibration, cap: { missed.contains($0) ? options.maxDegree : base })
+                if let better = try? planner.plan(
+                    layers: upgraded.layers, inputSize: model.inputSize, notes: upgraded.notes,
+                    refresh: options.refresh),
+                    better.parameters.logN == plan.parameters.logN,
+                    (better.refresh?.cuts.count ?? 0) <= (plan.refresh?.cuts.count ?? 0)
+                {
+                    let g = Self.guarantees(
+                        layers: upgraded.layers, plan: better, packing: options.packing, model: model,
+                        calibration: calibration, margin: options.margin)
+                    func worst(_ g: PlanGuarantees) -> Double {
+                        (0..<g.noiseBound.count).map(g.combinedBound).max() ?? 0
+                    }
+                    if worst(g) < worst(guarantees) {
+                        (layers, notes, missed) = upgraded
+                        plan = better
+                        guarantees = g
+                    }
                 }
             }
-        }
-        if var refresh = plan.refresh, var bootstrap = refresh.bootstrap {
-            let envelopes = zip(guarantees.preActivationLower, guarantees.preActivationUpper).map {
-                zip($0, $1).map { ($0, $1) }
-            }
-            bootstrap.valueBounds = BootstrapRefresh.valueBounds(
-                cuts: refresh.cuts, layers: layers, envelopes: envelopes)
-            if let worst = bootstrap.valueBounds.max(), worst > BootstrapRefresh.maxValueBound {
-                throw ModelError.planFailed(
-                    "values reach \(Int(worst)) at a bootstrap: more than \(Int(BootstrapRefresh.maxValueBound)), which would leave too little precision (calibrate the model, or use --refresh client)"
-                )
-            }
-            refresh.bootstrap = bootstrap
-            plan.refresh = refresh
-            guarantees.noiseBound = NoiseModel.predict(
-                layers, envelopes: envelopes, layout: plan.layout?.layout, parameters: plan.parameters,
-                refresh: refresh)
         }
         plan.guarantees = guarantees
         // Bits of absolute precision of the scores under the noise bound.
@@ -147,6 +134,51 @@ public struct ModelCompiler: Sendable {
         _ = try compiled.checked(
             given: plan.refresh?.bootstrap != nil ? try? options.bootstrapTarget.parameters() : nil)
         return compiled
+    }
+
+    /// Layers, plan and guarantees with `--refresh bootstrap`. First without a level kept at
+    /// the cuts (every stage may use all the levels a bootstrap leaves, activations up to degree
+    /// 2^left − 1): taken when the values at every cut stay within
+    /// ``BootstrapRefresh/undividedBound``. Otherwise with one level per segment kept for the
+    /// division by the cut's bound (activations up to degree 2^(left − 1) − 1).
+    func compileBootstrapped(_ model: MLPModel, calibration: [[Double]]?, planner: Planner) throws -> (
+        [CompiledLayer], InferencePlan, PlanGuarantees
+    ) {
+        let target = options.bootstrapTarget
+        let left = (try? target.parameters()).flatMap { target.configuration.levelsLeft($0) } ?? 0
+        var planner = planner
+        for reserve in [0, 1] {
+            let cap = min(options.maxDegree, 63, (1 << max(1, left - reserve)) - 1)
+            let (layers, notes, _) = try compileLayers(model, calibration: calibration, cap: { _ in cap })
+            planner.bootstrapReserve = reserve
+            var plan = try planner.plan(
+                layers: layers, inputSize: model.inputSize, notes: notes, refresh: .bootstrap)
+            var guarantees = Self.guarantees(
+                layers: layers, plan: plan, packing: options.packing, model: model, calibration: calibration,
+                margin: options.margin)
+            guard var refresh = plan.refresh, var bootstrap = refresh.bootstrap else {
+                return (layers, plan, guarantees)
+            }
+            let envelopes = zip(guarantees.preActivationLower, guarantees.preActivationUpper).map {
+                zip($0, $1).map { ($0, $1) }
+            }
+            bootstrap.valueBounds = BootstrapRefresh.valueBounds(
+                cuts: refresh.cuts, layers: layers, envelopes: envelopes)
+            let worst = bootstrap.valueBounds.max() ?? 1
+            if reserve == 0 && worst > BootstrapRefresh.undividedBound { continue }
+            if worst > BootstrapRefresh.maxValueBound {
+                throw ModelError.planFailed(
+                    "values reach \(Int(worst)) at a bootstrap: more than \(Int(BootstrapRefresh.maxValueBound)), which would leave too little precision (calibrate the model, or use --refresh client)"
+                )
+            }
+            refresh.bootstrap = bootstrap
+            plan.refresh = refresh
+            guarantees.noiseBound = NoiseModel.predict(
+                layers, envelopes: envelopes, layout: plan.layout?.layout, parameters: plan.parameters,
+                refresh: refresh)
+            return (layers, plan, guarantees)
+        }
+        throw ModelError.planFailed("no bootstrapped plan")
     }
 
     /// The compiled layers; `cap(k)` is the largest degree for layer k. Also returns the

@@ -10,6 +10,10 @@ public struct Planner: Sendable {
     public let packing: Packing
     /// The parameter set bootstraps are placed on with ``RefreshMode/bootstrap``.
     public var bootstrapTarget = BootstrapTarget(.boot16)
+    /// Levels each segment keeps at its end for the division before a bootstrap: 1 (values of
+    /// any bound), or 0 when the values at every cut stay within
+    /// ``BootstrapRefresh/undividedBound`` (the compiler checks, and plans again with 1 if not).
+    public var bootstrapReserve = 1
 
     /// Scale sizes the planner tries at each ring degree, largest first.
     public static let logScales = [40, 36, 33, 30]
@@ -159,16 +163,18 @@ public struct Planner: Sendable {
             throw ModelError.planFailed("the bootstrapping parameters \(target.name) are refused: \(error)")
         }
         let left = target.configuration.levelsLeft(parameters) ?? 0
+        let reserve = bootstrapReserve
+        guard (0...1).contains(reserve) else { throw ModelError.planFailed("a segment keeps 0 or 1 level for the bootstrap") }
         guard left >= 2 else {
             throw ModelError.planFailed(
                 "\(target.name) leaves \(left) level\(left == 1 ? "" : "s") after a bootstrap; a segment needs 2 at least (use boot16)"
             )
         }
         let stages = RefreshPlan.stageDepths(layers)
-        guard let cuts = RefreshPlan.cuts(stageDepths: stages, budget: left - 1, lastBudget: left) else {
+        guard let cuts = RefreshPlan.cuts(stageDepths: stages, budget: left - reserve, lastBudget: left) else {
             let deepest = stages.max() ?? 0
             throw ModelError.planFailed(
-                "a stage needs \(deepest) levels; between bootstraps on \(target.name) there are \(left - 1) (lower the activations' degree: --max-degree \((1 << (left - 1)) - 1))"
+                "a stage needs \(deepest) levels; between bootstraps on \(target.name) there are \(left - reserve) (lower the activations' degree: --max-degree \((1 << (left - reserve)) - 1))"
             )
         }
         if cuts.isEmpty { return try planWhole(layers: layers, inputSize: inputSize, notes: notes) }
@@ -191,7 +197,7 @@ public struct Planner: Sendable {
             parameters: target.literal, depth: depth, predictedPrecisionBits: min(predicted, logScale - 20),
             notes: planNotes, layout: stored)
         plan.refresh = RefreshPlan(
-            cuts: cuts, maskBits: 0, maskLevel: 1,
+            cuts: cuts, maskBits: 0, maskLevel: reserve,
             bootstrap: BootstrapRefresh(
                 preset: target.name, configuration: target.configuration, slots: slots,
                 valueBounds: Array(repeating: 1, count: cuts.count)))

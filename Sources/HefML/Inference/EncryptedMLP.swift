@@ -79,15 +79,22 @@ public struct EncryptedMLP: Sendable {
             cts = try evaluation.evaluate(cts, stages: segment, progress: nil)
             guard i < refresh.cuts.count else { break }
             let bound = bootstrap.valueBounds[i]
+            let divide = refresh.maskLevel == 1
             cts = try cts.map { ct in
-                // 1/B onto the default scale (one level), the bootstrap as a ciphertext of the
-                // cut's period, B back as an integer (no level), then down to the next start.
-                var x = try evaluator.rescale(try evaluator.multiply(ct, scalar: 1 / bound, rescaledScale: scale))
+                // 1/B onto the default scale (one level) when the plan keeps that level, the
+                // bootstrap as a ciphertext of the cut's period, B back as an integer (no
+                // level), then down to the next start.
+                var x = ct
+                if divide {
+                    x = try evaluator.rescale(try evaluator.multiply(ct, scalar: 1 / bound, rescaledScale: scale))
+                } else {
+                    try x.resetScale(to: scale)
+                }
                 let slots = x.slots
                 x.slots = bootstrap.slots
                 var y = try bootstrapper.bootstrap(x)
                 y.slots = slots
-                if bound > 1 { y = try evaluator.multiply(y, integer: Int64(bound)) }
+                if divide && bound > 1 { y = try evaluator.multiply(y, integer: Int64(bound)) }
                 guard y.level >= starts[i + 1] else {
                     throw ModelError.wrongModel(
                         "a bootstrap left level \(y.level); segment \(i + 2) starts at \(starts[i + 1])")
