@@ -74,9 +74,8 @@ public struct Poly<Format: PolyFormat>: Sendable {
         let count = moduliCount
         data.withUnsafeMutableBufferPointer { r in
             other.data.withUnsafeBufferPointer { b in
-                for i in 0..<count {
-                    body(backend, r.baseAddress! + i * n, b.baseAddress! + i * n, n, moduli[i])
-                }
+                let (rb, bb) = (r.baseAddress!, b.baseAddress!)
+                Parallelism.perPrime(count) { i in body(backend, rb + i * n, bb + i * n, n, moduli[i]) }
             }
         }
     }
@@ -97,13 +96,11 @@ public struct Poly<Format: PolyFormat>: Sendable {
         let moduli = a.basis.moduli
         let count = a.moduliCount
         let data = [UInt64](unsafeUninitializedCapacity: count * n) { out, initialized in
+            let ob = out.baseAddress!
             a.data.withUnsafeBufferPointer { pa in
                 b.data.withUnsafeBufferPointer { pb in
-                    for i in 0..<count {
-                        body(
-                            backend, out.baseAddress! + i * n, pa.baseAddress! + i * n, pb.baseAddress! + i * n, n,
-                            moduli[i])
-                    }
+                    let (ab, bb) = (pa.baseAddress!, pb.baseAddress!)
+                    Parallelism.perPrime(count) { i in body(backend, ob + i * n, ab + i * n, bb + i * n, n, moduli[i]) }
                 }
             }
             initialized = count * n
@@ -216,10 +213,9 @@ extension Poly where Format == Eval {
         data.withUnsafeMutableBufferPointer { r in
             a.data.withUnsafeBufferPointer { pa in
                 b.data.withUnsafeBufferPointer { pb in
-                    for i in 0..<count {
-                        backend.multiplyAdd(
-                            r.baseAddress! + i * n, pa.baseAddress! + i * n, pb.baseAddress! + i * n,
-                            count: n, modulus: moduli[i])
+                    let (rb, ab, bb) = (r.baseAddress!, pa.baseAddress!, pb.baseAddress!)
+                    Parallelism.perPrime(count) { i in
+                        backend.multiplyAdd(rb + i * n, ab + i * n, bb + i * n, count: n, modulus: moduli[i])
                     }
                 }
             }
@@ -249,9 +245,9 @@ extension Poly where Format == Eval {
         out.data.withUnsafeMutableBufferPointer { r in
             data.withUnsafeBufferPointer { a in
                 permutation.withUnsafeBufferPointer { perm in
-                    for i in 0..<count {
-                        backend.permute(
-                            r.baseAddress! + i * n, a.baseAddress! + i * n, permutation: perm.baseAddress!, count: n)
+                    let (rb, ab, pb) = (r.baseAddress!, a.baseAddress!, perm.baseAddress!)
+                    Parallelism.perPrime(count) { i in
+                        backend.permute(rb + i * n, ab + i * n, permutation: pb, count: n)
                     }
                 }
             }

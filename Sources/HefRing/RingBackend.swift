@@ -104,6 +104,8 @@ extension RingBackend {
         _ output: UnsafeMutablePointer<UInt64>, _ input: UnsafePointer<UInt64>, tables: BasisConversionTables,
         count: Int
     ) {
-        for j in 0..<tables.output.count { reduce(output + j * count, input, count: count, modulus: tables.output[j]) }
+        Parallelism.perPrime(tables.output.count) { j in
+            reduce(output + j * count, input, count: count, modulus: tables.output[j])
+        }
     }
 }

@@ -121,7 +121,11 @@ struct Demo: ParsableCommand {
                             Double(fullReport.bytesDown) / Double(capacity) / 1000))
                 } else {
                     let rate = n / max(report.inferSeconds, 1e-9)
-                    print(String(format: rate < 10 ? "throughput      %.3g samples/s (server)" : "throughput      %.0f samples/s (server)", rate))
+                    print(
+                        String(
+                            format: rate < 10
+                                ? "throughput      %.3g samples/s (server)" : "throughput      %.0f samples/s (server)",
+                            rate))
                 }
                 print(
                     String(

@@ -52,8 +52,7 @@ public struct Encryptor: Sendable {
         c0.p.multiplyAdd(pk.b.p, u.p)
         c1.q.multiplyAdd(pk.a.q, u.q)
         c1.p.multiplyAdd(pk.a.p, u.p)
-        extender.modDown(&c0.q, &c0.p)
-        extender.modDown(&c1.q, &c1.p)
+        extender.modDown(&c0.q, &c0.p, &c1.q, &c1.p)
         c0.p.zeroize()
         c1.p.zeroize()
         var d0 = c0.q

@@ -164,7 +164,9 @@ public struct Planner: Sendable {
         }
         let left = target.configuration.levelsLeft(parameters) ?? 0
         let reserve = bootstrapReserve
-        guard (0...1).contains(reserve) else { throw ModelError.planFailed("a segment keeps 0 or 1 level for the bootstrap") }
+        guard (0...1).contains(reserve) else {
+            throw ModelError.planFailed("a segment keeps 0 or 1 level for the bootstrap")
+        }
         guard left >= 2 else {
             throw ModelError.planFailed(
                 "\(target.name) leaves \(left) level\(left == 1 ? "" : "s") after a bootstrap; a segment needs 2 at least (use boot16)"

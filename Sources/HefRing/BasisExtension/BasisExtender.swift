@@ -95,31 +95,38 @@ public final class BasisExtender: Sendable {
                 c.data.withUnsafeBufferPointer { evalBuffer in
                     scratch.withUnsafeMutableBufferPointer { tmpBuffer in
                         let tmp = tmpBuffer.baseAddress!
+                        let outBase = outBuffer.baseAddress!
+                        // Every digit's converted residues in coefficient form at their place
+                        // (the o-th converted residue belongs to the o-th prime outside the
+                        // digit's [lo, hi)), its own residues copied in evaluation form; then
+                        // the forward NTTs of every digit at once.
+                        var transforms: [(digit: Int, prime: Int)] = []
                         for j in 0..<digits {
                             let lo = j * alpha
                             let hi = min(qLevel, lo + alpha)
-                            let out = outBuffer.baseAddress! + j * ext * n
-                            if hi - lo == 1 {
+                            let own = hi - lo
+                            let out = outBase + j * ext * n
+                            if own == 1 {
+                                // The digit's own slot is the scratch until its copy below.
                                 centeredLift(
-                                    tmp, coeffBuffer.baseAddress! + lo * n, from: basisQ.moduli[lo],
+                                    out, skipping: lo, coeffBuffer.baseAddress! + lo * n, from: basisQ.moduli[lo],
                                     to: modUpTables[l][j].output, scratch: out + lo * n)
                             } else {
                                 backend.convertBasis(
                                     tmp, coeffBuffer.baseAddress! + lo * n, tables: modUpTables[l][j], count: n)
-                            }
-                            // Scatter the converted residues around the digit's own primes
-                            // (the o-th converted residue belongs to the o-th prime outside
-                            // [lo, hi)), in evaluation form.
-                            let own = hi - lo
-                            Parallelism.perPrime(ext - own) { o in
-                                let t = o < lo ? o : o + own
-                                let dst = out + t * n
-                                dst.update(from: tmp + o * n, count: n)
-                                backend.forwardNTT(dst, tables: t < qLevel ? tablesQ[t] : tablesP[t - qLevel])
+                                for o in 0..<(ext - own) {
+                                    (out + (o < lo ? o : o + own) * n).update(from: tmp + o * n, count: n)
+                                }
                             }
                             for t in lo..<hi {
                                 (out + t * n).update(from: evalBuffer.baseAddress! + t * n, count: n)
                             }
+                            for t in 0..<ext where t < lo || t >= hi { transforms.append((j, t)) }
+                        }
+                        Parallelism.perPrime(transforms.count) { i in
+                            let (j, t) = transforms[i]
+                            backend.forwardNTT(
+                                outBase + (j * ext + t) * n, tables: t < qLevel ? tablesQ[t] : tablesP[t - qLevel])
                         }
                     }
                 }
@@ -128,18 +135,21 @@ public final class BasisExtender: Sendable {
         return DecomposedPoly(level: l, digitCount: digits, primeCount: ext, data: data)
     }
 
-    /// `output_o = x̃ mod p_o` for the centered representative x̃ of each coefficient of `x`
-    /// (residues mod `q`). `scratch` (n words) is overwritten.
+    /// `x̃ mod p_o` for the centered representative x̃ of each coefficient of `x` (residues mod
+    /// `q`), written to residue t of `output` (n words each) where t = o below `skipping` and
+    /// o + 1 from it: the digit's own residue is left out. `scratch` (n words) is overwritten.
     private func centeredLift(
-        _ output: UnsafeMutablePointer<UInt64>, _ x: UnsafePointer<UInt64>, from q: Modulus, to outputs: [Modulus],
-        scratch: UnsafeMutablePointer<UInt64>
+        _ output: UnsafeMutablePointer<UInt64>, skipping own: Int, _ x: UnsafePointer<UInt64>, from q: Modulus,
+        to outputs: [Modulus], scratch: UnsafeMutablePointer<UInt64>
     ) {
         let n = basisQ.n
         let half = q.value >> 1
         // x + h mod q lies in [0, q) and equals x̃ + h as an integer.
         backend.addScalar(scratch, x, scalar: half, count: n, modulus: q)
-        for (o, p) in outputs.enumerated() {
-            let dst = output + o * n
+        let backend = self.backend
+        Parallelism.perPrime(outputs.count) { o in
+            let p = outputs[o]
+            let dst = output + (o < own ? o : o + 1) * n
             backend.reduce(dst, UnsafePointer(scratch), count: n, modulus: p)
             backend.addScalar(
                 dst, UnsafePointer(dst), scalar: ScalarMod.sub(0, half % p.value, p.value), count: n, modulus: p)
@@ -177,10 +187,9 @@ public final class BasisExtender: Sendable {
             permuted.withUnsafeMutableBufferPointer { dst in
                 source.withUnsafeBufferPointer { src in
                     permutation.withUnsafeBufferPointer { perm in
-                        for r in 0..<(digits * ext) {
-                            backend.permute(
-                                dst.baseAddress! + r * n, src.baseAddress! + r * n, permutation: perm.baseAddress!,
-                                count: n)
+                        let (db, sb, pb) = (dst.baseAddress!, src.baseAddress!, perm.baseAddress!)
+                        Parallelism.perPrime(digits * ext) { r in
+                            backend.permute(db + r * n, sb + r * n, permutation: pb, count: n)
                         }
                     }
                 }
@@ -230,8 +239,7 @@ public final class BasisExtender: Sendable {
                 }
             }
         }
-        modDown(&q0, &p0)
-        modDown(&q1, &p1)
+        modDown(&q0, &p0, &q1, &p1)
         return (q0, q1)
     }
 
@@ -243,37 +251,77 @@ public final class BasisExtender: Sendable {
     /// mod P (h = ⌊P/2⌋): a rounded division, not a floor. `xP` is overwritten (scratch).
     public func modDown(_ xQ: inout Poly<Eval>, _ xP: inout Poly<Eval>) {
         precondition(xQ.basis === basisQ && xP.basis === basisP && xP.moduliCount == basisP.count)
-        let n = basisQ.n
         let l = xQ.moduliCount - 1
+        var converted = uninitializedWords((l + 1) * basisQ.n)
+        xP.data.withUnsafeMutableBufferPointer { pb in
+            converted.withUnsafeMutableBufferPointer { cb in
+                xQ.data.withUnsafeMutableBufferPointer { qb in
+                    modDown(
+                        level: l, q: [qb.baseAddress!], p: [pb.baseAddress!], converted: [cb.baseAddress!])
+                }
+            }
+        }
+    }
+
+    /// ``modDown(_:_:)`` of two polynomials at once (the two halves of a key switch): their
+    /// per-prime loops run as one, so that threads share 2(l + 1) residues, not l + 1 twice.
+    public func modDown(
+        _ aQ: inout Poly<Eval>, _ aP: inout Poly<Eval>, _ bQ: inout Poly<Eval>, _ bP: inout Poly<Eval>
+    ) {
+        precondition(aQ.basis === basisQ && aP.basis === basisP && aP.moduliCount == basisP.count)
+        precondition(bQ.basis === basisQ && bP.basis === basisP && bP.moduliCount == basisP.count)
+        precondition(aQ.moduliCount == bQ.moduliCount)
+        let l = aQ.moduliCount - 1
+        var converted = uninitializedWords(2 * (l + 1) * basisQ.n)
+        aP.data.withUnsafeMutableBufferPointer { apb in
+            bP.data.withUnsafeMutableBufferPointer { bpb in
+                converted.withUnsafeMutableBufferPointer { cb in
+                    aQ.data.withUnsafeMutableBufferPointer { aqb in
+                        bQ.data.withUnsafeMutableBufferPointer { bqb in
+                            modDown(
+                                level: l, q: [aqb.baseAddress!, bqb.baseAddress!],
+                                p: [apb.baseAddress!, bpb.baseAddress!],
+                                converted: [cb.baseAddress!, cb.baseAddress! + (l + 1) * basisQ.n])
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// ModDown of each `(q[k], p[k])` (residues over q_0 … q_l and over P, evaluation form);
+    /// `converted[k]` is scratch of (l + 1)·n words. The P residues are overwritten.
+    private func modDown(
+        level l: Int, q: [UnsafeMutablePointer<UInt64>], p: [UnsafeMutablePointer<UInt64>],
+        converted: [UnsafeMutablePointer<UInt64>]
+    ) {
+        let n = basisQ.n
         let qLevel = l + 1
+        let polys = q.count
         let backend = self.backend
-        var converted = uninitializedWords(qLevel * n)
         let tablesP = basisP.tables
         let moduliP = basisP.moduli
         let tablesQ = basisQ.tables
         let moduliQ = basisQ.moduli
-        xP.data.withUnsafeMutableBufferPointer { pb in
-            let base = pb.baseAddress!
-            Parallelism.perPrime(moduliP.count) { k in
-                let pk = base + k * n
-                backend.inverseNTT(pk, tables: tablesP[k])
-                backend.addScalar(pk, UnsafePointer(pk), scalar: halfPModP[k], count: n, modulus: moduliP[k])
-            }
-            converted.withUnsafeMutableBufferPointer { cb in
-                let conv = cb.baseAddress!
-                backend.convertBasis(conv, UnsafePointer(base), tables: modDownTables[l], count: n)
-                xQ.data.withUnsafeMutableBufferPointer { qb in
-                    Parallelism.perPrime(qLevel) { i in
-                        let ci = conv + i * n
-                        let xi = qb.baseAddress! + i * n
-                        let q = moduliQ[i]
-                        backend.addScalar(ci, UnsafePointer(ci), scalar: minusHalfPModQ[i], count: n, modulus: q)
-                        backend.forwardNTT(ci, tables: tablesQ[i])
-                        backend.subtract(xi, UnsafePointer(xi), UnsafePointer(ci), count: n, modulus: q)
-                        backend.multiplyScalar(xi, UnsafePointer(xi), scalar: pInverseModQ[i], count: n, modulus: q)
-                    }
-                }
-            }
+        let pCount = moduliP.count
+        Parallelism.perPrime(polys * pCount) { index in
+            let (k, j) = index.quotientAndRemainder(dividingBy: pCount)
+            let pj = p[k] + j * n
+            backend.inverseNTT(pj, tables: tablesP[j])
+            backend.addScalar(pj, UnsafePointer(pj), scalar: halfPModP[j], count: n, modulus: moduliP[j])
+        }
+        for k in 0..<polys {
+            backend.convertBasis(converted[k], UnsafePointer(p[k]), tables: modDownTables[l], count: n)
+        }
+        Parallelism.perPrime(polys * qLevel) { index in
+            let (k, i) = index.quotientAndRemainder(dividingBy: qLevel)
+            let ci = converted[k] + i * n
+            let xi = q[k] + i * n
+            let qi = moduliQ[i]
+            backend.addScalar(ci, UnsafePointer(ci), scalar: minusHalfPModQ[i], count: n, modulus: qi)
+            backend.forwardNTT(ci, tables: tablesQ[i])
+            backend.subtract(xi, UnsafePointer(xi), UnsafePointer(ci), count: n, modulus: qi)
+            backend.multiplyScalar(xi, UnsafePointer(xi), scalar: pInverseModQ[i], count: n, modulus: qi)
         }
     }
 
