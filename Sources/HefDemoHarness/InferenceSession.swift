@@ -58,10 +58,12 @@ public struct InferenceSession: Sendable {
     /// Runs `rows` through key generation, encryption, evaluation and decryption.
     /// - Parameters:
     ///   - rows: Raw input rows.
+    ///   - threads: Threads the server uses (batches at once; in throughput packing, a single
+    ///     batch's neurons).
     ///   - progress: Called with a short description of each stage.
     /// - Throws: The ``ModelError`` and ``CKKSError`` cases of ``InferenceClient`` and ``EncryptedMLP``
     ///   (rows outside the model's guarantees: ``ModelError/outOfRange(_:)``).
-    public func run(_ rows: [[Double]], progress: ((String) -> Void)? = nil) throws -> Report {
+    public func run(_ rows: [[Double]], threads: Int = 1, progress: ((String) -> Void)? = nil) throws -> Report {
         let clock = ContinuousClock()
         func seconds(_ d: Duration) -> Double {
             Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
@@ -112,7 +114,7 @@ public struct InferenceSession: Sendable {
             var step: EncryptedMLP.Step?
             inferTime += try clock.measure {
                 let request = try ModelCiphertexts(deserializing: message, context: context)
-                step = try server.run(request, publicKey: publicKey, state: state) { done, total in
+                step = try server.run(request, publicKey: publicKey, state: state, threads: threads) { done, total in
                     if total > 1 { progress?("evaluating batch \(done)/\(total)") }
                 }
                 if case .outputs(let outputs) = step! { download = try outputs.serialized(context: context) }

@@ -36,8 +36,15 @@ struct Demo: ParsableCommand {
     @Option(help: "Ring backend.")
     var backend: BackendChoice = .native
 
+    @Option(
+        help:
+            "Server threads: samples at once in latency packing, a batch's neurons in throughput packing. Default: 1, so that latency figures are one sample's (HEF_THREADS is not read here)."
+    )
+    var threads: Int = 1
+
     func run() throws {
         try reportingErrors {
+            guard threads >= 1 else { throw UserError("--threads must be at least 1") }
             let dir = try locateModel()
             let modelPath = (dir as NSString).appendingPathComponent("model.json")
             let source = try withFile(modelPath) { try ModelFile.load(contentsOf: URL(fileURLWithPath: modelPath)) }
@@ -69,7 +76,7 @@ struct Demo: ParsableCommand {
                 // One sample per batch (latency): --limit applies; batched layouts take every row.
                 let sample = layout.samplesPerBatch == 1 ? Array(rows.prefix(limit ?? rows.count)) : rows
                 let session = try InferenceSession(model: compiled, backend: backend.backend)
-                let report = try session.run(sample) { progress.update("\(p.rawValue): \($0)") }
+                let report = try session.run(sample, threads: threads) { progress.update("\(p.rawValue): \($0)") }
                 progress.finish()
                 let stats = AgreementStats(
                     model: source, rows: sample, encryptedScores: report.scores,
@@ -101,19 +108,23 @@ struct Demo: ParsableCommand {
                 print(
                     String(
                         format:
-                            "time            keygen %.2f s; per sample: encrypt %.2f ms, infer %.2f ms, decrypt %.2f ms",
+                            "time            keygen %.2f s; per sample: encrypt %.2f ms, infer %.2f ms, decrypt %.2f ms%@",
                         report.keygenSeconds, 1000 * report.encryptSeconds / n, 1000 * report.inferSeconds / n,
-                        1000 * report.decryptSeconds / n))
+                        1000 * report.decryptSeconds / n, threads > 1 ? " (server: \(threads) threads)" : ""))
                 if layout.samplesPerBatch > 1 {
                     // A batch costs the same however many of its slots are used: time a full one.
                     let capacity = layout.samplesPerBatch
                     let full = (0..<capacity).map { rows[$0 % rows.count] }
-                    let fullReport = try session.run(full) { progress.update("throughput: full batch, \($0)") }
+                    let fullReport = try session.run(full, threads: threads) {
+                        progress.update("throughput: full batch, \($0)")
+                    }
                     progress.finish()
                     print(
                         String(
-                            format: "throughput      %.0f samples/s (server; a full batch of %d samples in %.3f s)",
-                            Double(capacity) / max(fullReport.inferSeconds, 1e-9), capacity, fullReport.inferSeconds))
+                            format:
+                                "throughput      %.0f samples/s (server, %d thread%@; a full batch of %d samples in %.3f s)",
+                            Double(capacity) / max(fullReport.inferSeconds, 1e-9), threads, threads == 1 ? "" : "s",
+                            capacity, fullReport.inferSeconds))
                     print(
                         String(
                             format: "bytes (full)    up %.1f KB, down %.2f KB per sample",

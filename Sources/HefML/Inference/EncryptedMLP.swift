@@ -140,6 +140,8 @@ public struct EncryptedMLP: Sendable {
         let evaluation = self.evaluation
         let (model, evaluator, bootstrapper) = (self.model, self.evaluator, self.bootstrapper)
         let whole = stages == 0..<Int.max && bootstrapper != nil
+        // Fewer batches than threads: the rest go inside each batch (throughput packing's neurons).
+        let inner = max(1, threads / max(1, inputs.count))
         try Parallelism.forEach(inputs.count, threads: threads) { b in
             results.set(
                 b,
@@ -147,7 +149,7 @@ public struct EncryptedMLP: Sendable {
                     ? try Self.evaluateAll(
                         inputs[b], evaluation: evaluation, model: model, evaluator: evaluator,
                         bootstrapper: bootstrapper)
-                    : try evaluation.evaluate(inputs[b], stages: stages, progress: nil))
+                    : try evaluation.evaluate(inputs[b], stages: stages, threads: inner, progress: nil))
         }
         return results.values
     }

@@ -85,6 +85,17 @@ public protocol PackedEvaluation: Sendable {
     ///   - progress: Called after each layer whose activation the range ends with (layers done, layers).
     /// - Throws: as ``evaluate(_:progress:)``.
     func evaluate(_ inputs: [Ciphertext], stages: Range<Int>, progress: ((Int, Int) -> Void)?) throws -> [Ciphertext]
+
+    /// ``evaluate(_:stages:progress:)`` with up to `threads` threads inside the batch (the
+    /// throughput packing's neurons; other packings ignore it).
+    /// - Parameters:
+    ///   - inputs: The ciphertexts entering the first stage of the range.
+    ///   - stages: A range of stages.
+    ///   - threads: Threads the batch may use.
+    ///   - progress: Called after each layer whose activation the range ends with.
+    /// - Throws: as ``evaluate(_:progress:)``.
+    func evaluate(_ inputs: [Ciphertext], stages: Range<Int>, threads: Int, progress: ((Int, Int) -> Void)?) throws
+        -> [Ciphertext]
 }
 
 extension PackedEvaluation {
@@ -95,5 +106,18 @@ extension PackedEvaluation {
     /// - Throws: as ``evaluate(_:stages:progress:)``.
     public func evaluate(_ inputs: [Ciphertext], progress: ((Int, Int) -> Void)?) throws -> [Ciphertext] {
         try evaluate(inputs, stages: 0..<Int.max, progress: progress)
+    }
+
+    /// One thread per batch unless the packing overrides it.
+    /// - Parameters:
+    ///   - inputs: The ciphertexts entering the first stage of the range.
+    ///   - stages: A range of stages.
+    ///   - threads: Ignored.
+    ///   - progress: Called after each layer whose activation the range ends with.
+    /// - Throws: as ``evaluate(_:progress:)``.
+    public func evaluate(
+        _ inputs: [Ciphertext], stages: Range<Int>, threads: Int, progress: ((Int, Int) -> Void)?
+    ) throws -> [Ciphertext] {
+        try evaluate(inputs, stages: stages, progress: progress)
     }
 }

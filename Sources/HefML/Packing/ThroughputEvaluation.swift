@@ -1,4 +1,6 @@
+import Foundation
 import HefCKKS
+import HefRing
 
 /// The server's side of ``ThroughputPacking``: each output of a layer is a linear combination
 /// of the input ciphertexts, rescaled, plus the bias, then the activation.
@@ -17,6 +19,12 @@ struct ThroughputEvaluation: PackedEvaluation {
     }
 
     func evaluate(_ inputs: [Ciphertext], stages: Range<Int>, progress: ((Int, Int) -> Void)?) throws -> [Ciphertext] {
+        try evaluate(inputs, stages: stages, threads: Parallelism.operationThreads, progress: progress)
+    }
+
+    func evaluate(_ inputs: [Ciphertext], stages: Range<Int>, threads: Int, progress: ((Int, Int) -> Void)?) throws
+        -> [Ciphertext]
+    {
         let stages = stages.clamped(to: 0..<(2 * layers.count))
         if stages.lowerBound == 0 {
             guard inputs.count == layout.inputCiphertexts else {
@@ -34,16 +42,47 @@ struct ThroughputEvaluation: PackedEvaluation {
         for stage in stages {
             let k = stage / 2
             let layer = layers[k]
+            // The neurons of a layer are independent: they split over the threads.
+            let inputs = xs
+            let (evaluator, activations) = (self.evaluator, self.activations)
             if stage % 2 == 0 {
-                xs = try layer.weights.indices.map { o in
-                    let y = try evaluator.rescale(try evaluator.linearCombination(xs, layer.weights[o]))
+                xs = try Self.each(layer.weights.count, threads: threads) { o in
+                    let y = try evaluator.rescale(try evaluator.linearCombination(inputs, layer.weights[o]))
                     return try evaluator.add(y, scalar: layer.bias[o])
                 }
             } else {
-                xs = try xs.map { try activations.apply(layer.activation, to: $0) }
+                xs = try Self.each(inputs.count, threads: threads) {
+                    try activations.apply(layer.activation, to: inputs[$0])
+                }
                 progress?(k + 1, layers.count)
             }
         }
         return xs
+    }
+
+    /// `body(i)` for i in 0..<count over up to `threads` threads, in order.
+    private static func each(_ count: Int, threads: Int, _ body: @Sendable @escaping (Int) throws -> Ciphertext)
+        throws -> [Ciphertext]
+    {
+        if threads <= 1 || count <= 1 { return try (0..<count).map(body) }
+        let results = Results(count: count)
+        try Parallelism.forEach(count, threads: threads) { i in results.set(i, try body(i)) }
+        return results.values
+    }
+
+    private final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [Ciphertext?]
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ value: Ciphertext) {
+            lock.lock()
+            slots[i] = value
+            lock.unlock()
+        }
+        var values: [Ciphertext] {
+            lock.lock()
+            defer { lock.unlock() }
+            return slots.map { $0! }
+        }
     }
 }
