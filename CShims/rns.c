@@ -13,6 +13,16 @@ void hef_convert_basis(uint64_t *restrict output, const uint64_t *restrict input
                        const uint64_t *outputModuli, const uint64_t *outputBarrettHigh,
                        const uint64_t *outputBarrettLow, size_t m,
                        const uint64_t *qHatModP) {
+    hef_convert_basis_strided(output, input, count, count, inputModuli, k, qHatInverse, qHatInverseShoup,
+                              outputModuli, outputBarrettHigh, outputBarrettLow, m, qHatModP);
+}
+
+void hef_convert_basis_strided(uint64_t *restrict output, const uint64_t *restrict input, size_t count,
+                               size_t stride, const uint64_t *inputModuli, size_t k,
+                               const uint64_t *qHatInverse, const uint64_t *qHatInverseShoup,
+                               const uint64_t *outputModuli, const uint64_t *outputBarrettHigh,
+                               const uint64_t *outputBarrettLow, size_t m,
+                               const uint64_t *qHatModP) {
     (void)outputBarrettLow;
     // y_i = [x_i · qHatInv_i]_{q_i} for a block of coefficients (on the stack for small k),
     // then per output modulus the k-term sums, accumulated in 128 bits and reduced once per
@@ -28,13 +38,13 @@ void hef_convert_basis(uint64_t *restrict output, const uint64_t *restrict input
     for (size_t c0 = 0; c0 < count; c0 += HEF_BLOCK) {
         const size_t len = count - c0 < HEF_BLOCK ? count - c0 : HEF_BLOCK;
         for (size_t i = 0; i < k; i++) {
-            hef_mul_shoup_vector(y + i * HEF_BLOCK, input + i * count + c0, len,
+            hef_mul_shoup_vector(y + i * HEF_BLOCK, input + i * stride + c0, len,
                                  qHatInverse[i], qHatInverseShoup[i], inputModuli[i]);
         }
         for (size_t j = 0; j < m; j++) {
             const hef_reducer128 rj = red[j];
             const uint64_t *row = qHatModP + j * k;
-            uint64_t *restrict out = output + j * count + c0;
+            uint64_t *restrict out = output + j * stride + c0;
             if (k <= HEF_CHUNK) {
                 // Sums in registers, one reduction.
                 HEF_SCALAR_LOOP

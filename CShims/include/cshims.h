@@ -107,6 +107,15 @@ void hef_convert_basis(uint64_t *output, const uint64_t *input, size_t count,
                        const uint64_t *outputBarrettLow, size_t m,
                        const uint64_t *qHatModP);
 
+/// hef_convert_basis on `count` coefficients of residue vectors `stride` words apart (a
+/// slice of longer vectors: threads convert disjoint slices).
+void hef_convert_basis_strided(uint64_t *output, const uint64_t *input, size_t count, size_t stride,
+                               const uint64_t *inputModuli, size_t k,
+                               const uint64_t *qHatInverse, const uint64_t *qHatInverseShoup,
+                               const uint64_t *outputModuli, const uint64_t *outputBarrettHigh,
+                               const uint64_t *outputBarrettLow, size_t m,
+                               const uint64_t *qHatModP);
+
 /// Exact CRT: output[c*limbCount ..< (c+1)*limbCount] = coefficient c in [0, Q).
 void hef_compose_crt(uint64_t *output, const uint64_t *residues, size_t count,
                      const uint64_t *moduli, size_t k,

@@ -26,19 +26,19 @@ extension Poly where Format == Eval {
         }
         let data = pinned(0) {
             [UInt64](unsafeUninitializedCapacity: count * n) { out, initialized in
-                let aPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: terms)
-                let bPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: terms)
-                defer {
-                    aPtrs.deallocate()
-                    bPtrs.deallocate()
-                }
-                for i in 0..<count {
+                let outBase = out.baseAddress!
+                Parallelism.perPrime(count) { i in
+                    let aPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: terms)
+                    let bPtrs = UnsafeMutablePointer<UnsafePointer<UInt64>>.allocate(capacity: terms)
+                    defer {
+                        aPtrs.deallocate()
+                        bPtrs.deallocate()
+                    }
                     for t in 0..<terms {
                         aPtrs[t] = aBases[t] + i * n
                         bPtrs[t] = bBases[t] + i * n
                     }
-                    backend.dotProduct(
-                        out.baseAddress! + i * n, aPtrs, bPtrs, terms: terms, count: n, modulus: moduli[i])
+                    backend.dotProduct(outBase + i * n, aPtrs, bPtrs, terms: terms, count: n, modulus: moduli[i])
                 }
                 initialized = count * n
             }

@@ -17,7 +17,8 @@ extension Poly {
         let moduli = basis.moduli
         var sources: [UnsafePointer<UInt64>] = []
         sources.reserveCapacity(terms.count)
-        var scratch = [UInt64](repeating: 0, count: n)
+        // One scratch residue per output residue: the residues split over threads.
+        var scratch = uninitializedWords(moduliCount * n)
         // Pins every term's storage for the duration of the computation.
         func pinned(_ k: Int) {
             if k < terms.count {
@@ -29,9 +30,11 @@ extension Poly {
             }
             out.data.withUnsafeMutableBufferPointer { accumulator in
                 scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                    let tmp = scratchBuffer.baseAddress!
-                    for r in 0..<moduliCount {
-                        let dst = accumulator.baseAddress! + r * n
+                    let (scratchBase, accumulatorBase) = (scratchBuffer.baseAddress!, accumulator.baseAddress!)
+                    let sources = sources
+                    Parallelism.perPrime(moduliCount) { r in
+                        let tmp = scratchBase + r * n
+                        let dst = accumulatorBase + r * n
                         for t in 0..<terms.count {
                             let c = scalars[t][r]
                             if c == 0 { continue }

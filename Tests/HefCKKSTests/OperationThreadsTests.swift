@@ -3,7 +3,9 @@ import HefRing
 import Testing
 
 /// Threads inside one operation (`Parallelism.setOperationThreads`) split the per-prime loops
-/// of key switching, rescaling and the NTTs: the results must be bit for bit those of one thread.
+/// of key switching, rescaling, the NTTs, linear combinations and inner products, and the
+/// coefficients of multi-prime basis conversions (digits of two primes here): the results must
+/// be bit for bit those of one thread.
 @Suite(.serialized) struct OperationThreadsTests {
     @Test func twoThreadsGiveTheSameBits() throws {
         let parameters = try smallParameters(logN: 12, logQ: [55, 40, 40, 40], logP: [55, 55], logScale: 40)
@@ -16,7 +18,8 @@ import Testing
         func compute() throws -> [Ciphertext] {
             let product = try f.evaluator.rescale(try f.evaluator.multiplyRelinearize(a, b))
             let rotated = try f.evaluator.rotations(product, by: [1, 3])
-            return [product, rotated[1]!, rotated[3]!, try f.evaluator.conjugate(a)]
+            let combined = try f.evaluator.linearCombination([a, b], [0.5, -1.25])
+            return [product, rotated[1]!, rotated[3]!, try f.evaluator.conjugate(a), combined]
         }
         let previous = Parallelism.operationThreads
         defer { Parallelism.setOperationThreads(previous) }
@@ -27,5 +30,10 @@ import Testing
         for (x, y) in zip(one, two) {
             #expect(x.polys.map(\.data) == y.polys.map(\.data))
         }
+        Parallelism.setOperationThreads(1)
+        let innerOne = Poly<Eval>.innerProduct(a.polys, b.polys, moduliCount: a.level + 1)
+        Parallelism.setOperationThreads(2)
+        let innerTwo = Poly<Eval>.innerProduct(a.polys, b.polys, moduliCount: a.level + 1)
+        #expect(innerOne.data == innerTwo.data)
     }
 }

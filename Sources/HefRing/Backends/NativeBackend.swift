@@ -165,9 +165,18 @@ public struct NativeBackend: RingBackend, Sendable {
             tables.qHatInverse.withUnsafeBufferPointer { inv in
                 tables.qHatInverseShoup.withUnsafeBufferPointer { invShoup in
                     tables.qHatModP.withUnsafeBufferPointer { hat in
-                        hef_convert_basis(
-                            output, input, count, base, k, inv.baseAddress, invShoup.baseAddress,
-                            base + k, base + k + m, base + k + 2 * m, m, hat.baseAddress)
+                        // Threads inside the operation convert disjoint slices of coefficients
+                        // (whole blocks of 64).
+                        let slices = count >= 4096 ? min(Parallelism.operationThreads, count / 2048) : 1
+                        let slice = ((count + slices - 1) / slices + 63) & ~63
+                        let (invBase, shoupBase, hatBase) = (inv.baseAddress, invShoup.baseAddress, hat.baseAddress)
+                        Parallelism.perPrime(slices) { s in
+                            let start = s * slice
+                            guard start < count else { return }
+                            hef_convert_basis_strided(
+                                output + start, input + start, min(slice, count - start), count, base, k, invBase,
+                                shoupBase, base + k, base + k + m, base + k + 2 * m, m, hatBase)
+                        }
                     }
                 }
             }
