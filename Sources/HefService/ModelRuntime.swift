@@ -64,9 +64,11 @@ public enum ModelRuntime {
         do { compiled = try CompiledModel.load(contentsOf: url) } catch {
             throw ServiceError.configuration("\(url.lastPathComponent): \(error)")
         }
-        guard compiled.plan.refresh == nil else {
+        if let refresh = compiled.plan.refresh {
             throw ServiceError.configuration(
-                "\(url.lastPathComponent): the model stops for client-aided refreshes, which the service does not run yet (compile it with --refresh none, or use the hefctl infer/refresh file flow; docs/refresh.md)"
+                refresh.bootstrap != nil
+                    ? "\(url.lastPathComponent): the model bootstraps between segments, and the service does not take encapsulation keys yet (use the hefctl keygen/infer file flow; docs/bootstrapping.md)"
+                    : "\(url.lastPathComponent): the model stops for client-aided refreshes, which the service does not run yet (compile it with --refresh none, or use the hefctl infer/refresh file flow; docs/refresh.md)"
             )
         }
         let parameters: CKKSParameters
