@@ -37,7 +37,7 @@ extension Bench {
     func runBootstrap(_ source: ParametersSource) throws {
         let parameters = try source.load()
         let configuration = source.bootstrapConfiguration
-        Parallelism.setOperationThreads(threads)
+        let threads = Parallelism.operationThreads
         let progress = Progress()
         progress.update("bootstrap: keys")
         let context = CKKSContext(parameters: parameters)

@@ -37,8 +37,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Slots of the bootstrapped ciphertext (with --bootstrap): a power of two in 2...N/2.")
     var slots = 8
 
-    @Option(help: "Threads inside each operation (with --bootstrap; HEF_OP_THREADS otherwise).")
-    var threads = 1
+    @Option(help: "Threads inside each operation. Default: HEF_OP_THREADS, else 1.")
+    var threads: Int?
 
     @Option(help: "Ring backend(s) to time.")
     var backend: Choice = .both
@@ -50,7 +50,7 @@ struct Bench: ParsableCommand {
     var iterations = 5
 
     func validate() throws {
-        guard threads >= 1 && threads <= 64 else { throw ValidationError("--threads must be in 1...64") }
+        guard (threads ?? 1) >= 1 && (threads ?? 1) <= 64 else { throw ValidationError("--threads must be in 1...64") }
         guard iterations >= 1 && iterations <= 10_000 else {
             throw ValidationError("--iterations must be in 1...10000")
         }
@@ -58,6 +58,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if let threads { Parallelism.setOperationThreads(threads) }
             if bootstrap {
                 try runBootstrap(params ?? ParametersSource(argument: BootstrapPreset.boot16.rawValue)!)
                 return
@@ -73,7 +74,8 @@ struct Bench: ParsableCommand {
             progress.finish()
             if json {
                 let report = Report(
-                    params: parameters.literal, backends: results, kernelPath: NativeBackend.kernelPath, threads: 1)
+                    params: parameters.literal, backends: results, kernelPath: NativeBackend.kernelPath,
+                    threads: Parallelism.operationThreads)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
