@@ -241,6 +241,7 @@ if ProcessInfo.processInfo.environment["HEF_BENCHMARKS"] != nil {
             dependencies: [
                 "HefRing",
                 "HefCKKS",
+                "HefCircuits",
                 "HefML",
                 "HefTestSupport",
                 .product(name: "Benchmark", package: "benchmark"),

@@ -21,6 +21,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
     registerInference()
+    registerBootstrapping()
 }
 
 /// Registers `op/backend/N…` with a setup hook that builds the fixture it needs.
