@@ -74,38 +74,36 @@ enum ModelFlow {
         lines.append("packing      \(model.packing.rawValue)" + ((try? model.layout).map { " (\($0.summary))" } ?? ""))
         lines.append("parameters   \(literalDescription(model.plan.parameters))")
         lines.append("depth        \(model.plan.depth)")
-        if let refresh = model.plan.refresh, let bootstrap = refresh.bootstrap {
+        if let refresh = model.plan.refresh {
             let stages = RefreshPlan.stageDepths(model.layers)
             let segments = refresh.segments(stageCount: stages.count)
-            lines.append(
-                "refresh      bootstraps on the server (\(bootstrap.preset)): \(segments.count) segments, \(refresh.cuts.count) bootstrap\(refresh.cuts.count == 1 ? "" : "s") of \(bootstrap.slots) slots per sample, no round trip"
-            )
+            let bootstrap = refresh.bootstrap
+            if let bootstrap {
+                lines.append(
+                    "refresh      bootstraps on the server (\(bootstrap.preset)): \(segments.count) segments, \(refresh.cuts.count) bootstrap\(refresh.cuts.count == 1 ? "" : "s") of \(bootstrap.slots) slots per sample, no round trip"
+                )
+            } else {
+                lines.append(
+                    "refresh      client-aided: \(segments.count) segments, \(refresh.cuts.count) round trip\(refresh.cuts.count == 1 ? "" : "s") per request; masks of \(refresh.maskBits) bits at level \(refresh.maskLevel)"
+                )
+            }
             for (i, segment) in segments.enumerated() {
                 let used = segment.reduce(0) { $0 + stages[$1] }
                 let first = RefreshPlan.stageName(segment.lowerBound, layers: model.layers)
                 let last = RefreshPlan.stageName(segment.upperBound - 1, layers: model.layers)
-                let cut =
-                    i < refresh.cuts.count
-                    ? (refresh.maskLevel == 1
-                        ? "; then ÷\(Int(bootstrap.valueBounds[i])), a bootstrap and ×\(Int(bootstrap.valueBounds[i]))"
-                        : "; then a bootstrap (values within ±\(Int(bootstrap.valueBounds[i])))") : ""
+                var cut = ""
+                if let bootstrap, i < refresh.cuts.count {
+                    let b = Int(bootstrap.valueBounds[i])
+                    cut =
+                        refresh.maskLevel == 1
+                        ? "; then ÷\(b), a bootstrap and ×\(b)" : "; then a bootstrap (values within ±\(b))"
+                }
                 lines.append(
                     "  segment \(i + 1): \(first) … \(last), \(used) levels from level \(model.segmentStartLevels[i])\(cut)"
                 )
             }
-        } else if let refresh = model.plan.refresh {
-            let stages = RefreshPlan.stageDepths(model.layers)
-            let segments = refresh.segments(stageCount: stages.count)
-            lines.append(
-                "refresh      client-aided: \(segments.count) segments, \(refresh.cuts.count) round trip\(refresh.cuts.count == 1 ? "" : "s") per request; masks of \(refresh.maskBits) bits at level \(refresh.maskLevel)"
-            )
-            for (i, segment) in segments.enumerated() {
-                let used = segment.reduce(0) { $0 + stages[$1] }
-                let first = RefreshPlan.stageName(segment.lowerBound, layers: model.layers)
-                let last = RefreshPlan.stageName(segment.upperBound - 1, layers: model.layers)
-                lines.append(
-                    "  segment \(i + 1): \(first) … \(last), \(used) levels from level \(model.segmentStartLevels[i])")
-            }
+        }
+        if let refresh = model.plan.refresh, refresh.bootstrap == nil {
             // Bytes per refreshed ciphertext: the request holds two polynomials over the primes
             // up to the mask's level, the answer one (seeded) over every prime.
             let logQ = model.plan.parameters.logQ
