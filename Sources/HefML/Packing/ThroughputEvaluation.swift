@@ -65,24 +65,8 @@ struct ThroughputEvaluation: PackedEvaluation {
         throws -> [Ciphertext]
     {
         if threads <= 1 || count <= 1 { return try (0..<count).map(body) }
-        let results = Results(count: count)
+        let results = BatchSlots<Ciphertext>(count: count, progress: nil)
         try Parallelism.forEach(count, threads: threads) { i in results.set(i, try body(i)) }
         return results.values
-    }
-
-    private final class Results: @unchecked Sendable {
-        private let lock = NSLock()
-        private var slots: [Ciphertext?]
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ value: Ciphertext) {
-            lock.lock()
-            slots[i] = value
-            lock.unlock()
-        }
-        var values: [Ciphertext] {
-            lock.lock()
-            defer { lock.unlock() }
-            return slots.map { $0! }
-        }
     }
 }
