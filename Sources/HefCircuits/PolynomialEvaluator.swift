@@ -131,7 +131,7 @@ extension PolynomialEvaluator {
             let result: Ciphertext
             if j & (j - 1) == 0 {
                 let t = try power(j / 2)
-                var sq = try evaluator.relinearize(try evaluator.rescale(try evaluator.multiply(t, t)))
+                var sq = try evaluator.rescale(try evaluator.relinearize(try evaluator.multiply(t, t)))
                 sq = try evaluator.multiply(sq, integer: 2)
                 result = try evaluator.addConstant(sq, -1)
             } else {
@@ -141,7 +141,7 @@ extension PolynomialEvaluator {
                 let tm = try power(m)
                 let tn = try power(n)
                 let lambda = min(tm.level, tn.level)
-                var prod = try evaluator.relinearize(try evaluator.rescale(try evaluator.multiply(tm, tn)))
+                var prod = try evaluator.rescale(try evaluator.relinearize(try evaluator.multiply(tm, tn)))
                 prod = try evaluator.multiply(prod, integer: 2)
                 var td = try power(m - n)
                 if td.level > lambda { td.dropLevels(to: lambda) }
@@ -194,7 +194,7 @@ extension PolynomialEvaluator {
                 product = try evaluator.rescale(try evaluator.multiply(tg, scalar: qc[0], rescaledScale: scale))
             } else {
                 let quotient = try node(qc, level: level + 1, scale: scale * ql / tg.scale)
-                product = try evaluator.relinearize(try evaluator.rescale(try evaluator.multiply(quotient, tg)))
+                product = try evaluator.rescale(try evaluator.relinearize(try evaluator.multiply(quotient, tg)))
             }
             try product.resetScale(to: scale)
             if rc.dropFirst().contains(where: { $0 != 0 }) {

@@ -225,3 +225,42 @@ import Testing
         }
     }
 }
+
+/// ModDown divides by P with rounding exactly, whatever the number of special primes: for
+/// x = P·z + r with |r| < P/2 it returns z, coefficient by coefficient. (The fast conversion
+/// alone returns z − v with an overflow 0 ≤ v < K: a bias that decryption multiplies by s.)
+@Suite struct ModDownTests {
+    @Test(arguments: BackendUnderTest.allCases, [1, 2, 3, 8])
+    func modDownIsAnExactRoundedDivision(_ b: BackendUnderTest, specialPrimes k: Int) {
+        let logN = 6
+        let n = 1 << logN
+        let primes = b.distinctPrimes([60, 50, 50] + Array(repeating: 61, count: k), logN: logN)
+        let q = Array(primes.prefix(3))
+        let p = Array(primes.suffix(k))
+        let basisQ = RNSBasis(moduli: q.map(\.value), logN: logN, backend: b.backend)
+        let basisP = RNSBasis(moduli: p.map(\.value), logN: logN, backend: b.backend)
+        let extender = BasisExtender(basisQ: basisQ, basisP: basisP, primesPerDigit: 1)
+        var rng = SplitMix64(seed: UInt64(k) &* 977)
+        var z: [UInt64] = []
+        for qi in q { z += RingTestData.vector(n, qi.value, &rng) }
+        // r: signed values below 2^59 in magnitude (so |r| < P/2), the extremes included.
+        var r = (0..<n).map { _ in Int64(bitPattern: rng.next()) >> Int64(rng.next(below: 59) + 5) }
+        r[0] = 0
+        r[1] = (1 << 59) - 1
+        r[2] = -(1 << 59) + 1
+        func residue(_ v: Int64, _ m: UInt64) -> UInt64 { ScalarMod.reduce(signed: v, m) }
+        var xQ: [UInt64] = []
+        for (i, qi) in q.enumerated() {
+            let pMod = p.reduce(UInt64(1)) { ScalarMod.mul($0, $1.value % qi.value, qi.value) }
+            for c in 0..<n {
+                xQ.append(ScalarMod.add(ScalarMod.mul(pMod, z[i * n + c], qi.value), residue(r[c], qi.value), qi.value))
+            }
+        }
+        var xP: [UInt64] = []
+        for pj in p { xP += r.map { residue($0, pj.value) } }
+        var polyQ = Poly<Coeff>(basis: basisQ, moduliCount: 3, data: xQ).forwardNTT()
+        var polyP = Poly<Coeff>(basis: basisP, moduliCount: k, data: xP).forwardNTT()
+        extender.modDown(&polyQ, &polyP)
+        #expect(polyQ.inverseNTT().data == z)
+    }
+}

@@ -17,6 +17,9 @@ public final class BasisExtender: Sendable {
     /// bias, multiplied by s, would cost several bits of precision).
     let halfPModP: [UInt64]
     let minusHalfPModQ: [UInt64]
+    /// `−(h + v·P) mod q_i` for v in 0..<K, by prime i: what ModDown subtracts once the fast
+    /// conversion's overflow v is known (see ``modDown(_:_:)``).
+    let modDownOffsets: [[UInt64]]
     /// Basis conversion P → (q_0 … q_l), per level l.
     let modDownTables: [BasisConversionTables]
     /// Basis conversion digit j → the other primes of Q_l and P, per level l and digit j.
@@ -47,6 +50,12 @@ public final class BasisExtender: Sendable {
         }
         halfPModP = p.map { halfP(mod: $0) }
         minusHalfPModQ = q.map { ScalarMod.sub(0, halfP(mod: $0), $0) }
+        modDownOffsets = q.map { qi in
+            (0..<p.count).map { v in
+                ScalarMod.sub(
+                    0, ScalarMod.add(halfP(mod: qi), ScalarMod.mul(UInt64(v), productOfP(mod: qi), qi), qi), qi)
+            }
+        }
 
         let qModuli = basisQ.moduli
         let pModuli = basisP.moduli
@@ -249,6 +258,15 @@ public final class BasisExtender: Sendable {
     /// over q_0 … q_l (evaluation form, l + 1 residues of ``basisQ``) and `xP` over every p_k
     /// (evaluation form, all of ``basisP``), and r = [x + h]_P − h is x's centered remainder
     /// mod P (h = ⌊P/2⌋): a rounded division, not a floor. `xP` is overwritten (scratch).
+    ///
+    /// With several special primes, r is converted to Q exactly: the fast conversion gives
+    /// r + v·P for an overflow 0 ≤ v < K, and v = ⌊Σ_k y_k/p_k⌋ (y_k the conversion's first
+    /// step; the sum is [x + h]_P/P + v with the fraction in [0, 1)) is computed in double
+    /// precision and taken off. Left in, −v is an error of mean −(K − 1)/2 on both halves of
+    /// a key switch; multiplied by the secret at decryption it is a smooth, secret-dependent
+    /// error of hundreds of units per coefficient, which the slots nearest 1 (and
+    /// bootstrapping's sums over many coefficients) collect. A double-precision misjudgement of
+    /// v (a fraction within about 2^-50 of 0 or 1) costs ±1 on that coefficient, a rounding.
     public func modDown(_ xQ: inout Poly<Eval>, _ xP: inout Poly<Eval>) {
         precondition(xQ.basis === basisQ && xP.basis === basisP && xP.moduliCount == basisP.count)
         let l = xQ.moduliCount - 1
@@ -310,18 +328,69 @@ public final class BasisExtender: Sendable {
             backend.inverseNTT(pj, tables: tablesP[j])
             backend.addScalar(pj, UnsafePointer(pj), scalar: halfPModP[j], count: n, modulus: moduliP[j])
         }
+        let tables = modDownTables[l]
+        let overflow = pCount > 1 ? UnsafeMutablePointer<UInt8>.allocate(capacity: polys * n) : nil
+        defer { overflow?.deallocate() }
+        if let overflow {
+            // Slices of coefficients, so that threads inside the operation share the work.
+            let parts = n % 8 == 0 ? 8 : 1
+            let chunk = n / parts
+            Parallelism.perPrime(polys * parts) { index in
+                let (k, part) = index.quotientAndRemainder(dividingBy: parts)
+                Self.conversionOverflow(
+                    overflow + k * n + part * chunk, p[k] + part * chunk, stride: n, count: chunk, tables: tables)
+            }
+        }
         for k in 0..<polys {
-            backend.convertBasis(converted[k], UnsafePointer(p[k]), tables: modDownTables[l], count: n)
+            backend.convertBasis(converted[k], UnsafePointer(p[k]), tables: tables, count: n)
         }
         Parallelism.perPrime(polys * qLevel) { index in
             let (k, i) = index.quotientAndRemainder(dividingBy: qLevel)
             let ci = converted[k] + i * n
             let xi = q[k] + i * n
             let qi = moduliQ[i]
-            backend.addScalar(ci, UnsafePointer(ci), scalar: minusHalfPModQ[i], count: n, modulus: qi)
+            if let overflow {
+                let v = overflow + k * n
+                let offsets = modDownOffsets[i]
+                let qv = qi.value
+                offsets.withUnsafeBufferPointer { o in
+                    for c in 0..<n { ci[c] = ScalarMod.add(ci[c], o[Int(v[c])], qv) }
+                }
+            } else {
+                backend.addScalar(ci, UnsafePointer(ci), scalar: minusHalfPModQ[i], count: n, modulus: qi)
+            }
             backend.forwardNTT(ci, tables: tablesQ[i])
             backend.subtract(xi, UnsafePointer(xi), UnsafePointer(ci), count: n, modulus: qi)
             backend.multiplyScalar(xi, UnsafePointer(xi), scalar: pInverseModQ[i], count: n, modulus: qi)
+        }
+    }
+
+    /// v = ⌊Σ_k y_k/p_k⌋ with y_k = [x_k · (P/p_k)^-1]_{p_k} for `count` coefficients of the
+    /// residues `x` (`stride` words apart, coefficient form): the multiple of P the fast
+    /// conversion adds (0 ≤ v < K).
+    static func conversionOverflow(
+        _ v: UnsafeMutablePointer<UInt8>, _ x: UnsafePointer<UInt64>, stride: Int, count: Int,
+        tables: BasisConversionTables
+    ) {
+        let k = tables.input.count
+        let maxV = Double(k - 1)
+        let moduli = tables.input.map(\.value)
+        let reciprocals = moduli.map { 1 / Double($0) }
+        moduli.withUnsafeBufferPointer { m in
+            reciprocals.withUnsafeBufferPointer { r in
+                tables.qHatInverse.withUnsafeBufferPointer { w in
+                    tables.qHatInverseShoup.withUnsafeBufferPointer { ws in
+                        for c in 0..<count {
+                            var sum = 0.0
+                            for j in 0..<k {
+                                let y = swiftShoup(x[j &* stride &+ c], w[j], ws[j], m[j])
+                                sum += Double(y) * r[j]
+                            }
+                            v[c] = UInt8(min(sum.rounded(.down), maxV))
+                        }
+                    }
+                }
+            }
         }
     }
 
