@@ -32,6 +32,8 @@ public enum CKKSError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingRelinearizationKey
     /// No Galois key for conjugation.
     case missingConjugationKey
+    /// A key (named in words) stops at `keyLevel`, below the ciphertext's `level`.
+    case keyBelowLevel(key: String, keyLevel: Int, level: Int)
     /// A ciphertext of the wrong size or shape for the operation.
     case invalidCiphertext(String)
     /// Bytes that are not a valid Hef file (or a file that cannot be read).
@@ -67,6 +69,8 @@ public enum CKKSError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no Galois key for a rotation by \(step): generate keys with this step"
         case .missingRelinearizationKey: return "no relinearization key in the evaluation keys"
         case .missingConjugationKey: return "no conjugation key in the evaluation keys"
+        case .keyBelowLevel(let key, let keyLevel, let level):
+            return "the \(key) switches levels up to \(keyLevel); the ciphertext is at level \(level)"
         case .invalidCiphertext(let why): return "invalid ciphertext: \(why)"
         case .malformedData(let why): return "malformed data: \(why)"
         case .unsupportedVersion(let v): return "unsupported format version \(v)"

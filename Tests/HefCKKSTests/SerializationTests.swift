@@ -112,6 +112,7 @@ struct SerializationTests {
     @Test func evaluationKeysRoundTrip() throws {
         let f = try SerialFixture()
         let bytes = try f.evaluationKeys.serialized(context: f.context)
+        #expect(try f.evaluationKeys.serializedByteCount(context: f.context) == bytes.count)
         let back = try EvaluationKeys(deserializing: bytes, context: f.context)
         #expect(back.keyID == f.evaluationKeys.keyID)
         #expect(back.relinearization?.data == f.evaluationKeys.relinearization?.data)
@@ -186,6 +187,7 @@ struct SerializationTests {
         #expect(back.denseToSparseB.data == keys.denseToSparseB.data)
         #expect(back.sparseToDense.data == keys.sparseToDense.data)
         #expect(bytes.count < keys.seededByteCount + 200, "seeded: the a parts are not written")
+        #expect(try keys.serializedByteCount(context: f.context) == bytes.count)
         #expect(try HefFile.inspect(bytes).kind == .encapsulationKeys)
     }
 

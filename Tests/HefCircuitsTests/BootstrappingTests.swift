@@ -101,6 +101,12 @@ struct BootstrapFixture {
     @Test(arguments: [2, 8, 64])
     func bootstrapsSparseSlots(slots: Int) throws {
         let f = try BootstrapFixture(slots: slots)
+        // Each Galois key reaches the highest level it is used at, and no higher.
+        let levels = try Bootstrapper.galoisKeyLevels(
+            context: f.fixture.context, slots: slots, configuration: f.bootstrapper.configuration)
+        #expect(f.keys.evaluation.galois.mapValues(\.maxLevel) == levels)
+        // SlotsToCoeffs' own keys (from 8 slots on: at 2 slots it reuses CoeffsToSlots' keys).
+        #expect(slots < 8 || levels.values.contains { $0 < f.fixture.context.parameters.maxLevel - 10 })
         let (ct, re, im) = try f.encryptAtLevelZero(slots: slots, seed: UInt64(slots))
         let out = try f.bootstrapper.bootstrap(ct)
         #expect(out.level == f.bootstrapper.levelsLeft)

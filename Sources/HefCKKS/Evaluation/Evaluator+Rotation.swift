@@ -1,10 +1,13 @@
 import HefRing
 
 extension Evaluator {
-    func galoisKey(_ g: Int, step: Int) throws -> KeySwitchingKey {
+    func galoisKey(_ g: Int, step: Int, level: Int) throws -> KeySwitchingKey {
         guard let key = keys?.galois[g] else {
             if g == context.encoder.conjugationElement { throw CKKSError.missingConjugationKey }
             throw CKKSError.missingRotationKey(step: step)
+        }
+        guard level <= key.maxLevel else {
+            throw CKKSError.keyBelowLevel(key: "Galois key for element \(g)", keyLevel: key.maxLevel, level: level)
         }
         return key
     }
@@ -14,7 +17,7 @@ extension Evaluator {
         try check(a)
         guard a.size == 2 else { throw CKKSError.invalidCiphertext("relinearize before rotating") }
         if g == 1 { return a }
-        let key = try galoisKey(g, step: step)
+        let key = try galoisKey(g, step: step, level: a.level)
         let perm = context.permutation(galoisElement: g)
         let c1 = a.polys[1].permuted(by: perm)
         let (k0, k1) = context.keySwitch(context.decompose(c1), key: key)
@@ -28,7 +31,7 @@ extension Evaluator {
     /// - Parameters:
     ///   - a: a two-polynomial ciphertext
     ///   - step: slots to rotate by
-    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/invalidCiphertext(_:)`` for a three-polynomial ciphertext; ``CKKSError/missingRotationKey(step:)``.
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/invalidCiphertext(_:)`` for a three-polynomial ciphertext; ``CKKSError/missingRotationKey(step:)``; ``CKKSError/keyBelowLevel(key:keyLevel:level:)`` when the key stops below the ciphertext's level.
     public func rotate(_ a: Ciphertext, by step: Int) throws -> Ciphertext {
         let g = context.encoder.galoisElement(forStep: step, slots: a.slots)
         return try applyGalois(a, element: g, step: step)
@@ -59,7 +62,7 @@ extension Evaluator {
                 result[step] = a
                 continue
             }
-            let key = try galoisKey(g, step: step)
+            let key = try galoisKey(g, step: step, level: a.level)
             if decomposed == nil { decomposed = context.decompose(a.polys[1]) }
             let perm = context.permutation(galoisElement: g)
             let (k0, k1) = context.keySwitch(decomposed!, key: key, permutation: perm)

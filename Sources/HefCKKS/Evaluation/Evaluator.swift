@@ -243,11 +243,14 @@ public struct Evaluator: Sendable {
     /// Back to two polynomials with the relinearization key.
     /// - Parameters:
     ///   - a: a ciphertext of these parameters
-    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/missingRelinearizationKey``.
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)`` for an operand of other parameters or another key; ``CKKSError/missingRelinearizationKey``; ``CKKSError/keyBelowLevel(key:keyLevel:level:)`` for a key that stops below the ciphertext's level.
     public func relinearize(_ a: Ciphertext) throws -> Ciphertext {
         try check(a)
         guard a.size == 3 else { return a }
         guard let key = keys?.relinearization else { throw CKKSError.missingRelinearizationKey }
+        guard a.level <= key.maxLevel else {
+            throw CKKSError.keyBelowLevel(key: "relinearization key", keyLevel: key.maxLevel, level: a.level)
+        }
         let (k0, k1) = context.keySwitch(context.decompose(a.polys[2]), key: key)
         var out = a
         out.polys.removeLast()

@@ -11,7 +11,7 @@ extension CKKSContext {
     /// is first permuted (hoisted automorphism).
     func keySwitch(_ d: DecomposedPoly, key: KeySwitchingKey, permutation: [UInt32]? = nil) -> (Poly<Eval>, Poly<Eval>)
     {
-        precondition(d.digitCount <= key.digitCount)
-        return extender.gadgetProduct(d, key: key.data, permutation: permutation)
+        precondition(d.digitCount <= key.digitCount && d.level <= key.maxLevel)
+        return extender.gadgetProduct(d, key: key.data, keyQCount: key.maxLevel + 1, permutation: permutation)
     }
 }

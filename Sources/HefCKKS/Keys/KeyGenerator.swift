@@ -83,15 +83,22 @@ public struct KeyGenerator: Sendable {
     /// - Parameters:
     ///   - secretKey: the secret key
     ///   - g: an odd Galois element
+    ///   - maxLevel: the highest level the key must switch (default: the top); a lower one
+    ///     makes a smaller key (fewer primes and digits)
     ///   - stream: the randomness
-    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
-    public func galoisKey(for secretKey: SecretKey, galoisElement g: Int, stream: inout RandomStream) throws
-        -> KeySwitchingKey
-    {
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``; ``CKKSError/invalidParameters(_:)``
+    ///   for a level outside the parameters.
+    public func galoisKey(
+        for secretKey: SecretKey, galoisElement g: Int, maxLevel: Int? = nil, stream: inout RandomStream
+    ) throws -> KeySwitchingKey {
         try check(secretKey)
+        let level = maxLevel ?? parameters.maxLevel
+        guard level >= 0 && level <= parameters.maxLevel else {
+            throw CKKSError.invalidParameters("a key level of \(level) is outside 0...\(parameters.maxLevel)")
+        }
         var rotated = secretKey.poly.permuted(by: context.permutation(galoisElement: g))
         defer { rotated.zeroize() }
-        return switchingKey(from: rotated, to: secretKey, stream: &stream)
+        return switchingKey(from: rotated, to: secretKey, maxLevel: level, stream: &stream)
     }
 
     /// Relinearization key plus Galois keys for the rotation `steps` (left rotations of
@@ -154,16 +161,22 @@ public struct KeyGenerator: Sendable {
         return coeff.forwardNTT()
     }
 
-    /// `b_j = −a_j·s + e_j + P·Q̃_j·s'` for every digit at the top level.
-    func switchingKey(from target: Poly<Eval>, to secretKey: SecretKey, stream: inout RandomStream) -> KeySwitchingKey {
+    /// `b_j = −a_j·s + e_j + P·Q̃_j·s'` for every digit that covers q_0 … q_maxLevel (default:
+    /// the top), restricted to those primes and the special primes. Every a_j is expanded over
+    /// all of Q·P first, so that a restricted key re-expands from its seed like a whole one.
+    func switchingKey(
+        from target: Poly<Eval>, to secretKey: SecretKey, maxLevel: Int? = nil, stream: inout RandomStream
+    ) -> KeySwitchingKey {
         let basis = context.basisQP
         let n = parameters.n
         let qCount = parameters.q.count
         let primes = basis.count
         let alpha = parameters.primesPerDigit
-        let digits = parameters.dnum
+        let level = maxLevel ?? (qCount - 1)
+        let kept = (0..<primes).filter { KeySwitchingKey.keptPosition(of: $0, qCount: qCount, maxLevel: level) != nil }
+        let digits = (level + alpha) / alpha
         let seed = stream.nextSeed()
-        var data = [UInt64](repeating: 0, count: digits * 2 * primes * n)
+        var data = [UInt64](repeating: 0, count: digits * 2 * kept.count * n)
         for j in 0..<digits {
             var seeded = RandomStream(seed: seed, domain: UInt64(j))
             let a = Sampler.uniform(basis: basis, moduliCount: primes, stream: &seeded)
@@ -175,10 +188,14 @@ public struct KeyGenerator: Sendable {
             let lo = j * alpha
             let hi = min(qCount, lo + alpha)
             b.addMultiple(of: target, scalars: context.extender.pModQ, residues: lo..<hi)
-            let base = j * 2 * primes * n
-            data.replaceSubrange(base..<(base + primes * n), with: b.data)
-            data.replaceSubrange((base + primes * n)..<(base + 2 * primes * n), with: a.data)
+            for (position, i) in kept.enumerated() {
+                let bStart = ((j * 2) * kept.count + position) * n
+                let aStart = ((j * 2 + 1) * kept.count + position) * n
+                data.replaceSubrange(bStart..<(bStart + n), with: b.data[(i * n)..<((i + 1) * n)])
+                data.replaceSubrange(aStart..<(aStart + n), with: a.data[(i * n)..<((i + 1) * n)])
+            }
         }
-        return KeySwitchingKey(digitCount: digits, primeCount: primes, n: n, data: data, seed: seed)
+        return KeySwitchingKey(
+            digitCount: digits, primeCount: kept.count, maxLevel: level, n: n, data: data, seed: seed)
     }
 }

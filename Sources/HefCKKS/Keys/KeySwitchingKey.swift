@@ -1,28 +1,37 @@
 import HefRing
 
-/// A hybrid key-switching key from s' to s: for each digit j, over Q·P,
-/// `b_j = −a_j·s + e_j + P·Q̃_j·s'` and `a_j` (expanded from `seed` with domain j).
-/// Used for relinearization (s' = s²) and Galois automorphisms (s' = σ_g(s)).
+/// A hybrid key-switching key from s' to s: for each digit j, over Q_L'·P,
+/// `b_j = −a_j·s + e_j + P·Q̃_j·s'` and `a_j` (expanded from `seed` with domain j over all of
+/// Q·P, then restricted). Used for relinearization (s' = s²) and Galois automorphisms
+/// (s' = σ_g(s)).
 ///
-/// Storage is one contiguous buffer, digit-major: `[digit][b, a][prime of Q·P][n]`, which is
-/// what the key-switching inner product walks.
+/// A key may stop at a level L' below the top (``maxLevel``): its residues are those of the
+/// whole key at q_0 … q_L' and the special primes, and its digits those that cover q_0 … q_L'.
+/// It switches ciphertexts at levels up to L' only, and weighs a fraction of a whole key
+/// (bootstrapping's SlotsToCoeffs rotations run at low levels).
+///
+/// Storage is one contiguous buffer, digit-major: `[digit][b, a][prime of Q_L'·P][n]`, which
+/// is what the key-switching inner product walks.
 public struct KeySwitchingKey: Sendable {
     /// Number of gadget digits.
     public let digitCount: Int
-    /// Number of primes of Q·P.
+    /// Number of primes: q_0 … q_L' and the special primes.
     public let primeCount: Int
+    /// L': the highest level the key switches.
+    public let maxLevel: Int
     /// The ring degree.
     public let n: Int
-    /// The key, `[digit][b, a][prime of Q·P][n]`.
+    /// The key, `[digit][b, a][prime of Q_L'·P][n]`.
     public let data: [UInt64]
     /// The seed every a_j was expanded from.
     public let seed: [UInt8]
 
     /// A key from its parts (`data.count` checked against the sizes).
-    public init(digitCount: Int, primeCount: Int, n: Int, data: [UInt64], seed: [UInt8]) {
-        precondition(data.count == digitCount * 2 * primeCount * n)
+    public init(digitCount: Int, primeCount: Int, maxLevel: Int, n: Int, data: [UInt64], seed: [UInt8]) {
+        precondition(data.count == digitCount * 2 * primeCount * n && maxLevel >= 0 && maxLevel < primeCount)
         self.digitCount = digitCount
         self.primeCount = primeCount
+        self.maxLevel = maxLevel
         self.n = n
         self.data = data
         self.seed = seed
@@ -33,10 +42,18 @@ public struct KeySwitchingKey: Sendable {
     public var seededByteCount: Int { digitCount * primeCount * n * 8 + seed.count }
 
     /// Offset of residue `prime` of b_j (`part` 0) or a_j (`part` 1): the layout of
-    /// ``BasisExtender/keyOffset(digit:part:prime:)``.
+    /// ``BasisExtender/keyOffset(digit:part:prime:qCount:)``.
     @inline(__always)
     func offset(digit j: Int, part: Int, prime: Int) -> Int {
         ((j * 2 + part) * primeCount + prime) * n
+    }
+
+    /// The residues of the whole key's prime `i` of Q·P (q_0 … q_L then the special primes)
+    /// that a key up to `maxLevel` keeps, by position: nil for a dropped prime.
+    static func keptPosition(of i: Int, qCount: Int, maxLevel: Int) -> Int? {
+        if i <= maxLevel { return i }
+        if i >= qCount { return maxLevel + 1 + (i - qCount) }
+        return nil
     }
 }
 

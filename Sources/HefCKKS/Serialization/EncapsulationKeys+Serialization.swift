@@ -25,8 +25,19 @@ extension EncapsulationKeys {
         w.u32(UInt32(hammingWeight))
         w.raw(denseToSparseSeed)
         HefFile.writePoly(&w, denseToSparseB)
-        EvaluationKeys.write(&w, sparseToDense, moduli: context.basisQP.moduli)
+        EvaluationKeys.write(&w, sparseToDense, context: context)
         return w.bytes
+    }
+
+    /// The size of ``serialized(context:)`` in bytes, without writing it.
+    /// - Parameters:
+    ///   - context: their context
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
+    public func serializedByteCount(context: CKKSContext) throws -> Int {
+        try context.parameters.requireID(parametersID)
+        return HefFile.prefixSize(context.parameters) + 4 + denseToSparseSeed.count
+            + HefFile.polySize(moduli: context.encapsulationBasis.moduli[...], n: context.parameters.n)
+            + EvaluationKeys.recordSize(sparseToDense, context: context)
     }
 
     /// Reads an encapsulation keys file.
@@ -48,6 +59,9 @@ extension EncapsulationKeys {
         var stream = RandomStream(seed: seed, domain: Self.denseToSparseDomain)
         let a = Sampler.uniform(basis: small, moduliCount: 2, stream: &stream)
         let toDense = try EvaluationKeys.readKey(&r, context: context, what: "the sparse-to-dense key")
+        guard toDense.maxLevel == context.parameters.maxLevel else {
+            throw CKKSError.malformedData("the sparse-to-dense key stops at level \(toDense.maxLevel), below the top")
+        }
         try r.expectEnd("encapsulation keys")
         self.init(
             hammingWeight: weight, denseToSparseB: Poly<Eval>(basis: small, moduliCount: 2, data: b),

@@ -8,9 +8,12 @@ import HefRing
 /// galois count × (element u32, key record), by increasing element
 /// ```
 /// Key record: `flags u8` (bit 0: seeded), `digits u16`, `primes u16`, `seed` (32 bytes when
-/// seeded), then for each digit j the polynomial section of b_j over Q·P and, when not seeded,
-/// of a_j. A seeded a_j is re-expanded as ``KeyGenerator`` drew it: `Sampler.uniform` over Q·P
-/// from `RandomStream(seed:domain: j)`.
+/// seeded), then for each digit j the polynomial section of b_j over Q_L'·P and, when not
+/// seeded, of a_j. `primes` is L' + 1 plus the special primes: L' + 1 = the whole of Q for a
+/// key that switches every level, fewer for a key that stops at L' (`digits` is then the
+/// digits that cover q_0 … q_L'). A seeded a_j is re-expanded as ``KeyGenerator`` drew it:
+/// `Sampler.uniform` over Q·P from `RandomStream(seed:domain: j)`, restricted to the key's
+/// primes.
 extension EvaluationKeys {
     /// The evaluation keys file (seeded a_j).
     /// - Parameters:
@@ -23,16 +26,41 @@ extension EvaluationKeys {
         HefFile.writeHeader(&w, kind: .evaluationKeys, parameters: params, keyID: keyID)
         w.u8(relinearization == nil ? 0 : 1)
         w.u32(UInt32(galois.count))
-        let moduli = context.basisQP.moduli
-        if let relinearization { Self.write(&w, relinearization, moduli: moduli) }
+        if let relinearization { Self.write(&w, relinearization, context: context) }
         for g in galois.keys.sorted() {
             w.u32(UInt32(g))
-            Self.write(&w, galois[g]!, moduli: moduli)
+            Self.write(&w, galois[g]!, context: context)
         }
         return w.bytes
     }
 
-    static func write(_ w: inout ByteWriter, _ key: KeySwitchingKey, moduli: [Modulus]) {
+    /// The size of ``serialized(context:)`` in bytes, without writing it: what sending the keys
+    /// costs.
+    /// - Parameters:
+    ///   - context: their context
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
+    public func serializedByteCount(context: CKKSContext) throws -> Int {
+        try context.parameters.requireID(parametersID)
+        var total = HefFile.prefixSize(context.parameters) + 1 + 4
+        if let relinearization { total += Self.recordSize(relinearization, context: context) }
+        for key in galois.values { total += 4 + Self.recordSize(key, context: context) }
+        return total
+    }
+
+    /// Bytes of one key record as ``write(_:_:context:)`` writes it.
+    static func recordSize(_ key: KeySwitchingKey, context: CKKSContext) -> Int {
+        let seeded = key.seed.count == HefFile.seedSize
+        let poly = HefFile.polySize(moduli: keyModuli(context: context, maxLevel: key.maxLevel)[...], n: key.n)
+        return 5 + (seeded ? HefFile.seedSize : 0) + key.digitCount * (seeded ? 1 : 2) * poly
+    }
+
+    /// The moduli of a key that stops at `maxLevel`: q_0 … q_maxLevel, then the special primes.
+    static func keyModuli(context: CKKSContext, maxLevel: Int) -> [Modulus] {
+        Array(context.basisQ.moduli[0...maxLevel]) + context.basisP.moduli
+    }
+
+    static func write(_ w: inout ByteWriter, _ key: KeySwitchingKey, context: CKKSContext) {
+        let moduli = keyModuli(context: context, maxLevel: key.maxLevel)
         let seeded = key.seed.count == HefFile.seedSize
         w.u8(seeded ? 1 : 0)
         w.u16(UInt16(key.digitCount))
@@ -88,30 +116,43 @@ extension EvaluationKeys {
         let seeded = flags & 1 == 1
         let digits = Int(try r.u16("the digit count of \(what)"))
         let primes = Int(try r.u16("the prime count of \(what)"))
-        guard digits == params.dnum else {
-            throw CKKSError.malformedData("\(what) has \(digits) digits; the parameters have \(params.dnum)")
+        let qCount = params.q.count
+        let maxLevel = primes - context.basisP.count - 1
+        guard maxLevel >= 0 && maxLevel < qCount else {
+            throw CKKSError.malformedData(
+                "\(what) spans \(primes) primes; a key has 1 to \(qCount) primes of Q and the \(context.basisP.count) special primes"
+            )
         }
-        guard primes == basis.count else {
-            throw CKKSError.malformedData("\(what) spans \(primes) primes; Q·P has \(basis.count)")
+        let wantDigits = (maxLevel + params.primesPerDigit) / params.primesPerDigit
+        guard digits == wantDigits else {
+            throw CKKSError.malformedData(
+                "\(what) has \(digits) digits; a key up to level \(maxLevel) of these parameters has \(wantDigits)")
+        }
+        let moduli = keyModuli(context: context, maxLevel: maxLevel)
+        let kept = (0..<basis.count).filter {
+            KeySwitchingKey.keptPosition(of: $0, qCount: qCount, maxLevel: maxLevel) != nil
         }
         let seed = seeded ? try HefFile.readSeed(&r, what: what) : []
         var data = [UInt64](repeating: 0, count: digits * 2 * primes * n)
         for j in 0..<digits {
             let (b, _) = try HefFile.readPolyData(
-                &r, moduli: basis.moduli, n: n, counts: primes...primes, what: "b_\(j) of \(what)")
+                &r, moduli: moduli, n: n, counts: primes...primes, what: "b_\(j) of \(what)")
             let bStart = ((j * 2) * primes) * n
             data.replaceSubrange(bStart..<(bStart + primes * n), with: b)
             let aStart = ((j * 2 + 1) * primes) * n
             if seeded {
                 var stream = RandomStream(seed: seed, domain: UInt64(j))
-                let a = Sampler.uniform(basis: basis, moduliCount: primes, stream: &stream)
-                data.replaceSubrange(aStart..<(aStart + primes * n), with: a.data)
+                let a = Sampler.uniform(basis: basis, moduliCount: basis.count, stream: &stream)
+                for (position, i) in kept.enumerated() {
+                    let start = aStart + position * n
+                    data.replaceSubrange(start..<(start + n), with: a.data[(i * n)..<((i + 1) * n)])
+                }
             } else {
                 let (a, _) = try HefFile.readPolyData(
-                    &r, moduli: basis.moduli, n: n, counts: primes...primes, what: "a_\(j) of \(what)")
+                    &r, moduli: moduli, n: n, counts: primes...primes, what: "a_\(j) of \(what)")
                 data.replaceSubrange(aStart..<(aStart + primes * n), with: a)
             }
         }
-        return KeySwitchingKey(digitCount: digits, primeCount: primes, n: n, data: data, seed: seed)
+        return KeySwitchingKey(digitCount: digits, primeCount: primes, maxLevel: maxLevel, n: n, data: data, seed: seed)
     }
 }

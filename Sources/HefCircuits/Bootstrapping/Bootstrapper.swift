@@ -130,14 +130,44 @@ public final class Bootstrapper: Sendable {
     public static func galoisElements(context: CKKSContext, slots: Int, configuration: BootstrapConfiguration)
         throws -> [Int]
     {
+        try galoisKeyLevels(context: context, slots: slots, configuration: configuration).keys.sorted()
+    }
+
+    /// Each Galois element bootstrapping uses, with the highest level it is applied at: the
+    /// top for the trace and the first CoeffsToSlots factor, lower for the later factors, the
+    /// conjugation and SlotsToCoeffs. A key made up to that level
+    /// (`KeyGenerator.galoisKey(for:galoisElement:maxLevel:stream:)`) is enough, and the
+    /// SlotsToCoeffs keys, which run just above the user's levels, are a fraction of a whole key.
+    /// - Parameters:
+    ///   - context: the context
+    ///   - slots: the slot count
+    ///   - configuration: the configuration
+    /// - Throws: `CKKSError.invalidParameters` as ``init(context:keys:slots:configuration:)``.
+    public static func galoisKeyLevels(context: CKKSContext, slots: Int, configuration: BootstrapConfiguration)
+        throws -> [Int: Int]
+    {
         let plan = try Plan(parameters: context.parameters, slots: slots, configuration: configuration)
-        var elements = Set(plan.traceElements(encoder: context.encoder))
-        elements.insert(context.encoder.conjugationElement)
-        for step in plan.rotationSteps {
-            elements.insert(context.encoder.galoisElement(forStep: step, slots: plan.view))
+        let encoder = context.encoder
+        let top = context.parameters.maxLevel
+        var levels: [Int: Int] = [:]
+        func use(_ g: Int, at level: Int) {
+            if g != 1 { levels[g] = max(levels[g] ?? 0, level) }
         }
-        elements.remove(1)
-        return elements.sorted()
+        for g in plan.traceElements(encoder: encoder) { use(g, at: top) }
+        let c = configuration.coeffsToSlotsLevels
+        for (i, map) in plan.coeffsToSlots.enumerated() {
+            for step in EncodedSlotDiagonals.rotationSteps(of: map, babyStep: plan.coeffsToSlotsBabySteps[i]) {
+                use(encoder.galoisElement(forStep: step, slots: plan.view), at: top - i)
+            }
+        }
+        use(encoder.conjugationElement, at: top - c)
+        let stcTop = top - c - plan.modReduction.depth
+        for (i, map) in plan.slotsToCoeffs.enumerated() {
+            for step in EncodedSlotDiagonals.rotationSteps(of: map, babyStep: plan.slotsToCoeffsBabySteps[i]) {
+                use(encoder.galoisElement(forStep: step, slots: plan.view), at: stcTop - i)
+            }
+        }
+        return levels
     }
 
     /// Bootstraps `ciphertext` (any level; at the parameters' default scale, values of

@@ -28,12 +28,22 @@ public struct BootstrappingKeys: Sendable {
         return total
     }
 
+    /// Bytes of the evaluation keys file and the encapsulation keys file (seeded, residues
+    /// packed to their primes' widths): what the key holder sends.
+    /// - Parameters:
+    ///   - context: their context
+    /// - Throws: `CKKSError.parametersMismatch` for keys of other parameters.
+    public func serializedByteCount(context: CKKSContext) throws -> Int {
+        try evaluation.serializedByteCount(context: context) + encapsulation.serializedByteCount(context: context)
+    }
+
     /// Number of key-switching keys (the encapsulation pair counted as two).
     public var keyCount: Int { evaluation.galois.count + (evaluation.relinearization == nil ? 0 : 1) + 2 }
 }
 
 extension KeyGenerator {
-    /// The keys a ``Bootstrapper`` for `slots` slots needs.
+    /// The keys a ``Bootstrapper`` for `slots` slots needs; each Galois key up to the highest
+    /// level it is used at (``Bootstrapper/galoisKeyLevels(context:slots:configuration:)``).
     /// - Parameters:
     ///   - secretKey: the secret key
     ///   - slots: the slot count of the ciphertexts to bootstrap
@@ -46,8 +56,9 @@ extension KeyGenerator {
     ) throws -> BootstrappingKeys {
         let relin = try relinearizationKey(for: secretKey, stream: &stream)
         var galois: [Int: KeySwitchingKey] = [:]
-        for g in try Bootstrapper.galoisElements(context: context, slots: slots, configuration: configuration) {
-            galois[g] = try galoisKey(for: secretKey, galoisElement: g, stream: &stream)
+        let levels = try Bootstrapper.galoisKeyLevels(context: context, slots: slots, configuration: configuration)
+        for g in levels.keys.sorted() {
+            galois[g] = try galoisKey(for: secretKey, galoisElement: g, maxLevel: levels[g], stream: &stream)
         }
         let evaluation = EvaluationKeys(
             relinearization: relin, galois: galois, parametersID: context.parameters.id, keyID: secretKey.keyID)

@@ -63,11 +63,12 @@ extension KeyGenerator {
             return ModelKeys(evaluation: keys, encapsulation: nil)
         }
         var galois = keys.galois
-        let missing = try Bootstrapper.galoisElements(
-            context: context, slots: bootstrap.slots, configuration: bootstrap.configuration
-        ).filter { galois[$0] == nil }
+        let levels = try Bootstrapper.galoisKeyLevels(
+            context: context, slots: bootstrap.slots, configuration: bootstrap.configuration)
+        // A key the model already has serves the bootstrapper when it reaches high enough.
+        let missing = levels.keys.sorted().filter { g in galois[g].map { $0.maxLevel < levels[g]! } ?? true }
         for (i, g) in missing.enumerated() {
-            galois[g] = try galoisKey(for: secretKey, galoisElement: g, stream: &stream)
+            galois[g] = try galoisKey(for: secretKey, galoisElement: g, maxLevel: levels[g], stream: &stream)
             progress?(i + 1, missing.count + 1)
         }
         let relinearization = try keys.relinearization ?? relinearizationKey(for: secretKey, stream: &stream)

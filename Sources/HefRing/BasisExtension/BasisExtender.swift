@@ -167,28 +167,31 @@ public final class BasisExtender: Sendable {
 
     // MARK: Key-switching inner product
 
-    /// Offset of residue `prime` (of Q·P, q_0 … q_L then p_0 …) of part `part` (0 for b_j, 1
-    /// for a_j) of digit `j` in a gadget key's storage, `[digit][b, a][prime of Q·P][n]`.
+    /// Offset of residue `prime` (of Q_L'·P, q_0 … q_L' then p_0 …, with `qCount` = L' + 1) of
+    /// part `part` (0 for b_j, 1 for a_j) of digit `j` in a gadget key's storage,
+    /// `[digit][b, a][prime of Q_L'·P][n]`.
     @inline(__always)
-    public func keyOffset(digit j: Int, part: Int, prime: Int) -> Int {
-        ((j * 2 + part) * (basisQ.count + basisP.count) + prime) * basisQ.n
+    public func keyOffset(digit j: Int, part: Int, prime: Int, qCount: Int) -> Int {
+        ((j * 2 + part) * (qCount + basisP.count) + prime) * basisQ.n
     }
 
     /// Σ_j d_j · (b_j, a_j) over Q_l·P followed by ModDown: returns (d0, d1) over Q_l.
-    /// `key` is a gadget key over Q·P in the layout of ``keyOffset(digit:part:prime:)`` with at
-    /// least `d.digitCount` digits. With `permutation`, the decomposition is first permuted
-    /// (a hoisted automorphism).
-    public func gadgetProduct(_ d: DecomposedPoly, key: [UInt64], permutation: [UInt32]? = nil) -> (
-        Poly<Eval>, Poly<Eval>
-    ) {
+    /// `key` is a gadget key over Q_L'·P (`keyQCount` = L' + 1 ≥ l + 1 primes of Q) in the
+    /// layout of ``keyOffset(digit:part:prime:qCount:)`` with at least `d.digitCount` digits.
+    /// With `permutation`, the decomposition is first permuted (a hoisted automorphism).
+    public func gadgetProduct(
+        _ d: DecomposedPoly, key: [UInt64], keyQCount: Int, permutation: [UInt32]? = nil
+    ) -> (Poly<Eval>, Poly<Eval>) {
         let n = basisQ.n
         let l = d.level
         let qLevel = l + 1
         let pCount = basisP.count
         let ext = d.primeCount
         let digits = d.digitCount
+        precondition(qLevel <= keyQCount, "the key stops below the decomposition's level")
         precondition(
-            key.count >= keyOffset(digit: digits, part: 0, prime: 0), "key has fewer digits than the decomposition")
+            key.count >= keyOffset(digit: digits, part: 0, prime: 0, qCount: keyQCount),
+            "key has fewer digits than the decomposition")
         let backend = self.backend
         var source = d.data
         if let permutation {
@@ -209,7 +212,6 @@ public final class BasisExtender: Sendable {
         var q1 = Poly<Eval>(basis: basisQ, moduliCount: qLevel, data: uninitializedWords(qLevel * n))
         var p0 = Poly<Eval>(basis: basisP, moduliCount: pCount, data: uninitializedWords(pCount * n))
         var p1 = Poly<Eval>(basis: basisP, moduliCount: pCount, data: uninitializedWords(pCount * n))
-        let qCount = basisQ.count
         let moduliQ = basisQ.moduli
         let moduliP = basisP.moduli
         source.withUnsafeBufferPointer { srcBuffer in
@@ -230,12 +232,12 @@ public final class BasisExtender: Sendable {
                                         kPtrs.deallocate()
                                     }
                                     let inQ = t < qLevel
-                                    let keyPrime = inQ ? t : qCount + (t - qLevel)
+                                    let keyPrime = inQ ? t : keyQCount + (t - qLevel)
                                     let modulus = inQ ? moduliQ[t] : moduliP[t - qLevel]
                                     for j in 0..<digits {
                                         aPtrs[j] = src + (j * ext + t) * n
-                                        bPtrs[j] = k + keyOffset(digit: j, part: 0, prime: keyPrime)
-                                        kPtrs[j] = k + keyOffset(digit: j, part: 1, prime: keyPrime)
+                                        bPtrs[j] = k + keyOffset(digit: j, part: 0, prime: keyPrime, qCount: keyQCount)
+                                        kPtrs[j] = k + keyOffset(digit: j, part: 1, prime: keyPrime, qCount: keyQCount)
                                     }
                                     let out0 = inQ ? outQ0.baseAddress! + t * n : outP0.baseAddress! + (t - qLevel) * n
                                     let out1 = inQ ? outQ1.baseAddress! + t * n : outP1.baseAddress! + (t - qLevel) * n
