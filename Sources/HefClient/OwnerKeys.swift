@@ -19,10 +19,13 @@ public struct GeneratedKeys: Sendable {
     ///   - rotationSteps: Rotation steps to make Galois keys for (full N/2-slot rotations; 0 and
     ///     repeats are skipped).
     ///   - conjugation: Also make the conjugation key.
+    ///   - galoisMaxLevel: The highest level the Galois keys must switch (default: the top); a
+    ///     model whose segments start lower (``CompiledModel/maxOperationLevel``) needs less.
     ///   - progress: Told each step (`secret key`, `Galois key 3/9`, …).
     /// - Throws: `CKKSError` from key generation.
     public static func generate(
-        context: CKKSContext, rotationSteps: [Int], conjugation: Bool = false, progress: ((String) -> Void)? = nil
+        context: CKKSContext, rotationSteps: [Int], conjugation: Bool = false, galoisMaxLevel: Int? = nil,
+        progress: ((String) -> Void)? = nil
     ) throws -> GeneratedKeys {
         let parameters = context.parameters
         let generator = KeyGenerator(context: context)
@@ -45,7 +48,8 @@ public struct GeneratedKeys: Sendable {
         var galois: [Int: KeySwitchingKey] = [:]
         for (i, g) in elements.enumerated() {
             progress?("Galois key \(i + 1)/\(elements.count)")
-            galois[g] = try generator.galoisKey(for: secretKey, galoisElement: g, stream: &stream)
+            galois[g] = try generator.galoisKey(
+                for: secretKey, galoisElement: g, maxLevel: galoisMaxLevel, stream: &stream)
         }
         let keys = EvaluationKeys(
             relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)

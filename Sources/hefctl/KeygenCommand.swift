@@ -76,8 +76,12 @@ struct Keygen: ParsableCommand {
             let context = CKKSContext(parameters: parameters, backend: backend.backend)
             let phrase: String? = protect ? try passphrase.passphrase(confirm: true) : nil
             let progress = Progress()
+            // Keys for the model alone reach only the levels its segments use; keys for extra
+            // rotations or conjugation are whole.
+            let extra = !(try parseSteps(rotations)).isEmpty || conjugation
             let generated = try GeneratedKeys.generate(
-                context: context, rotationSteps: steps, conjugation: conjugation, progress: progress.update)
+                context: context, rotationSteps: steps, conjugation: conjugation,
+                galoisMaxLevel: extra ? nil : compiledModel?.maxOperationLevel, progress: progress.update)
             let secretKey = generated.secretKey
             var keys = generated.evaluationKeys
             var encapsulation: EncapsulationKeys?

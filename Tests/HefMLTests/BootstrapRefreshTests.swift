@@ -98,6 +98,17 @@ import Testing
         let publicKey = try generator.publicKey(for: secretKey)
         let keys = try generator.modelKeys(for: secretKey, model: compiled)
         #expect(keys.encapsulation != nil)
+        // The model's own Galois keys stop at the highest segment start, far below the top.
+        let modelElements = Set(
+            compiled.plan.rotationSteps.map { context.encoder.galoisElement(forStep: $0, slots: parameters.maxSlots) })
+        #expect(compiled.maxOperationLevel < parameters.maxLevel - 10)
+        let bootstrapPlan = try #require(refresh.bootstrap)
+        let bootstrapElements = try Bootstrapper.galoisKeyLevels(
+            context: context, slots: bootstrapPlan.slots, configuration: bootstrapPlan.configuration
+        ).keys
+        for g in modelElements.subtracting(bootstrapElements) {
+            #expect(keys.evaluation.galois[g]?.maxLevel == compiled.maxOperationLevel)
+        }
         #expect(throws: ModelError.self) {
             _ = try EncryptedMLP(model: compiled, context: context, evaluationKeys: keys.evaluation)
         }

@@ -129,7 +129,9 @@ import Testing
         let generator = KeyGenerator(context: context)
         let sk = generator.secretKey()
         let pk = try generator.publicKey(for: sk)
-        let keys = try generator.evaluationKeys(for: sk, rotations: compiled.plan.rotationSteps)
+        // Keys that reach only the segments' start levels are enough.
+        let keys = try generator.evaluationKeys(
+            for: sk, rotations: compiled.plan.rotationSteps, galoisMaxLevel: compiled.maxOperationLevel)
         let client = InferenceClient(model: compiled, context: context)
         let server = try EncryptedMLP(model: compiled, context: context, evaluationKeys: keys)
         let inputs = try client.encrypt([b.rows[0]], publicKey: pk)

@@ -108,11 +108,13 @@ public struct KeyGenerator: Sendable {
     ///   - steps: rotation steps
     ///   - slots: the slot count the steps apply to (default N/2)
     ///   - conjugation: whether to add the conjugation key
+    ///   - galoisMaxLevel: the highest level the Galois keys must switch (default: the top)
     ///   - stream: the randomness
-    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``; ``CKKSError/invalidParameters(_:)``
+    ///   for a level outside the parameters.
     public func evaluationKeys(
         for secretKey: SecretKey, rotations steps: [Int] = [], slots: Int? = nil, conjugation: Bool = false,
-        stream: inout RandomStream
+        galoisMaxLevel: Int? = nil, stream: inout RandomStream
     ) throws -> EvaluationKeys {
         let relin = try relinearizationKey(for: secretKey, stream: &stream)
         var galois: [Int: KeySwitchingKey] = [:]
@@ -120,11 +122,11 @@ public struct KeyGenerator: Sendable {
         for step in steps {
             let g = context.encoder.galoisElement(forStep: step, slots: slotCount)
             if g == 1 || galois[g] != nil { continue }
-            galois[g] = try galoisKey(for: secretKey, galoisElement: g, stream: &stream)
+            galois[g] = try galoisKey(for: secretKey, galoisElement: g, maxLevel: galoisMaxLevel, stream: &stream)
         }
         if conjugation {
             let g = context.encoder.conjugationElement
-            galois[g] = try galoisKey(for: secretKey, galoisElement: g, stream: &stream)
+            galois[g] = try galoisKey(for: secretKey, galoisElement: g, maxLevel: galoisMaxLevel, stream: &stream)
         }
         return EvaluationKeys(
             relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
@@ -136,14 +138,18 @@ public struct KeyGenerator: Sendable {
     ///   - steps: rotation steps
     ///   - slots: the slot count the steps apply to (default N/2)
     ///   - conjugation: whether to add the conjugation key
-    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``.
+    ///   - galoisMaxLevel: the highest level the Galois keys must switch (default: the top)
+    /// - Throws: ``CKKSError/parametersMismatch(expected:found:)``; ``CKKSError/invalidParameters(_:)``
+    ///   for a level outside the parameters.
     public func evaluationKeys(
-        for secretKey: SecretKey, rotations steps: [Int] = [], slots: Int? = nil, conjugation: Bool = false
+        for secretKey: SecretKey, rotations steps: [Int] = [], slots: Int? = nil, conjugation: Bool = false,
+        galoisMaxLevel: Int? = nil
     ) throws -> EvaluationKeys {
         var stream = RandomStream.secure()
         defer { stream.wipe() }
         return try evaluationKeys(
-            for: secretKey, rotations: steps, slots: slots, conjugation: conjugation, stream: &stream)
+            for: secretKey, rotations: steps, slots: slots, conjugation: conjugation, galoisMaxLevel: galoisMaxLevel,
+            stream: &stream)
     }
 
     // MARK: Internals

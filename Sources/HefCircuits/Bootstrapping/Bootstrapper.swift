@@ -4,7 +4,8 @@ public import HefCKKS
 
 /// Non-interactive CKKS bootstrapping of ciphertexts with a fixed slot count: a level-0
 /// ciphertext in, a ciphertext with ``levelsLeft`` levels out, the same message to about
-/// 2^-24 (see BENCHMARKS.md for what each preset measures).
+/// 2^-31 (8 slots) to 2^-25 (1,024 slots) and 2^-20 (full slots) on boot16 (see BENCHMARKS.md
+/// for what each preset measures).
 ///
 /// Steps, with n slots, N the ring degree and V = 2n (V = n for full slots):
 /// 1. ModRaise with sparse-secret encapsulation (`Evaluator.modRaise(_:encapsulation:)`): the

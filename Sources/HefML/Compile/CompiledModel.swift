@@ -117,6 +117,11 @@ public struct CompiledModel: Codable, Sendable {
         return refresh.startLevels(stageDepths: RefreshPlan.stageDepths(layers))
     }
 
+    /// The highest level any of the model's own operations runs at: the top without refreshes,
+    /// else the highest segment start (the client encrypts, and refreshes and bootstraps
+    /// return, at a segment's start). Its Galois keys need reach no higher.
+    public var maxOperationLevel: Int { segmentStartLevels.max() ?? (plan.parameters.logQ.count - 1) }
+
     /// The model's input width.
     public var inputSize: Int { source.inputSize }
     /// Scores per sample.

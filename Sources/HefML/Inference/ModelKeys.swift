@@ -34,7 +34,9 @@ extension KeyGenerator {
         guard context.parameters.literal == model.plan.parameters else {
             throw ModelError.wrongModel("the key generator's parameters are not the model's")
         }
-        let keys = try evaluationKeys(for: secretKey, rotations: model.plan.rotationSteps, stream: &stream)
+        let keys = try evaluationKeys(
+            for: secretKey, rotations: model.plan.rotationSteps, galoisMaxLevel: model.maxOperationLevel,
+            stream: &stream)
         return try completing(keys, for: secretKey, model: model, stream: &stream)
     }
 
