@@ -14,7 +14,7 @@ extension Evaluator {
     ///   - keys: encapsulation keys of `a`'s secret key
     /// - Throws: ``CKKSError/parametersMismatch(expected:found:)`` or ``CKKSError/keyMismatch(expected:found:)``
     ///   for a ciphertext or keys of other parameters or another key;
-    ///   ``CKKSError/invalidCiphertext(_:)`` for a three-polynomial ciphertext.
+    ///   ``CKKSError/invalidCiphertext(_:)`` for a three-polynomial ciphertext; ``CKKSError/keyBelowLevel(key:keyLevel:level:)`` for a sparse-to-dense key that stops below the top.
     public func modRaise(_ a: Ciphertext, encapsulation keys: EncapsulationKeys) throws -> Ciphertext {
         try check(a)
         try parameters.requireID(keys.parametersID)
@@ -24,6 +24,9 @@ extension Evaluator {
         if x.level > 0 { x.dropLevels(to: 0) }
         let (c0, c1) = switchToSparse(x, keys: keys)
         let top = parameters.maxLevel
+        guard keys.sparseToDense.maxLevel == top else {
+            throw CKKSError.keyBelowLevel(key: "sparse-to-dense key", keyLevel: keys.sparseToDense.maxLevel, level: top)
+        }
         let raised0 = Self.lift(c0, basis: context.basisQ, moduliCount: top + 1)
         let raised1 = Self.lift(c1, basis: context.basisQ, moduliCount: top + 1)
         let (k0, k1) = context.keySwitch(context.decompose(raised1), key: keys.sparseToDense)
