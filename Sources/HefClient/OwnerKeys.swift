@@ -20,7 +20,7 @@ public struct GeneratedKeys: Sendable {
     ///     repeats are skipped).
     ///   - conjugation: Also make the conjugation key.
     ///   - galoisMaxLevel: The highest level the Galois keys must switch (default: the top); a
-    ///     model whose segments start lower (``CompiledModel/maxOperationLevel``) needs less.
+    ///     model whose segments start lower (`CompiledModel.maxOperationLevel` in HefML) needs less.
     ///   - progress: Told each step (`secret key`, `Galois key 3/9`, …).
     /// - Throws: `CKKSError` from key generation.
     public static func generate(

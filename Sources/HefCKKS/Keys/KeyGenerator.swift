@@ -132,7 +132,7 @@ public struct KeyGenerator: Sendable {
             relinearization: relin, galois: galois, parametersID: parameters.id, keyID: secretKey.keyID)
     }
 
-    /// ``evaluationKeys(for:rotations:slots:conjugation:stream:)`` with fresh OS randomness.
+    /// ``evaluationKeys(for:rotations:slots:conjugation:galoisMaxLevel:stream:)`` with fresh OS randomness.
     /// - Parameters:
     ///   - secretKey: the secret key
     ///   - steps: rotation steps

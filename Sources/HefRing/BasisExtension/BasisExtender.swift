@@ -1,6 +1,6 @@
 /// Basis extension between Q = q_0 … q_L and Q·P (P = p_0 … p_{K-1}, the special primes) for
 /// hybrid key switching: the gadget decomposition with ModUp (``decompose(_:)``), the
-/// key-switching inner product (``gadgetProduct(_:key:permutation:)``) and ModDown
+/// key-switching inner product (``gadgetProduct(_:key:keyQCount:permutation:)``) and ModDown
 /// (``modDown(_:_:)``). Holds the constants of every level, computed once.
 public final class BasisExtender: Sendable {
     /// q_0 … q_L.
