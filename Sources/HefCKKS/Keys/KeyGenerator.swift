@@ -179,7 +179,7 @@ public struct KeyGenerator: Sendable {
         let primes = basis.count
         let alpha = parameters.primesPerDigit
         let level = maxLevel ?? (qCount - 1)
-        let kept = (0..<primes).filter { KeySwitchingKey.keptPosition(of: $0, qCount: qCount, maxLevel: level) != nil }
+        let kept = KeySwitchingKey.keptPrimes(qCount: qCount, pCount: primes - qCount, maxLevel: level)
         let digits = (level + alpha) / alpha
         let seed = stream.nextSeed()
         var data = [UInt64](repeating: 0, count: digits * 2 * kept.count * n)

@@ -48,12 +48,10 @@ public struct KeySwitchingKey: Sendable {
         ((j * 2 + part) * primeCount + prime) * n
     }
 
-    /// The residues of the whole key's prime `i` of Q·P (q_0 … q_L then the special primes)
-    /// that a key up to `maxLevel` keeps, by position: nil for a dropped prime.
-    static func keptPosition(of i: Int, qCount: Int, maxLevel: Int) -> Int? {
-        if i <= maxLevel { return i }
-        if i >= qCount { return maxLevel + 1 + (i - qCount) }
-        return nil
+    /// The primes of Q·P (q_0 … q_L then the special primes, by index) a key up to
+    /// `maxLevel` keeps: q_0 … q_maxLevel and the special primes.
+    static func keptPrimes(qCount: Int, pCount: Int, maxLevel: Int) -> [Int] {
+        Array(0...maxLevel) + Array(qCount..<(qCount + pCount))
     }
 }
 

@@ -129,9 +129,7 @@ extension EvaluationKeys {
                 "\(what) has \(digits) digits; a key up to level \(maxLevel) of these parameters has \(wantDigits)")
         }
         let moduli = keyModuli(context: context, maxLevel: maxLevel)
-        let kept = (0..<basis.count).filter {
-            KeySwitchingKey.keptPosition(of: $0, qCount: qCount, maxLevel: maxLevel) != nil
-        }
+        let kept = KeySwitchingKey.keptPrimes(qCount: qCount, pCount: context.basisP.count, maxLevel: maxLevel)
         let seed = seeded ? try HefFile.readSeed(&r, what: what) : []
         var data = [UInt64](repeating: 0, count: digits * 2 * primes * n)
         for j in 0..<digits {
