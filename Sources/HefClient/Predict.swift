@@ -106,7 +106,7 @@ extension HefClient {
         let publicKey = try PublicKey(deserializing: keys.publicKeyBytes, context: remote.context)
         let request = try client.encrypt(prepared, publicKey: publicKey).serialized(context: remote.context)
         options.progress?("waiting for the server")
-        let answer: VerifiedInference
+        var answer: VerifiedInference
         do {
             answer = try await infer(model: modelID, keyID: keys.keyID, ciphertexts: request)
         } catch let error as HefClientError where error.serverCode == "unknown_key" && !uploaded {
@@ -114,6 +114,25 @@ extension HefClient {
             try await upload(keys, model: remote, serverID: signing.document.serverID)
             uploaded = true
             answer = try await infer(model: modelID, keyID: keys.keyID, ciphertexts: request)
+        }
+        // A model with client-aided refreshes answers a refresh request at each cut: refresh it
+        // with the secret key and send it back, until the outputs come (each answer's receipt
+        // was verified by `infer`).
+        let roundTrips = remote.compiled.plan.refresh.map { $0.bootstrap == nil ? $0.cuts.count : 0 } ?? 0
+        var round = 0
+        while true {
+            let response = try ModelCiphertexts.summary(answer.response)
+            guard response.stage == .refreshRequest else { break }
+            round += 1
+            guard round <= roundTrips else {
+                throw HefClientError.receiptRefused(
+                    "the server asked for refresh round trip \(round); the model has \(roundTrips)")
+            }
+            options.progress?("refreshing (round trip \(round) of \(roundTrips))")
+            let refreshRequest = try ModelCiphertexts(deserializing: answer.response, context: remote.context)
+            let refreshed = try client.refresh(refreshRequest, secretKey: secretKey).serialized(context: remote.context)
+            options.progress?("waiting for the server")
+            answer = try await infer(model: modelID, keyID: keys.keyID, ciphertexts: refreshed)
         }
         options.progress?("decrypting")
         let results = try ModelCiphertexts(deserializing: answer.response, context: remote.context)
@@ -143,8 +162,10 @@ extension HefClient {
         var directory: URL
         var secretKeyPath: String
         var publicKeyBytes: [UInt8]
-        var evaluationKeyBytes: [UInt8]
-        /// SHA-256 of the evaluation keys file: the id the server gives them.
+        /// What the server gets: the evaluation keys file, or a ``KeyBundle`` of it with the
+        /// public key (refreshes) or the encapsulation keys (bootstraps).
+        var uploadBytes: [UInt8]
+        /// SHA-256 of `uploadBytes`: the id the server gives them.
         var keyID: String
         /// The id recorded after the last successful upload to this server.
         var registeredKeyID: String?
@@ -163,12 +184,23 @@ extension HefClient {
         let registration = directory.appendingPathComponent("registration.json")
         let fm = FileManager.default
         var generated = false
-        if !(fm.fileExists(atPath: secret) && fm.fileExists(atPath: publicPath) && fm.fileExists(atPath: eval)) {
+        let encaps = directory.appendingPathComponent("encaps.key").path
+        let bootstraps = model.compiled.plan.refresh?.bootstrap != nil
+        let refreshes = model.compiled.plan.refresh != nil && !bootstraps
+        if !([secret, publicPath, eval] + (bootstraps ? [encaps] : [])).allSatisfy(fm.fileExists(atPath:)) {
             options.progress?("generating keys for \(model.entry.model.name)")
             let progress = options.progress
-            let keys = try GeneratedKeys.generate(
+            // Keys that reach only the levels the model rotates at; a model that bootstraps
+            // also gets the bootstrapper's keys and encapsulation keys (`hefctl keygen --model`).
+            let made = try GeneratedKeys.generate(
                 context: model.context, rotationSteps: model.compiled.plan.rotationSteps,
-                progress: { progress?("generating keys: \($0)") })
+                galoisMaxLevel: model.compiled.maxOperationLevel, progress: { progress?("generating keys: \($0)") })
+            var stream = RandomStream.secure()
+            defer { stream.wipe() }
+            let keys = try KeyGenerator(context: model.context).completing(
+                made.evaluationKeys, for: made.secretKey, model: model.compiled,
+                progress: { done, total in progress?("generating keys: bootstrapping key \(done)/\(total)") },
+                stream: &stream)
             var passphrase: String?
             if options.sealNewSecretKeys {
                 guard let ask = options.passphrase else {
@@ -177,20 +209,31 @@ extension HefClient {
                 passphrase = try ask()
             }
             try? fm.removeItem(at: registration)
-            try SecureFile.write(try keys.publicKey.serialized(context: model.context), to: publicPath)
-            try SecureFile.write(try keys.evaluationKeys.serialized(context: model.context), to: eval)
+            try SecureFile.write(try made.publicKey.serialized(context: model.context), to: publicPath)
+            try SecureFile.write(try keys.evaluation.serialized(context: model.context), to: eval)
+            if let encapsulation = keys.encapsulation {
+                try SecureFile.write(try encapsulation.serialized(context: model.context), to: encaps)
+            }
             // The secret key last: its presence marks a complete set.
-            try SecureFile.writeSecretKey(keys.secretKey, context: model.context, to: secret, passphrase: passphrase)
+            try SecureFile.writeSecretKey(
+                made.secretKey, context: model.context, to: secret, passphrase: passphrase)
             generated = true
         }
         let publicBytes = try SecureFile.read(path: publicPath)
         let evalBytes = try SecureFile.read(path: eval)
-        for (path, bytes) in [(publicPath, publicBytes), (eval, evalBytes)] {
+        let encapsBytes = bootstraps ? try SecureFile.read(path: encaps) : nil
+        for (path, bytes) in [(publicPath, publicBytes), (eval, evalBytes), (encaps, encapsBytes ?? publicBytes)] {
             guard let header = try? HefFile.parametersLiteral(of: bytes), header.0 == model.compiled.plan.parameters
             else {
                 throw HefClientError.keys("\(path) is not a key file for the model's parameters")
             }
         }
+        // What the server needs: the evaluation keys, with the public key for refreshes and the
+        // encapsulation keys for bootstraps (a key bundle); its SHA-256 is the key id.
+        let upload =
+            refreshes
+            ? KeyBundle.make([evalBytes, publicBytes])
+            : encapsBytes.map { KeyBundle.make([evalBytes, $0]) } ?? evalBytes
         var registered: String?
         if let data = fm.contents(atPath: registration.path),
             let record = try? JSONDecoder().decode(Registration.self, from: data)
@@ -199,15 +242,15 @@ extension HefClient {
         }
         return (
             CachedKeys(
-                directory: directory, secretKeyPath: secret, publicKeyBytes: publicBytes, evaluationKeyBytes: evalBytes,
-                keyID: sha256Hex(evalBytes), registeredKeyID: registered),
+                directory: directory, secretKeyPath: secret, publicKeyBytes: publicBytes, uploadBytes: upload,
+                keyID: sha256Hex(upload), registeredKeyID: registered),
             generated
         )
     }
 
     func upload(_ keys: CachedKeys, model: RemoteModel, serverID: String) async throws {
-        options.progress?("uploading evaluation keys (\(keys.evaluationKeyBytes.count / 1024) KiB)")
-        let answer = try await registerKeys(keys.evaluationKeyBytes, model: model.entry.model.id)
+        options.progress?("uploading evaluation keys (\(keys.uploadBytes.count / 1024) KiB)")
+        let answer = try await registerKeys(keys.uploadBytes, model: model.entry.model.id)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(Registration(keyID: answer.keyID, serverID: serverID))

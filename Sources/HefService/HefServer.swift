@@ -22,10 +22,15 @@ public struct ServiceConfiguration: Sendable {
     public var tokens: [TokenEntry]?
     /// Body limits per route, in bytes.
     public var maxKeysBytes = 512 << 20
+    /// The keys limit for a model that bootstraps (its Galois and encapsulation keys take
+    /// about 1 GB at N = 2^16): the larger of this and `maxKeysBytes`.
+    public var maxBootstrapKeysBytes = 3 << 30
     public var maxInferBytes = 256 << 20
     /// Concurrent heavy jobs (evaluations, key validations) and jobs allowed to wait.
     public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
     public var queueCapacity = 16
+    /// Seconds a client-aided refresh round trip stays open (its refreshed answer is refused after).
+    public var refreshStateSeconds: Int64 = 3600
     /// Prepared evaluators (model × key set) kept in memory.
     public var evaluatorCacheSize = 4
     /// A connection that sends nothing for this long (a slow or stalled upload, an idle
@@ -42,6 +47,11 @@ public struct ServiceConfiguration: Sendable {
     public init(modelsDirectory: URL, dataDirectory: URL) {
         self.modelsDirectory = modelsDirectory
         self.dataDirectory = dataDirectory
+    }
+
+    /// The body limit of a keys upload for `model`.
+    func maxKeysBytes(for model: ServedModel) -> Int {
+        model.description.refresh == "bootstrap" ? max(maxKeysBytes, maxBootstrapKeysBytes) : maxKeysBytes
     }
 }
 
@@ -209,7 +219,7 @@ public final class HefServer: Sendable {
         router.post("/v1/models/:id/keys") { request, context in
             let model = try service.model(try context.parameters.require("id"))
             let client = try await service.client(request)
-            let bytes = try await HefServer.body(request, limit: service.configuration.maxKeysBytes)
+            let bytes = try await HefServer.body(request, limit: service.configuration.maxKeysBytes(for: model))
             let answer = try await service.registerKeys(bytes, client: client, model: model)
             return try HefServer.json(answer, status: answer.created ? .created : .ok)
         }
@@ -281,19 +291,53 @@ public final class HefServer: Sendable {
     }
 
     /// Evaluates a model ciphertext file with a registered key set and signs the receipt (the
-    /// HTTP route and the MCP tool; the caller has run ``checkKey(_:client:model:)``).
+    /// HTTP route and the MCP tool; the caller has run ``checkKey(_:client:model:)``). For a
+    /// model with client-aided refreshes the answer may be a refresh request: its state is kept
+    /// in the registry (any replica takes the refreshed file back, once), and the refreshed
+    /// file sent to this same call runs the next segment.
     func infer(_ bytes: [UInt8], client: String, model: ServedModel, keyID: String) async throws -> (
         [UInt8], Receipt
     ) {
+        // The container's header first: another model's file or a stale round trip gets a clear
+        // answer before the keys are loaded or a worker is taken.
+        var taken: RefreshStateRecord?
+        if let name = try ModelRuntime.refreshRequestName(of: bytes, model: model) {
+            taken = try await registry.takeRefreshState(
+                requestName: name, client: client, modelID: model.id, keyID: keyID)
+            guard taken != nil else {
+                throw ServiceError.notFound(
+                    "unknown_refresh",
+                    "no open refresh round trip \(name) of this client and key set (each is answered once, within \(configuration.refreshStateSeconds) s)"
+                )
+            }
+        }
+        let state = taken?.state
         let evaluator = try await evaluator(model: model, keyID: keyID)
         let metrics = metrics
         // The request's hash for the receipt, on another thread while the worker evaluates.
         let requestHash = Task { SHA256.hash(data: bytes).hexString }
-        let output = try await queue.submit {
-            let start = ContinuousClock.now
-            let output = try ModelRuntime.infer(bytes, evaluator: evaluator)
-            metrics.evaluation(model: model.name, duration: ContinuousClock.now - start)
-            return output
+        let answer: ModelRuntime.Answer
+        do {
+            answer = try await queue.submit {
+                let start = ContinuousClock.now
+                let answer = try ModelRuntime.infer(bytes, evaluator: evaluator, state: state)
+                metrics.evaluation(model: model.name, duration: ContinuousClock.now - start)
+                return answer
+            }
+        } catch let error as ServiceError where error.code == "busy" {
+            // Nothing ran: the round trip stays open for the client's retry.
+            if let taken { try await registry.saveRefreshState(taken) }
+            throw error
+        }
+        let output: [UInt8]
+        switch answer {
+        case .outputs(let bytes): output = bytes
+        case .refresh(let request, let name, let next):
+            try await registry.saveRefreshState(
+                RefreshStateRecord(
+                    requestName: name, client: client, modelID: model.id, keyID: keyID, state: next,
+                    expiresAt: Int64(Date().timeIntervalSince1970) + configuration.refreshStateSeconds))
+            output = request
         }
         let receipt = try Receipt(
             receiptID: UUID().uuidString.lowercased(), modelID: model.id, keyID: keyID,

@@ -34,6 +34,8 @@ public struct PreparedEvaluator: Sendable {
     let mlp: EncryptedMLP
     /// The secret key's id the evaluation keys were made under (ciphertexts carry it too).
     let keyID: UInt64
+    /// The key holder's public key, for a model with client-aided refreshes.
+    let publicKey: PublicKey?
 }
 
 public enum ModelRuntime {
@@ -64,13 +66,6 @@ public enum ModelRuntime {
         do { compiled = try CompiledModel.load(contentsOf: url) } catch {
             throw ServiceError.configuration("\(url.lastPathComponent): \(error)")
         }
-        if let refresh = compiled.plan.refresh {
-            throw ServiceError.configuration(
-                refresh.bootstrap != nil
-                    ? "\(url.lastPathComponent): the model bootstraps between segments, and the service does not take encapsulation keys yet (use the hefctl keygen/infer file flow; docs/bootstrapping.md)"
-                    : "\(url.lastPathComponent): the model stops for client-aided refreshes, which the service does not run yet (compile it with --refresh none, or use the hefctl infer/refresh file flow; docs/refresh.md)"
-            )
-        }
         let parameters: CKKSParameters
         do { parameters = try CKKSParameters(compiled.plan.parameters) } catch {
             throw ServiceError.configuration("\(url.lastPathComponent): \(error)")
@@ -83,92 +78,192 @@ public enum ModelRuntime {
             parameters: compiled.plan.parameters, parametersID: hex16(parameters.id),
             packing: compiled.packing.rawValue, inputWidth: compiled.inputSize, outputWidth: compiled.outputSize,
             outputTail: compiled.source.output, rotationSteps: compiled.plan.rotationSteps,
-            samplesPerCiphertext: compiled.plan.samplesPerCiphertext, contentSHA256: hash)
+            samplesPerCiphertext: compiled.plan.samplesPerCiphertext, contentSHA256: hash,
+            refresh: compiled.plan.refresh.map { $0.bootstrap == nil ? "client" : "bootstrap" })
         return ServedModel(
             id: id, name: name, compiledBytes: bytes, contentSHA256: hash, description: description, compiled: compiled)
     }
 
-    /// Checks uploaded evaluation keys for a model: a Hef evaluation keys file (any other kind,
-    /// a secret key above all, is refused before its payload is read), the model's parameters,
-    /// a relinearization key and a Galois key for every rotation step the model uses, and a
-    /// payload that deserializes completely (seeded or expanded form).
-    public static func validateEvaluationKeys(_ bytes: [UInt8], for model: ServedModel) throws -> ValidatedKeys {
-        let literal: ParametersLiteral
-        let parametersID: UInt64
-        let kind: HefFileKind
-        do { (literal, parametersID, kind) = try HefFile.parametersLiteral(of: bytes) } catch {
-            throw ServiceError.badRequest("malformed_keys", "not a Hef evaluation keys file: \(error)")
+    /// The key material of an upload, read under the model's context.
+    struct UploadedKeys {
+        var evaluation: EvaluationKeys
+        var publicKey: PublicKey?
+        var encapsulation: EncapsulationKeys?
+    }
+
+    /// Reads an upload: an evaluation keys file, or a ``KeyBundle`` of one with the public key
+    /// and the encapsulation keys. Any other kind of file (a secret key above all) is refused
+    /// from its header, before its payload is read.
+    static func readKeys(_ bytes: [UInt8], model: ServedModel, context: CKKSContext) throws -> UploadedKeys {
+        let parts: [(kind: HefFileKind, bytes: [UInt8])]
+        do { parts = try KeyBundle.parts(of: bytes) } catch {
+            throw ServiceError.badRequest("malformed_keys", "not a Hef evaluation keys file or key bundle: \(error)")
         }
-        guard kind == .evaluationKeys else {
-            throw ServiceError.badRequest(
-                "wrong_kind", "this is a Hef \(kind) file; upload the evaluation keys (eval.key)")
+        var files: [HefFileKind: [UInt8]] = [:]
+        for part in parts {
+            guard [.evaluationKeys, .publicKey, .encapsulationKeys].contains(part.kind) else {
+                throw ServiceError.badRequest(
+                    "wrong_kind", "this is a Hef \(part.kind) file; upload the evaluation keys (eval.key)")
+            }
+            guard files[part.kind] == nil else {
+                throw ServiceError.badRequest("malformed_keys", "the key bundle holds two \(part.kind) files")
+            }
+            guard (try? HefFile.parametersLiteral(of: part.bytes).literal) == model.compiled.plan.parameters else {
+                throw ServiceError.unprocessable(
+                    "wrong_parameters",
+                    "these keys were made for other parameters than the model's (generate them with hefctl keygen --model)"
+                )
+            }
+            files[part.kind] = part.bytes
         }
-        guard literal == model.compiled.plan.parameters else {
-            throw ServiceError.unprocessable(
-                "wrong_parameters",
-                "these keys were made for other parameters than the model's (generate them with hefctl keygen --model)")
+        guard let evaluationBytes = files[.evaluationKeys] else {
+            throw ServiceError.badRequest("wrong_kind", "the key bundle holds no evaluation keys (eval.key)")
         }
-        let keys: EvaluationKeys
         do {
-            let context = try model.compiled.makeContext()
-            keys = try EvaluationKeys(deserializing: bytes, context: context)
-            let slots = context.parameters.maxSlots
-            if model.compiled.layers.contains(where: { $0.activation.depth > 0 }) {
-                guard keys.relinearization != nil else {
-                    throw ServiceError.unprocessable(
-                        "missing_relinearization_key",
-                        "the model multiplies ciphertexts: the keys need a relinearization key")
-                }
+            let keys = UploadedKeys(
+                evaluation: try EvaluationKeys(deserializing: evaluationBytes, context: context),
+                publicKey: try files[.publicKey].map { try PublicKey(deserializing: $0, context: context) },
+                encapsulation: try files[.encapsulationKeys].map {
+                    try EncapsulationKeys(deserializing: $0, context: context)
+                })
+            let ids = [keys.publicKey?.keyID, keys.encapsulation?.keyID].compactMap { $0 }
+            guard ids.allSatisfy({ $0 == keys.evaluation.keyID }) else {
+                throw ServiceError.unprocessable(
+                    "mixed_keys", "the key bundle's files belong to different secret keys")
             }
-            for step in model.compiled.plan.rotationSteps {
-                let g = context.encoder.galoisElement(forStep: step, slots: slots)
-                guard g == 1 || keys.galois[g] != nil else {
-                    throw ServiceError.unprocessable(
-                        "missing_rotation_key",
-                        "no Galois key for rotation step \(step), which the model uses (hefctl keygen --model makes them all)"
-                    )
-                }
-            }
+            return keys
         } catch let error as ServiceError {
             throw error
         } catch {
             throw ServiceError.badRequest("malformed_keys", "the evaluation keys do not read: \(error)")
         }
-        return ValidatedKeys(parametersID: hex16(parametersID), galoisKeys: keys.galois.count)
+    }
+
+    /// Checks uploaded keys for a model: a Hef evaluation keys file or ``KeyBundle`` (any other
+    /// kind refused before its payload is read), the model's parameters, a relinearization key
+    /// and a Galois key reaching every level the model rotates at, for every rotation step it
+    /// uses; for a model with client-aided refreshes the public key, for a model that
+    /// bootstraps the encapsulation keys and the bootstrapper's Galois keys; every file read
+    /// completely (seeded or expanded form).
+    public static func validateEvaluationKeys(_ bytes: [UInt8], for model: ServedModel) throws -> ValidatedKeys {
+        let compiled = model.compiled
+        let context: CKKSContext
+        do { context = try compiled.makeContext() } catch {
+            throw ServiceError.internalError("the model's parameters do not build: \(error)")
+        }
+        let keys = try readKeys(bytes, model: model, context: context)
+        let galois = keys.evaluation.galois
+        let slots = context.parameters.maxSlots
+        let bootstrap = compiled.plan.refresh?.bootstrap
+        if compiled.layers.contains(where: { $0.activation.depth > 0 }) || bootstrap != nil {
+            guard keys.evaluation.relinearization != nil else {
+                throw ServiceError.unprocessable(
+                    "missing_relinearization_key",
+                    "the model multiplies ciphertexts: the keys need a relinearization key")
+            }
+        }
+        let level = compiled.maxOperationLevel
+        for step in compiled.plan.rotationSteps {
+            let g = context.encoder.galoisElement(forStep: step, slots: slots)
+            guard g != 1 else { continue }
+            guard let key = galois[g], key.maxLevel >= level else {
+                throw ServiceError.unprocessable(
+                    "missing_rotation_key",
+                    "no Galois key for rotation step \(step) reaching level \(level), which the model uses (hefctl keygen --model makes them all)"
+                )
+            }
+        }
+        if compiled.plan.refresh != nil && bootstrap == nil && keys.publicKey == nil {
+            throw ServiceError.unprocessable(
+                "missing_public_key",
+                "the model stops for client-aided refreshes: upload a key bundle with the public key (HefClient and hefctl remote do)"
+            )
+        }
+        if bootstrap != nil {
+            guard keys.encapsulation != nil else {
+                throw ServiceError.unprocessable(
+                    "missing_encapsulation_keys",
+                    "the model bootstraps: upload a key bundle with the encapsulation keys (HefClient and hefctl remote do)"
+                )
+            }
+            let levels: [Int: Int]
+            do {
+                levels = try ModelKeys.bootstrapGaloisLevels(model: compiled, context: context)
+            } catch {
+                throw ServiceError.internalError("the model's bootstrap does not plan: \(error)")
+            }
+            for (g, needed) in levels.sorted(by: { $0.key < $1.key }) where (galois[g]?.maxLevel ?? -1) < needed {
+                throw ServiceError.unprocessable(
+                    "missing_bootstrapping_key",
+                    "no Galois key for element \(g) reaching level \(needed), which the model's bootstraps use (hefctl keygen --model makes them all)"
+                )
+            }
+        }
+        return ValidatedKeys(parametersID: hex16(context.parameters.id), galoisKeys: galois.count)
     }
 
     /// Builds the evaluator for stored, already validated key bytes.
     public static func prepare(model: ServedModel, keyBytes: [UInt8]) throws -> PreparedEvaluator {
         do {
             let context = try model.compiled.makeContext()
-            let keys = try EvaluationKeys(deserializing: keyBytes, context: context)
+            let keys = try readKeys(keyBytes, model: model, context: context)
             return PreparedEvaluator(
-                mlp: try EncryptedMLP(model: model.compiled, context: context, evaluationKeys: keys), keyID: keys.keyID)
+                mlp: try EncryptedMLP(
+                    model: model.compiled, context: context, evaluationKeys: keys.evaluation,
+                    encapsulationKeys: keys.encapsulation),
+                keyID: keys.evaluation.keyID, publicKey: keys.publicKey)
         } catch {
             throw ServiceError.internalError("cannot prepare the model with the stored keys: \(error)")
         }
     }
 
-    /// Runs the model on a model ciphertext file's bytes and answers the result file's bytes.
-    public static func infer(_ request: [UInt8], evaluator: PreparedEvaluator) throws -> [UInt8] {
-        let mlp = evaluator.mlp
-        // The header first, without a context: another model's ciphertexts get a clear answer
-        // instead of a parse error under the wrong parameters.
+    /// What the server must look up before evaluating a request: the round trip a refreshed
+    /// file answers (its id in hex), read from the container without decoding ciphertexts.
+    /// Another model's file, or bytes that are no model ciphertext file, are refused here.
+    public static func refreshRequestName(of request: [UInt8], model: ServedModel) throws -> String? {
         let summary: ModelCiphertexts.Summary
         do { summary = try ModelCiphertexts.summary(request) } catch {
             throw ServiceError.badRequest("malformed_ciphertexts", "the body is not a model ciphertext file: \(error)")
         }
-        guard summary.modelID == mlp.model.id else {
+        guard summary.modelID == model.compiled.id else {
             throw ServiceError.unprocessable(
                 "wrong_model",
-                "these ciphertexts were made for model \(hex16(summary.modelID)), not \(hex16(mlp.model.id))")
+                "these ciphertexts were made for model \(hex16(summary.modelID)), not \(hex16(model.compiled.id))")
+        }
+        switch summary.stage {
+        case .inputs: return nil
+        case .refreshed: return RefreshState.name(of: summary.requestID)
+        default:
+            throw ServiceError.unprocessable(
+                "wrong_ciphertexts",
+                "this is a file of stage \(summary.stage); the server takes encrypted inputs or refreshed ciphertexts")
+        }
+    }
+
+    /// What an evaluation answers: the output file, or a refresh request for the key holder
+    /// with its round trip's id (hex) and the state the server keeps (secret: `RefreshState`
+    /// as JSON) until the refreshed ciphertexts come back.
+    public enum Answer: Sendable {
+        case outputs([UInt8])
+        case refresh(request: [UInt8], name: String, state: [UInt8])
+    }
+
+    /// Runs the model's next segment on a model ciphertext file's bytes: encrypted inputs, or
+    /// refreshed ciphertexts with the stored `state` of their round trip.
+    public static func infer(_ request: [UInt8], evaluator: PreparedEvaluator, state stateBytes: [UInt8]? = nil)
+        throws -> Answer
+    {
+        let mlp = evaluator.mlp
+        let state: RefreshState?
+        do { state = try stateBytes.map { try RefreshState(deserializing: Data($0)) } } catch {
+            throw ServiceError.internalError("the stored refresh state does not read: \(error)")
         }
         let inputs: ModelCiphertexts
         do { inputs = try ModelCiphertexts(deserializing: request, context: mlp.context) } catch {
             throw ServiceError.badRequest(
                 "malformed_ciphertexts", "the body is not a model ciphertext file for this model: \(error)")
         }
-        do { try inputs.check(model: mlp.model, stage: .inputs) } catch {
+        do { try inputs.check(model: mlp.model, stage: inputs.stage == .refreshed ? .refreshed : .inputs) } catch {
             throw ServiceError.unprocessable("wrong_ciphertexts", "\(error)")
         }
         for batch in inputs.batches {
@@ -178,12 +273,20 @@ public enum ModelRuntime {
                     "the ciphertexts were encrypted under another key than these evaluation keys were made with")
             }
         }
-        let results: ModelCiphertexts
-        do { results = try mlp.evaluate(inputs) } catch {
+        let step: EncryptedMLP.Step
+        do { step = try mlp.run(inputs, publicKey: evaluator.publicKey, state: state) } catch {
             // Ciphertexts under another key set, at a wrong level or scale, …: the client's input.
             throw ServiceError.unprocessable("evaluation_refused", "\(error)")
         }
-        do { return try results.serialized(context: mlp.context) } catch {
+        do {
+            switch step {
+            case .outputs(let results): return .outputs(try results.serialized(context: mlp.context))
+            case .refresh(let request, let next):
+                return .refresh(
+                    request: try request.serialized(context: mlp.context), name: next.requestName,
+                    state: Array(try next.serialized()))
+            }
+        } catch {
             throw ServiceError.internalError("cannot serialize the results: \(error)")
         }
     }

@@ -188,6 +188,17 @@ public final class PostgresRegistry: KeyRegistry {
             server_id TEXT NOT NULL,
             signature TEXT NOT NULL)
         """,
+        // Added after version 1 without changing it: a new table that older servers ignore.
+        """
+        CREATE TABLE IF NOT EXISTS hef_refresh_states (
+            request_name TEXT PRIMARY KEY,
+            client TEXT NOT NULL,
+            model_id TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            state BYTEA NOT NULL,
+            expires_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS hef_refresh_states_expires_at ON hef_refresh_states(expires_at)",
         "CREATE TABLE IF NOT EXISTS hef_schema (version INTEGER NOT NULL)",
         "INSERT INTO hef_schema (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM hef_schema)",
     ]
@@ -419,9 +430,37 @@ public final class PostgresRegistry: KeyRegistry {
         try await count("SELECT COUNT(*) FROM hef_receipts")
     }
 
+    public func saveRefreshState(_ r: RefreshStateRecord) async throws {
+        try await client.query(
+            """
+            INSERT INTO hef_refresh_states (request_name, client, model_id, key_id, state, expires_at)
+            VALUES (\(r.requestName), \(r.client), \(r.modelID), \(r.keyID), \(ByteBuffer(bytes: r.state)), \(r.expiresAt))
+            """, logger: logger)
+    }
+
+    public func takeRefreshState(requestName: String, client: String, modelID: String, keyID: String) async throws
+        -> RefreshStateRecord?
+    {
+        // One statement: of two replicas taking the same round trip at once, one gets it.
+        let rows = try await self.client.query(
+            """
+            DELETE FROM hef_refresh_states
+            WHERE request_name = \(requestName) AND client = \(client) AND model_id = \(modelID) AND key_id = \(keyID)
+            RETURNING state, expires_at
+            """, logger: logger
+        ).collect()
+        guard let row = rows.first else { return nil }
+        var (buffer, expiresAt) = try row.decode((ByteBuffer, Int64).self)
+        guard expiresAt > now() else { return nil }
+        return RefreshStateRecord(
+            requestName: requestName, client: client, modelID: modelID, keyID: keyID,
+            state: buffer.readBytes(length: buffer.readableBytes) ?? [], expiresAt: expiresAt)
+    }
+
     @discardableResult
     public func purgeExpired() async throws -> Int {
         let now = self.now()
+        try await client.query("DELETE FROM hef_refresh_states WHERE expires_at <= \(now)", logger: logger)
         let rows = try await client.query(
             "SELECT key_id, client FROM hef_registrations WHERE expires_at <= \(now) GROUP BY key_id, client",
             logger: logger

@@ -35,18 +35,21 @@ struct ProviderMCP: Sendable {
             annotations: .init(readOnlyHint: true)),
         Tool(
             name: "register_evaluation_keys",
-            description: "Registers a data owner's evaluation keys (a Hef eval.key file, base64) for a model. "
-                + "Answers the key id (SHA-256 of the file). Idempotent. Never send a secret key.",
+            description: "Registers a data owner's evaluation keys (a Hef eval.key file, or a key bundle with "
+                + "the public key or encapsulation keys the model needs, base64) for a model. "
+                + "Answers the key id (SHA-256 of the bytes). Idempotent. Never send a secret key.",
             inputSchema: schema(
                 [
                     "model": .object(["type": "string", "description": "model id or name"]),
-                    "keys": .object(["type": "string", "description": "evaluation keys file, base64"]),
+                    "keys": .object(["type": "string", "description": "evaluation keys file or key bundle, base64"]),
                 ], required: ["model", "keys"]),
             annotations: .init(idempotentHint: true)),
         Tool(
             name: "infer",
-            description: "Evaluates the model on a model ciphertext file (base64, from hefctl encrypt) with "
-                + "registered evaluation keys. Answers the output ciphertexts (base64) and a signed receipt.",
+            description: "Evaluates the model on a model ciphertext file (base64, from hefctl encrypt, or a "
+                + "refreshed file) with registered evaluation keys. Answers the output ciphertexts (base64) "
+                + "and a signed receipt; for a model with client-aided refreshes, a refresh request instead, "
+                + "which the key holder refreshes and sends back here.",
             inputSchema: schema(
                 [
                     "model": .object(["type": "string", "description": "model id or name"]),

@@ -21,6 +21,30 @@ public struct KeyRecord: Sendable, Equatable {
     }
 }
 
+/// The server's state of one client-aided refresh round trip (`HefML.RefreshState` as JSON:
+/// its mask seed is secret, with the refresh request it unmasks the intermediate values), kept
+/// until the refreshed ciphertexts come back, to this replica or another.
+public struct RefreshStateRecord: Sendable, Equatable {
+    /// The round trip's id, 32 hex digits (the refresh request and its answer carry it).
+    public var requestName: String
+    public var client: String
+    public var modelID: String
+    public var keyID: String
+    public var state: [UInt8]
+    /// After this time (Unix seconds) the round trip is refused and purged.
+    public var expiresAt: Int64
+
+    /// A record from its parts.
+    public init(requestName: String, client: String, modelID: String, keyID: String, state: [UInt8], expiresAt: Int64) {
+        self.requestName = requestName
+        self.client = client
+        self.modelID = modelID
+        self.keyID = keyID
+        self.state = state
+        self.expiresAt = expiresAt
+    }
+}
+
 public struct ReceiptRecord: Sendable {
     public var receipt: Receipt
     public var client: String
@@ -148,6 +172,14 @@ public protocol KeyRegistry: Sendable {
 
     func record(_ receipt: ReceiptRecord) async throws
     func receiptCount() async throws -> Int
+
+    /// Keeps a refresh round trip's state until its answer comes back.
+    func saveRefreshState(_ record: RefreshStateRecord) async throws
+    /// Removes and answers the state of a round trip `client` started on `modelID` with key
+    /// set `keyID` (a state is used once); nil when unknown, another client's or key set's,
+    /// or expired.
+    func takeRefreshState(requestName: String, client: String, modelID: String, keyID: String) async throws
+        -> RefreshStateRecord?
 
     /// Removes every expired registration (and the key sets no registration is left for).
     /// Returns how many registrations went.
@@ -298,6 +330,19 @@ public final class SQLiteRegistry: KeyRegistry {
             try db.execute(sql: "UPDATE registrations SET expiresAt = createdAt + ?", arguments: [ttl])
             try db.execute(sql: "CREATE INDEX registrations_expiresAt ON registrations(expiresAt)")
         }
+        migrator.registerMigration("v3-refresh") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE refreshStates (
+                        requestName TEXT PRIMARY KEY NOT NULL,
+                        client TEXT NOT NULL,
+                        modelID TEXT NOT NULL,
+                        keyID TEXT NOT NULL,
+                        state BLOB NOT NULL,
+                        expiresAt INTEGER NOT NULL);
+                    CREATE INDEX refreshStates_expiresAt ON refreshStates(expiresAt);
+                    """)
+        }
         return migrator
     }
 
@@ -364,8 +409,10 @@ public final class SQLiteRegistry: KeyRegistry {
         }
     }
 
-    /// Deletes the expired registrations, then the keys (rows and blobs) left without one.
+    /// Deletes the expired refresh states and registrations, then the keys (rows and blobs)
+    /// left without a registration.
     static func purgeExpired(_ db: Database, now: Int64, blobs: BlobFolder) throws {
+        try db.execute(sql: "DELETE FROM refreshStates WHERE expiresAt <= ?", arguments: [now])
         try db.execute(sql: "DELETE FROM registrations WHERE expiresAt <= ?", arguments: [now])
         guard db.changesCount > 0 else { return }
         let orphans = try String.fetchAll(
@@ -456,5 +503,39 @@ public final class SQLiteRegistry: KeyRegistry {
 
     public func receiptCount() async throws -> Int {
         try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receipts") ?? 0 }
+    }
+
+    public func saveRefreshState(_ r: RefreshStateRecord) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO refreshStates (requestName, client, modelID, keyID, state, expiresAt)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [r.requestName, r.client, r.modelID, r.keyID, Data(r.state), r.expiresAt])
+        }
+    }
+
+    public func takeRefreshState(requestName: String, client: String, modelID: String, keyID: String) async throws
+        -> RefreshStateRecord?
+    {
+        let now = self.now()
+        return try await database.write { db -> RefreshStateRecord? in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT state, expiresAt FROM refreshStates
+                        WHERE requestName = ? AND client = ? AND modelID = ? AND keyID = ?
+                        """, arguments: [requestName, client, modelID, keyID])
+            else { return nil }
+            try db.execute(sql: "DELETE FROM refreshStates WHERE requestName = ?", arguments: [requestName])
+            let expiresAt: Int64 = row["expiresAt"]
+            guard expiresAt > now else { return nil }
+            let state: Data = row["state"]
+            return RefreshStateRecord(
+                requestName: requestName, client: client, modelID: modelID, keyID: keyID, state: Array(state),
+                expiresAt: expiresAt)
+        }
     }
 }

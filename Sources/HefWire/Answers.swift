@@ -32,6 +32,11 @@ public struct ModelDescription: Codable, Sendable, Equatable {
     public var samplesPerCiphertext: Int
     /// SHA-256 of the compiled model file, hex.
     public var contentSHA256: String
+    /// How the model goes deeper than one modulus chain: `client` (it stops for client-aided
+    /// refreshes: the client refreshes each request it gets back and sends it again) or
+    /// `bootstrap` (the server bootstraps; the keys upload holds encapsulation keys); absent
+    /// for a model that runs in one pass.
+    public var refresh: String?
 
     /// A description with every field given.
     /// - Parameters:
@@ -48,10 +53,11 @@ public struct ModelDescription: Codable, Sendable, Equatable {
     ///   - rotationSteps: The plan's rotation steps.
     ///   - samplesPerCiphertext: Samples per ciphertext batch.
     ///   - contentSHA256: SHA-256 of the compiled model file.
+    ///   - refresh: `client`, `bootstrap`, or nil for a model that runs in one pass.
     public init(
         id: String, name: String, modelName: String, task: String, parameters: ParametersLiteral,
         parametersID: String, packing: String, inputWidth: Int, outputWidth: Int, outputTail: OutputTail,
-        rotationSteps: [Int], samplesPerCiphertext: Int, contentSHA256: String
+        rotationSteps: [Int], samplesPerCiphertext: Int, contentSHA256: String, refresh: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -66,6 +72,7 @@ public struct ModelDescription: Codable, Sendable, Equatable {
         self.rotationSteps = rotationSteps
         self.samplesPerCiphertext = samplesPerCiphertext
         self.contentSHA256 = contentSHA256
+        self.refresh = refresh
     }
 }
 

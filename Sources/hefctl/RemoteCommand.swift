@@ -8,7 +8,7 @@ struct Remote: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Use a Hef service (hefctl serve) as a data owner: list models, run encrypted inference.",
         discussion: """
-            Keys are made on this machine, once per server and model, and kept in the keys folder (default $XDG_DATA_HOME/hef/keys or ~/.local/share/hef/keys); only the evaluation keys are uploaded, once. The server's signing key is pinned on first use (KEYS/pins.json): a server that presents another key later is refused. Every answer's receipt is verified before anything is decrypted.
+            Keys are made on this machine, once per server and model, and kept in the keys folder (default $XDG_DATA_HOME/hef/keys or ~/.local/share/hef/keys); only the evaluation keys are uploaded, once (with the public key for a model with refreshes, the encapsulation keys for one that bootstraps). A model with client-aided refreshes comes back at each cut: the refresh runs here, with the secret key, and the answer goes back to the server until the outputs arrive. The server's signing key is pinned on first use (KEYS/pins.json): a server that presents another key later is refused. Every answer's receipt is verified before anything is decrypted.
             Examples:
               hefctl remote models --server http://127.0.0.1:8080
               HEF_TOKEN=… hefctl remote infer --server http://127.0.0.1:8080 --model digits-square --in X.csv --out Y.csv --output labels

@@ -17,6 +17,9 @@ struct Serve: ParsableCommand {
               hefctl model compile Models/digits-square/model.json --out models/digits-square.hef
               hefctl serve --models models --data hef-data --listen 127.0.0.1:8080
               hefctl serve --models models --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --tokens tokens.txt
+            Models compiled with --refresh client answer a refresh request at each cut (the client refreshes
+            it and posts it back to the same route); models compiled with --refresh bootstrap take the
+            encapsulation keys in the keys upload (a key bundle, up to 3 GiB).
             Metrics (Prometheus text): GET /metrics. MCP (streamable HTTP, JSON answers): POST /mcp.
             """)
 

@@ -52,8 +52,8 @@ struct ClientFixture: @unchecked Sendable {
         localLabels = try client.decryptLabels(results, secretKey: secretKey)
     }
 
-    func configuration(data: URL, port: Int) -> ServiceConfiguration {
-        var configuration = ServiceConfiguration(modelsDirectory: modelsDirectory, dataDirectory: data)
+    func configuration(data: URL, port: Int, models: URL? = nil) -> ServiceConfiguration {
+        var configuration = ServiceConfiguration(modelsDirectory: models ?? modelsDirectory, dataDirectory: data)
         configuration.port = port
         // The whole suite shares two cores: a handler may not read a body for longer than the
         // production idle timeout, which would close the connection under the test.
@@ -67,13 +67,14 @@ struct ClientFixture: @unchecked Sendable {
     }
 
     /// Runs the service on loopback (a free port unless `port` is given) for the duration of
-    /// `body`, which gets its base URL and port.
+    /// `body`, which gets its base URL and port; it serves `models` (default: the fixture's).
     func withServer<T: Sendable>(
-        data: URL, port: Int = 0, _ body: @Sendable (URL, Int) async throws -> T
+        data: URL, port: Int = 0, models: URL? = nil, _ body: @Sendable (URL, Int) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "hef.client.test")
         logger.logLevel = ProcessInfo.processInfo.environment["HEF_TEST_VERBOSE"] == nil ? .warning : .info
-        let service = try await HefServer(configuration: configuration(data: data, port: port), logger: logger)
+        let service = try await HefServer(
+            configuration: configuration(data: data, port: port, models: models), logger: logger)
         let (ports, bound) = AsyncStream<Int>.makeStream()
         let app = try service.application(onBound: { port in
             bound.yield(port)

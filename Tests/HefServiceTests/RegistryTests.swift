@@ -121,6 +121,31 @@ func registrySemantics(_ registry: any KeyRegistry, clock: TestClock) async thro
     #expect(try await registry.register(k4.record, bytes: k4.bytes, client: "alice", modelID: "m1"))
     #expect(try await registry.keyBytes(keyID: k1.record.keyID) == k1.bytes)
     #expect(try await registry.keyCount() == 3)
+
+    // Refresh round trips: taken once, only by the client, model and key set that opened them,
+    // and not after they expire.
+    let state = RefreshStateRecord(
+        requestName: String(repeating: "ab", count: 16), client: "alice", modelID: "m1", keyID: k1.record.keyID,
+        state: Array("{\"mask\": 1}".utf8), expiresAt: clock.now + 60)
+    try await registry.saveRefreshState(state)
+    for (client, model, key) in [
+        ("bob", "m1", k1.record.keyID), ("alice", "m2", k1.record.keyID), ("alice", "m1", "x"),
+    ] {
+        #expect(
+            try await registry.takeRefreshState(
+                requestName: state.requestName, client: client, modelID: model, keyID: key) == nil)
+    }
+    #expect(
+        try await registry.takeRefreshState(
+            requestName: state.requestName, client: "alice", modelID: "m1", keyID: k1.record.keyID) == state)
+    #expect(
+        try await registry.takeRefreshState(
+            requestName: state.requestName, client: "alice", modelID: "m1", keyID: k1.record.keyID) == nil)
+    try await registry.saveRefreshState(state)
+    clock.advance(61)
+    #expect(
+        try await registry.takeRefreshState(
+            requestName: state.requestName, client: "alice", modelID: "m1", keyID: k1.record.keyID) == nil)
 }
 
 /// Two registries on one store (two replicas): concurrent registrations of one key set answer

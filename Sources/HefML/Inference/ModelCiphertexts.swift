@@ -223,6 +223,8 @@ extension ModelCiphertexts {
         public var stage: Stage
         /// Refresh stages: the segment that runs next.
         public var segment: Int
+        /// Refresh stages: the round trip's id, 16 bytes (empty otherwise).
+        public var requestID: [UInt8]
         /// Samples over all batches.
         public var samples: Int
         /// Number of batches.
@@ -259,7 +261,7 @@ extension ModelCiphertexts {
         }
         return Summary(
             version: header.version, modelID: header.modelID, stage: header.stage, segment: header.segment,
-            samples: samples,
+            requestID: header.requestID, samples: samples,
             batches: header.batchCount,
             ciphertextFile: file)
     }

@@ -18,6 +18,18 @@ public struct ModelKeys: Sendable {
         self.evaluation = evaluation
         self.encapsulation = encapsulation
     }
+
+    /// The Galois keys a model's bootstraps need, each with the highest level it must reach
+    /// (empty for a model that does not bootstrap).
+    /// - Parameters:
+    ///   - model: the compiled model
+    ///   - context: the context of the model's parameters
+    /// - Throws: `CKKSError` when the model's bootstrap does not fit its parameters.
+    public static func bootstrapGaloisLevels(model: CompiledModel, context: CKKSContext) throws -> [Int: Int] {
+        guard let bootstrap = model.plan.refresh?.bootstrap else { return [:] }
+        return try Bootstrapper.galoisKeyLevels(
+            context: context, slots: bootstrap.slots, configuration: bootstrap.configuration)
+    }
 }
 
 extension KeyGenerator {
@@ -65,8 +77,7 @@ extension KeyGenerator {
             return ModelKeys(evaluation: keys, encapsulation: nil)
         }
         var galois = keys.galois
-        let levels = try Bootstrapper.galoisKeyLevels(
-            context: context, slots: bootstrap.slots, configuration: bootstrap.configuration)
+        let levels = try ModelKeys.bootstrapGaloisLevels(model: model, context: context)
         // A key the model already has serves the bootstrapper when it reaches high enough.
         let missing = levels.keys.sorted().filter { g in galois[g].map { $0.maxLevel < levels[g]! } ?? true }
         for (i, g) in missing.enumerated() {
