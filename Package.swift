@@ -126,6 +126,7 @@ var package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // The data owner's client: keys made and cached locally (secret key sealed or mode
         // 0600), evaluation keys uploaded once, the provider's signing key pinned, every receipt

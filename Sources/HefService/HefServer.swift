@@ -43,6 +43,8 @@ public struct ServiceConfiguration: Sendable {
     public var database: PostgresLocation?
     /// Quotas and expiry of key registrations, per client.
     public var keyPolicy = KeyPolicy()
+    /// Seconds between two sweeps of expired registrations and refresh round trips.
+    public var sweepIntervalSeconds: Int64 = 600
 
     public init(modelsDirectory: URL, dataDirectory: URL) {
         self.modelsDirectory = modelsDirectory
@@ -370,6 +372,10 @@ public final class HefServer: Sendable {
             router: router(),
             server: server ?? http1,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hef"),
+            services: [
+                ExpirySweeper(
+                    registry: registry, interval: .seconds(max(1, configuration.sweepIntervalSeconds)), logger: logger)
+            ],
             onServerRunning: { channel in
                 if let port = channel.localAddress?.port { onBound(port) }
             },

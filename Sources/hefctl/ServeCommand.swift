@@ -63,6 +63,18 @@ struct Serve: ParsableCommand {
             """)
     var database: String?
 
+    @Option(
+        name: .customLong("database-password-file"),
+        help: """
+            File holding the --database password (first line), for a URL without one; or set             HEF_DATABASE_PASSWORD. A password in the URL is visible in the process list.
+            """)
+    var databasePasswordFile: String?
+
+    @Option(
+        name: .customLong("expiry-sweep"),
+        help: "How often expired key registrations and refresh round trips are purged: seconds, or with s, m, h, d.")
+    var expirySweep = "10m"
+
     @Option(name: .customLong("max-keys-per-client"), help: "Key sets a client may hold at once (then 429).")
     var maxKeysPerClient = 16
 
@@ -101,7 +113,34 @@ struct Serve: ParsableCommand {
             case (nil, nil): break
             default: throw UserError("--tls-cert and --tls-key go together")
             }
-            if let database { configuration.database = try PostgresLocation(url: database) }
+            if let database {
+                var location = try PostgresLocation(url: database)
+                let environment = ProcessInfo.processInfo.environment["HEF_DATABASE_PASSWORD"]
+                if location.password != nil {
+                    guard databasePasswordFile == nil && environment == nil else {
+                        throw UserError(
+                            "the --database URL holds a password already; drop it, or drop --database-password-file and HEF_DATABASE_PASSWORD"
+                        )
+                    }
+                    printError(
+                        "hefctl: warning: the --database URL holds a password, which other users can read in the process list; use --database-password-file or HEF_DATABASE_PASSWORD"
+                    )
+                } else if let file = databasePasswordFile {
+                    guard let text = try? String(contentsOfFile: file, encoding: .utf8),
+                        let line = text.split(whereSeparator: \.isNewline).first, !line.isEmpty
+                    else { throw UserError("\(file): no password on its first line") }
+                    location.password = String(line)
+                } else if let environment, !environment.isEmpty {
+                    location.password = environment
+                }
+                configuration.database = location
+            } else if databasePasswordFile != nil {
+                throw UserError("--database-password-file goes with --database")
+            }
+            guard let sweep = KeyPolicy.parseDuration(expirySweep), sweep > 0 else {
+                throw UserError("--expiry-sweep takes seconds or a duration, e.g. 600 or 10m")
+            }
+            configuration.sweepIntervalSeconds = sweep
             guard maxKeysPerClient > 0 else { throw UserError("--max-keys-per-client takes a positive number") }
             guard let maxBytes = KeyPolicy.parseBytes(maxKeyBytesPerClient) else {
                 throw UserError("--max-key-bytes-per-client takes bytes, e.g. 4294967296 or 4GiB")

@@ -286,6 +286,34 @@ struct RegistryTests {
 
 @Suite("Quotas and expiry over HTTP (SQLite)", .serialized)
 struct QuotaHTTPTests {
+    /// The server's sweeper purges an expired key set nobody uses again (bytes included).
+    @Test func theSweeperPurgesExpiredKeysNobodyUses() async throws {
+        let f = try ServiceFixture.get()
+        let data = try temporaryDirectory("sweep-http")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let clock = TestClock()
+        let registry = try SQLiteRegistry(dataDirectory: data, policy: KeyPolicy(ttl: 3600), now: clock.clock)
+        let alice = bearer(ServiceFixture.alice.token)
+        try await f.withServer(data: data, registry: registry, sweepSeconds: 1) { client, _ in
+            try await client.execute(
+                uri: "/v1/models/digits-square/keys", method: .post, headers: alice,
+                body: ByteBuffer(bytes: f.evaluationKeyBytes)
+            ) { #expect($0.status == .created) }
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await registry.keyCount() == 1, "not expired yet: kept")
+            clock.advance(3600)
+            var left = 1
+            for _ in 0..<40 where left > 0 {
+                try await Task.sleep(for: .milliseconds(250))
+                left = try await registry.keyCount()
+            }
+            #expect(left == 0, "the sweeper did not purge the expired key set")
+            let blobs = FileManager.default.enumerator(atPath: data.appendingPathComponent("blobs").path)?
+                .compactMap { $0 as? String }.filter { ($0 as NSString).lastPathComponent.count == 64 }
+            #expect(blobs?.isEmpty == true)
+        }
+    }
+
     /// An expired registration answers 410 `key_expired` once (and is purged), then 404; a new
     /// upload registers the keys again; a second key set over a one-set quota answers 429.
     @Test func expiredKeysAreRefusedThenPurgedAndQuotaAnswers429() async throws {

@@ -82,10 +82,17 @@ struct ReplicaTests {
             #expect(
                 FileManager.default.createFile(
                     atPath: seed.path, contents: Data(seedBytes), attributes: [.posixPermissions: 0o600]))
+            // The password in a file, not in the URL (where the process list shows it).
+            var components = try #require(URLComponents(string: url))
+            let passwordFile = dir.appendingPathComponent("db-password")
+            try "\(components.password ?? "")\n".write(to: passwordFile, atomically: true, encoding: .utf8)
+            components.password = nil
+            let database = try #require(components.string)
             func arguments(_ data: String) -> [String] {
                 [
                     "--models", f.modelsDirectory.path, "--data", dir.appendingPathComponent(data).path,
-                    "--tokens", tokens.path, "--signing-key", seed.path, "--database", url,
+                    "--tokens", tokens.path, "--signing-key", seed.path, "--database", database,
+                    "--database-password-file", passwordFile.path,
                     "--max-keys-per-client", "1", "--key-ttl", "1d", "--workers", "1",
                 ]
             }

@@ -75,6 +75,16 @@ struct ServeCommandTests {
             ["serve", "--models", dir.path, "--database", "mysql://hef@127.0.0.1/hef"],
             ["serve", "--models", dir.path, "--key-ttl", "soon"],
             ["serve", "--models", dir.path, "--max-key-bytes-per-client", "lots"],
+            ["serve", "--models", dir.path, "--expiry-sweep", "0"],
+            ["serve", "--models", dir.path, "--database-password-file", dir.appendingPathComponent("pw").path],
+            [
+                "serve", "--models", dir.path, "--database", "postgres://hef:secret@127.0.0.1/hef",
+                "--database-password-file", dir.appendingPathComponent("pw").path,
+            ],
+            [
+                "serve", "--models", dir.path, "--database", "postgres://hef@127.0.0.1/hef",
+                "--database-password-file", dir.appendingPathComponent("missing-pw").path,
+            ],
         ] {
             let process = Process()
             process.executableURL = try hefctlURL()

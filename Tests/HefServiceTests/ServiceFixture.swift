@@ -131,12 +131,13 @@ struct ServiceFixture: @unchecked Sendable {
     /// With `tls`, the server serves HTTPS with those files and the test client trusts `trust`.
     func withServer<T: Sendable>(
         data: URL, registry: (any KeyRegistry)? = nil, tls: (files: TLSFiles, trust: TLSConfiguration)? = nil,
-        _ body: @Sendable (LiveClient, HefServer) async throws -> T
+        sweepSeconds: Int64? = nil, _ body: @Sendable (LiveClient, HefServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "hef.service.test")
         logger.logLevel = ProcessInfo.processInfo.environment["HEF_TEST_VERBOSE"] == nil ? .warning : .info
         var settings = configuration(data: data)
         settings.tls = tls?.files
+        if let sweepSeconds { settings.sweepIntervalSeconds = sweepSeconds }
         let service = try await HefServer(configuration: settings, registry: registry, logger: logger)
         let (ports, bound) = AsyncStream<Int>.makeStream()
         let app = try service.application(onBound: { port in
