@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+import HefCKKS
+import HefML
+import HefRing
 import HefService
 import HefTestSupport
 import HefWire
@@ -166,6 +169,106 @@ struct ReplicaTests {
             if let password = try PostgresLocation(url: url).password {
                 #expect(!b.captured.text.contains(":\(password)@"), "the database password reached the log")
             }
+        }
+    }
+
+    /// A client-aided refresh started on replica A is answered on replica B: the round trip's
+    /// state lives in PostgreSQL, is taken once (a second answer is refused on either replica),
+    /// and the scores equal the compiled model's in Double.
+    @Test(.enabled(if: TestPostgres.enabled, Comment(rawValue: TestPostgres.skipped)))
+    func aRefreshStartedOnOneReplicaIsAnsweredOnTheOther() async throws {
+        // A random tanh MLP 8-8-8-8-8-4: deeper than one segment of its ring.
+        var g = SplitMix64(seed: 5150)
+        let widths = [8, 8, 8, 8, 8, 4]
+        let layers = (0..<(widths.count - 1)).map { k in
+            DenseLayer(
+                weights: (0..<widths[k + 1]).map { _ in
+                    (0..<widths[k]).map { _ in 0.9 * (2 * g.uniform() - 1) }
+                },
+                bias: (0..<widths[k + 1]).map { _ in 0.1 * (2 * g.uniform() - 1) },
+                activation: k < widths.count - 2 ? .tanh : .none)
+        }
+        let model = MLPModel(
+            name: "deep-tanh", task: .classification, inputSize: 8, scaler: nil, layers: layers,
+            output: OutputTail(probabilities: .softmax))
+        let calibration = (0..<200).map { _ in (0..<8).map { _ in 2 * g.uniform() - 1 } }
+        let compiled = try ModelCompiler(options: .init(packing: .latency, refresh: .client)).compile(
+            model, calibration: calibration)
+        let cuts = try #require(compiled.plan.refresh).cuts.count
+        #expect(cuts >= 1)
+
+        try await TestPostgres.withDatabase { url in
+            let dir = try temporaryDirectory("replica-refresh")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let models = dir.appendingPathComponent("models")
+            try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+            try compiled.jsonData().write(to: models.appendingPathComponent("deep-tanh.hef"))
+            let seed = dir.appendingPathComponent("signing.seed")
+            #expect(
+                FileManager.default.createFile(
+                    atPath: seed.path, contents: Data(repeating: 7, count: 32),
+                    attributes: [.posixPermissions: 0o600]))
+            func arguments(_ data: String) -> [String] {
+                [
+                    "--models", models.path, "--data", dir.appendingPathComponent(data).path, "--signing-key",
+                    seed.path, "--database", url, "--workers", "1",
+                ]
+            }
+            async let startA = ServeProcess(arguments("a"))
+            async let startB = ServeProcess(arguments("b"))
+            let (a, b) = try await (startA, startB)
+            let clients = [a.client(), b.client()]
+
+            // The data owner: keys with the public key, one row encrypted.
+            let context = try compiled.makeContext()
+            let generator = KeyGenerator(context: context)
+            var stream = RandomStream.secure()
+            let secretKey = generator.secretKey(stream: &stream)
+            let publicKey = try generator.publicKey(for: secretKey, stream: &stream)
+            let keys = try generator.modelKeys(for: secretKey, model: compiled, stream: &stream)
+            let bundle = KeyBundle.make([
+                try keys.evaluation.serialized(context: context), try publicKey.serialized(context: context),
+            ])
+            let upload = try await clients[0].post("/v1/models/deep-tanh/keys", body: ByteBuffer(bytes: bundle))
+            #expect(upload.status == .created, "\(String(buffer: upload.body ?? ByteBuffer()))")
+            let keyID = try JSONDecoder().decode(KeyAnswer.self, from: Data(bytes(upload.body ?? ByteBuffer()))).keyID
+            let owner = InferenceClient(model: compiled, context: context)
+            let row = calibration[3]
+            let inputs = try owner.encrypt([row], publicKey: publicKey).serialized(context: context)
+            let infer = "/v1/models/deep-tanh/infer?key=\(keyID)"
+            func post(_ replica: Int, _ body: [UInt8]) async throws -> ModelCiphertexts {
+                let answer = try await clients[replica].post(infer, body: ByteBuffer(bytes: body))
+                #expect(answer.status == .ok, "\(String(buffer: answer.body ?? ByteBuffer()))")
+                return try ModelCiphertexts(deserializing: bytes(answer.body ?? ByteBuffer()), context: context)
+            }
+
+            // Inputs to A, each refreshed answer to the other replica, until the outputs come.
+            var round = 0
+            var replica = 0
+            var file = try await post(replica, inputs)
+            while file.stage == .refreshRequest {
+                round += 1
+                let refreshed = try owner.refresh(file, secretKey: secretKey).serialized(context: context)
+                replica = 1 - replica
+                file = try await post(replica, refreshed)
+                if round == 1 {
+                    // Taken once: neither replica takes the same answer again.
+                    for client in clients {
+                        let again = try await client.post(infer, body: ByteBuffer(bytes: refreshed))
+                        expectJSONError(
+                            Answer(status: again.status, headers: again.headers, body: again.body ?? ByteBuffer()),
+                            status: .notFound, code: "unknown_refresh")
+                    }
+                }
+            }
+            #expect(file.stage == .outputs)
+            let scores = try owner.decrypt(file, secretKey: secretKey).rows[0].scores
+            let error = zip(scores, compiled.plainScores(row)).map { abs($0 - $1) }.max() ?? 1
+            #expect(error < 0.05, "encrypted − compiled model in Double = \(error)")
+            #expect(round == cuts)
+            for client in clients { try await client.shutdown() }
+            #expect(a.stop() == 0, "replica A: \(a.captured.text)")
+            #expect(b.stop() == 0, "replica B: \(b.captured.text)")
         }
     }
 }
