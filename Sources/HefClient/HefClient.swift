@@ -7,6 +7,7 @@ import HefRing
 public import HefWire
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// The process's HTTP client for ``HefClient``: `HTTPClient.shared`'s setup with a 10 s connect
 /// limit, so that an unreachable server is reported in seconds (the shared client keeps retrying
@@ -55,6 +56,9 @@ public actor HefClient {
         public var timeoutSeconds: Int64 = 900
         /// The largest answer accepted, in bytes.
         public var maxResponseBytes = 512 << 20
+        /// A PEM file of CA certificates to trust for `https` servers instead of the system's
+        /// roots: a private CA, or a server's self-signed certificate.
+        public var caFile: String?
 
         /// Default options: trust on first use, plain secret keys, no progress.
         public init() {}
@@ -302,6 +306,11 @@ public actor HefClient {
             request.headers.add(name: "Content-Type", value: "application/octet-stream")
         }
         if auth, let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let caFile = options.caFile {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(caFile)
+            request.tlsConfiguration = tls
+        }
         let status: Int
         let bytes: [UInt8]
         let receipt: String?

@@ -34,17 +34,26 @@ struct RemoteOptions: ParsableArguments {
         help: "Accept only this signing key (its server id, SHA-256 hex) instead of trusting the first one seen.")
     var serverID: String?
 
+    @Option(
+        name: .customLong("ca-file"),
+        help: "PEM file of CA certificates to trust for an https server (a private CA or its self-signed certificate).")
+    var caFile: String?
+
     func validate() throws {
         guard let url = URL(string: server), let scheme = url.scheme, ["http", "https"].contains(scheme.lowercased()),
             url.host != nil
         else {
             throw ValidationError("--server takes a URL such as http://127.0.0.1:8080")
         }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("--ca-file: cannot read \(caFile)")
+        }
     }
 
     func client(passphrase: PassphraseOptions? = nil, protect: Bool = false) -> HefClient {
         var options = HefClient.Options()
         if let serverID { options.pin = .serverID(serverID) }
+        options.caFile = caFile
         let progress = Progress()
         if progress.enabled { options.progress = { progress.update($0) } }
         if let source = passphrase?.source { options.passphrase = { try source.passphrase() } }

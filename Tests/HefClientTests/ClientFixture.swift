@@ -52,8 +52,9 @@ struct ClientFixture: @unchecked Sendable {
         localLabels = try client.decryptLabels(results, secretKey: secretKey)
     }
 
-    func configuration(data: URL, port: Int, models: URL? = nil) -> ServiceConfiguration {
+    func configuration(data: URL, port: Int, models: URL? = nil, tls: TLSFiles? = nil) -> ServiceConfiguration {
         var configuration = ServiceConfiguration(modelsDirectory: models ?? modelsDirectory, dataDirectory: data)
+        configuration.tls = tls
         configuration.port = port
         // The whole suite shares two cores: a handler may not read a body for longer than the
         // production idle timeout, which would close the connection under the test.
@@ -67,14 +68,16 @@ struct ClientFixture: @unchecked Sendable {
     }
 
     /// Runs the service on loopback (a free port unless `port` is given) for the duration of
-    /// `body`, which gets its base URL and port; it serves `models` (default: the fixture's).
+    /// `body`, which gets its base URL and port; it serves `models` (default: the fixture's),
+    /// over HTTPS with `tls`.
     func withServer<T: Sendable>(
-        data: URL, port: Int = 0, models: URL? = nil, _ body: @Sendable (URL, Int) async throws -> T
+        data: URL, port: Int = 0, models: URL? = nil, tls: TLSFiles? = nil,
+        _ body: @Sendable (URL, Int) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "hef.client.test")
         logger.logLevel = ProcessInfo.processInfo.environment["HEF_TEST_VERBOSE"] == nil ? .warning : .info
         let service = try await HefServer(
-            configuration: configuration(data: data, port: port, models: models), logger: logger)
+            configuration: configuration(data: data, port: port, models: models, tls: tls), logger: logger)
         let (ports, bound) = AsyncStream<Int>.makeStream()
         let app = try service.application(onBound: { port in
             bound.yield(port)
@@ -86,7 +89,7 @@ struct ClientFixture: @unchecked Sendable {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw ServiceError.configuration("the server did not start") }
             do {
-                let value = try await body(URL(string: "http://127.0.0.1:\(port)")!, port)
+                let value = try await body(URL(string: "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)")!, port)
                 await services.triggerGracefulShutdown()
                 try await group.waitForAll()
                 return value
