@@ -203,7 +203,7 @@ public actor HefClient {
 
     /// Registers evaluation keys for a model (`POST /v1/models/{id}/keys`).
     /// - Parameters:
-    ///   - evaluationKeys: An evaluation keys file (`eval.key`), or a ``KeyBundle`` of it with the
+    ///   - evaluationKeys: An evaluation keys file (`eval.key`), or a `KeyBundle` (HefWire) of it with the
     ///     public key (a model with refreshes) or the encapsulation keys (a model that bootstraps).
     ///   - model: The model's id.
     /// - Returns: The server's answer; its key id is checked to be the SHA-256 of the bytes.

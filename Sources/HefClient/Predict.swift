@@ -162,7 +162,7 @@ extension HefClient {
         var directory: URL
         var secretKeyPath: String
         var publicKeyBytes: [UInt8]
-        /// What the server gets: the evaluation keys file, or a ``KeyBundle`` of it with the
+        /// What the server gets: the evaluation keys file, or a `KeyBundle` (HefWire) of it with the
         /// public key (refreshes) or the encapsulation keys (bootstraps).
         var uploadBytes: [UInt8]
         /// SHA-256 of `uploadBytes`: the id the server gives them.

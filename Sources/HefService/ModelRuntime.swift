@@ -91,7 +91,7 @@ public enum ModelRuntime {
         var encapsulation: EncapsulationKeys?
     }
 
-    /// Reads an upload: an evaluation keys file, or a ``KeyBundle`` of one with the public key
+    /// Reads an upload: an evaluation keys file, or a `KeyBundle` (HefWire) of one with the public key
     /// and the encapsulation keys. Any other kind of file (a secret key above all) is refused
     /// from its header, before its payload is read.
     static func readKeys(_ bytes: [UInt8], model: ServedModel, context: CKKSContext) throws -> UploadedKeys {
@@ -139,7 +139,7 @@ public enum ModelRuntime {
         }
     }
 
-    /// Checks uploaded keys for a model: a Hef evaluation keys file or ``KeyBundle`` (any other
+    /// Checks uploaded keys for a model: a Hef evaluation keys file or `KeyBundle` (HefWire) (any other
     /// kind refused before its payload is read), the model's parameters, a relinearization key
     /// and a Galois key reaching every level the model rotates at, for every rotation step it
     /// uses; for a model with client-aided refreshes the public key, for a model that
