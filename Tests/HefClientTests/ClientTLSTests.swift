@@ -8,25 +8,6 @@ import Testing
 /// root signed is reached when the client trusts that certificate, and refused otherwise.
 @Suite("HefClient over HTTPS with a private CA", .serialized)
 struct ClientTLSTests {
-    /// A self-signed certificate for 127.0.0.1, made by openssl (installed with Debian).
-    static func selfSigned(in folder: URL) throws -> TLSFiles {
-        let cert = folder.appendingPathComponent("cert.pem").path
-        let key = folder.appendingPathComponent("key.pem").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-            "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "openssl could not make a test certificate")
-        return TLSFiles(certificateChainPath: cert, privateKeyPath: key)
-    }
-
     @Test func aPrivateCAIsTrustedOnlyWhenGiven() async throws {
         let f = try ClientFixture.get()
         let data = try temporaryDirectory("tls-data")
@@ -35,7 +16,8 @@ struct ClientTLSTests {
             try? FileManager.default.removeItem(at: data)
             try? FileManager.default.removeItem(at: keys)
         }
-        let tls = try Self.selfSigned(in: data)
+        let (certificate, privateKey) = try makeSelfSignedCertificate(in: data)
+        let tls = TLSFiles(certificateChainPath: certificate, privateKeyPath: privateKey)
         try await f.withServer(data: data, tls: tls) { url, _ in
             #expect(url.scheme == "https")
             // The system's roots do not know the certificate: refused before anything is sent.

@@ -12,20 +12,7 @@ import Testing
 struct ServiceTLSTests {
     /// A self-signed certificate for 127.0.0.1, made by openssl (installed with Debian).
     static func selfSigned(in folder: URL) throws -> (TLSFiles, NIOSSLCertificate) {
-        let cert = folder.appendingPathComponent("cert.pem").path
-        let key = folder.appendingPathComponent("key.pem").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-            "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "openssl could not make a test certificate")
+        let (cert, key) = try makeSelfSignedCertificate(in: folder)
         let certificate = try #require(try NIOSSLCertificate.fromPEMFile(cert).first)
         return (TLSFiles(certificateChainPath: cert, privateKeyPath: key), certificate)
     }

@@ -107,3 +107,26 @@ public struct Fixture: Sendable {
         try decryptor.decryptValues(ct)
     }
 }
+
+/// A self-signed certificate for `localhost` and 127.0.0.1 (P-256, one day), made by openssl
+/// (installed with Debian) into `folder`: the PEM paths of the certificate and its key.
+public func makeSelfSignedCertificate(in folder: URL) throws -> (certificate: String, privateKey: String) {
+    let cert = folder.appendingPathComponent("cert.pem").path
+    let key = folder.appendingPathComponent("key.pem").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+        "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw CocoaError(
+            .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl could not make a test certificate"])
+    }
+    return (cert, key)
+}
