@@ -13,8 +13,8 @@ declare -A allowed=(
     [HefONNX]="HefRing HefCKKS HefCircuits HefML SwiftProtobuf"
     [HefDemoHarness]="HefRing HefCKKS HefCircuits HefML"
     [HefWire]="HefRing HefCKKS HefCircuits HefML Crypto"
-    [HefService]="HefRing HefCKKS HefCircuits HefML HefWire Hummingbird HTTPTypes NIOCore NIOPosix Crypto GRDB PostgresNIO Logging Prometheus MCP NIOSSL HummingbirdCore HummingbirdTLS"
-    [HefClient]="HefRing HefCKKS HefCircuits HefML HefWire AsyncHTTPClient NIOCore NIOHTTP1 Crypto _CryptoExtras"
+    [HefService]="HefRing HefCKKS HefCircuits HefML HefWire Hummingbird HTTPTypes NIOCore NIOPosix Crypto GRDB PostgresNIO Logging Prometheus MCP NIOSSL HummingbirdCore HummingbirdTLS ServiceLifecycle"
+    [HefClient]="HefRing HefCKKS HefCircuits HefML HefWire AsyncHTTPClient NIOCore NIOHTTP1 Crypto _CryptoExtras NIOSSL"
     [hefctl]="HefRing HefCKKS HefCircuits HefML HefONNX HefDemoHarness HefWire HefService HefClient ArgumentParser Logging MCP SystemPackage"
 )
 system="Foundation FoundationEssentials Glibc Darwin Dispatch Synchronization"
