@@ -26,7 +26,7 @@ final class ServeProcess: @unchecked Sendable {
         let captured = self.captured
         err.fileHandleForReading.readabilityHandler = { handle in captured.append(handle.availableData) }
         try process.run()
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline && process.isRunning {
             if let range = captured.text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                 port = Int(captured.text[range].split(separator: ":").last!)!

@@ -31,7 +31,8 @@ struct ServeCommandTests {
 
         // Hummingbird logs the port it bound.
         var port: Int?
-        let deadline = Date().addingTimeInterval(30)
+        // Generous: the whole suite shares two cores, and a loaded machine starts slowly.
+        let deadline = Date().addingTimeInterval(120)
         while port == nil && Date() < deadline && process.isRunning {
             if let range = captured.text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                 port = Int(captured.text[range].split(separator: ":").last!)
