@@ -26,15 +26,7 @@ struct RemoteCommandTests {
         err.fileHandleForReading.readabilityHandler = { captured.append($0.availableData) }
         try server.run()
         defer { if server.isRunning { server.terminate() } }
-        var port: Int?
-        let deadline = Date().addingTimeInterval(60)
-        while port == nil && Date() < deadline && server.isRunning {
-            if let range = captured.text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(captured.text[range].split(separator: ":").last!)
-            } else {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
+        let port = await listeningPort(in: captured, of: server)
         let bound = try #require(port, "no port in stderr: \(captured.text)")
         let url = "http://127.0.0.1:\(bound)"
         let keys = dir.appendingPathComponent("keys").path

@@ -26,13 +26,9 @@ final class ServeProcess: @unchecked Sendable {
         let captured = self.captured
         err.fileHandleForReading.readabilityHandler = { handle in captured.append(handle.availableData) }
         try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline && process.isRunning {
-            if let range = captured.text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(captured.text[range].split(separator: ":").last!)!
-                return
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        if let bound = await listeningPort(in: captured, of: process) {
+            port = bound
+            return
         }
         if process.isRunning { process.terminate() }
         throw ServiceError.configuration("hefctl serve did not start: \(captured.text)")

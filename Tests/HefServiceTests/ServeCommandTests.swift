@@ -30,16 +30,7 @@ struct ServeCommandTests {
         defer { if process.isRunning { process.terminate() } }
 
         // Hummingbird logs the port it bound.
-        var port: Int?
-        // Generous: the whole suite shares two cores, and a loaded machine starts slowly.
-        let deadline = Date().addingTimeInterval(120)
-        while port == nil && Date() < deadline && process.isRunning {
-            if let range = captured.text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(captured.text[range].split(separator: ":").last!)
-            } else {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
+        let port = await listeningPort(in: captured, of: process)
         let bound = try #require(port, "no port in stderr: \(captured.text)")
 
         let client = TestClient(host: "127.0.0.1", port: bound, configuration: .init(timeout: .seconds(600)))

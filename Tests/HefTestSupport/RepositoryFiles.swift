@@ -61,3 +61,18 @@ public final class Captured: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+/// The port a `hefctl serve` child logged ("listening on 127.0.0.1:PORT"), or nil when it exited
+/// or `seconds` passed first. The log is read before the clock: when the test's executor was
+/// starved by the rest of the suite (two cores), a late wake-up still finds a line already logged.
+public func listeningPort(in captured: Captured, of process: Process, seconds: Double = 600) async -> Int? {
+    let deadline = Date().addingTimeInterval(seconds)
+    while true {
+        let text = captured.text
+        if let range = text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+            return Int(text[range].split(separator: ":").last!)
+        }
+        if !process.isRunning || Date() >= deadline { return nil }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+}
