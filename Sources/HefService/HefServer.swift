@@ -95,6 +95,8 @@ public final class HefServer: Sendable {
         } catch {
             throw ServiceError.configuration("cannot create the data folder \(configuration.dataDirectory.path)")
         }
+        // Staged uploads a crash left behind (a live one is younger than an hour).
+        StagedKeys.sweep(folder: StagedKeys.folder(in: configuration.dataDirectory))
         let signingPath =
             configuration.signingKeyPath
             ?? configuration.dataDirectory.appendingPathComponent("signing-key.mldsa65").path
@@ -221,8 +223,14 @@ public final class HefServer: Sendable {
         router.post("/v1/models/:id/keys") { request, context in
             let model = try service.model(try context.parameters.require("id"))
             let client = try await service.client(request)
-            let bytes = try await HefServer.body(request, limit: service.configuration.maxKeysBytes(for: model))
-            let answer = try await service.registerKeys(bytes, client: client, model: model)
+            // Streamed to a staged file as it arrives (bootstrapping keys are a gigabyte).
+            let limit = service.configuration.maxKeysBytes(for: model)
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+                throw ServiceError.tooLarge(limit)
+            }
+            let staged = try await StagedKeys.stage(request.body, limit: limit, folder: service.uploadFolder)
+            defer { staged.remove() }
+            let answer = try await service.registerKeys(staged, client: client, model: model)
             return try HefServer.json(answer, status: answer.created ? .created : .ok)
         }
         router.delete("/v1/keys/:keyID") { request, context in
@@ -257,10 +265,22 @@ public final class HefServer: Sendable {
         return router
     }
 
-    /// Validates and registers an evaluation keys file for `client` and `model` (the HTTP route
-    /// and the MCP tool). A repeat upload is answered from the registry, without validating again.
+    /// Where key uploads are staged while they stream in.
+    var uploadFolder: URL { StagedKeys.folder(in: configuration.dataDirectory) }
+
+    /// Validates and registers an evaluation keys file held in memory (the MCP tool).
     func registerKeys(_ bytes: [UInt8], client: String, model: ServedModel) async throws -> KeyRegistration {
-        let keyID = SHA256.hash(data: bytes).hexString
+        let staged = try StagedKeys.stage(bytes, limit: configuration.maxKeysBytes(for: model), folder: uploadFolder)
+        defer { staged.remove() }
+        return try await registerKeys(staged, client: client, model: model)
+    }
+
+    /// Validates and registers a staged upload of evaluation keys for `client` and `model`. A
+    /// repeat upload is answered from the registry, without validating again. The upload is
+    /// read back one part at a time on a worker, and moved (SQLite) or copied in chunks
+    /// (PostgreSQL) into the registry: never held in memory whole.
+    func registerKeys(_ staged: StagedKeys, client: String, model: ServedModel) async throws -> KeyRegistration {
+        let keyID = staged.sha256
         let known: KeyRecord?
         do {
             known = try await registry.registeredKey(keyID: keyID, client: client, modelID: model.id)
@@ -271,14 +291,16 @@ public final class HefServer: Sendable {
             return KeyRegistration(
                 keyID: keyID, modelID: model.id, parametersID: known.parametersID, size: known.size, created: false)
         }
-        let validated = try await queue.submit { try ModelRuntime.validateEvaluationKeys(bytes, for: model) }
+        let validated = try await queue.submit {
+            try ModelRuntime.validateEvaluationKeys(parts: try staged.readParts(), for: model)
+        }
         let record = KeyRecord(
-            keyID: keyID, parametersID: validated.parametersID, size: bytes.count,
+            keyID: keyID, parametersID: validated.parametersID, size: staged.size,
             createdAt: Int64(Date().timeIntervalSince1970))
-        let created = try await registry.register(record, bytes: bytes, client: client, modelID: model.id)
+        let created = try await registry.register(record, blob: staged.blob, client: client, modelID: model.id)
         logger.info("keys \(keyID.prefix(16))… registered by \(client) for \(model.name)")
         return KeyRegistration(
-            keyID: keyID, modelID: model.id, parametersID: validated.parametersID, size: bytes.count, created: created)
+            keyID: keyID, modelID: model.id, parametersID: validated.parametersID, size: staged.size, created: created)
     }
 
     /// Refuses a key id that `client` has not registered for `model` (another client's key and an

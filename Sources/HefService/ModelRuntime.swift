@@ -99,12 +99,24 @@ public enum ModelRuntime {
         do { parts = try KeyBundle.parts(of: bytes) } catch {
             throw ServiceError.badRequest("malformed_keys", "not a Hef evaluation keys file or key bundle: \(error)")
         }
+        return try readKeys(parts: parts, model: model, context: context)
+    }
+
+    /// Refuses an uploaded file that is not public key material (a secret key above all).
+    static func checkUploadKind(_ kind: HefFileKind) throws {
+        guard [.evaluationKeys, .publicKey, .encapsulationKeys].contains(kind) else {
+            throw ServiceError.badRequest(
+                "wrong_kind", "this is a Hef \(kind) file; upload the evaluation keys (eval.key)")
+        }
+    }
+
+    /// Reads the parts of an upload (see ``readKeys(_:model:context:)``).
+    static func readKeys(parts: [(kind: HefFileKind, bytes: [UInt8])], model: ServedModel, context: CKKSContext)
+        throws -> UploadedKeys
+    {
+        for part in parts { try checkUploadKind(part.kind) }
         var files: [HefFileKind: [UInt8]] = [:]
         for part in parts {
-            guard [.evaluationKeys, .publicKey, .encapsulationKeys].contains(part.kind) else {
-                throw ServiceError.badRequest(
-                    "wrong_kind", "this is a Hef \(part.kind) file; upload the evaluation keys (eval.key)")
-            }
             guard files[part.kind] == nil else {
                 throw ServiceError.badRequest("malformed_keys", "the key bundle holds two \(part.kind) files")
             }
@@ -146,12 +158,24 @@ public enum ModelRuntime {
     /// bootstraps the encapsulation keys and the bootstrapper's Galois keys; every file read
     /// completely (seeded or expanded form).
     public static func validateEvaluationKeys(_ bytes: [UInt8], for model: ServedModel) throws -> ValidatedKeys {
+        let parts: [(kind: HefFileKind, bytes: [UInt8])]
+        do { parts = try KeyBundle.parts(of: bytes) } catch {
+            throw ServiceError.badRequest("malformed_keys", "not a Hef evaluation keys file or key bundle: \(error)")
+        }
+        return try validateEvaluationKeys(parts: parts, for: model)
+    }
+
+    /// Checks an upload's parts (see ``validateEvaluationKeys(_:for:)``; a staged upload is
+    /// read one part at a time, not whole).
+    static func validateEvaluationKeys(parts: [(kind: HefFileKind, bytes: [UInt8])], for model: ServedModel) throws
+        -> ValidatedKeys
+    {
         let compiled = model.compiled
         let context: CKKSContext
         do { context = try compiled.makeContext() } catch {
             throw ServiceError.internalError("the model's parameters do not build: \(error)")
         }
-        let keys = try readKeys(bytes, model: model, context: context)
+        let keys = try readKeys(parts: parts, model: model, context: context)
         let galois = keys.evaluation.galois
         let slots = context.parameters.maxSlots
         let bootstrap = compiled.plan.refresh?.bootstrap

@@ -299,7 +299,7 @@ public final class PostgresRegistry: KeyRegistry {
         return try rows.first?.decode(Int.self) ?? 0
     }
 
-    public func register(_ record: KeyRecord, bytes: [UInt8], client: String, modelID: String) async throws -> Bool {
+    public func register(_ record: KeyRecord, blob: KeyBlob, client: String, modelID: String) async throws -> Bool {
         try await purgeExpired()
         let logger = self.logger
         let policy = self.policy
@@ -332,7 +332,7 @@ public final class PostgresRegistry: KeyRegistry {
                 DELETE FROM hef_registrations WHERE key_id = \(keyID) AND client = \(client)
                 AND model_id = \(modelID) AND expires_at <= \(now)
                 """, logger: logger)
-            let chunks = (bytes.count + Self.chunkSize - 1) / Self.chunkSize
+            let chunks = (blob.size + Self.chunkSize - 1) / Self.chunkSize
             let inserted = try await connection.query(
                 """
                 INSERT INTO hef_keys (key_id, parameters_id, size, created_at, chunks)
@@ -342,8 +342,9 @@ public final class PostgresRegistry: KeyRegistry {
             ).collect()
             if !inserted.isEmpty {
                 for i in 0..<chunks {
-                    let slice = bytes[(i * Self.chunkSize)..<min(bytes.count, (i + 1) * Self.chunkSize)]
-                    let buffer = ByteBuffer(bytes: slice)
+                    // One chunk in memory at a time (a staged upload is read from its file).
+                    let buffer = ByteBuffer(
+                        bytes: try blob.read((i * Self.chunkSize)..<min(blob.size, (i + 1) * Self.chunkSize)))
                     try await connection.query(
                         "INSERT INTO hef_key_blobs (key_id, chunk, bytes) VALUES (\(keyID), \(i), \(buffer))",
                         logger: logger)

@@ -155,11 +155,11 @@ public protocol KeyRegistry: Sendable {
     func client(tokenHash: String) async throws -> String?
     func tokenCount() async throws -> Int
 
-    /// Stores the key bytes (when new) and registers them for `client` and `modelID`.
+    /// Stores the key set's bytes (when new; a staged file may be moved, not copied) and registers them for `client` and `modelID`.
     /// Returns false when that registration already existed (the upload was a repeat).
     /// Throws a `ServiceError` (429 `key_quota_exceeded`, 413 `key_bytes_quota_exceeded`) when
     /// the registration would take the client over its `KeyPolicy`.
-    func register(_ record: KeyRecord, bytes: [UInt8], client: String, modelID: String) async throws -> Bool
+    func register(_ record: KeyRecord, blob: KeyBlob, client: String, modelID: String) async throws -> Bool
     /// The key set when `client` registered it for `modelID`. An expired registration is purged
     /// and refused with a `ServiceError` (410 `key_expired`).
     func registeredKey(keyID: String, client: String, modelID: String) async throws -> KeyRecord?
@@ -192,6 +192,11 @@ public protocol KeyRegistry: Sendable {
 extension KeyRegistry {
     /// Nothing to release by default.
     public func shutdown() async {}
+
+    /// Stores key bytes held in memory (see ``KeyRegistry/register(_:blob:client:modelID:)``).
+    public func register(_ record: KeyRecord, bytes: [UInt8], client: String, modelID: String) async throws -> Bool {
+        try await register(record, blob: .bytes(bytes), client: client, modelID: modelID)
+    }
 }
 
 extension HefServer {
@@ -225,15 +230,23 @@ struct BlobFolder: Sendable {
         root.appendingPathComponent(String(hash.prefix(2))).appendingPathComponent(hash)
     }
 
-    func put(_ bytes: [UInt8], hash: String) throws {
+    /// Stores a blob under its hash: a staged file is moved in (one rename), bytes are written
+    /// to a temporary file first; either way a reader never sees a partial blob.
+    func put(_ blob: KeyBlob, hash: String) throws {
         let target = path(for: hash)
         let fm = FileManager.default
         if fm.fileExists(atPath: target.path) { return }
         try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = root.appendingPathComponent(".tmp-\(UUID().uuidString)")
-        try Data(bytes).write(to: temporary)
-        if rename(temporary.path, target.path) != 0 {
-            try? fm.removeItem(at: temporary)
+        let source: URL
+        switch blob {
+        case .file(let url, _):
+            source = url
+        case .bytes(let bytes):
+            source = root.appendingPathComponent(".tmp-\(UUID().uuidString)")
+            try Data(bytes).write(to: source)
+        }
+        if rename(source.path, target.path) != 0 {
+            if case .bytes = blob { try? fm.removeItem(at: source) }
             throw ServiceError.internalError("cannot store a key blob")
         }
     }
@@ -367,7 +380,7 @@ public final class SQLiteRegistry: KeyRegistry {
         try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tokens") ?? 0 }
     }
 
-    public func register(_ record: KeyRecord, bytes: [UInt8], client: String, modelID: String) async throws -> Bool {
+    public func register(_ record: KeyRecord, blob: KeyBlob, client: String, modelID: String) async throws -> Bool {
         // The blob first (idempotent, atomic), then the rows: a crash in between leaves an
         // unindexed blob, never a row without its blob. Inside the write transaction, so that
         // a concurrent delete of the same content cannot remove the blob under new rows.
@@ -395,7 +408,7 @@ public final class SQLiteRegistry: KeyRegistry {
             let total: Int64 = held["bytes"]
             let mine: Int = held["mine"]
             try policy.check(count: count, bytes: total, adding: record.size, adds: mine == 0)
-            try blobs.put(bytes, hash: record.keyID)
+            try blobs.put(blob, hash: record.keyID)
             try db.execute(
                 sql: "INSERT OR IGNORE INTO keys (keyID, parametersID, size, createdAt) VALUES (?, ?, ?, ?)",
                 arguments: [record.keyID, record.parametersID, record.size, record.createdAt])

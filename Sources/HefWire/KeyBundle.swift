@@ -43,40 +43,14 @@ public enum KeyBundle {
     }
 
     /// The Hef files of an upload: a bundle's parts, or the upload itself when it is not a
-    /// bundle, each with the kind its header names (only the header is read).
+    /// bundle, each with the kind its header names (only the magic and kind bytes are read; see
+    /// ``KeyUploadScanner``).
     /// - Parameter bytes: The upload.
     /// - Throws: `CKKSError.malformedData` for a truncated or inconsistent bundle, bytes after
     ///   the last part, or a part whose header is not a Hef file's.
     public static func parts(of bytes: [UInt8]) throws -> [(kind: HefFileKind, bytes: [UInt8])] {
-        var files: [[UInt8]] = []
-        if isBundle(bytes) {
-            guard bytes.count >= 6, bytes[4] == version else {
-                throw CKKSError.malformedData("a key bundle of an unknown version")
-            }
-            let count = Int(bytes[5])
-            guard (1...maxParts).contains(count) else {
-                throw CKKSError.malformedData("a key bundle of \(count) parts (1 to \(maxParts) expected)")
-            }
-            var offset = 6
-            for i in 0..<count {
-                guard bytes.count - offset >= 8 else {
-                    throw CKKSError.malformedData("the key bundle ends inside part \(i + 1)'s length")
-                }
-                var length: UInt64 = 0
-                for k in 0..<8 { length |= UInt64(bytes[offset + k]) << (8 * UInt64(k)) }
-                offset += 8
-                guard length <= UInt64(bytes.count - offset) else {
-                    throw CKKSError.malformedData("the key bundle ends inside part \(i + 1)")
-                }
-                files.append(Array(bytes[offset..<(offset + Int(length))]))
-                offset += Int(length)
-            }
-            guard offset == bytes.count else {
-                throw CKKSError.malformedData("\(bytes.count - offset) bytes after the key bundle's last part")
-            }
-        } else {
-            files = [bytes]
-        }
-        return try files.map { (try HefFile.parametersLiteral(of: $0).kind, $0) }
+        var scanner = KeyUploadScanner()
+        try scanner.feed(bytes)
+        return try scanner.finish().map { ($0.kind, Array(bytes[$0.range])) }
     }
 }
