@@ -31,6 +31,9 @@ public struct ServiceConfiguration: Sendable {
     public var queueCapacity = 16
     /// Seconds a client-aided refresh round trip stays open (its refreshed answer is refused after).
     public var refreshStateSeconds: Int64 = 3600
+    /// How long a ciphertext upload (`POST /v1/models/{id}/uploads`) waits for the MCP `infer`
+    /// call that names it.
+    public var uploadSeconds: Int64 = 600
     /// Prepared evaluators (model × key set) kept in memory.
     public var evaluatorCacheSize = 4
     /// A connection that sends nothing for this long (a slow or stalled upload, an idle
@@ -247,7 +250,7 @@ public final class HefServer: Sendable {
         // Base64 inside JSON: 4/3 of the bytes, and JSON encoders may escape every "/" as "\/".
         let mcpLimit = (max(configuration.maxKeysBytes, configuration.maxInferBytes) / 3 + 1) * 8 + (1 << 16)
         router.post("/mcp") { request, _ in try await mcp.respond(to: request, limit: mcpLimit) }
-        router.post("/v1/models/:id/infer") { request, context in
+        router.post("/v1/models/:id/uploads") { request, context in
             let model = try service.model(try context.parameters.require("id"))
             let client = try await service.client(request)
             guard let keyID = request.uri.queryParameters.get("key"), !keyID.isEmpty else {
@@ -256,7 +259,26 @@ public final class HefServer: Sendable {
             }
             try await service.checkKey(keyID, client: client, model: model)
             let bytes = try await HefServer.body(request, limit: service.configuration.maxInferBytes)
-            let (output, receipt) = try await service.infer(bytes, client: client, model: model, keyID: keyID)
+            return try HefServer.json(
+                try await service.saveUpload(bytes, client: client, model: model, keyID: keyID), status: .created)
+        }
+        router.post("/v1/models/:id/infer") { request, context in
+            let model = try service.model(try context.parameters.require("id"))
+            let client = try await service.client(request)
+            guard let keyID = request.uri.queryParameters.get("key"), !keyID.isEmpty else {
+                throw ServiceError.badRequest(
+                    "missing_key", "name the evaluation keys: ?key=KEYID (from POST /v1/models/{id}/keys)")
+            }
+            // The registry lookup runs beside the body upload and the evaluation when the key
+            // set's evaluator is cached; `infer` awaits it before anything leaves or changes.
+            let keyCheck = Task { try await service.checkKey(keyID, client: client, model: model) }
+            let bytes: [UInt8]
+            do { bytes = try await HefServer.body(request, limit: service.configuration.maxInferBytes) } catch {
+                try await keyCheck.value // an unknown key is the first thing to say
+                throw error
+            }
+            let (output, receipt) = try await service.infer(
+                bytes, client: client, model: model, keyID: keyID, keyCheck: keyCheck)
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/octet-stream", Receipt.header: receipt.headerValue],
@@ -315,17 +337,26 @@ public final class HefServer: Sendable {
     }
 
     /// Evaluates a model ciphertext file with a registered key set and signs the receipt (the
-    /// HTTP route and the MCP tool; the caller has run ``checkKey(_:client:model:)``). For a
-    /// model with client-aided refreshes the answer may be a refresh request: its state is kept
+    /// HTTP route and the MCP tool). `keyCheck` is the caller's ``checkKey(_:client:model:)``,
+    /// maybe still running: it is awaited before a refresh round trip's state is taken, before
+    /// an evaluator is prepared from stored keys, and before the answer is signed, so that only
+    /// the evaluation of a cached evaluator runs beside it (its result is dropped if the check
+    /// fails). For a model with client-aided refreshes the answer may be a refresh request: its state is kept
     /// in the registry (any replica takes the refreshed file back, once), and the refreshed
     /// file sent to this same call runs the next segment.
-    func infer(_ bytes: [UInt8], client: String, model: ServedModel, keyID: String) async throws -> (
-        [UInt8], Receipt
-    ) {
+    func infer(
+        _ bytes: [UInt8], client: String, model: ServedModel, keyID: String, keyCheck: Task<Void, any Error>
+    ) async throws -> ([UInt8], Receipt) {
         // The container's header first: another model's file or a stale round trip gets a clear
         // answer before the keys are loaded or a worker is taken.
         var taken: RefreshStateRecord?
-        if let name = try ModelRuntime.refreshRequestName(of: bytes, model: model) {
+        let refreshName: String?
+        do { refreshName = try ModelRuntime.refreshRequestName(of: bytes, model: model) } catch {
+            try await keyCheck.value
+            throw error
+        }
+        if let name = refreshName {
+            try await keyCheck.value
             taken = try await registry.takeRefreshState(
                 requestName: name, client: client, modelID: model.id, keyID: keyID)
             guard taken != nil else {
@@ -336,7 +367,13 @@ public final class HefServer: Sendable {
             }
         }
         let state = taken?.state
-        let evaluator = try await evaluator(model: model, keyID: keyID)
+        let evaluator: PreparedEvaluator
+        if let cached = evaluators.get(modelID: model.id, keyID: keyID) {
+            evaluator = cached
+        } else {
+            try await keyCheck.value
+            evaluator = try await self.evaluator(model: model, keyID: keyID)
+        }
         let metrics = metrics
         // The request's hash for the receipt, on another thread while the worker evaluates.
         let requestHash = Task { SHA256.hash(data: bytes).hexString }
@@ -351,8 +388,13 @@ public final class HefServer: Sendable {
         } catch let error as ServiceError where error.code == "busy" {
             // Nothing ran: the round trip stays open for the client's retry.
             if let taken { try await registry.saveRefreshState(taken) }
+            try await keyCheck.value
+            throw error
+        } catch {
+            try await keyCheck.value
             throw error
         }
+        try await keyCheck.value
         let output: [UInt8]
         switch answer {
         case .outputs(let bytes): output = bytes
@@ -370,6 +412,42 @@ public final class HefServer: Sendable {
         try await registry.record(ReceiptRecord(receipt: receipt, client: client))
         return (output, receipt)
     }
+
+    /// Keeps a model ciphertext file for one MCP `infer` call of `client` with `model` and key
+    /// set `keyID` (the container is checked first: another model's file is refused here). It
+    /// lives in the registry's one-time records beside the refresh round trips, under the name
+    /// `upload-UUID`, so any replica can take it, once.
+    func saveUpload(_ bytes: [UInt8], client: String, model: ServedModel, keyID: String) async throws
+        -> CiphertextUpload
+    {
+        _ = try ModelRuntime.refreshRequestName(of: bytes, model: model)
+        let upload = CiphertextUpload(
+            upload: UUID().uuidString.lowercased(), size: bytes.count,
+            expiresAt: Int64(Date().timeIntervalSince1970) + configuration.uploadSeconds)
+        try await registry.saveRefreshState(
+            RefreshStateRecord(
+                requestName: Self.uploadName(upload.upload), client: client, modelID: model.id, keyID: keyID,
+                state: bytes, expiresAt: upload.expiresAt))
+        return upload
+    }
+
+    /// Takes the upload `id` that `client` made for `model` and `keyID` (404 `unknown_upload`
+    /// when it is unknown, used, expired, or another client's, model's or key set's).
+    func takeUpload(_ id: String, client: String, model: ServedModel, keyID: String) async throws -> [UInt8] {
+        guard UUID(uuidString: id) != nil,
+            let record = try await registry.takeRefreshState(
+                requestName: Self.uploadName(id.lowercased()), client: client, modelID: model.id, keyID: keyID)
+        else {
+            throw ServiceError.notFound(
+                "unknown_upload",
+                "no upload \(id) of this client for this model and key set (each is used once, within \(configuration.uploadSeconds) s)"
+            )
+        }
+        return record.state
+    }
+
+    /// An upload's name among the one-time records (refresh round trips are named in hex).
+    static func uploadName(_ id: String) -> String { "upload-\(id)" }
 
     func evaluator(model: ServedModel, keyID: String) async throws -> PreparedEvaluator {
         if let cached = evaluators.get(modelID: model.id, keyID: keyID) { return cached }

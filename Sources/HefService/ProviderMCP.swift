@@ -46,8 +46,10 @@ struct ProviderMCP: Sendable {
             annotations: .init(idempotentHint: true)),
         Tool(
             name: "infer",
-            description: "Evaluates the model on a model ciphertext file (base64, from hefctl encrypt, or a "
-                + "refreshed file) with registered evaluation keys. Answers the output ciphertexts (base64) "
+            description: "Evaluates the model on a model ciphertext file (from hefctl encrypt, or a "
+                + "refreshed file) with registered evaluation keys. The file comes in base64 (ciphertexts) or "
+                + "as the id of an upload to POST /v1/models/{id}/uploads?key=KEYID (upload; used once, "
+                + "no base64). Answers the output ciphertexts (base64) "
                 + "and a signed receipt; for a model with client-aided refreshes, a refresh request instead, "
                 + "which the key holder refreshes and sends back here.",
             inputSchema: schema(
@@ -55,7 +57,11 @@ struct ProviderMCP: Sendable {
                     "model": .object(["type": "string", "description": "model id or name"]),
                     "key": .object(["type": "string", "description": "key id from register_evaluation_keys"]),
                     "ciphertexts": .object(["type": "string", "description": "model ciphertext file, base64"]),
-                ], required: ["model", "key", "ciphertexts"]),
+                    "upload": .object([
+                        "type": "string",
+                        "description": "instead of ciphertexts: an upload id from POST /v1/models/{id}/uploads",
+                    ]),
+                ], required: ["model", "key"]),
             annotations: .init(readOnlyHint: false)),
     ]
 
@@ -123,8 +129,21 @@ struct ProviderMCP: Sendable {
                 let client = try await service.client(authorization: authorization)
                 let keyID = try Self.string(arguments, "key")
                 try await service.checkKey(keyID, client: client, model: model)
-                let input = try Self.base64(arguments, "ciphertexts", limit: service.configuration.maxInferBytes)
-                let (output, receipt) = try await service.infer(input, client: client, model: model, keyID: keyID)
+                let input: [UInt8]
+                switch (arguments["ciphertexts"], arguments["upload"]) {
+                case (.some, nil):
+                    input = try Self.base64(arguments, "ciphertexts", limit: service.configuration.maxInferBytes)
+                case (nil, .some):
+                    input = try await service.takeUpload(
+                        try Self.string(arguments, "upload"), client: client, model: model, keyID: keyID)
+                default:
+                    throw ServiceError.badRequest(
+                        "bad_arguments",
+                        "give the model ciphertext file as \"ciphertexts\" (base64) or as \"upload\" (the id POST /v1/models/{id}/uploads answered), not both"
+                    )
+                }
+                let (output, receipt) = try await service.infer(
+                    input, client: client, model: model, keyID: keyID, keyCheck: Task {})
                 return try Self.result(
                     Inference(
                         model: model.id, key: keyID, outputs: Data(output).base64EncodedString(), receipt: receipt,

@@ -105,7 +105,8 @@ struct StagedKeys: Sendable {
             guard size <= limit else { throw ServiceError.tooLarge(limit) }
             let before = scanner.parts.count
             do { try scanner.feed(chunk) } catch {
-                throw ServiceError.badRequest("malformed_keys", "not a Hef evaluation keys file or key bundle: \(error)")
+                throw ServiceError.badRequest(
+                    "malformed_keys", "not a Hef evaluation keys file or key bundle: \(error)")
             }
             // A part's kind is known from its fifth byte: check it before the chunk is written.
             for part in scanner.parts[before...] { try ModelRuntime.checkUploadKind(part.kind) }
@@ -118,7 +119,8 @@ struct StagedKeys: Sendable {
         func finish() throws -> StagedKeys {
             let parts: [KeyUploadScanner.Part]
             do { parts = try scanner.finish() } catch {
-                throw ServiceError.badRequest("malformed_keys", "not a Hef evaluation keys file or key bundle: \(error)")
+                throw ServiceError.badRequest(
+                    "malformed_keys", "not a Hef evaluation keys file or key bundle: \(error)")
             }
             do { try handle.close() } catch {
                 throw ServiceError.internalError("cannot write a staged upload (disk full?)")

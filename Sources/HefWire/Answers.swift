@@ -132,6 +132,30 @@ public struct KeyRegistration: Codable, Sendable, Equatable {
     }
 }
 
+/// The answer of `POST /v1/models/{id}/uploads?key=KEYID`: a model ciphertext file kept for
+/// one `infer` call of the provider's MCP endpoint that names it (`"upload": ID`) instead of
+/// carrying the file in base64.
+public struct CiphertextUpload: Codable, Sendable, Equatable {
+    /// The upload's id (a random UUID, lowercase): usable once, by the client that uploaded it,
+    /// with the model and key set it was uploaded for.
+    public var upload: String
+    /// Bytes uploaded.
+    public var size: Int
+    /// Unix time after which the upload is gone.
+    public var expiresAt: Int64
+
+    /// An answer.
+    /// - Parameters:
+    ///   - upload: The upload id.
+    ///   - size: Bytes uploaded.
+    ///   - expiresAt: Unix time of expiry.
+    public init(upload: String, size: Int, expiresAt: Int64) {
+        self.upload = upload
+        self.size = size
+        self.expiresAt = expiresAt
+    }
+}
+
 /// `GET /healthz`.
 public struct Health: Codable, Sendable, Equatable {
     /// `ok`.

@@ -114,6 +114,43 @@ struct ProviderMCPTests {
             tampered[tampered.count / 3] ^= 0x10
             #expect(!answer.receipt.verify(publicKey: publicKey, request: f.requestBytes, response: tampered))
 
+            // The same file as an upload (REST, no base64), named by the infer tool: used once.
+            func upload(_ bytes: [UInt8], token: String, model: String = "digits-square") async throws -> (
+                HTTPResponse.Status, String
+            ) {
+                try await live.execute(
+                    uri: "/v1/models/\(model)/uploads?key=\(keys.keyID)", method: .post, headers: bearer(token),
+                    body: ByteBuffer(bytes: bytes)
+                ) { ($0.status, String(buffer: $0.body)) }
+            }
+            let (status, uploadJSON) = try await upload(f.requestBytes, token: ServiceFixture.alice.token)
+            #expect(status == .created, "\(uploadJSON)")
+            let uploaded = try JSONDecoder().decode(CiphertextUpload.self, from: Data(uploadJSON.utf8))
+            #expect(uploaded.size == f.requestBytes.count)
+            let viaUpload = try await call(
+                alice, "infer",
+                ["model": "digits-square", "key": .string(keys.keyID), "upload": .string(uploaded.upload)],
+                as: Inference.self)
+            let uploadOutput = Array(try #require(Data(base64Encoded: viaUpload.outputs)))
+            #expect(try f.labels(ofResponse: uploadOutput) == f.localLabels)
+            #expect(viaUpload.receipt.verify(publicKey: publicKey, request: f.requestBytes, response: uploadOutput))
+            let again = try await alice.callTool(
+                name: "infer",
+                arguments: ["model": "digits-square", "key": .string(keys.keyID), "upload": .string(uploaded.upload)])
+            #expect(again.isError == true && Self.text(again.content)?.contains("unknown_upload") == true)
+            let both = try await alice.callTool(
+                name: "infer",
+                arguments: [
+                    "model": "digits-square", "key": .string(keys.keyID), "upload": .string(uploaded.upload),
+                    "ciphertexts": .string(Data(f.requestBytes).base64EncodedString()),
+                ])
+            #expect(both.isError == true && Self.text(both.content)?.contains("bad_arguments") == true)
+            // Another model's file is refused at upload; another client cannot upload for alice's key.
+            let (otherModel, otherJSON) = try await upload(f.latency.requestBytes, token: ServiceFixture.alice.token)
+            #expect(otherModel == .unprocessableContent && otherJSON.contains("wrong_model"), "\(otherJSON)")
+            let (bobs, bobJSON) = try await upload(f.requestBytes, token: ServiceFixture.bob.token)
+            #expect(bobs == .notFound && bobJSON.contains("unknown_key"), "\(bobJSON)")
+
             // Refusals come back as tool errors with the service's JSON error.
             let bob = try await connect(port: live.port, token: ServiceFixture.bob.token)
             defer { Task { await bob.disconnect() } }
@@ -147,11 +184,14 @@ struct ProviderMCPTests {
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
                 return String(buffer: response.body)
             }
-            #expect(metrics.contains(#"hef_evaluations_total{model="digits-square"} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"hef_evaluations_total{model="digits-square"} 2"#), "\(metrics)")
             #expect(metrics.contains("hef_keys_stored 1"))
             #expect(metrics.contains("hef_models_served 2"))
             #expect(metrics.contains(#"hef_http_requests_total{route="/mcp",method="POST",status="200"}"#))
-            #expect(metrics.contains(#"hef_evaluation_duration_seconds_count{model="digits-square"} 1"#))
+            #expect(metrics.contains(#"hef_evaluation_duration_seconds_count{model="digits-square"} 2"#))
+            #expect(
+                metrics.contains(
+                    #"hef_http_requests_total{route="/v1/models/{id}/uploads",method="POST",status="201"} 1"#))
         }
     }
 

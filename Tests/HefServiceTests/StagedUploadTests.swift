@@ -1,11 +1,12 @@
 import Crypto
 import Foundation
 import HefCKKS
-@testable import HefService
 import HefTestSupport
 import HefWire
 import NIOCore
 import Testing
+
+@testable import HefService
 
 /// Key uploads streamed to a staged file: the scanner follows the layout chunk by chunk, a
 /// secret key part is refused before its payload is written, and a staged file goes into the
@@ -36,7 +37,8 @@ struct StagedUploadTests {
             let parts = try scanner.finish()
             // Layout by hand: magic 4, version 1, count 1, then (u64 length, file) per part.
             #expect(parts.map(\.kind) == [.evaluationKeys, .evaluationKeys])
-            #expect(parts.map(\.range) == [14..<(14 + eval.count), (22 + eval.count)..<(22 + eval.count + other.count)])
+            #expect(
+                parts.map(\.range) == [14..<(14 + eval.count), (22 + eval.count)..<(22 + eval.count + other.count)])
             #expect(scanner.count == bundle.count)
         }
         var plain = KeyUploadScanner()
