@@ -222,7 +222,9 @@ extension HefClient {
         let publicBytes = try SecureFile.read(path: publicPath)
         let evalBytes = try SecureFile.read(path: eval)
         let encapsBytes = bootstraps ? try SecureFile.read(path: encaps) : nil
-        for (path, bytes) in [(publicPath, publicBytes), (eval, evalBytes), (encaps, encapsBytes ?? publicBytes)] {
+        var files = [(publicPath, publicBytes), (eval, evalBytes)]
+        if let encapsBytes { files.append((encaps, encapsBytes)) }
+        for (path, bytes) in files {
             guard let header = try? HefFile.parametersLiteral(of: bytes), header.0 == model.compiled.plan.parameters
             else {
                 throw HefClientError.keys("\(path) is not a key file for the model's parameters")

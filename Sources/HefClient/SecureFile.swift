@@ -63,6 +63,32 @@ public enum SecureFile {
         }
     }
 
+    /// Overwrites a file's bytes with zeros in place (flushed to the disk), then removes it. Best
+    /// effort against recovery from the disk: copy-on-write and journaling file systems and SSDs
+    /// may keep old blocks elsewhere. A missing file is not an error.
+    /// - Parameter path: The file.
+    /// - Throws: ``FileAccessError`` when the file exists but cannot be overwritten or removed.
+    public static func erase(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let fd = systemOpen(path, O_WRONLY, 0)
+        guard fd >= 0 else { throw FileAccessError("cannot overwrite \(path): \(String(cString: strerror(errno)))") }
+        var size = Int(lseek(fd, 0, SEEK_END))
+        lseek(fd, 0, SEEK_SET)
+        let zeros = [UInt8](repeating: 0, count: 1 << 16)
+        while size > 0 {
+            let n = zeros.withUnsafeBytes { systemWrite(fd, $0.baseAddress!, min(size, zeros.count)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                close(fd)
+                throw FileAccessError("cannot overwrite \(path): \(String(cString: strerror(errno)))")
+            }
+            size -= n
+        }
+        fsync(fd)
+        close(fd)
+        guard unlink(path) == 0 else { throw FileAccessError("cannot remove \(path)") }
+    }
+
     /// Serializes `secretKey` (sealed under `passphrase` when one is given, see ``SealedSecretKey``),
     /// writes it with mode 0600 and wipes the serialized bytes.
     /// - Parameters:

@@ -12,8 +12,9 @@ struct Remote: ParsableCommand {
             Examples:
               hefctl remote models --server http://127.0.0.1:8080
               HEF_TOKEN=… hefctl remote infer --server http://127.0.0.1:8080 --model digits-square --in X.csv --out Y.csv --output labels
+              hefctl remote forget --server http://127.0.0.1:8080 --model digits-square   (new keys next time)
             """,
-        subcommands: [RemoteModels.self, RemoteInfer.self])
+        subcommands: [RemoteModels.self, RemoteInfer.self, RemoteForget.self])
 }
 
 /// `--server`, `--token`, `--keys`, `--server-id`: shared by the remote commands.
@@ -164,6 +165,55 @@ struct RemoteInfer: ParsableCommand {
                 "hefctl: receipt \(prediction.receipt.receiptID) verified (model \(prediction.modelID), server \(prediction.receipt.serverID.prefix(16))…)"
             )
             try writeModelOutputs(prediction.outputs, results: prediction.results, to: out)
+        }
+    }
+}
+
+struct RemoteForget: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forget",
+        abstract: "Rotate keys: remove a model's key set from the service and from the keys folder.",
+        discussion: """
+            Deletes this client's registration of the model's evaluation keys on the server (DELETE /v1/keys/{id}), then erases the local key set (the secret key overwritten with zeros before it is removed). The next remote infer makes and uploads a fresh set. With --pin, also drops the server's pinned signing key (after the provider announced a new one): the next command trusts the key it is shown, as on first use.
+            Examples:
+              hefctl remote forget --server http://127.0.0.1:8080 --model digits-square
+              hefctl remote forget --server https://hef.example.com --pin
+            """)
+
+    @OptionGroup var remote: RemoteOptions
+
+    @Option(help: "The model's id or name on the server (omit with --pin to drop the pin only).")
+    var model: String?
+
+    @Flag(help: "Also drop the pinned signing key of this server (done first, so a rotated provider key is accepted).")
+    var pin = false
+
+    func validate() throws {
+        guard model != nil || pin else { throw ValidationError("give --model, --pin, or both") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let client = remote.client()
+            let model = self.model
+            let pin = self.pin
+            final class Box: @unchecked Sendable {
+                var pinned = false
+                var forgotten: HefClient.Forgotten?
+            }
+            let box = Box()
+            try runBlocking {
+                if pin { box.pinned = try await client.forgetPin() }
+                if let model { box.forgotten = try await client.forget(model: model) }
+            }
+            if pin { print(box.pinned ? "pin dropped for \(remote.server)" : "no pin for \(remote.server)") }
+            if let f = box.forgotten {
+                print(
+                    "model \(f.modelID): "
+                        + (f.deletedKeyID.map { "registration \($0.prefix(16))… deleted on the server" }
+                            ?? "no registration on the server")
+                        + (f.erasedLocalKeys ? ", local key set erased" : ", no local key set"))
+            }
         }
     }
 }

@@ -48,6 +48,52 @@ struct RemoteCommandTests {
         let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines == f.localLabels.map { $0 ?? "invalid" })
 
+        // Key rotation: forget removes the registration on the server and the local set (the
+        // secret key erased); the next infer makes and uploads a new set, with the same labels.
+        func keyIDs() throws -> Set<String> {
+            var found: Set<String> = []
+            let enumerator = FileManager.default.enumerator(atPath: keys)
+            while let path = enumerator?.nextObject() as? String {
+                guard path.hasSuffix("registration.json") else { continue }
+                let data = try Data(contentsOf: URL(fileURLWithPath: keys).appendingPathComponent(path))
+                if let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                    let id = object["keyID"] as? String
+                {
+                    found.insert(id)
+                }
+            }
+            return found
+        }
+        let before = try keyIDs()
+        #expect(before.count == 1)
+        let forget = try runHefctl(
+            ["remote", "forget", "--server", url, "--model", "digits-square", "--keys", keys],
+            environment: ["HEF_TOKEN": ClientFixture.alice.token])
+        #expect(forget.status == 0, "\(forget.err)")
+        #expect(forget.out.contains("deleted on the server") && forget.out.contains("local key set erased"), "\(forget.out)")
+        #expect(try keyIDs().isEmpty)
+        let again = try runHefctl(
+            ["remote", "forget", "--server", url, "--model", "digits-square", "--keys", keys],
+            environment: ["HEF_TOKEN": ClientFixture.alice.token])
+        #expect(again.status == 0 && again.out.contains("no registration on the server"), "\(again.out)\(again.err)")
+        try FileManager.default.removeItem(at: output)
+        let rotated = try runHefctl(
+            [
+                "remote", "infer", "--server", url, "--model", "digits-square", "--in", input.path, "--out",
+                output.path, "--output", "labels", "--keys", keys,
+            ], environment: ["HEF_TOKEN": ClientFixture.alice.token])
+        #expect(rotated.status == 0, "\(rotated.err)")
+        let after = try keyIDs()
+        #expect(after.count == 1 && after != before)
+        #expect(
+            try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map(String.init)
+                == f.localLabels.map { $0 ?? "invalid" })
+        let unpin = try runHefctl(["remote", "forget", "--server", url, "--pin", "--keys", keys])
+        #expect(unpin.status == 0 && unpin.out.contains("pin dropped"), "\(unpin.out)\(unpin.err)")
+        let pins = try String(contentsOf: URL(fileURLWithPath: keys).appendingPathComponent("pins.json"), encoding: .utf8)
+        #expect(!pins.contains("127.0.0.1"))
+        #expect(try runHefctl(["remote", "forget", "--server", url, "--keys", keys]).status != 0)
+
         // Without the token: the server's refusal, as a one-line error and exit 1.
         let refused = try runHefctl(
             ["remote", "infer", "--server", url, "--model", "digits-square", "--in", input.path, "--keys", keys])
