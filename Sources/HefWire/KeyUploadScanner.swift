@@ -4,8 +4,9 @@ public import HefCKKS
 /// arrive, so that a server can store a large upload as it streams in and still refuse a part
 /// of the wrong kind (a secret key above all) from the part's header, before its payload.
 ///
-/// Feed every chunk in order to ``feed(_:)``, which throws at the first byte that breaks the
-/// layout; after each feed, ``parts`` holds every part whose kind byte has arrived.
+/// Feed every chunk in order to ``feed(_:)-(UnsafeRawBufferPointer)``, which throws at the
+/// first byte that breaks the layout; after each feed, ``parts`` holds every part whose kind
+/// byte has arrived.
 /// ``finish()`` checks that the upload ended where its last part does and gives the parts
 /// with their final ranges.
 public struct KeyUploadScanner: Sendable {
