@@ -70,7 +70,9 @@ struct RemoteCommandTests {
             ["remote", "forget", "--server", url, "--model", "digits-square", "--keys", keys],
             environment: ["HEF_TOKEN": ClientFixture.alice.token])
         #expect(forget.status == 0, "\(forget.err)")
-        #expect(forget.out.contains("deleted on the server") && forget.out.contains("local key set erased"), "\(forget.out)")
+        #expect(
+            forget.out.contains("deleted on the server") && forget.out.contains("local key set erased"),
+            "\(forget.out)")
         #expect(try keyIDs().isEmpty)
         let again = try runHefctl(
             ["remote", "forget", "--server", url, "--model", "digits-square", "--keys", keys],
@@ -90,7 +92,8 @@ struct RemoteCommandTests {
                 == f.localLabels.map { $0 ?? "invalid" })
         let unpin = try runHefctl(["remote", "forget", "--server", url, "--pin", "--keys", keys])
         #expect(unpin.status == 0 && unpin.out.contains("pin dropped"), "\(unpin.out)\(unpin.err)")
-        let pins = try String(contentsOf: URL(fileURLWithPath: keys).appendingPathComponent("pins.json"), encoding: .utf8)
+        let pinsFile = URL(fileURLWithPath: keys).appendingPathComponent("pins.json")
+        let pins = try String(contentsOf: pinsFile, encoding: .utf8)
         #expect(!pins.contains("127.0.0.1"))
         #expect(try runHefctl(["remote", "forget", "--server", url, "--keys", keys]).status != 0)
 
