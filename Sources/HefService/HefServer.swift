@@ -451,8 +451,8 @@ public final class HefServer: Sendable {
 
     func evaluator(model: ServedModel, keyID: String) async throws -> PreparedEvaluator {
         if let cached = evaluators.get(modelID: model.id, keyID: keyID) { return cached }
-        let bytes = try await registry.keyBytes(keyID: keyID)
-        let prepared = try await queue.submit { try ModelRuntime.prepare(model: model, keyBytes: bytes) }
+        let blob = try await registry.keyBlob(keyID: keyID)
+        let prepared = try await queue.submit { try ModelRuntime.prepare(model: model, keyBlob: blob) }
         evaluators.put(prepared, modelID: model.id, keyID: keyID)
         return prepared
     }

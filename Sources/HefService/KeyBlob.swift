@@ -1,4 +1,5 @@
 import Foundation
+import HefWire
 
 /// The bytes of a key set on their way into a registry: in memory (small uploads, tests) or in
 /// a staged file (an upload streamed to disk as it arrived, so that a gigabyte of bootstrapping
@@ -24,10 +25,23 @@ public enum KeyBlob: Sendable {
         }
     }
 
+    /// The files of the blob (a `KeyBundle`'s parts, or the blob itself), found by reading it
+    /// through a `KeyUploadScanner` 4 MiB at a time.
+    public func parts() throws -> [KeyUploadScanner.Part] {
+        var scanner = KeyUploadScanner()
+        var offset = 0
+        while offset < size {
+            let chunk = try read(offset..<min(size, offset + (4 << 20)))
+            try scanner.feed(chunk)
+            offset += chunk.count
+        }
+        return try scanner.finish()
+    }
+
     /// Reads `range` of a file straight into an array (no intermediate `Data`).
     static func read(_ url: URL, _ range: Range<Int>) throws -> [UInt8] {
         let fd = open(url.path, O_RDONLY)
-        guard fd >= 0 else { throw ServiceError.internalError("cannot open the staged upload") }
+        guard fd >= 0 else { throw ServiceError.internalError("cannot open \(url.lastPathComponent)") }
         defer { close(fd) }
         return try [UInt8](unsafeUninitializedCapacity: range.count) { buffer, initialized in
             var done = 0
@@ -35,7 +49,7 @@ public enum KeyBlob: Sendable {
                 let n = pread(fd, buffer.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
                 guard n > 0 else {
                     initialized = done
-                    throw ServiceError.internalError("the staged upload is shorter than it was")
+                    throw ServiceError.internalError("\(url.lastPathComponent) is shorter than it was")
                 }
                 done += n
             }

@@ -228,9 +228,16 @@ public enum ModelRuntime {
 
     /// Builds the evaluator for stored, already validated key bytes.
     public static func prepare(model: ServedModel, keyBytes: [UInt8]) throws -> PreparedEvaluator {
+        try prepare(model: model, keyBlob: .bytes(keyBytes))
+    }
+
+    /// Builds the evaluator for a stored, already validated key set, reading its files one at a
+    /// time (a blob file is never read into memory whole).
+    public static func prepare(model: ServedModel, keyBlob: KeyBlob) throws -> PreparedEvaluator {
         do {
             let context = try model.compiled.makeContext()
-            let keys = try readKeys(keyBytes, model: model, context: context)
+            let parts = try keyBlob.parts().map { (kind: $0.kind, bytes: try keyBlob.read($0.range)) }
+            let keys = try readKeys(parts: parts, model: model, context: context)
             return PreparedEvaluator(
                 mlp: try EncryptedMLP(
                     model: model.compiled, context: context, evaluationKeys: keys.evaluation,

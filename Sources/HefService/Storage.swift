@@ -165,6 +165,8 @@ public protocol KeyRegistry: Sendable {
     func registeredKey(keyID: String, client: String, modelID: String) async throws -> KeyRecord?
     /// The stored bytes of a key set.
     func keyBytes(keyID: String) async throws -> [UInt8]
+    /// The stored key set as a blob to read part by part (checked against its hash first).
+    func keyBlob(keyID: String) async throws -> KeyBlob
     /// Removes `client`'s registrations of the key (the bytes go when no registration is
     /// left). Returns false when the client had none.
     func deleteKey(keyID: String, client: String) async throws -> Bool
@@ -192,6 +194,9 @@ public protocol KeyRegistry: Sendable {
 extension KeyRegistry {
     /// Nothing to release by default.
     public func shutdown() async {}
+
+    /// The key set's bytes in memory (registries without files).
+    public func keyBlob(keyID: String) async throws -> KeyBlob { .bytes(try await keyBytes(keyID: keyID)) }
 
     /// Stores key bytes held in memory (see ``KeyRegistry/register(_:blob:client:modelID:)``).
     public func register(_ record: KeyRecord, bytes: [UInt8], client: String, modelID: String) async throws -> Bool {
@@ -249,6 +254,26 @@ struct BlobFolder: Sendable {
             if case .bytes = blob { try? fm.removeItem(at: source) }
             throw ServiceError.internalError("cannot store a key blob")
         }
+    }
+
+    /// The blob's file, after its SHA-256 was checked by reading it through once (4 MiB at a
+    /// time).
+    func verifiedFile(_ hash: String) throws -> KeyBlob {
+        let url = path(for: hash)
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw ServiceError.internalError("the key blob \(hash) is missing from the data folder")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var size = 0
+        while let chunk = try? handle.read(upToCount: 4 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            size += chunk.count
+        }
+        guard hasher.finalize().hexString == hash else {
+            throw ServiceError.internalError("the key blob \(hash) is corrupted")
+        }
+        return .file(url, size: size)
     }
 
     func get(_ hash: String) throws -> [UInt8] {
@@ -474,6 +499,10 @@ public final class SQLiteRegistry: KeyRegistry {
             throw KeyPolicy.expired(keyID: keyID, at: expiresAt)
         }
         return record
+    }
+
+    public func keyBlob(keyID: String) async throws -> KeyBlob {
+        try blobs.verifiedFile(keyID)
     }
 
     public func keyBytes(keyID: String) async throws -> [UInt8] {

@@ -121,6 +121,19 @@ struct StagedUploadTests {
         staged.remove()
         #expect(try await registry.keyBytes(keyID: staged.sha256) == bytes)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        // Read back part by part from the blob file (its hash checked first), as the evaluator is.
+        let blob = try await registry.keyBlob(keyID: staged.sha256)
+        guard case .file(let url, let size) = blob else {
+            Issue.record("the SQLite registry answers its blob file")
+            return
+        }
+        #expect(size == bytes.count)
+        #expect(
+            try blob.parts().map { try blob.read($0.range) } == [f.evaluationKeyBytes, f.latency.evaluationKeyBytes])
+        var corrupted = bytes
+        corrupted[bytes.count / 2] ^= 1
+        try Data(corrupted).write(to: url)
+        await #expect(throws: ServiceError.self) { _ = try await registry.keyBlob(keyID: staged.sha256) }
     }
 
     @Test func refusedUploadsLeaveNothingStaged() async throws {
