@@ -251,24 +251,14 @@ public final class HefServer: Sendable {
         let mcpLimit = (max(configuration.maxKeysBytes, configuration.maxInferBytes) / 3 + 1) * 8 + (1 << 16)
         router.post("/mcp") { request, _ in try await mcp.respond(to: request, limit: mcpLimit) }
         router.post("/v1/models/:id/uploads") { request, context in
-            let model = try service.model(try context.parameters.require("id"))
-            let client = try await service.client(request)
-            guard let keyID = request.uri.queryParameters.get("key"), !keyID.isEmpty else {
-                throw ServiceError.badRequest(
-                    "missing_key", "name the evaluation keys: ?key=KEYID (from POST /v1/models/{id}/keys)")
-            }
+            let (model, client, keyID) = try await service.keyedRequest(request, context)
             try await service.checkKey(keyID, client: client, model: model)
             let bytes = try await HefServer.body(request, limit: service.configuration.maxInferBytes)
             return try HefServer.json(
                 try await service.saveUpload(bytes, client: client, model: model, keyID: keyID), status: .created)
         }
         router.post("/v1/models/:id/infer") { request, context in
-            let model = try service.model(try context.parameters.require("id"))
-            let client = try await service.client(request)
-            guard let keyID = request.uri.queryParameters.get("key"), !keyID.isEmpty else {
-                throw ServiceError.badRequest(
-                    "missing_key", "name the evaluation keys: ?key=KEYID (from POST /v1/models/{id}/keys)")
-            }
+            let (model, client, keyID) = try await service.keyedRequest(request, context)
             // The registry lookup runs beside the body upload and the evaluation when the key
             // set's evaluator is cached; `infer` awaits it before anything leaves or changes.
             let keyCheck = Task { try await service.checkKey(keyID, client: client, model: model) }
@@ -285,6 +275,19 @@ public final class HefServer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: output)))
         }
         return router
+    }
+
+    /// The model, the authenticated client and the `?key=` of a route that uses a key set.
+    func keyedRequest(_ request: Request, _ context: BasicRequestContext) async throws -> (
+        model: ServedModel, client: String, keyID: String
+    ) {
+        let model = try model(try context.parameters.require("id"))
+        let client = try await client(request)
+        guard let keyID = request.uri.queryParameters.get("key"), !keyID.isEmpty else {
+            throw ServiceError.badRequest(
+                "missing_key", "name the evaluation keys: ?key=KEYID (from POST /v1/models/{id}/keys)")
+        }
+        return (model, client, keyID)
     }
 
     /// Where key uploads are staged while they stream in.
