@@ -302,8 +302,9 @@ public final class HefServer: Sendable {
 
     /// Validates and registers a staged upload of evaluation keys for `client` and `model`. A
     /// repeat upload is answered from the registry, without validating again. The upload is
-    /// read back one part at a time on a worker, and moved (SQLite) or copied in chunks
-    /// (PostgreSQL) into the registry: never held in memory whole.
+    /// read back into one array per part (the upload's size once, no body buffer and no copy of
+    /// the whole) on a worker, and moved (SQLite) or copied in chunks (PostgreSQL) into the
+    /// registry.
     func registerKeys(_ staged: StagedKeys, client: String, model: ServedModel) async throws -> KeyRegistration {
         let keyID = staged.sha256
         let known: KeyRecord?

@@ -166,7 +166,7 @@ public enum ModelRuntime {
     }
 
     /// Checks an upload's parts (see ``validateEvaluationKeys(_:for:)``; a staged upload is
-    /// read one part at a time, not whole).
+    /// read into one array per part, not as a whole first).
     static func validateEvaluationKeys(parts: [(kind: HefFileKind, bytes: [UInt8])], for model: ServedModel) throws
         -> ValidatedKeys
     {

@@ -7,7 +7,7 @@ import NIOCore
 /// A key upload written to `DATA/uploads` as it streams in: hashed on the way (its SHA-256 is
 /// the key id), held to the route's size limit, and followed by a `KeyUploadScanner`, so
 /// that a part of the wrong kind (a secret key) is refused from its header before any of its
-/// payload reaches the disk. The file is read back one part at a time for validation and then
+/// payload reaches the disk. The file is read back into one array per part for validation and then
 /// moved or copied into the registry; ``remove()`` deletes what is left.
 struct StagedKeys: Sendable {
     let url: URL
@@ -68,7 +68,7 @@ struct StagedKeys: Sendable {
         }
     }
 
-    /// The parts, each read into memory (the validation reads them one by one).
+    /// The parts, each read into its own array (for validation).
     func readParts() throws -> [(kind: HefFileKind, bytes: [UInt8])] {
         try parts.map { ($0.kind, try blob.read($0.range)) }
     }

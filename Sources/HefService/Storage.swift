@@ -165,7 +165,8 @@ public protocol KeyRegistry: Sendable {
     func registeredKey(keyID: String, client: String, modelID: String) async throws -> KeyRecord?
     /// The stored bytes of a key set.
     func keyBytes(keyID: String) async throws -> [UInt8]
-    /// The stored key set as a blob to read part by part (checked against its hash first).
+    /// The stored key set as a blob whose parts are read into their own arrays (checked against
+    /// its hash first).
     func keyBlob(keyID: String) async throws -> KeyBlob
     /// Removes `client`'s registrations of the key (the bytes go when no registration is
     /// left). Returns false when the client had none.
