@@ -34,6 +34,8 @@ public struct ServiceConfiguration: Sendable {
     /// How long a ciphertext upload (`POST /v1/models/{id}/uploads`) waits for the MCP `infer`
     /// call that names it.
     public var uploadSeconds: Int64 = 600
+    /// Ciphertext uploads one client may have waiting at once (429 `upload_quota_exceeded` past it).
+    public var maxUploadsPerClient = 8
     /// Prepared evaluators (model × key set) kept in memory.
     public var evaluatorCacheSize = 4
     /// A connection that sends nothing for this long (a slow or stalled upload, an idle
@@ -162,18 +164,24 @@ public final class HefServer: Sendable {
         return client
     }
 
+    /// The request body as one array, appended chunk by chunk as it arrives (no collected
+    /// buffer beside it: a body is held once), refused past `limit`.
     static func body(_ request: Request, limit: Int) async throws -> [UInt8] {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw ServiceError.tooLarge(limit)
-        }
+        let length = request.headers[.contentLength].flatMap(Int.init)
+        if let length, length > limit { throw ServiceError.tooLarge(limit) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(max(0, length ?? 0), 64 << 20))
         do {
-            var buffer = try await request.body.collect(upTo: limit)
-            return buffer.readBytes(length: buffer.readableBytes) ?? []
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw ServiceError.tooLarge(limit)
+            for try await chunk in request.body {
+                guard bytes.count + chunk.readableBytes <= limit else { throw ServiceError.tooLarge(limit) }
+                bytes.append(contentsOf: chunk.readableBytesView)
+            }
+        } catch let error as ServiceError {
+            throw error
         } catch {
             throw ServiceError.badRequest("body_unreadable", "the request body did not arrive whole")
         }
+        return bytes
     }
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
@@ -425,6 +433,17 @@ public final class HefServer: Sendable {
         -> CiphertextUpload
     {
         _ = try ModelRuntime.refreshRequestName(of: bytes, model: model)
+        // A soft cap (two replicas may both pass the count at once): parked uploads cost storage.
+        guard
+            try await registry.refreshStateCount(client: client, namePrefix: Self.uploadName(""))
+                < configuration.maxUploadsPerClient
+        else {
+            throw ServiceError(
+                status: .tooManyRequests, code: "upload_quota_exceeded",
+                message:
+                    "\(configuration.maxUploadsPerClient) uploads of this client are waiting already; use them with infer or wait \(configuration.uploadSeconds) s"
+            )
+        }
         let upload = CiphertextUpload(
             upload: UUID().uuidString.lowercased(), size: bytes.count,
             expiresAt: Int64(Date().timeIntervalSince1970) + configuration.uploadSeconds)

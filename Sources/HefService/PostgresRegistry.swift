@@ -439,6 +439,14 @@ public final class PostgresRegistry: KeyRegistry {
             """, logger: logger)
     }
 
+    public func refreshStateCount(client: String, namePrefix: String) async throws -> Int {
+        try await count(
+            """
+            SELECT COUNT(*)::BIGINT FROM hef_refresh_states WHERE client = \(client)
+            AND starts_with(request_name, \(namePrefix)) AND expires_at > \(now())
+            """)
+    }
+
     public func takeRefreshState(requestName: String, client: String, modelID: String, keyID: String) async throws
         -> RefreshStateRecord?
     {

@@ -183,6 +183,9 @@ public protocol KeyRegistry: Sendable {
     /// or expired.
     func takeRefreshState(requestName: String, client: String, modelID: String, keyID: String) async throws
         -> RefreshStateRecord?
+    /// How many unexpired one-time records of `client` have a name starting with `prefix`
+    /// (the ciphertext uploads it has parked).
+    func refreshStateCount(client: String, namePrefix: String) async throws -> Int
 
     /// Removes every expired registration (and the key sets no registration is left for).
     /// Returns how many registrations went.
@@ -556,6 +559,17 @@ public final class SQLiteRegistry: KeyRegistry {
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [r.requestName, r.client, r.modelID, r.keyID, Data(r.state), r.expiresAt])
+        }
+    }
+
+    public func refreshStateCount(client: String, namePrefix: String) async throws -> Int {
+        let now = self.now()
+        return try await database.read { db in
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT COUNT(*) FROM refreshStates WHERE client = ? AND substr(requestName, 1, ?) = ? AND expiresAt > ?",
+                arguments: [client, namePrefix.utf8.count, namePrefix, now]) ?? 0
         }
     }
 

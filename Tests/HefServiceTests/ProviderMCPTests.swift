@@ -150,6 +150,12 @@ struct ProviderMCPTests {
             #expect(otherModel == .unprocessableContent && otherJSON.contains("wrong_model"), "\(otherJSON)")
             let (bobs, bobJSON) = try await upload(f.requestBytes, token: ServiceFixture.bob.token)
             #expect(bobs == .notFound && bobJSON.contains("unknown_key"), "\(bobJSON)")
+            // At most maxUploadsPerClient (8) wait at once.
+            for _ in 0..<8 {
+                #expect(try await upload(f.requestBytes, token: ServiceFixture.alice.token).0 == .created)
+            }
+            let (full, fullJSON) = try await upload(f.requestBytes, token: ServiceFixture.alice.token)
+            #expect(full == .tooManyRequests && fullJSON.contains("upload_quota_exceeded"), "\(fullJSON)")
 
             // Refusals come back as tool errors with the service's JSON error.
             let bob = try await connect(port: live.port, token: ServiceFixture.bob.token)
@@ -191,7 +197,7 @@ struct ProviderMCPTests {
             #expect(metrics.contains(#"hef_evaluation_duration_seconds_count{model="digits-square"} 2"#))
             #expect(
                 metrics.contains(
-                    #"hef_http_requests_total{route="/v1/models/{id}/uploads",method="POST",status="201"} 1"#))
+                    #"hef_http_requests_total{route="/v1/models/{id}/uploads",method="POST",status="201"} 9"#))
         }
     }
 

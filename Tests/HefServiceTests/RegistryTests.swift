@@ -142,7 +142,18 @@ func registrySemantics(_ registry: any KeyRegistry, clock: TestClock) async thro
         try await registry.takeRefreshState(
             requestName: state.requestName, client: "alice", modelID: "m1", keyID: k1.record.keyID) == nil)
     try await registry.saveRefreshState(state)
+    // Parked ciphertext uploads are counted per client by name prefix (the round trip is not one).
+    for (i, client) in ["alice", "alice", "bob"].enumerated() {
+        var upload = state
+        upload.requestName = "upload-\(i)"
+        upload.client = client
+        try await registry.saveRefreshState(upload)
+    }
+    #expect(try await registry.refreshStateCount(client: "alice", namePrefix: "upload-") == 2)
+    #expect(try await registry.refreshStateCount(client: "bob", namePrefix: "upload-") == 1)
+    #expect(try await registry.refreshStateCount(client: "carol", namePrefix: "upload-") == 0)
     clock.advance(61)
+    #expect(try await registry.refreshStateCount(client: "alice", namePrefix: "upload-") == 0)
     #expect(
         try await registry.takeRefreshState(
             requestName: state.requestName, client: "alice", modelID: "m1", keyID: k1.record.keyID) == nil)
