@@ -183,7 +183,7 @@ public protocol KeyRegistry: Sendable {
     /// or expired.
     func takeRefreshState(requestName: String, client: String, modelID: String, keyID: String) async throws
         -> RefreshStateRecord?
-    /// How many unexpired one-time records of `client` have a name starting with `prefix`
+    /// How many unexpired one-time records of `client` have a name starting with `namePrefix`
     /// (the ciphertext uploads it has parked).
     func refreshStateCount(client: String, namePrefix: String) async throws -> Int
 
