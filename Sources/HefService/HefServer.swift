@@ -11,6 +11,9 @@ import NIOCore
 public struct ServiceConfiguration: Sendable {
     /// Folder of compiled models (`*.hef`).
     public var modelsDirectory: URL
+    /// Serve each whole compiled model, weights included, instead of its client part (which
+    /// needs a guaranteed input box: models compiled with calibration rows have one).
+    public var publishWeights = false
     /// Folder of the registry (SQLite, key blobs) and of the generated signing key.
     public var dataDirectory: URL
     public var host: String = "127.0.0.1"
@@ -87,7 +90,8 @@ public final class HefServer: Sendable {
     ) async throws {
         self.configuration = configuration
         self.logger = logger
-        let models = try ModelRuntime.loadModels(directory: configuration.modelsDirectory)
+        let models = try ModelRuntime.loadModels(
+            directory: configuration.modelsDirectory, publishWeights: configuration.publishWeights)
         guard !models.isEmpty else {
             throw ServiceError.configuration("no compiled models (*.hef) in \(configuration.modelsDirectory.path)")
         }
@@ -123,7 +127,7 @@ public final class HefServer: Sendable {
         queue = WorkQueue(workers: configuration.workers, waiting: configuration.queueCapacity)
         evaluators = EvaluatorCache(capacity: configuration.evaluatorCacheSize)
         logger.info(
-            "serving \(models.count) model(s): \(models.map { "\($0.name) (\($0.id))" }.joined(separator: ", ")); server id \(signer.serverID)"
+            "serving \(models.count) model(s): \(models.map { "\($0.name) (\($0.id), \(ModelRuntime.rowCheck($0)))" }.joined(separator: ", ")); server id \(signer.serverID)"
         )
     }
 

@@ -14,7 +14,8 @@ public struct ServedModel: Sendable {
     public let id: String
     /// The file's stem (`digits-square` for `digits-square.hef`), the other accepted name.
     public let name: String
-    /// The compiled model file as served (`GET /v1/models/{id}/compiled`).
+    /// The compiled model file as served (`GET /v1/models/{id}/compiled`): its client part, or
+    /// the whole file when the server publishes weights.
     public let compiledBytes: [UInt8]
     /// SHA-256 of `compiledBytes`, hex.
     public let contentSHA256: String
@@ -45,7 +46,11 @@ public enum ModelRuntime {
     }
 
     /// Loads every `*.hef` file of a folder (sorted by name).
-    public static func loadModels(directory: URL) throws -> [ServedModel] {
+    /// - Parameters:
+    ///   - directory: The models folder.
+    ///   - publishWeights: Serve each whole compiled file instead of its client part (see
+    ///     ``loadModel(url:publishWeights:)``).
+    public static func loadModels(directory: URL, publishWeights: Bool = false) throws -> [ServedModel] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -53,18 +58,39 @@ public enum ModelRuntime {
             throw ServiceError.configuration("cannot read the models folder \(directory.path)")
         }
         return try names.filter { $0.hasSuffix(".hef") }.sorted().map { file in
-            try loadModel(url: directory.appendingPathComponent(file))
+            try loadModel(url: directory.appendingPathComponent(file), publishWeights: publishWeights)
         }
     }
 
-    public static func loadModel(url: URL) throws -> ServedModel {
-        let bytes: [UInt8]
-        do { bytes = Array(try Data(contentsOf: url)) } catch {
+    /// Loads one compiled model. What data owners fetch (`compiledBytes`) is its client part
+    /// (`CompiledModel.clientPart()`: no weights, biases or scaler; rows are checked against
+    /// the guaranteed input box), or with `publishWeights` the file as it is.
+    /// - Throws: ``ServiceError/configuration(_:)`` for a file that cannot be read or is not a
+    ///   valid compiled model, and, without `publishWeights`, for a model without a guaranteed
+    ///   input box.
+    public static func loadModel(url: URL, publishWeights: Bool = false) throws -> ServedModel {
+        let fileBytes: [UInt8]
+        do { fileBytes = Array(try Data(contentsOf: url)) } catch {
             throw ServiceError.configuration("cannot read \(url.path)")
         }
         let compiled: CompiledModel
         do { compiled = try CompiledModel.load(contentsOf: url) } catch {
             throw ServiceError.configuration("\(url.lastPathComponent): \(error)")
+        }
+        guard !compiled.weightsWithheld else {
+            throw ServiceError.configuration(
+                "\(url.lastPathComponent) is a model's client part (its weights are withheld): serve the full compiled model"
+            )
+        }
+        let bytes: [UInt8]
+        if publishWeights {
+            bytes = fileBytes
+        } else {
+            do { bytes = Array(try compiled.clientPart().jsonData()) } catch {
+                throw ServiceError.configuration(
+                    "\(url.lastPathComponent): \(error) — compile it with --calibrate, or serve with --publish-weights to give data owners the whole model"
+                )
+            }
         }
         let parameters: CKKSParameters
         do { parameters = try CKKSParameters(compiled.plan.parameters) } catch {
@@ -79,9 +105,18 @@ public enum ModelRuntime {
             packing: compiled.packing.rawValue, inputWidth: compiled.inputSize, outputWidth: compiled.outputSize,
             outputTail: compiled.source.output, rotationSteps: compiled.plan.rotationSteps,
             samplesPerCiphertext: compiled.plan.samplesPerCiphertext, contentSHA256: hash,
-            refresh: compiled.plan.refresh.map { $0.bootstrap == nil ? "client" : "bootstrap" })
+            refresh: compiled.plan.refresh.map { $0.bootstrap == nil ? "client" : "bootstrap" },
+            weights: publishWeights ? "published" : "withheld")
         return ServedModel(
             id: id, name: name, compiledBytes: bytes, contentSHA256: hash, description: description, compiled: compiled)
+    }
+
+    /// How data owners check rows for `model`, for the start-up log: the whole plan (weights
+    /// published), or the guaranteed box and how much of the calibration box it covers.
+    static func rowCheck(_ model: ServedModel) -> String {
+        guard model.description.weights == "withheld" else { return "weights published" }
+        let fraction = model.compiled.rangeGuarantees.boxFraction.map { String(format: "%.0f %%", 100 * $0) } ?? "?"
+        return "weights withheld, rows checked against a box of \(fraction) of the calibration box"
     }
 
     /// The key material of an upload, read under the model's context.

@@ -30,8 +30,13 @@ public struct ModelDescription: Codable, Sendable, Equatable {
     public var rotationSteps: [Int]
     /// Samples one ciphertext batch holds.
     public var samplesPerCiphertext: Int
-    /// SHA-256 of the compiled model file, hex.
+    /// SHA-256 of the compiled model file as served (`GET /v1/models/{id}/compiled`), hex.
     public var contentSHA256: String
+    /// `withheld` when the served file is the model's client part (zeros for weights: rows
+    /// are checked against the guaranteed input box only), `published` when it is the whole
+    /// compiled model (`hefctl serve --publish-weights`). Absent from older servers, which
+    /// published them.
+    public var weights: String?
     /// How the model goes deeper than one modulus chain: `client` (it stops for client-aided
     /// refreshes: the client refreshes each request it gets back and sends it again) or
     /// `bootstrap` (the server bootstraps; the keys upload holds encapsulation keys); absent
@@ -54,10 +59,12 @@ public struct ModelDescription: Codable, Sendable, Equatable {
     ///   - samplesPerCiphertext: Samples per ciphertext batch.
     ///   - contentSHA256: SHA-256 of the compiled model file.
     ///   - refresh: `client`, `bootstrap`, or nil for a model that runs in one pass.
+    ///   - weights: `withheld`, `published`, or nil.
     public init(
         id: String, name: String, modelName: String, task: String, parameters: ParametersLiteral,
         parametersID: String, packing: String, inputWidth: Int, outputWidth: Int, outputTail: OutputTail,
-        rotationSteps: [Int], samplesPerCiphertext: Int, contentSHA256: String, refresh: String? = nil
+        rotationSteps: [Int], samplesPerCiphertext: Int, contentSHA256: String, refresh: String? = nil,
+        weights: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -73,6 +80,7 @@ public struct ModelDescription: Codable, Sendable, Equatable {
         self.samplesPerCiphertext = samplesPerCiphertext
         self.contentSHA256 = contentSHA256
         self.refresh = refresh
+        self.weights = weights
     }
 }
 

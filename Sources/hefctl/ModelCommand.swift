@@ -7,8 +7,9 @@ import HefONNX
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Compile a model (Hef JSON or ONNX) for encrypted inference, or describe a compiled one.",
-        subcommands: [Compile.self, Show.self])
+        abstract:
+            "Compile a model (Hef JSON or ONNX) for encrypted inference, describe a compiled one, or cut its client part.",
+        subcommands: [Compile.self, Show.self, ClientPart.self])
 
     struct Compile: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -75,6 +76,41 @@ struct ModelCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 print(ModelFlow.describe(try ModelFlow.loadCompiled(model)))
+            }
+        }
+    }
+}
+
+extension ModelCommand {
+    struct ClientPart: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "client-part",
+            abstract: "Write what a data owner needs of a compiled model, without its weights.",
+            discussion: """
+                The client part is a compiled model file with every weight and bias zeroed and the input
+                scaler removed; it keeps the model's id, layout, parameters, refresh points, output tail and
+                guarantees. keygen, encrypt, decrypt and refresh take it in place of the model; infer refuses
+                it. Rows are checked against the guaranteed input box only (a row outside it is refused, or
+                clamped or isolated with --out-of-range), so the model must have been compiled with --calibrate.
+                It shows the layer widths, the activations and their intervals, each neuron's value range
+                over the box, and the output intervals; not the weights. hefctl serve serves client parts
+                unless started with --publish-weights.
+                Example:
+                  hefctl model client-part digits.hef --out digits.client.hef
+                """)
+
+        @Argument(help: "The compiled model (MODEL.hef).")
+        var model: String
+
+        @Option(help: "Where to write the client part.")
+        var out: String
+
+        func run() throws {
+            try reportingErrors {
+                let part = try ModelFlow.loadCompiled(model).clientPart()
+                try HefFile.write(Array(try part.jsonData()), to: out)
+                print(ModelFlow.describe(part))
+                print("wrote \(out)")
             }
         }
     }

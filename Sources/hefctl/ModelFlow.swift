@@ -45,6 +45,11 @@ enum ModelFlow {
         )
         let widths = [source.inputSize] + model.layers.map { $0.weights.count }
         lines.append("layers       " + widths.map(String.init).joined(separator: "-"))
+        if model.weightsWithheld {
+            lines.append(
+                "weights      withheld: a client part (keygen, encrypt, decrypt and refresh take it; infer cannot)"
+            )
+        }
         for (k, layer) in model.layers.enumerated() {
             var text = "  layer \(k + 1): dense \(layer.weights.first?.count ?? 0)→\(layer.weights.count)"
             switch layer.activation {
@@ -132,8 +137,10 @@ enum ModelFlow {
             lines.append(
                 String(
                     format:
-                        "input box    %@%@ (%.0f%% of the calibration box with margin; rows outside are checked one by one)",
-                    shown, lo.count > 8 ? ", …" : "", 100 * t))
+                        "input box    %@%@ (%.0f%% of the calibration box with margin; %@)",
+                    shown, lo.count > 8 ? ", …" : "", 100 * t,
+                    model.weightsWithheld
+                        ? "rows outside cannot be checked without the weights" : "rows outside are checked one by one"))
         } else {
             lines.append(
                 "input box    none (compiled without calibration rows): rows are checked one by one against the plan's envelopes"

@@ -13,8 +13,12 @@ struct Serve: ParsableCommand {
             PostgreSQL, shared by replicas. The server never reads a secret key. Routes: docs/service.md.
             Tokens file: one client per line, NAME TOKEN or NAME sha256:HEX (without --tokens, no
             authentication: every request acts as one anonymous client; keep it on loopback).
+            Data owners fetch each model's client part: the compiled file with its weights, biases and
+            input scaler zeroed, so they can encode, encrypt, decode and check rows against the model's
+            guaranteed input box (a model needs one: compile it with --calibrate). With --publish-weights
+            they fetch the whole file instead, and check every row through the plan in Double.
             Example:
-              hefctl model compile Models/digits-square/model.json --out models/digits-square.hef
+              hefctl model compile Models/digits-square/model.json --calibrate Models/digits-square/calibration_X.csv --out models/digits-square.hef
               hefctl serve --models models --data hef-data --listen 127.0.0.1:8080
               hefctl serve --models models --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --tokens tokens.txt
             Models compiled with --refresh client answer a refresh request at each cut (the client refreshes
@@ -28,6 +32,11 @@ struct Serve: ParsableCommand {
 
     @Option(help: "Address to listen on, HOST:PORT.")
     var listen = "127.0.0.1:8080"
+
+    @Flag(
+        name: .customLong("publish-weights"),
+        help: "Give data owners the whole compiled models, weights included, instead of their client parts.")
+    var publishWeights = false
 
     @Option(help: "Folder for the registry, key blobs and the generated signing key.")
     var data = "hef-data"
@@ -100,6 +109,7 @@ struct Serve: ParsableCommand {
             configuration.host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             configuration.port = port
             configuration.signingKeyPath = signingKey
+            configuration.publishWeights = publishWeights
             if let tokens {
                 let text = try String(contentsOfFile: tokens, encoding: .utf8)
                 configuration.tokens = try TokenEntry.parse(text, name: tokens)

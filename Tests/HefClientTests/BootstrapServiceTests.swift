@@ -49,7 +49,8 @@ struct BootstrapServiceTests {
         defer {
             for url in [data, keys, models] { try? FileManager.default.removeItem(at: url) }
         }
-        try await f.withServer(data: data, models: models) { url, _ in
+        // Weights published: the row is checked through the plan, not only against the box.
+        try await f.withServer(data: data, models: models, publishWeights: true) { url, _ in
             let client = HefClient(server: url, token: ClientFixture.alice.token, keysDirectory: keys)
             #expect(try await client.models().first?.model.refresh == "bootstrap")
             let prediction = try await client.predict(model: "deep-tanh", rows: rows, output: .scores)

@@ -52,9 +52,12 @@ struct ClientFixture: @unchecked Sendable {
         localLabels = try client.decryptLabels(results, secretKey: secretKey)
     }
 
-    func configuration(data: URL, port: Int, models: URL? = nil, tls: TLSFiles? = nil) -> ServiceConfiguration {
+    func configuration(
+        data: URL, port: Int, models: URL? = nil, tls: TLSFiles? = nil, publishWeights: Bool = false
+    ) -> ServiceConfiguration {
         var configuration = ServiceConfiguration(modelsDirectory: models ?? modelsDirectory, dataDirectory: data)
         configuration.tls = tls
+        configuration.publishWeights = publishWeights
         configuration.port = port
         // The whole suite shares two cores: a handler may not read a body for longer than the
         // production idle timeout, which would close the connection under the test.
@@ -69,15 +72,16 @@ struct ClientFixture: @unchecked Sendable {
 
     /// Runs the service on loopback (a free port unless `port` is given) for the duration of
     /// `body`, which gets its base URL and port; it serves `models` (default: the fixture's),
-    /// over HTTPS with `tls`.
+    /// over HTTPS with `tls`, their whole files with `publishWeights` (else their client parts).
     func withServer<T: Sendable>(
-        data: URL, port: Int = 0, models: URL? = nil, tls: TLSFiles? = nil,
+        data: URL, port: Int = 0, models: URL? = nil, tls: TLSFiles? = nil, publishWeights: Bool = false,
         _ body: @Sendable (URL, Int) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "hef.client.test")
         logger.logLevel = ProcessInfo.processInfo.environment["HEF_TEST_VERBOSE"] == nil ? .warning : .info
         let service = try await HefServer(
-            configuration: configuration(data: data, port: port, models: models, tls: tls), logger: logger)
+            configuration: configuration(
+                data: data, port: port, models: models, tls: tls, publishWeights: publishWeights), logger: logger)
         let (ports, bound) = AsyncStream<Int>.makeStream()
         let app = try service.application(onBound: { port in
             bound.yield(port)

@@ -33,10 +33,20 @@ struct RefreshServiceTests {
         defer {
             for url in [data, keys, models] { try? FileManager.default.removeItem(at: url) }
         }
+        // digits-tanh's guaranteed box covers 21 % of its calibration box and no test row: with
+        // its client part (weights withheld) every row is refused before anything is sent.
         try await f.withServer(data: data, models: models) { url, _ in
             let client = HefClient(server: url, token: ClientFixture.alice.token, keysDirectory: keys)
+            await #expect(throws: ModelError.self) {
+                _ = try await client.predict(model: "digits-tanh-refresh", rows: rows, output: .scores)
+            }
+        }
+        try? FileManager.default.removeItem(at: keys)
+        // The provider publishes the weights: rows are checked through the plan.
+        try await f.withServer(data: data, models: models, publishWeights: true) { url, _ in
+            let client = HefClient(server: url, token: ClientFixture.alice.token, keysDirectory: keys)
             let entry = try #require(try await client.models().first)
-            #expect(entry.model.refresh == "client")
+            #expect(entry.model.refresh == "client" && entry.model.weights == "published")
 
             let prediction = try await client.predict(model: "digits-tanh-refresh", rows: rows, output: .scores)
             #expect(prediction.receiptVerified && prediction.keysUploaded)

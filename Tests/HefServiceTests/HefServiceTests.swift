@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HefML
 import HefService
 import HefTestSupport
 import HefWire
@@ -62,6 +63,11 @@ struct HefServiceTests {
                 bytes($0.body)
             }
             #expect(entry.manifest.verify(publicKey: publicKey, compiledModel: compiledBytes))
+            // What a data owner fetches is the client part: the model's id, no weights.
+            let clientPart = try JSONDecoder().decode(CompiledModel.self, from: Data(compiledBytes))
+            #expect(clientPart.weightsWithheld && clientPart.id == f.compiled.id && entry.model.weights == "withheld")
+            #expect(clientPart.layers.allSatisfy { $0.weights.allSatisfy { $0.allSatisfy { $0 == 0 } } })
+            try clientPart.validate()
             var forged = entry.manifest
             forged.contentSHA256 = String(repeating: "0", count: 64)
             #expect(!forged.verify(publicKey: publicKey))
@@ -291,6 +297,36 @@ extension HefServiceTests {
 
 @Suite("HefService parts")
 struct HefServicePartsTests {
+    /// Data owners get the client part unless the provider publishes weights; a model without
+    /// a guaranteed input box cannot be served without them, and a client part is no model to
+    /// serve.
+    @Test func servedModelsAreClientPartsUnlessWeightsArePublished() throws {
+        let f = try ServiceFixture.get()
+        let url = f.modelsDirectory.appendingPathComponent("digits-square.hef")
+        let withheld = try ModelRuntime.loadModel(url: url)
+        let part = try JSONDecoder().decode(CompiledModel.self, from: Data(withheld.compiledBytes))
+        #expect(part.weightsWithheld && part.id == f.compiled.id && withheld.description.weights == "withheld")
+        #expect(
+            withheld.contentSHA256
+                == SHA256.hash(data: withheld.compiledBytes).map { String(format: "%02x", $0) }.joined())
+        let published = try ModelRuntime.loadModel(url: url, publishWeights: true)
+        #expect(
+            published.compiledBytes == Array(try Data(contentsOf: url)) && published.description.weights == "published")
+        #expect(published.id == withheld.id)
+
+        let folder = try temporaryDirectory("served-parts")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try MLPModel.load(contentsOf: repositoryModels().appendingPathComponent("digits-square/model.json"))
+        let uncalibrated = folder.appendingPathComponent("uncalibrated.hef")
+        try ModelCompiler(options: .init(packing: .throughput)).compile(model, calibration: nil).jsonData()
+            .write(to: uncalibrated)
+        #expect(throws: ServiceError.self) { _ = try ModelRuntime.loadModel(url: uncalibrated) }
+        _ = try ModelRuntime.loadModel(url: uncalibrated, publishWeights: true)
+        let clientFile = folder.appendingPathComponent("client.hef")
+        try part.jsonData().write(to: clientFile)
+        #expect(throws: ServiceError.self) { _ = try ModelRuntime.loadModel(url: clientFile, publishWeights: true) }
+    }
+
     @Test func tokensFileIsParsedAndHashed() throws {
         let text = """
             # clients

@@ -428,6 +428,41 @@ private func hex(_ v: UInt64) -> String {
         return models
     }
 
+    /// The file flow with a client part on the data owner's side: keygen, encrypt and decrypt
+    /// take it, infer refuses it, and the full model's answer decrypts to the same labels.
+    @Test func clientPartFileFlow() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let models = Self.repository.appendingPathComponent("Models/digits-square")
+        let compile = try hefctl(
+            [
+                "model", "compile", models.appendingPathComponent("model.json").path, "--calibrate",
+                models.appendingPathComponent("calibration_X.csv").path, "--packing", "latency", "--out", "m.hef",
+            ], in: dir)
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let cut = try hefctl(["model", "client-part", "m.hef", "--out", "c.hef"], in: dir)
+        #expect(cut.status == 0 && cut.stdout.contains("weights      withheld"), "\(cut.stderr)")
+        let text = try String(contentsOf: models.appendingPathComponent("test_X.csv"), encoding: .utf8)
+        try (text.split(whereSeparator: \.isNewline).prefix(2).joined(separator: "\n") + "\n").write(
+            to: dir.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+        #expect(try hefctl(["keygen", "--model", "c.hef", "--out", "keys"], in: dir).status == 0)
+        let encrypt = try hefctl(
+            ["encrypt", "--model", "c.hef", "--public-key", "keys/public.key", "--in", "x.csv", "--out", "x.ct"],
+            in: dir)
+        #expect(encrypt.status == 0, "\(encrypt.stderr)")
+        let refused = try hefctl(
+            ["infer", "--model", "c.hef", "--eval-key", "keys/eval.key", "--in", "x.ct", "--out", "y.ct"], in: dir)
+        #expect(refused.status != 0 && refused.stderr.contains("client part"), "\(refused.stderr)")
+        let infer = try hefctl(
+            ["infer", "--model", "m.hef", "--eval-key", "keys/eval.key", "--in", "x.ct", "--out", "y.ct"], in: dir)
+        #expect(infer.status == 0, "\(infer.stderr)")
+        let decrypt = ["decrypt", "--secret-key", "keys/secret.key", "--in", "y.ct", "--output", "labels"]
+        let withPart = try hefctl(decrypt + ["--model", "c.hef"], in: dir)
+        let withModel = try hefctl(decrypt + ["--model", "m.hef"], in: dir)
+        #expect(withPart.status == 0 && withPart.stdout == withModel.stdout, "\(withPart.stderr)")
+        #expect(parseRows(withPart.stdout).count == 2)
+    }
+
     @Test func floodedModelDecrypt() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

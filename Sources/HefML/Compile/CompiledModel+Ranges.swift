@@ -13,6 +13,8 @@ extension CompiledModel {
     /// envelope (approximated activations inside their fitted interval). Otherwise why not,
     /// naming the feature furthest outside the guaranteed box when there is one. `index` is
     /// the row's 0-based position, for the message; pass `guarantees` when checking many rows.
+    /// For a client part (``weightsWithheld``) only the box is checked: a row inside it is
+    /// admissible by construction, a row outside it is reported.
     public func admissibility(of row: [Double], index: Int, guarantees: PlanGuarantees? = nil) -> RangeViolation? {
         let g = guarantees ?? rangeGuarantees
         var outside: (feature: Int, excess: Double)?
@@ -22,6 +24,23 @@ extension CompiledModel {
                 let excess = max(lo[i] - row[i], row[i] - hi[i]) / width
                 if outside == nil || excess > outside!.excess { outside = (i, excess) }
             }
+        }
+        if weightsWithheld {
+            // No weights to run the plan through: the guaranteed box decides (validation makes
+            // sure a client part has one).
+            guard let (f, _) = outside, let lo = g.inputLower, let hi = g.inputUpper else {
+                if g.inputLower == nil || g.inputUpper == nil {
+                    return RangeViolation(
+                        row: index + 1, feature: nil, value: nil, allowed: nil,
+                        reason:
+                            "the model's weights are withheld and it has no guaranteed input box to check rows against")
+                }
+                return nil
+            }
+            return RangeViolation(
+                row: index + 1, feature: f + 1, value: row[f], allowed: lo[f]...hi[f],
+                reason:
+                    "the provider withholds the model's weights, so a row outside the guaranteed box cannot be checked")
         }
         var x = row
         var failure: String?

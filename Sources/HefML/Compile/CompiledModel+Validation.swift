@@ -83,12 +83,20 @@ extension CompiledModel {
         // The slot layout: computed again from the checked layers on the plan's ring; a stored
         // one must be that one (files written before layouts were stored have none), and the
         // fields the file also keeps on their own must agree with it.
-        let expected: SlotLayout
+        var expected: SlotLayout
         do {
             expected = try SlotLayout(
                 packing: packing, layers: layers, inputSize: inputSize, slots: parameters.maxSlots)
         } catch {
             throw ModelError.invalidModel("the layers do not fit the plan's ring in \(packing.rawValue) packing")
+        }
+        if weightsWithheld {
+            // The rotations skip the weights' zero diagonals, which a client part no longer
+            // shows: its stored layout is taken when everything else agrees with the layers.
+            guard let stored = plan.layout, stored.matchesShape(of: expected) else {
+                throw ModelError.invalidModel("the client part's slot layout does not match its layers")
+            }
+            expected = stored
         }
         guard plan.layout == nil || plan.layout == expected else {
             throw ModelError.invalidModel("the plan's slot layout does not match the layers")
@@ -117,6 +125,17 @@ extension CompiledModel {
             guard numbers.allSatisfy({ !$0.isNaN }) else {
                 throw ModelError.invalidModel("the plan's guarantees hold NaN")
             }
+        }
+        if weightsWithheld {
+            guard let g = plan.guarantees, g.inputLower != nil, g.inputUpper != nil else {
+                throw ModelError.invalidModel("a client part must hold its plan's guaranteed input box")
+            }
+            let zero = { (w: [[Double]], b: [Double]) in
+                w.allSatisfy { $0.allSatisfy { $0 == 0 } } && b.allSatisfy { $0 == 0 }
+            }
+            guard source.scaler == nil, layers.allSatisfy({ zero($0.weights, $0.bias) }),
+                source.layers.allSatisfy({ zero($0.weights, $0.bias) })
+            else { throw ModelError.invalidModel("a client part says its weights are withheld, yet it holds some") }
         }
         return (parameters, expected)
     }

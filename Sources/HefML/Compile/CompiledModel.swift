@@ -30,6 +30,11 @@ public struct CompiledModel: Codable, Sendable {
     /// sorted-keys JSON without the derived slot layout, so files written before the layout was
     /// stored keep their id): ciphertexts made for one compiled model are refused by another.
     public private(set) var id: UInt64 = 0
+    /// True for a client part (``clientPart()``): the weights, biases and input scaler are
+    /// zeros or absent and ``id`` is the full model's, stored rather than computed. Such a
+    /// model encodes, encrypts, decodes and checks rows against its guaranteed input box, but
+    /// cannot be evaluated.
+    public internal(set) var weightsWithheld = false
 
     /// A compiled model from its parts (``ModelCompiler`` makes them; the plan should come from
     /// ``Planner``).
@@ -43,7 +48,9 @@ public struct CompiledModel: Codable, Sendable {
         refreshID()
     }
 
-    private enum CodingKeys: String, CodingKey { case format, version, source, packing, layers, plan }
+    private enum CodingKeys: String, CodingKey {
+        case format, version, source, packing, layers, plan, weightsWithheld, id
+    }
 
     /// Decodes a compiled model, unchecked (``validate()`` checks it, a stored slot layout
     /// included; ``load(contentsOf:)`` also fills in the layout of a file written before
@@ -59,8 +66,19 @@ public struct CompiledModel: Codable, Sendable {
         packing = try c.decode(Packing.self, forKey: .packing)
         layers = try c.decode([CompiledLayer].self, forKey: .layers)
         plan = try c.decode(InferencePlan.self, forKey: .plan)
-        // Nothing is derived from unchecked fields here: hostile shapes are refused by validate().
-        refreshID()
+        weightsWithheld = try c.decodeIfPresent(Bool.self, forKey: .weightsWithheld) ?? false
+        if weightsWithheld {
+            // A client part names the full model it was cut from: its id cannot be computed.
+            let text = try c.decode(String.self, forKey: .id)
+            guard text.count == 16, let value = UInt64(text, radix: 16) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .id, in: c, debugDescription: "a client part's id is 16 hex digits")
+            }
+            id = value
+        } else {
+            // Nothing is derived from unchecked fields here: hostile shapes are refused by validate().
+            refreshID()
+        }
     }
 
     /// `model` with `layout` as its plan's slot layout (the id does not cover the layout, so
@@ -73,6 +91,7 @@ public struct CompiledModel: Codable, Sendable {
         layers = model.layers
         plan = model.plan
         plan.layout = layout
+        weightsWithheld = model.weightsWithheld
         id = model.id
     }
 
@@ -84,6 +103,11 @@ public struct CompiledModel: Codable, Sendable {
         try c.encode(packing, forKey: .packing)
         try c.encode(layers, forKey: .layers)
         try c.encode(plan, forKey: .plan)
+        if weightsWithheld {
+            try c.encode(true, forKey: .weightsWithheld)
+            let hex = String(id, radix: 16)
+            try c.encode(String(repeating: "0", count: 16 - hex.count) + hex, forKey: .id)
+        }
     }
 
     /// The fields the id covers, encoded as a compiled model file was before slot layouts were
@@ -98,6 +122,8 @@ public struct CompiledModel: Codable, Sendable {
     }
 
     private mutating func refreshID() {
+        // A client part keeps the id of the model it was cut from.
+        guard !weightsWithheld else { return }
         var bare = plan
         bare.layout = nil
         let encoder = JSONEncoder()

@@ -393,8 +393,10 @@ public struct ModelCompiler: Sendable {
 
 extension CompiledModel {
     /// The compiled model evaluated in Double (what the ciphertexts compute, approximations
-    /// included): scores for one raw input row.
+    /// included): scores for one raw input row. NaN for every score of a client part
+    /// (``weightsWithheld``), which has no weights to compute with.
     public func plainScores(_ input: [Double]) -> [Double] {
+        guard !weightsWithheld else { return [Double](repeating: .nan, count: outputSize) }
         var x = input
         for layer in layers { x = Self.activate(layer.activation, ModelCompiler.affine(layer, x)) }
         return x

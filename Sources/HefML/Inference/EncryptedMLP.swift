@@ -28,13 +28,15 @@ public struct EncryptedMLP: Sendable {
     ///   - encapsulationKeys: The client's encapsulation keys, for a model that bootstraps.
     /// - Throws: ``ModelError/invalidModel(_:)`` or ``ModelError/unsupportedFormat(_:)`` for a model
     ///   that fails validation; ``ModelError/wrongModel(_:)`` when the context's parameters are not
-    ///   the model's, or a model that bootstraps comes without encapsulation keys;
+    ///   the model's, a model that bootstraps comes without encapsulation keys, or the model is a
+    ///   client part (``CompiledModel/weightsWithheld``);
     ///   `CKKSError/parametersMismatch(expected:found:)` when the keys were made for other
     ///   parameters; other `CKKSError` cases when encoding a weight plaintext fails.
     public init(
         model: CompiledModel, context: CKKSContext, evaluationKeys: EvaluationKeys,
         encapsulationKeys: EncapsulationKeys? = nil
     ) throws {
+        try model.requireWeights(for: "encrypted evaluation")
         guard context.parameters.literal == model.plan.parameters else {
             throw ModelError.wrongModel("the context's parameters are not the model's")
         }

@@ -38,6 +38,20 @@ public enum SlotLayout: Codable, Sendable, Equatable {
         }
     }
 
+    /// Equal to `other` but perhaps for the rotation steps, which depend on which diagonals of
+    /// the weights are zero (a client part's layout against one computed from its zeros).
+    func matchesShape(of other: SlotLayout) -> Bool {
+        switch (self, other) {
+        case (.latency(let a), .latency(let b)):
+            return a.slots == b.slots && a.inputPeriod == b.inputPeriod && a.inputCiphertexts == b.inputCiphertexts
+                && a.layers == b.layers
+        case (.throughput(let a), .throughput(let b)):
+            return a == b
+        default:
+            return false
+        }
+    }
+
     private enum CodingKeys: String, CodingKey { case latency, throughput }
 
     /// Decodes `{"latency": …}` or `{"throughput": …}`.

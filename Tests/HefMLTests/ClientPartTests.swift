@@ -1,0 +1,145 @@
+import Foundation
+import HefCKKS
+import HefRing
+import HefTestSupport
+import Testing
+
+@testable import HefML
+
+/// A compiled model's client part: no weights, the full model's id, rows checked against the
+/// guaranteed box, refused wherever the weights are needed.
+@Suite struct ClientPartTests {
+    /// 300 calibration rows spread over [−1, 1) per feature, in a fixed order.
+    static let calibration: [[Double]] = (0..<300).map { (k: Int) -> [Double] in
+        (0..<4).map { (i: Int) -> Double in
+            let n: Int = (k * 37 + i * 11 + k * k * (i + 1)) % 200
+            return Double(n) / 100 - 1
+        }
+    }
+
+    static func compiled(packing: Packing = .latency, calibrated: Bool = true) throws -> CompiledModel {
+        try ModelCompiler(options: .init(packing: packing)).compile(
+            tinyModel(), calibration: calibrated ? calibration : nil)
+    }
+
+    @Test func aClientPartHoldsNoWeightsAndKeepsTheModelsID() throws {
+        let full = try Self.compiled()
+        let part = try full.clientPart()
+        #expect(part.weightsWithheld && !full.weightsWithheld)
+        #expect(part.id == full.id)
+        #expect(part.source.scaler == nil)
+        #expect(
+            part.layers.allSatisfy {
+                $0.weights.allSatisfy { $0.allSatisfy { $0 == 0 } } && $0.bias.allSatisfy { $0 == 0 }
+            })
+        #expect(part.source.layers.allSatisfy { $0.weights.allSatisfy { $0.allSatisfy { $0 == 0 } } })
+        #expect(part.plan.rotationSteps == full.plan.rotationSteps && part.plan.parameters == full.plan.parameters)
+        #expect(part.outputSize == full.outputSize && part.inputSize == full.inputSize)
+
+        // Through a file: the id is read back, not computed from the zeros.
+        let folder = try temporaryDirectory("client-part")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("tiny.client.hef")
+        try part.jsonData().write(to: url)
+        let loaded = try CompiledModel.load(contentsOf: url)
+        #expect(loaded.id == full.id && loaded.weightsWithheld)
+        #expect(try loaded.clientPart().id == full.id)
+        // The full model's file does not carry the new fields, so its id is unchanged.
+        let fullText = try #require(String(data: try full.jsonData(), encoding: .utf8))
+        #expect(!fullText.contains("weightsWithheld"))
+        // No weight of the model appears in the client part's file.
+        let partText = try #require(String(data: try part.jsonData(), encoding: .utf8))
+        for w in [0.5, -0.25, 0.3, -0.75] { #expect(!partText.contains("\(w)")) }
+    }
+
+    /// The data owner's side runs on the client part, the provider's on the full model: the
+    /// scores agree with the plaintext model, and the client part cannot be evaluated.
+    @Test func aClientPartEncryptsAndDecodesWhatTheFullModelEvaluates() throws {
+        let full = try Self.compiled()
+        let part = try full.clientPart()
+        let context = try part.makeContext()
+        let generator = KeyGenerator(context: context)
+        var stream = RandomStream.secure()
+        let secretKey = generator.secretKey(stream: &stream)
+        let publicKey = try generator.publicKey(for: secretKey, stream: &stream)
+        let keys = try generator.modelKeys(for: secretKey, model: part, stream: &stream)
+        let client = InferenceClient(model: part, context: context)
+        let rows = Array(Self.calibration.filter { part.admissibility(of: $0, index: 0) == nil }.prefix(3))
+        #expect(rows.count == 3)
+        let request = try client.encrypt(rows, publicKey: publicKey)
+        #expect(request.modelID == full.id)
+        #expect(throws: ModelError.self) {
+            _ = try EncryptedMLP(model: part, context: context, evaluationKeys: keys.evaluation)
+        }
+        let response = try EncryptedMLP(model: full, context: context, evaluationKeys: keys.evaluation).evaluate(
+            request)
+        let results = try client.decrypt(response, secretKey: secretKey)
+        let bound = full.rangeGuarantees.noiseBound
+        for (i, row) in rows.enumerated() {
+            let want = full.plainScores(row)
+            let got = results.rows[i].scores
+            for j in want.indices { #expect(abs(got[j] - want[j]) <= bound[j], "row \(i) score \(j)") }
+        }
+        #expect(part.plainScores(rows[0]).allSatisfy { $0.isNaN })
+    }
+
+    /// Without the weights only the box decides: inside it a row is admissible, outside it is
+    /// reported (refused, clamped or isolated as the policy says).
+    @Test func aClientPartChecksRowsAgainstTheBoxOnly() throws {
+        let part = try Self.compiled().clientPart()
+        let g = part.rangeGuarantees
+        let lo = try #require(g.inputLower)
+        let hi = try #require(g.inputUpper)
+        let centre = zip(lo, hi).map { ($0 + $1) / 2 }
+        #expect(part.admissibility(of: centre, index: 0) == nil)
+        var outside = centre
+        outside[2] = hi[2] + 0.01 * max(hi[2] - lo[2], 1)
+        let violation = try #require(part.admissibility(of: outside, index: 4))
+        #expect(violation.row == 5 && violation.feature == 3)
+        #expect(violation.reason.contains("withholds"))
+
+        let client = InferenceClient(model: part, context: try part.makeContext())
+        #expect(throws: ModelError.self) { _ = try client.prepare([centre, outside], outOfRange: .refuse) }
+        let clamped = try client.prepare([centre, outside], outOfRange: .clamp)
+        #expect(clamped.rows[1][2] == hi[2] && clamped.reports.count == 1)
+        let isolated = try client.prepare([centre, outside], outOfRange: .isolate)
+        #expect(isolated.isolated == [false, true])
+    }
+
+    /// A model without a guaranteed box has no client part; a file that says its weights are
+    /// withheld yet holds some, or has no id, is refused.
+    @Test func clientPartsThatCannotBeCheckedAreRefused() throws {
+        #expect(throws: ModelError.self) { _ = try Self.compiled(calibrated: false).clientPart() }
+
+        let part = try Self.compiled(packing: .throughput).clientPart()
+        let folder = try temporaryDirectory("client-part-forged")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func load(_ change: (inout [String: Any]) -> Void) throws -> CompiledModel {
+            var json = try #require(try JSONSerialization.jsonObject(with: part.jsonData()) as? [String: Any])
+            change(&json)
+            let url = folder.appendingPathComponent("forged.hef")
+            try JSONSerialization.data(withJSONObject: json).write(to: url)
+            return try CompiledModel.load(contentsOf: url)
+        }
+        #expect(try load { _ in }.id == part.id)
+        #expect(throws: ModelError.self) {
+            _ = try load { json in
+                var layers = json["layers"] as! [[String: Any]]
+                layers[0]["bias"] = [0.1, 0, 0]
+                json["layers"] = layers
+            }
+        }
+        #expect(throws: ModelError.self) { _ = try load { $0["id"] = nil } }
+        #expect(throws: ModelError.self) { _ = try load { $0["id"] = "not-hex" } }
+        #expect(throws: ModelError.self) {
+            _ = try load { json in
+                var plan = json["plan"] as! [String: Any]
+                var g = plan["guarantees"] as! [String: Any]
+                g["inputLower"] = nil
+                g["inputUpper"] = nil
+                plan["guarantees"] = g
+                json["plan"] = plan
+            }
+        }
+    }
+}
