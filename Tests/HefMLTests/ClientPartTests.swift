@@ -83,6 +83,43 @@ import Testing
         #expect(part.plainScores(rows[0]).allSatisfy { $0.isNaN })
     }
 
+    /// What a data owner who decrypts a latency answer whole sees: the scores, repeated with
+    /// the last layer's output period, and zeros in between (up to the noise bound), for the
+    /// bundled digits-square model.
+    @Test func aLatencyAnswerHoldsOnlyTheScores() throws {
+        let dir = modelsDirectory().appendingPathComponent("digits-square")
+        let model = try MLPModel.load(contentsOf: dir.appendingPathComponent("model.json"))
+        let calibration = try readCSV(dir.appendingPathComponent("calibration_X.csv"))
+        let full = try ModelCompiler(options: .init(packing: .latency)).compile(model, calibration: calibration)
+        let part = try full.clientPart()
+        let context = try part.makeContext()
+        let generator = KeyGenerator(context: context)
+        var stream = RandomStream.secure()
+        let secretKey = generator.secretKey(stream: &stream)
+        let publicKey = try generator.publicKey(for: secretKey, stream: &stream)
+        let keys = try generator.modelKeys(for: secretKey, model: part, stream: &stream)
+        let row = try #require(calibration.first { part.admissibility(of: $0, index: 0) == nil })
+        let request = try InferenceClient(model: part, context: context).encrypt([row], publicKey: publicKey)
+        let response = try EncryptedMLP(model: full, context: context, evaluationKeys: keys.evaluation).evaluate(
+            request)
+        let ct = try #require(response.batches.first?.ciphertexts.first)
+        let slots = try Decryptor(context: context, secretKey: secretKey).decryptValues(ct)
+        guard case .latency(let layout) = try #require(full.plan.layout) else {
+            Issue.record("not a latency layout")
+            return
+        }
+        let period = layout.period(afterStage: 2 * full.layers.count - 1)
+        let scores = full.plainScores(row)
+        let tolerance = 4 * (full.rangeGuarantees.noiseBound.max() ?? 1)
+        #expect(period >= scores.count && slots.count % period == 0)
+        var worst = 0.0
+        for (i, v) in slots.enumerated() {
+            let j = i % period
+            worst = max(worst, abs(v - (j < scores.count ? scores[j] : 0)))
+        }
+        #expect(worst <= tolerance, "largest difference from the repeated scores \(worst), bound \(tolerance)")
+    }
+
     /// Without the weights only the box decides: inside it a row is admissible, outside it is
     /// reported (refused, clamped or isolated as the policy says).
     @Test func aClientPartChecksRowsAgainstTheBoxOnly() throws {
