@@ -129,6 +129,9 @@ public final class HefServer: Sendable {
         logger.info(
             "serving \(models.count) model(s): \(models.map { "\($0.name) (\($0.id), \(ModelRuntime.rowCheck($0)))" }.joined(separator: ", ")); server id \(signer.serverID)"
         )
+        for model in models {
+            if let warning = ModelRuntime.narrowBoxWarning(model) { logger.warning("\(warning)") }
+        }
     }
 
     /// A served model with its signed manifest (`GET /v1/models/{id}`, MCP `describe_model`).

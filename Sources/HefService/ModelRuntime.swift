@@ -119,6 +119,17 @@ public enum ModelRuntime {
         return "weights withheld, rows checked against a box of \(fraction) of the calibration box"
     }
 
+    /// A warning for a model served without its weights whose guaranteed box covers less than
+    /// half of its calibration box: data owners' rows outside it are refused by default.
+    static func narrowBoxWarning(_ model: ServedModel) -> String? {
+        guard model.description.weights == "withheld", let t = model.compiled.rangeGuarantees.boxFraction, t < 0.5
+        else { return nil }
+        return String(
+            format:
+                "%@: its guaranteed input box is %.0f %% of its calibration box; without the weights data owners can check only rows inside it, and rows outside are refused unless they clamp or isolate them (serve with --publish-weights to let them check every row)",
+            model.name, 100 * t)
+    }
+
     /// The key material of an upload, read under the model's context.
     struct UploadedKeys {
         var evaluation: EvaluationKeys

@@ -120,6 +120,52 @@ import Testing
         #expect(worst <= tolerance, "largest difference from the repeated scores \(worst), bound \(tolerance)")
     }
 
+    /// Client-aided refreshes with the client part on the key holder's side: the full model
+    /// stops at each cut, the client part refreshes, and the scores agree with the plan.
+    @Test func aClientPartRefreshesWhatTheFullModelStopsAt() throws {
+        let dir = modelsDirectory().appendingPathComponent("breast-cancer-relu")
+        let model = try MLPModel.load(contentsOf: dir.appendingPathComponent("model.json"))
+        let calibration = try readCSV(dir.appendingPathComponent("calibration_X.csv"))
+        let full = try ModelCompiler(options: .init(packing: .throughput, refresh: .client)).compile(
+            model, calibration: calibration)
+        let cuts = try #require(full.plan.refresh).cuts.count
+        let part = try full.clientPart()
+        let context = try part.makeContext()
+        let generator = KeyGenerator(context: context)
+        var stream = RandomStream.secure()
+        let secretKey = generator.secretKey(stream: &stream)
+        let publicKey = try generator.publicKey(for: secretKey, stream: &stream)
+        let keys = try generator.modelKeys(for: secretKey, model: part, stream: &stream)
+        let rows = Array(
+            try readCSV(dir.appendingPathComponent("test_X.csv")).filter { part.admissibility(of: $0, index: 0) == nil }
+                .prefix(8))
+        #expect(!rows.isEmpty)
+        let owner = InferenceClient(model: part, context: context)
+        let server = try EncryptedMLP(model: full, context: context, evaluationKeys: keys.evaluation)
+        var message = try owner.encrypt(rows, publicKey: publicKey)
+        var state: RefreshState?
+        var outputs: ModelCiphertexts?
+        var trips = 0
+        while outputs == nil {
+            switch try server.run(message, publicKey: publicKey, state: state) {
+            case .outputs(let done): outputs = done
+            case .refresh(let masked, let next):
+                message = try owner.refresh(masked, secretKey: secretKey)
+                state = next
+                trips += 1
+            }
+        }
+        #expect(trips == cuts)
+        let results = try owner.decrypt(try #require(outputs), secretKey: secretKey)
+        let bound = full.rangeGuarantees.noiseBound
+        for (i, row) in rows.enumerated() {
+            let want = full.plainScores(row)
+            for j in want.indices {
+                #expect(abs(results.rows[i].scores[j] - want[j]) <= bound[j], "row \(i) score \(j)")
+            }
+        }
+    }
+
     /// Without the weights only the box decides: inside it a row is admissible, outside it is
     /// reported (refused, clamped or isolated as the policy says).
     @Test func aClientPartChecksRowsAgainstTheBoxOnly() throws {

@@ -134,6 +134,8 @@ import Testing
         var isolated = 0
         /// Client-aided refreshes the case went through.
         var roundTrips = 0
+        /// The data owner's side ran on the model's client part (weights withheld).
+        var clientPart = false
     }
 
     /// Runs one case and returns what disagreed.
@@ -186,8 +188,33 @@ import Testing
         let secretKey = keys.secretKey()
         let client = InferenceClient(model: compiled, context: context)
         let prepared = try client.prepare(c.rows, outOfRange: .isolate)
+        // With a guaranteed box, the data owner encrypts, refreshes and decrypts with the model's
+        // client part (through its JSON, weights withheld), as a served model's data owner does;
+        // every row the box admits must pass the full check (the box is sound).
+        var owner = client
+        if g.inputLower != nil, g.inputUpper != nil {
+            let part = try JSONDecoder().decode(CompiledModel.self, from: try compiled.clientPart().jsonData())
+            try part.validate()
+            guard part.weightsWithheld, part.id == compiled.id, part.plan.layout == compiled.plan.layout,
+                part.plan.rotationSteps == compiled.plan.rotationSteps,
+                part.segmentStartLevels == compiled.segmentStartLevels, part.outputSize == compiled.outputSize
+            else {
+                outcome.failures.append("the client part differs from the model in what the data owner uses")
+                return outcome
+            }
+            for (i, row) in (c.calibration.prefix(200) + c.rows).enumerated()
+            where part.admissibility(of: row, index: i, guarantees: g) == nil
+                && compiled.admissibility(of: row, index: i, guarantees: g) != nil
+            {
+                outcome.failures.append(
+                    "row \(i + 1) of calibration + rows: inside the guaranteed box, yet not admissible")
+                return outcome
+            }
+            owner = InferenceClient(model: part, context: context)
+            outcome.clientPart = true
+        }
         let publicKey = try keys.publicKey(for: secretKey)
-        let request = try client.encrypt(prepared, publicKey: publicKey)
+        let request = try owner.encrypt(prepared, publicKey: publicKey)
         let server = try EncryptedMLP(
             model: compiled, context: context,
             evaluationKeys: try keys.evaluationKeys(for: secretKey, rotations: compiled.plan.rotationSteps))
@@ -199,12 +226,12 @@ import Testing
             switch try server.run(message, publicKey: publicKey, state: state) {
             case .outputs(let done): outputs = done
             case .refresh(let masked, let next):
-                message = try client.refresh(masked, secretKey: secretKey)
+                message = try owner.refresh(masked, secretKey: secretKey)
                 state = next
                 outcome.roundTrips += 1
             }
         }
-        let results = try client.decrypt(outputs!, secretKey: secretKey)
+        let results = try owner.decrypt(outputs!, secretKey: secretKey)
         let bounds = (0..<compiled.outputSize).map(g.combinedBound)
         for (i, row) in c.rows.enumerated() {
             let result = results.rows[i]
@@ -369,6 +396,7 @@ import Testing
         var backends = [0, 0]
         var routes: [String: Int] = [:]
         var refreshedCases = 0
+        var clientParts = 0
         for k in 0..<cases {
             let seed = first &+ UInt64(k)
             let c = Self.generate(seed: seed, maxWidth: maxWidth, maxLayers: maxLayers)
@@ -383,6 +411,7 @@ import Testing
                 }
                 isolated += outcome.isolated
                 if outcome.roundTrips > 0 { refreshedCases += 1 }
+                if outcome.clientPart { clientParts += 1 }
                 worstNoise = max(worstNoise, outcome.worstNoiseRatio)
                 worstApprox = max(worstApprox, outcome.worstApproximationRatio)
                 if !outcome.failures.isEmpty {
@@ -397,7 +426,7 @@ import Testing
             }
         }
         testLog(
-            "differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift; \(routes["json", default: 0]) JSON, \(routes["skl2onnx", default: 0]) skl2onnx-shaped, \(routes["torch", default: 0]) torch-shaped ONNX): \(failed.count) failed, \(refused) plans refused, \(refreshedCases) run with client-aided refreshes, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))"
+            "differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift; \(routes["json", default: 0]) JSON, \(routes["skl2onnx", default: 0]) skl2onnx-shaped, \(routes["torch", default: 0]) torch-shaped ONNX): \(failed.count) failed, \(refused) plans refused, \(refreshedCases) run with client-aided refreshes, \(clientParts) encrypted and decrypted with the client part, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))"
         )
         for (why, count) in reasons.sorted(by: { $0.value > $1.value }).prefix(5) {
             testLog("differential: refused \(count)× \"\(why)…\"")
