@@ -88,6 +88,9 @@ enum DataOwnerMCP {
         var inputWidth: Int
         var outputWidth: Int
         var packing: String
+        /// `withheld` (the data owner checks rows against the model's guaranteed input box only)
+        /// or `published`; absent from servers that predate client parts.
+        var weights: String?
     }
 
     struct Models: Codable { var models: [ModelSummary] }
@@ -133,7 +136,8 @@ enum DataOwnerMCP {
                 let models = try await client.models().map {
                     ModelSummary(
                         name: $0.model.name, id: $0.model.id, modelName: $0.model.modelName, task: $0.model.task,
-                        inputWidth: $0.model.inputWidth, outputWidth: $0.model.outputWidth, packing: $0.model.packing)
+                        inputWidth: $0.model.inputWidth, outputWidth: $0.model.outputWidth, packing: $0.model.packing,
+                        weights: $0.model.weights)
                 }
                 return try result(Models(models: models))
             case "predict":

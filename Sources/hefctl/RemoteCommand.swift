@@ -93,7 +93,7 @@ struct RemoteModels: ParsableCommand {
             for entry in box.models {
                 let m = entry.model
                 print(
-                    "\(m.name)  id \(m.id)  \(m.modelName) (\(m.task)), \(m.inputWidth) features → \(m.outputWidth) scores, \(m.packing) packing, parameters \(m.parametersID), manifest verified"
+                    "\(m.name)  id \(m.id)  \(m.modelName) (\(m.task)), \(m.inputWidth) features → \(m.outputWidth) scores, \(m.packing) packing, parameters \(m.parametersID), weights \(m.weights ?? "published"), manifest verified"
                 )
             }
         }

@@ -33,7 +33,7 @@ struct RemoteCommandTests {
 
         let models = try runHefctl(["remote", "models", "--server", url, "--keys", keys])
         #expect(models.status == 0, "\(models.err)")
-        #expect(models.out.contains("digits-square") && models.out.contains("manifest verified"))
+        #expect(models.out.contains("digits-square") && models.out.contains("weights withheld, manifest verified"))
 
         let input = dir.appendingPathComponent("x.csv")
         try writeCSV(f.rows, to: input)

@@ -36,6 +36,7 @@ struct DataOwnerMCPTests {
             var name: String
             var id: String
             var inputWidth: Int
+            var weights: String?
         }
         var models: [Entry]
     }
@@ -78,6 +79,7 @@ struct DataOwnerMCPTests {
             #expect(listed.isError != true)
             let models = try JSONDecoder().decode(Models.self, from: Data(try #require(Self.text(listed.content)).utf8))
             #expect(models.models.map(\.name).contains("digits-square"))
+            #expect(models.models.allSatisfy { $0.weights == "withheld" })
 
             // The agent's rows: labels equal the local flow's on the same rows; the receipt verified.
             let arguments: [String: Value] = [
