@@ -57,12 +57,8 @@ import Testing
     @Test func aClientPartEncryptsAndDecodesWhatTheFullModelEvaluates() throws {
         let full = try Self.compiled()
         let part = try full.clientPart()
-        let context = try part.makeContext()
-        let generator = KeyGenerator(context: context)
-        var stream = RandomStream.secure()
-        let secretKey = generator.secretKey(stream: &stream)
-        let publicKey = try generator.publicKey(for: secretKey, stream: &stream)
-        let keys = try generator.modelKeys(for: secretKey, model: part, stream: &stream)
+        let keys = try OwnerKeys(for: part)
+        let (context, secretKey, publicKey) = (keys.context, keys.secretKey, keys.publicKey)
         let client = InferenceClient(model: part, context: context)
         let rows = Array(Self.calibration.filter { part.admissibility(of: $0, index: 0) == nil }.prefix(3))
         #expect(rows.count == 3)
@@ -92,12 +88,8 @@ import Testing
         let calibration = try readCSV(dir.appendingPathComponent("calibration_X.csv"))
         let full = try ModelCompiler(options: .init(packing: .latency)).compile(model, calibration: calibration)
         let part = try full.clientPart()
-        let context = try part.makeContext()
-        let generator = KeyGenerator(context: context)
-        var stream = RandomStream.secure()
-        let secretKey = generator.secretKey(stream: &stream)
-        let publicKey = try generator.publicKey(for: secretKey, stream: &stream)
-        let keys = try generator.modelKeys(for: secretKey, model: part, stream: &stream)
+        let keys = try OwnerKeys(for: part)
+        let (context, secretKey, publicKey) = (keys.context, keys.secretKey, keys.publicKey)
         let row = try #require(calibration.first { part.admissibility(of: $0, index: 0) == nil })
         let request = try InferenceClient(model: part, context: context).encrypt([row], publicKey: publicKey)
         let response = try EncryptedMLP(model: full, context: context, evaluationKeys: keys.evaluation).evaluate(
@@ -130,33 +122,19 @@ import Testing
             model, calibration: calibration)
         let cuts = try #require(full.plan.refresh).cuts.count
         let part = try full.clientPart()
-        let context = try part.makeContext()
-        let generator = KeyGenerator(context: context)
-        var stream = RandomStream.secure()
-        let secretKey = generator.secretKey(stream: &stream)
-        let publicKey = try generator.publicKey(for: secretKey, stream: &stream)
-        let keys = try generator.modelKeys(for: secretKey, model: part, stream: &stream)
+        let keys = try OwnerKeys(for: part)
+        let (context, secretKey, publicKey) = (keys.context, keys.secretKey, keys.publicKey)
         let rows = Array(
             try readCSV(dir.appendingPathComponent("test_X.csv")).filter { part.admissibility(of: $0, index: 0) == nil }
                 .prefix(8))
         #expect(!rows.isEmpty)
         let owner = InferenceClient(model: part, context: context)
         let server = try EncryptedMLP(model: full, context: context, evaluationKeys: keys.evaluation)
-        var message = try owner.encrypt(rows, publicKey: publicKey)
-        var state: RefreshState?
-        var outputs: ModelCiphertexts?
-        var trips = 0
-        while outputs == nil {
-            switch try server.run(message, publicKey: publicKey, state: state) {
-            case .outputs(let done): outputs = done
-            case .refresh(let masked, let next):
-                message = try owner.refresh(masked, secretKey: secretKey)
-                state = next
-                trips += 1
-            }
-        }
+        let (outputs, trips) = try runSegments(
+            try owner.encrypt(rows, publicKey: publicKey), server: server, owner: owner, publicKey: publicKey,
+            secretKey: secretKey)
         #expect(trips == cuts)
-        let results = try owner.decrypt(try #require(outputs), secretKey: secretKey)
+        let results = try owner.decrypt(outputs, secretKey: secretKey)
         let bound = full.rangeGuarantees.noiseBound
         for (i, row) in rows.enumerated() {
             let want = full.plainScores(row)

@@ -219,19 +219,10 @@ import Testing
             model: compiled, context: context,
             evaluationKeys: try keys.evaluationKeys(for: secretKey, rotations: compiled.plan.rotationSteps))
         // Segment by segment when the plan has refresh points (the key holder refreshes between).
-        var message = request
-        var state: RefreshState?
-        var outputs: ModelCiphertexts?
-        while outputs == nil {
-            switch try server.run(message, publicKey: publicKey, state: state) {
-            case .outputs(let done): outputs = done
-            case .refresh(let masked, let next):
-                message = try owner.refresh(masked, secretKey: secretKey)
-                state = next
-                outcome.roundTrips += 1
-            }
-        }
-        let results = try owner.decrypt(outputs!, secretKey: secretKey)
+        let (outputs, roundTrips) = try runSegments(
+            request, server: server, owner: owner, publicKey: publicKey, secretKey: secretKey)
+        outcome.roundTrips = roundTrips
+        let results = try owner.decrypt(outputs, secretKey: secretKey)
         let bounds = (0..<compiled.outputSize).map(g.combinedBound)
         for (i, row) in c.rows.enumerated() {
             let result = results.rows[i]
