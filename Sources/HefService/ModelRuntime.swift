@@ -126,7 +126,7 @@ public enum ModelRuntime {
         else { return nil }
         return String(
             format:
-                "%@: its guaranteed input box is %.0f %% of its calibration box; without the weights data owners can check only rows inside it, and rows outside are refused unless they clamp or isolate them (serve with --publish-weights to let them check every row)",
+                "%@: its guaranteed input box is %.0f %% of its calibration box; without the weights data owners can check only rows inside it, and rows outside are refused unless they clamp or isolate them (compile it with --fit-box to guarantee its whole calibration box, or serve with --publish-weights to let them check every row)",
             model.name, 100 * t)
     }
 

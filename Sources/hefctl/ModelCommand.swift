@@ -46,6 +46,13 @@ struct ModelCommand: ParsableCommand {
         )
         var refresh: RefreshMode = .none
 
+        @Flag(
+            name: .customLong("fit-box"),
+            help:
+                "Fit approximated activations over everything the calibration rows' box can give them (interval arithmetic), not only what the rows give: the guaranteed input box then holds the whole calibration box, which a data owner with the client part (no weights) checks rows against. Wider ranges: less precise approximations or higher degrees."
+        )
+        var fitBox = false
+
         @Option(help: "Output compiled model file.")
         var out: String
 
@@ -56,6 +63,7 @@ struct ModelCommand: ParsableCommand {
                 var options = ModelCompiler.Options(packing: packing)
                 options.maxDegree = maxDegree
                 options.refresh = refresh
+                options.fitCalibrationBox = fitBox
                 let compiled = try ModelCompiler(options: options).compile(source, calibration: rows)
                 try HefFile.write(Array(try compiled.jsonData()), to: out)
                 print(ModelFlow.describe(compiled))

@@ -144,6 +144,34 @@ import Testing
         }
     }
 
+    /// Fitted to the calibration box, a tanh model's guaranteed box holds every calibration
+    /// row, which the client part then admits; fitted to the rows alone, its box is narrower.
+    @Test func fittingTheCalibrationBoxWidensTheGuaranteedBox() throws {
+        var g = SplitMix64(seed: 77)
+        let widths = [6, 8, 3]
+        let layers = (0..<2).map { k in
+            DenseLayer(
+                weights: (0..<widths[k + 1]).map { _ in (0..<widths[k]).map { _ in 2 * g.uniform() - 1 } },
+                bias: (0..<widths[k + 1]).map { _ in 0.1 * (2 * g.uniform() - 1) },
+                activation: k == 0 ? .tanh : .none)
+        }
+        let model = MLPModel(
+            name: "tanh", task: .classification, inputSize: 6, scaler: nil, layers: layers,
+            output: OutputTail(probabilities: .softmax))
+        let calibration = (0..<200).map { _ in (0..<6).map { _ in 3 * g.normal() } }
+        var options = ModelCompiler.Options(packing: .latency)
+        let rowsOnly = try ModelCompiler(options: options).compile(model, calibration: calibration)
+        options.fitCalibrationBox = true
+        let fitted = try ModelCompiler(options: options).compile(model, calibration: calibration)
+        let narrow = try #require(rowsOnly.rangeGuarantees.boxFraction)
+        let wide = try #require(fitted.rangeGuarantees.boxFraction)
+        // The calibration box is 1/(1 + 2·margin) = 1/2 of the box with margin.
+        #expect(wide >= 0.5 && narrow < 0.5, "box fractions \(narrow) (rows) and \(wide) (calibration box)")
+        let part = try fitted.clientPart()
+        #expect(calibration.allSatisfy { part.admissibility(of: $0, index: 0) == nil })
+        #expect(!calibration.allSatisfy { (try? rowsOnly.clientPart())?.admissibility(of: $0, index: 0) == nil })
+    }
+
     /// Without the weights only the box decides: inside it a row is admissible, outside it is
     /// reported (refused, clamped or isolated as the policy says).
     @Test func aClientPartChecksRowsAgainstTheBoxOnly() throws {

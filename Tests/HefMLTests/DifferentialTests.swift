@@ -35,6 +35,8 @@ import Testing
         var batchNorm: [Int: (gamma: [Double], beta: [Double], mean: [Double], variance: [Double])] = [:]
         /// `.client`: compiled with client-aided refreshes where the depth needs them.
         var refresh: RefreshMode = .none
+        /// Compiled with ``ModelCompiler/Options/fitCalibrationBox``.
+        var fitBox = false
 
         var description: String {
             let widths = [model.inputSize] + model.layers.map(\.outputSize)
@@ -43,7 +45,7 @@ import Testing
                     "ONNX \($0.rawValue)\(minMaxStyle ? " (Mul/Add pre-processing)" : "")\(batchNorm.isEmpty ? "" : " with BatchNormalization")"
                 } ?? "JSON"
             return
-                "case seed \(seed): \(widths.map(String.init).joined(separator: "-")), activations \(model.layers.map(\.activation.name)), scaler \(model.scaler != nil), tail \(model.output.probabilities.rawValue), \(route), \(packing.rawValue) packing, \(swiftBackend ? "swift" : "native") backend\(refresh == .none ? "" : ", refresh \(refresh.rawValue)")"
+                "case seed \(seed): \(widths.map(String.init).joined(separator: "-")), activations \(model.layers.map(\.activation.name)), scaler \(model.scaler != nil), tail \(model.output.probabilities.rawValue), \(route), \(packing.rawValue) packing, \(swiftBackend ? "swift" : "native") backend\(refresh == .none ? "" : ", refresh \(refresh.rawValue)")\(fitBox ? ", fitted to the calibration box" : "")"
         }
     }
 
@@ -122,6 +124,7 @@ import Testing
         }
         // Drawn last, so that the cases of a seed are otherwise those of earlier versions.
         c.refresh = g.int(0...2) == 0 ? .client : .none
+        c.fitBox = g.int(0...3) == 0
         return c
     }
 
@@ -136,6 +139,9 @@ import Testing
         var roundTrips = 0
         /// The data owner's side ran on the model's client part (weights withheld).
         var clientPart = false
+        /// Fitted to the calibration box, which passed the plan's checks, so the guaranteed box
+        /// was checked to hold every calibration row.
+        var fittedBoxChecked = false
     }
 
     /// Runs one case and returns what disagreed.
@@ -174,6 +180,7 @@ import Testing
         }
         var options = ModelCompiler.Options(packing: c.packing, refresh: c.refresh)
         options.maxDegree = maxDegree
+        options.fitCalibrationBox = c.fitBox
         let compiled: CompiledModel
         do {
             compiled = try ModelCompiler(options: options).compile(model, calibration: c.calibration)
@@ -212,6 +219,37 @@ import Testing
             }
             owner = InferenceClient(model: part, context: context)
             outcome.clientPart = true
+        }
+        if c.fitBox, !c.calibration.isEmpty {
+            // Fitted to the calibration box: every approximated activation's interval holds what
+            // the box gives it, and when the box passes the plan's checks (head room included),
+            // the guaranteed box holds every calibration row.
+            let box = (0..<model.inputSize).map { i in
+                (c.calibration.map { $0[i] }.min()!, c.calibration.map { $0[i] }.max()!)
+            }
+            var x = box
+            for (k, layer) in compiled.layers.enumerated() {
+                let z = PlanAnalysis.affine(layer, x)
+                if PlanAnalysis.isApproximated(layer.activation), !z.allSatisfy({ PlanAnalysis.fits($0, 1) }) {
+                    outcome.failures.append("layer \(k + 1): the fitted interval misses what the calibration box gives")
+                    return outcome
+                }
+                x = z.map { PlanAnalysis.activationRange(layer.activation, $0) }
+            }
+            if PlanAnalysis.boxIsAdmissible(compiled.layers, box) {
+                guard let lo = g.inputLower, let hi = g.inputUpper else {
+                    outcome.failures.append("no guaranteed box, although the calibration box passes the plan's checks")
+                    return outcome
+                }
+                let outside = c.calibration.firstIndex { row in
+                    row.indices.contains { row[$0] < lo[$0] || row[$0] > hi[$0] }
+                }
+                if let r = outside {
+                    outcome.failures.append("calibration row \(r + 1) is outside the guaranteed box fitted to hold it")
+                    return outcome
+                }
+                outcome.fittedBoxChecked = true
+            }
         }
         let publicKey = try keys.publicKey(for: secretKey)
         let request = try owner.encrypt(prepared, publicKey: publicKey)
@@ -388,6 +426,7 @@ import Testing
         var routes: [String: Int] = [:]
         var refreshedCases = 0
         var clientParts = 0
+        var fittedBoxes = 0
         for k in 0..<cases {
             let seed = first &+ UInt64(k)
             let c = Self.generate(seed: seed, maxWidth: maxWidth, maxLayers: maxLayers)
@@ -403,6 +442,7 @@ import Testing
                 isolated += outcome.isolated
                 if outcome.roundTrips > 0 { refreshedCases += 1 }
                 if outcome.clientPart { clientParts += 1 }
+                if outcome.fittedBoxChecked { fittedBoxes += 1 }
                 worstNoise = max(worstNoise, outcome.worstNoiseRatio)
                 worstApprox = max(worstApprox, outcome.worstApproximationRatio)
                 if !outcome.failures.isEmpty {
@@ -417,7 +457,7 @@ import Testing
             }
         }
         testLog(
-            "differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift; \(routes["json", default: 0]) JSON, \(routes["skl2onnx", default: 0]) skl2onnx-shaped, \(routes["torch", default: 0]) torch-shaped ONNX): \(failed.count) failed, \(refused) plans refused, \(refreshedCases) run with client-aided refreshes, \(clientParts) encrypted and decrypted with the client part, \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))"
+            "differential: \(cases) cases from seed \(first) (\(packings[.throughput, default: 0]) throughput, \(packings[.latency, default: 0]) latency; \(backends[0]) native, \(backends[1]) swift; \(routes["json", default: 0]) JSON, \(routes["skl2onnx", default: 0]) skl2onnx-shaped, \(routes["torch", default: 0]) torch-shaped ONNX): \(failed.count) failed, \(refused) plans refused, \(refreshedCases) run with client-aided refreshes, \(clientParts) encrypted and decrypted with the client part, \(fittedBoxes) fitted to their calibration box (every calibration row inside the guaranteed box), \(isolated) edge rows isolated; worst |enc − plan| / noise bound \(String(format: "%.3g", worstNoise)), worst |plan − source| / approximation bound \(String(format: "%.3g", worstApprox))"
         )
         for (why, count) in reasons.sorted(by: { $0.value > $1.value }).prefix(5) {
             testLog("differential: refused \(count)× \"\(why)…\"")

@@ -463,6 +463,20 @@ private func hex(_ v: UInt64) -> String {
         #expect(parseRows(withPart.stdout).count == 2)
     }
 
+    /// `--fit-box` guarantees the whole calibration box (half of the box with margin).
+    @Test func fitBoxGuaranteesTheCalibrationBox() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let models = Self.repository.appendingPathComponent("Models/breast-cancer-relu")
+        let compile = try hefctl(
+            [
+                "model", "compile", models.appendingPathComponent("model.json").path, "--calibrate",
+                models.appendingPathComponent("calibration_X.csv").path, "--fit-box", "--out", "m.hef",
+            ], in: dir)
+        #expect(compile.status == 0, "\(compile.stderr)")
+        #expect(compile.stdout.contains("(50% of the calibration box with margin"), "\(compile.stdout)")
+    }
+
     @Test func floodedModelDecrypt() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

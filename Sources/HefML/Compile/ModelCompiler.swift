@@ -25,6 +25,13 @@ public struct ModelCompiler: Sendable {
         public var refresh: RefreshMode
         /// The parameter set bootstraps are placed on with ``RefreshMode/bootstrap``.
         public var bootstrapTarget = BootstrapTarget(.boot16)
+        /// Fit each approximated activation over every value the calibration rows' box (each
+        /// feature between its smallest and largest calibration value) can give it by interval
+        /// arithmetic, not only over the values the rows give: the guaranteed input box then
+        /// holds the whole calibration box, so a data owner without the weights (a client part)
+        /// can check every calibration-like row. The ranges are wider, so the approximations
+        /// are less precise or of higher degree.
+        public var fitCalibrationBox = false
 
         /// Options; the defaults are what `hefctl model compile` uses.
         /// - Parameters:
@@ -205,6 +212,12 @@ public struct ModelCompiler: Sendable {
         var inputs = calibration ?? []
         var notes: [String] = []
         var missed: Set<Int> = []
+        // With `fitCalibrationBox`: what each layer's inputs can be over the calibration box.
+        var envelope: [PlanAnalysis.Interval]? =
+            options.fitCalibrationBox && !inputs.isEmpty
+            ? (0..<model.inputSize).map { i in
+                (inputs.map { $0[i] }.min()!, inputs.map { $0[i] }.max()!)
+            } : nil
         for k in layers.indices {
             let activation = model.layers[k].activation
             let pre = inputs.map { Self.affine(layers[k], $0) }
@@ -231,6 +244,15 @@ public struct ModelCompiler: Sendable {
                     let width = max(mx - mn, 1e-3)
                     lo = mn - options.margin * width
                     hi = mx + options.margin * width
+                    if let envelope {
+                        // Every value the box can give, with a little room for rounding.
+                        let z = PlanAnalysis.affine(layers[k], envelope)
+                        let zLo = z.map(\.lo).min() ?? lo
+                        let zHi = z.map(\.hi).max() ?? hi
+                        let room = 1e-6 * max(zHi - zLo, 1e-3)
+                        lo = min(lo, zLo - room)
+                        hi = max(hi, zHi + room)
+                    }
                 } else {
                     notes.append("layer \(k + 1) (\(activation.name)): no calibration data, assumed range \(lo)…\(hi)")
                 }
@@ -241,6 +263,11 @@ public struct ModelCompiler: Sendable {
                         function: activation.name, coefficients: approx.series.coefficients, lower: lo, upper: hi,
                         maxError: approx.error, calibratedLower: calLo, calibratedUpper: calHi, exact: false))
                 Self.foldRangeMap(lower: lo, upper: hi, into: &layers[k])
+            }
+            if let box = envelope {
+                envelope = PlanAnalysis.affine(layers[k], box).map {
+                    PlanAnalysis.activationRange(layers[k].activation, $0)
+                }
             }
             inputs = pre.map { $0.map(activation.apply) }
         }
