@@ -69,10 +69,6 @@ public enum ModelRuntime {
     ///   valid compiled model, and, without `publishWeights`, for a model without a guaranteed
     ///   input box.
     public static func loadModel(url: URL, publishWeights: Bool = false) throws -> ServedModel {
-        let fileBytes: [UInt8]
-        do { fileBytes = Array(try Data(contentsOf: url)) } catch {
-            throw ServiceError.configuration("cannot read \(url.path)")
-        }
         let compiled: CompiledModel
         do { compiled = try CompiledModel.load(contentsOf: url) } catch {
             throw ServiceError.configuration("\(url.lastPathComponent): \(error)")
@@ -84,7 +80,9 @@ public enum ModelRuntime {
         }
         let bytes: [UInt8]
         if publishWeights {
-            bytes = fileBytes
+            do { bytes = Array(try Data(contentsOf: url)) } catch {
+                throw ServiceError.configuration("cannot read \(url.path)")
+            }
         } else {
             do { bytes = Array(try compiled.clientPart().jsonData()) } catch {
                 throw ServiceError.configuration(

@@ -419,13 +419,21 @@ private func hex(_ v: UInt64) -> String {
         }
     }
 
-    /// Compiles the bundled model `name` to `m.hef` in `dir`; returns the model's folder.
-    func compileBundledModel(_ name: String, in dir: URL) throws -> URL {
+    /// Compiles the bundled model `name` to `m.hef` in `dir` (calibrated on its
+    /// `calibration_X.csv` when `calibrated`, with `options` added); returns the model's folder
+    /// and what `model compile` printed.
+    @discardableResult
+    func compileBundledModel(_ name: String, in dir: URL, calibrated: Bool = false, options: [String] = []) throws
+        -> (folder: URL, stdout: String)
+    {
         let models = Self.repository.appendingPathComponent("Models/\(name)")
+        let calibration =
+            calibrated ? ["--calibrate", models.appendingPathComponent("calibration_X.csv").path] : []
         let result = try hefctl(
-            ["model", "compile", models.appendingPathComponent("model.json").path, "--out", "m.hef"], in: dir)
+            ["model", "compile", models.appendingPathComponent("model.json").path] + calibration + options
+                + ["--out", "m.hef"], in: dir)
         #expect(result.status == 0, "\(result.stderr)")
-        return models
+        return (models, result.stdout)
     }
 
     /// The file flow with a client part on the data owner's side: keygen, encrypt and decrypt
@@ -433,13 +441,9 @@ private func hex(_ v: UInt64) -> String {
     @Test func clientPartFileFlow() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let models = Self.repository.appendingPathComponent("Models/digits-square")
-        let compile = try hefctl(
-            [
-                "model", "compile", models.appendingPathComponent("model.json").path, "--calibrate",
-                models.appendingPathComponent("calibration_X.csv").path, "--packing", "latency", "--out", "m.hef",
-            ], in: dir)
-        #expect(compile.status == 0, "\(compile.stderr)")
+        let models = try compileBundledModel(
+            "digits-square", in: dir, calibrated: true, options: ["--packing", "latency"]
+        ).folder
         let cut = try hefctl(["model", "client-part", "m.hef", "--out", "c.hef"], in: dir)
         #expect(cut.status == 0 && cut.stdout.contains("weights      withheld"), "\(cut.stderr)")
         let text = try String(contentsOf: models.appendingPathComponent("test_X.csv"), encoding: .utf8)
@@ -467,20 +471,16 @@ private func hex(_ v: UInt64) -> String {
     @Test func fitBoxGuaranteesTheCalibrationBox() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let models = Self.repository.appendingPathComponent("Models/breast-cancer-relu")
-        let compile = try hefctl(
-            [
-                "model", "compile", models.appendingPathComponent("model.json").path, "--calibrate",
-                models.appendingPathComponent("calibration_X.csv").path, "--fit-box", "--out", "m.hef",
-            ], in: dir)
-        #expect(compile.status == 0, "\(compile.stderr)")
-        #expect(compile.stdout.contains("(50% of the calibration box with margin"), "\(compile.stdout)")
+        let printed = try compileBundledModel(
+            "breast-cancer-relu", in: dir, calibrated: true, options: ["--fit-box"]
+        ).stdout
+        #expect(printed.contains("(50% of the calibration box with margin"), "\(printed)")
     }
 
     @Test func floodedModelDecrypt() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let models = try compileBundledModel("breast-cancer-square", in: dir)
+        let models = try compileBundledModel("breast-cancer-square", in: dir).folder
         #expect(try hefctl(["keygen", "--model", "m.hef", "--out", "keys"], in: dir).status == 0)
         let rows = try String(contentsOf: models.appendingPathComponent("test_X_standardized.csv"), encoding: .utf8)
             .split(whereSeparator: \.isNewline).prefix(3)
@@ -519,7 +519,7 @@ private func hex(_ v: UInt64) -> String {
     @Test func olderModelAndCiphertextFilesStillWork() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let models = try compileBundledModel("breast-cancer-square", in: dir)
+        let models = try compileBundledModel("breast-cancer-square", in: dir).folder
         var object = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("m.hef")))
                 as? [String: Any])
@@ -592,7 +592,7 @@ private func hex(_ v: UInt64) -> String {
     @Test func badModelInputIsRefused() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let models = try compileBundledModel("breast-cancer-square", in: dir)
+        let models = try compileBundledModel("breast-cancer-square", in: dir).folder
         #expect(try hefctl(["keygen", "--model", "m.hef", "--out", "keys"], in: dir).status == 0)
         try "1,2,3\n".write(to: dir.appendingPathComponent("short.csv"), atomically: true, encoding: .utf8)
         expectFailure(
