@@ -139,6 +139,15 @@ double hef_limbs_to_double_truncated(const uint64_t *limbs, size_t limbCount, in
 /// barrier), so the zeroization of a buffer about to be freed is not removed as a dead store.
 void hef_secure_zero(void *pointer, size_t byteCount);
 
+/// ChaCha20 (RFC 8439) keystream: blocks counter … counter + blockCount − 1 of the 32-byte key
+/// (8 little-endian words) and 96-bit nonce (3 words), 16 words per block, on the run-time
+/// kernel path (16 blocks at a time on AVX-512, 8 on AVX2, else one). The caller keeps
+/// counter + blockCount ≤ 2^32. `_on_path` forces a path (0 scalar … 3 ifma, capped at the CPU's).
+void hef_chacha20_blocks(uint32_t *out, const uint32_t *key, const uint32_t *nonce, uint32_t counter,
+                         size_t blockCount);
+void hef_chacha20_blocks_on_path(int path, uint32_t *out, const uint32_t *key, const uint32_t *nonce,
+                                 uint32_t counter, size_t blockCount);
+
 #ifdef __cplusplus
 }
 #endif

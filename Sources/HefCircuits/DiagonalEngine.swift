@@ -135,32 +135,43 @@ enum DiagonalEngine {
             babies.append(try evaluator.rotations(xs[b], by: steps.sorted()))
         }
 
+        // Giant steps are independent (an inner product and one rotation each): with several
+        // operation threads they run side by side, and are summed in order afterwards, so the
+        // result is the same words as one at a time.
+        let hoisted = babies
+        let inputCount = xs.count
+        let giantThreads = Parallelism.operationThreads
         var outputs: [Ciphertext] = []
         for a in blocks.indices {
-            var giants = Set<Int>()
-            for b in xs.indices { if let e = encoded[a][b] { giants.formUnion(e.groups.keys) } }
-            var total: Ciphertext?
-            for g in giants.sorted() {
+            var giantSet = Set<Int>()
+            for b in xs.indices { if let e = encoded[a][b] { giantSet.formUnion(e.groups.keys) } }
+            let giants = giantSet.sorted()
+            let inners: [Ciphertext?] = try Parallelism.map(giants.count, threads: giantThreads) { k in
+                let g = giants[k]
                 // Σ_j diag_j ⊙ rot_j(x), one lazily reduced inner product per polynomial.
                 var c0: [Poly<Eval>] = []
                 var c1: [Poly<Eval>] = []
                 var diagonals: [Poly<Eval>] = []
-                for b in xs.indices {
+                for b in 0..<inputCount {
                     guard let terms = encoded[a][b]?.groups[g] else { continue }
                     for (j, pt) in terms {
-                        let r = babies[b][j]!
+                        let r = hoisted[b][j]!
                         c0.append(r.polys[0])
                         c1.append(r.polys[1])
                         diagonals.append(pt.poly)
                     }
                 }
-                guard !diagonals.isEmpty else { continue }
+                guard !diagonals.isEmpty else { return nil }
                 let acc0 = Poly<Eval>.innerProduct(c0, diagonals, moduliCount: level + 1)
                 let acc1 = Poly<Eval>.innerProduct(c1, diagonals, moduliCount: level + 1)
                 var inner = Ciphertext(
                     polys: [acc0, acc1], scale: productScale, slots: first.slots,
                     parametersID: first.parametersID, keyID: first.keyID)
                 if g != 0 { inner = try evaluator.rotate(inner, by: g * n1) }
+                return inner
+            }
+            var total: Ciphertext?
+            for inner in inners.compactMap({ $0 }) {
                 total = try total.map { try evaluator.add($0, inner) } ?? inner
             }
             var out: Ciphertext

@@ -30,6 +30,32 @@ public enum Parallelism {
         if let error = errors.first { throw error }
     }
 
+    /// `body(i)` for every i in 0..<count on up to `threads` threads, the results in index
+    /// order; rethrows the first error in index order.
+    public static func map<T>(_ count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+        if threads <= 1 || count <= 1 { return try (0..<count).map(body) }
+        let slots = ValueSlots<T>(count: count)
+        try forEach(count, threads: threads) { i in slots.set(i, try body(i)) }
+        return slots.values
+    }
+
+    private final class ValueSlots<T>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [T?]
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ value: T) {
+            lock.lock()
+            slots[i] = value
+            lock.unlock()
+        }
+        /// Every slot, once each has been set.
+        var values: [T] {
+            lock.lock()
+            defer { lock.unlock() }
+            return slots.map { $0! }
+        }
+    }
+
     private final class NextIndex: @unchecked Sendable {
         private let lock = NSLock()
         private var value = 0

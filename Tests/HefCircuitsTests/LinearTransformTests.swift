@@ -1,5 +1,6 @@
 import Foundation
 import HefCKKS
+import HefRing
 import Testing
 
 @testable import HefCircuits
@@ -73,6 +74,30 @@ func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> [[Double]] {
         let f = try Fixture.circuit(Self.parameters, rotations: [1, 7])
         let ct = try f.encrypt([Double](repeating: 0.5, count: Self.parameters.maxSlots))
         #expect(throws: CKKSError.missingRotationKey(step: 56)) { try lt.evaluate(ct, evaluator: f.evaluator) }
+    }
+
+    /// With two operation threads the giant steps run side by side; they are summed in order,
+    /// so the output is the same words as with one thread.
+    @Test func giantStepsSideBySideGiveTheSameWords() throws {
+        let slots = Self.parameters.maxSlots
+        let d = 64
+        let m = randomMatrix(d, d, seed: 41)
+        let lt = try LinearTransform(matrix: m, blockSize: d, slots: slots, babyStep: 8)
+        #expect(lt.giantSteps.count >= 7)
+        let f = try Fixture.circuit(Self.parameters, rotations: lt.rotationSteps)
+        let x = randomValues(d, seed: 42)
+        let ct = try f.encrypt((0..<slots).map { x[$0 % d] })
+        let previous = Parallelism.operationThreads
+        defer { Parallelism.setOperationThreads(previous) }
+        let bias = randomValues(d, seed: 43)
+        Parallelism.setOperationThreads(1)
+        let one = try lt.evaluate(ct, evaluator: f.evaluator, bias: bias)
+        Parallelism.setOperationThreads(2)
+        let two = try lt.evaluate(ct, evaluator: f.evaluator, bias: bias)
+        #expect(one.polys.map(\.data) == two.polys.map(\.data))
+        let want = zip(matVec(m, x), bias).map { $0 + $1 }
+        let stats = PrecisionStats(try f.decrypt(two), (0..<slots).map { want[$0 % d] })
+        #expect(stats.minBits > 20, "\(stats)")
     }
 
     @Test func foldPeriod() throws {

@@ -1,3 +1,4 @@
+import CShims
 import Testing
 
 @testable import HefRing
@@ -15,6 +16,45 @@ import Testing
             0x4664_82d2, 0x09aa_9f07, 0x05d7_c214, 0xa202_8bd9, 0xd19c_12b5, 0xb94e_16de, 0xe883_d0cb, 0x4e3c_50a2,
         ]
         #expect(block == expected)
+    }
+
+    /// The C keystream computes 16 blocks per AVX-512 vector and 8 per AVX2 vector: every path
+    /// must give the words of one block at a time, from the RFC 8439 vector's block on and up to
+    /// the counter's end (29 and 30 blocks: a run of 16, one of 8, then single blocks).
+    @Test func everyKeystreamPathGivesTheSameWords() {
+        // The key bytes 0, 1, …, 31 as little-endian words.
+        let keyWords: [UInt32] = [
+            0x0302_0100, 0x0706_0504, 0x0b0a_0908, 0x0f0e_0d0c, 0x1312_1110, 0x1716_1514, 0x1b1a_1918, 0x1f1e_1d1c,
+        ]
+        let nonce: [UInt32] = [0x0900_0000, 0x4a00_0000, 0]
+        for (start, count) in [(UInt32(1), 29), (UInt32.max - 30, 30)] {
+            var reference = [UInt32](repeating: 0, count: 16 * count)
+            reference.withUnsafeMutableBufferPointer { out in
+                for i in 0..<count {
+                    hef_chacha20_blocks_on_path(0, out.baseAddress! + 16 * i, keyWords, nonce, start + UInt32(i), 1)
+                }
+            }
+            if start == 1 { #expect(reference[0] == 0xe4e7_f110 && reference[15] == 0x4e3c_50a2) }
+            for path in Int32(0)...3 {
+                var words = [UInt32](repeating: 0, count: 16 * count)
+                words.withUnsafeMutableBufferPointer {
+                    hef_chacha20_blocks_on_path(path, $0.baseAddress!, keyWords, nonce, start, count)
+                }
+                #expect(words == reference, "path \(path), counter from \(start)")
+            }
+        }
+    }
+
+    /// Bulk words are the words next64() would give, from an odd 32-bit position too.
+    @Test func bulkWordsEqualSingleWords() {
+        let seed = [UInt8](repeating: 9, count: 32)
+        var bulk = RandomStream(seed: seed)
+        var single = RandomStream(seed: seed)
+        #expect(bulk.next32() == single.next32())
+        var words = [UInt64](repeating: 0, count: 1000)
+        words.withUnsafeMutableBufferPointer { bulk.fill64($0.baseAddress!, count: 1000) }
+        #expect(words == (0..<1000).map { _ in single.next64() })
+        #expect(bulk.next32() == single.next32())
     }
 
     @Test func streamsAreReproducibleAndDomainSeparated() {

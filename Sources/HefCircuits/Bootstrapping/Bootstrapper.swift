@@ -82,12 +82,13 @@ public final class Bootstrapper: Sendable {
         for (i, map) in plan.coeffsToSlots.enumerated() {
             let level = ctsLevels[i]
             let plainScale = i == c - 1 ? plan.evalModScale * Double(q[level]) / scale : ctsStep
-            let n1 = plan.coeffsToSlotsBabySteps[i]
+            let schedule = plan.coeffsToSlotsSchedules[i]
             cts.append(
-                try EncodedSlotDiagonals(map, babyStep: n1, context: context, level: level, plainScale: plainScale))
+                try EncodedSlotDiagonals(
+                    map, schedule: schedule, context: context, level: level, plainScale: plainScale))
             if i == c - 1, let imaginary = plan.coeffsToSlotsImaginary {
                 ctsImaginary = try EncodedSlotDiagonals(
-                    imaginary, babyStep: n1, context: context, level: level, plainScale: plainScale)
+                    imaginary, schedule: schedule, context: context, level: level, plainScale: plainScale)
             }
             scale = scale * plainScale / Double(q[level])
         }
@@ -108,12 +109,13 @@ public final class Bootstrapper: Sendable {
         for (i, map) in plan.slotsToCoeffs.enumerated() {
             let level = stcLevels[i]
             let plainScale = i == s - 1 ? target * Double(q[level]) / stcScale : stcStep
-            let n1 = plan.slotsToCoeffsBabySteps[i]
+            let schedule = plan.slotsToCoeffsSchedules[i]
             stc.append(
-                try EncodedSlotDiagonals(map, babyStep: n1, context: context, level: level, plainScale: plainScale))
+                try EncodedSlotDiagonals(
+                    map, schedule: schedule, context: context, level: level, plainScale: plainScale))
             if i == 0, let imaginary = plan.slotsToCoeffsImaginary {
                 stcImaginary = try EncodedSlotDiagonals(
-                    imaginary, babyStep: n1, context: context, level: level, plainScale: plainScale)
+                    imaginary, schedule: schedule, context: context, level: level, plainScale: plainScale)
             }
             stcScale = stcScale * plainScale / Double(q[level])
         }
@@ -157,14 +159,14 @@ public final class Bootstrapper: Sendable {
         for g in plan.traceElements(encoder: encoder) { use(g, at: top) }
         let c = configuration.coeffsToSlotsLevels
         for (i, map) in plan.coeffsToSlots.enumerated() {
-            for step in EncodedSlotDiagonals.rotationSteps(of: map, babyStep: plan.coeffsToSlotsBabySteps[i]) {
+            for step in plan.coeffsToSlotsSchedules[i].rotationSteps(of: map) {
                 use(encoder.galoisElement(forStep: step, slots: plan.view), at: top - i)
             }
         }
         use(encoder.conjugationElement, at: top - c)
         let stcTop = top - c - plan.modReduction.depth
         for (i, map) in plan.slotsToCoeffs.enumerated() {
-            for step in EncodedSlotDiagonals.rotationSteps(of: map, babyStep: plan.slotsToCoeffsBabySteps[i]) {
+            for step in plan.slotsToCoeffsSchedules[i].rotationSteps(of: map) {
                 use(encoder.galoisElement(forStep: step, slots: plan.view), at: stcTop - i)
             }
         }
@@ -267,10 +269,11 @@ extension Bootstrapper {
         let slotsToCoeffsImaginary: SlotDiagonals?
         let modReduction: ModReduction
         let evalModScale: Double
-        /// n1 of each factor, chosen in order so that later factors reuse earlier factors'
-        /// rotation keys where that costs little (``EncodedSlotDiagonals/chooseBabyStep(_:keys:)``).
-        let coeffsToSlotsBabySteps: [Int]
-        let slotsToCoeffsBabySteps: [Int]
+        /// n1 and the giant steps' form of each factor, chosen in order so that later factors
+        /// reuse earlier factors' rotation keys where that costs little
+        /// (``DiagonalSchedule/choose(for:keys:)``).
+        let coeffsToSlotsSchedules: [DiagonalSchedule]
+        let slotsToCoeffsSchedules: [DiagonalSchedule]
         /// The rotation steps (in the view of V slots) of all factors.
         let rotationSteps: Set<Int>
 
@@ -341,15 +344,15 @@ extension Bootstrapper {
             // Keys already needed: the trace's rotations by n·2^i (for sparse slots, in the V view
             // rotation by n is the trace's first automorphism).
             var steps: Set<Int> = full ? [] : [n]
-            func choose(_ maps: [SlotDiagonals]) -> [Int] {
+            func choose(_ maps: [SlotDiagonals]) -> [DiagonalSchedule] {
                 maps.map { map in
-                    let n1 = EncodedSlotDiagonals.chooseBabyStep(map, keys: steps)
-                    steps.formUnion(EncodedSlotDiagonals.rotationSteps(of: map, babyStep: n1))
-                    return n1
+                    let schedule = DiagonalSchedule.choose(for: map, keys: steps)
+                    steps.formUnion(schedule.rotationSteps(of: map))
+                    return schedule
                 }
             }
-            coeffsToSlotsBabySteps = choose(cts)
-            slotsToCoeffsBabySteps = choose(stc)
+            coeffsToSlotsSchedules = choose(cts)
+            slotsToCoeffsSchedules = choose(stc)
             rotationSteps = steps.filter { $0 != 0 }
         }
 

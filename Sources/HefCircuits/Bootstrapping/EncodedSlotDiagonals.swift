@@ -6,54 +6,27 @@ import HefCKKS
 ///
 ///     y = Σ_g rot_{g·n1}( Σ_j d'_{g·n1+j} ⊙ rot_j(x) ),   d'_k = rot_{−g·n1}(d_k),
 ///
-/// then one rescale. The diagonals are encoded at `plainScale`, so the output scale is
-/// (input scale) · plainScale / q_level.
+/// the giant steps separate or chained as the ``DiagonalSchedule`` says, then one rescale. The
+/// diagonals are encoded at `plainScale`, so the output scale is (input scale) · plainScale / q_level.
 struct EncodedSlotDiagonals: Sendable {
     /// The input level.
     let level: Int
     /// The scale the diagonals are encoded at.
     let plainScale: Double
-    /// n1.
-    let babyStep: Int
-    /// Plaintexts by giant step g: (j, d'_{g·n1+j}).
+    /// n1 and how the giant steps are taken.
+    let schedule: DiagonalSchedule
+    /// Plaintexts by signed giant step g: (j, d'_{g·n1+j}).
     let groups: [(giant: Int, terms: [(baby: Int, plaintext: Plaintext)])]
 
-    /// The rotations (left, in the map's view) of the baby and giant steps.
-    static func rotationSteps(of map: SlotDiagonals, babyStep n1: Int) -> Set<Int> {
-        var steps = Set<Int>()
-        for k in map.diagonals.keys {
-            if k % n1 != 0 { steps.insert(k % n1) }
-            if k / n1 != 0 { steps.insert((k / n1) * n1) }
-        }
-        return steps
-    }
-
-    /// The power-of-two n1 minimising 0.6·(baby rotations, hoisted) + (giant rotations)
-    /// + 2·(rotation keys not in `keys`): a new key costs more than a rotation (tens of MB).
-    static func chooseBabyStep(_ map: SlotDiagonals, keys: Set<Int> = []) -> Int {
-        var best = 1
-        var bestCost = Double.infinity
-        var n1 = 1
-        while n1 <= map.size {
-            let babies = Set(map.diagonals.keys.map { $0 % n1 }.filter { $0 != 0 }).count
-            let giants = Set(map.diagonals.keys.map { $0 / n1 }.filter { $0 != 0 }).count
-            let newKeys = rotationSteps(of: map, babyStep: n1).subtracting(keys).count
-            let cost = 0.6 * Double(babies) + Double(giants) + 2 * Double(newKeys)
-            if cost < bestCost - 1e-9 {
-                best = n1
-                bestCost = cost
-            }
-            n1 <<= 1
-        }
-        return best
-    }
-
-    init(_ map: SlotDiagonals, babyStep n1: Int, context: CKKSContext, level: Int, plainScale: Double) throws {
+    init(_ map: SlotDiagonals, schedule: DiagonalSchedule, context: CKKSContext, level: Int, plainScale: Double)
+        throws
+    {
         let v = map.size
+        let n1 = schedule.babyStep
         var byGiant: [Int: [(baby: Int, plaintext: Plaintext)]] = [:]
         for k in map.diagonals.keys.sorted() {
             let d = map.diagonals[k]!
-            let g = k / n1
+            let g = DiagonalSchedule.signedGiant(k, babyStep: n1, view: v)
             let shift = g * n1
             var re = [Double](repeating: 0, count: v)
             var im = [Double](repeating: 0, count: v)
@@ -67,7 +40,7 @@ struct EncodedSlotDiagonals: Sendable {
         }
         self.level = level
         self.plainScale = plainScale
-        self.babyStep = n1
+        self.schedule = schedule
         self.groups = byGiant.keys.sorted().map { ($0, byGiant[$0]!) }
     }
 
@@ -75,9 +48,11 @@ struct EncodedSlotDiagonals: Sendable {
     func evaluate(_ x: Ciphertext, evaluator: Evaluator) throws -> Ciphertext {
         var input = x
         if input.level > level { input.dropLevels(to: level) }
+        let v = input.slots
+        let n1 = schedule.babyStep
         let babies = Set(groups.flatMap { $0.terms.map(\.baby) }.filter { $0 != 0 })
         let rotated = try evaluator.rotations(input, by: babies.sorted())
-        var total: Ciphertext?
+        var parts: [Int: Ciphertext] = [:]
         for (g, terms) in groups {
             var sum: Ciphertext?
             for (j, pt) in terms {
@@ -85,9 +60,30 @@ struct EncodedSlotDiagonals: Sendable {
                 let product = try evaluator.multiply(source, pt)
                 sum = try sum.map { try evaluator.add($0, product) } ?? product
             }
-            guard var part = sum else { continue }
-            if g != 0 { part = try evaluator.rotate(part, by: g * babyStep) }
+            parts[g] = sum
+        }
+        var total = parts[0]
+        func accumulate(_ part: Ciphertext) throws {
             total = try total.map { try evaluator.add($0, part) } ?? part
+        }
+        if schedule.chained {
+            // Horner's form on each side of 0: rotations by n1 (above) and by −n1 ≡ V − n1 (below).
+            for side in [1, -1] {
+                guard let far = parts.keys.filter({ $0 * side > 0 }).max(by: { abs($0) < abs($1) }) else { continue }
+                let step = side > 0 ? n1 % v : v - n1
+                var chain = parts[far]!
+                var g = far - side
+                while g != 0 {
+                    chain = try evaluator.rotate(chain, by: step)
+                    if let part = parts[g] { chain = try evaluator.add(chain, part) }
+                    g -= side
+                }
+                try accumulate(try evaluator.rotate(chain, by: step))
+            }
+        } else {
+            for g in parts.keys.sorted() where g != 0 {
+                try accumulate(try evaluator.rotate(parts[g]!, by: ((g * n1) % v + v) % v))
+            }
         }
         guard let total else { throw CKKSError.invalidParameters("an empty linear map") }
         return try evaluator.rescale(total)

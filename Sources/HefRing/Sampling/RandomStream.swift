@@ -8,7 +8,7 @@ public struct RandomStream: Sendable {
     private var position: Int
     private var wiped = false
 
-    private static let blocksPerRefill = 16
+    private static let blocksPerRefill = 32
 
     /// A stream keyed by a 32-byte seed; `domain` separates independent streams of one seed.
     public init(seed: [UInt8], domain: UInt64 = 0) {
@@ -65,6 +65,29 @@ public struct RandomStream: Sendable {
     public mutating func next64() -> UInt64 {
         let lo = UInt64(next32())
         return lo | UInt64(next32()) << 32
+    }
+
+    /// The next `count` 64-bit words, exactly as `count` calls of ``next64()`` would give them
+    /// (each word from two consecutive 32-bit words, low first), copied from the keystream
+    /// buffer in bulk.
+    public mutating func fill64(_ out: UnsafeMutablePointer<UInt64>, count: Int) {
+        #if _endian(little)
+            var remaining = 2 * count
+            var destination = UnsafeMutableRawPointer(out)
+            while remaining > 0 {
+                if position == buffer.count { refill() }
+                let take = Swift.min(remaining, buffer.count - position)
+                let start = position
+                buffer.withUnsafeBufferPointer { source in
+                    destination.copyMemory(from: source.baseAddress! + start, byteCount: 4 * take)
+                }
+                position += take
+                remaining -= take
+                destination += 4 * take
+            }
+        #else
+            for i in 0..<count { out[i] = next64() }
+        #endif
     }
 
     /// Uniform in `0..<bound` by rejection (no modulo bias).

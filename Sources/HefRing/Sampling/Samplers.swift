@@ -7,6 +7,10 @@ public enum Sampler {
     public static func uniform(basis: RNSBasis, moduliCount: Int, stream: inout RandomStream) -> Poly<Eval> {
         var poly = Poly<Eval>(zeroOn: basis, moduliCount: moduliCount)
         let n = basis.n
+        // Words are taken in bulk, as many as are still missing, so the stream is consumed
+        // exactly as one next64() per candidate would consume it.
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+        defer { words.deallocate() }
         poly.data.withUnsafeMutableBufferPointer { out in
             for i in 0..<moduliCount {
                 let q = basis.moduli[i].value
@@ -14,10 +18,14 @@ public enum Sampler {
                 let base = out.baseAddress! + i * n
                 var j = 0
                 while j < n {
-                    let v = stream.next64() & mask
-                    if v < q {
-                        base[j] = v
-                        j += 1
+                    let wanted = n - j
+                    stream.fill64(words, count: wanted)
+                    for k in 0..<wanted {
+                        let v = words[k] & mask
+                        if v < q {
+                            base[j] = v
+                            j += 1
+                        }
                     }
                 }
             }
@@ -109,9 +117,12 @@ public enum Sampler {
     public static func gaussian(n: Int, stream: inout RandomStream) -> [Int64] {
         let table = DiscreteGaussian.cumulative
         var out = [Int64](repeating: 0, count: n)
+        var words = [UInt64](repeating: 0, count: n)
+        words.withUnsafeMutableBufferPointer { stream.fill64($0.baseAddress!, count: n) }
+        defer { secureZero(&words) }
         table.withUnsafeBufferPointer { t in
             for j in 0..<n {
-                let u = stream.next64()
+                let u = words[j]
                 let negative = 0 &- (u & 1) // all ones for a negative sample
                 let r = u >> 1
                 var magnitude: UInt64 = 0
