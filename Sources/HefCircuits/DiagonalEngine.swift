@@ -146,7 +146,7 @@ enum DiagonalEngine {
             var giantSet = Set<Int>()
             for b in xs.indices { if let e = encoded[a][b] { giantSet.formUnion(e.groups.keys) } }
             let giants = giantSet.sorted()
-            let inners: [Ciphertext?] = try Parallelism.map(giants.count, threads: giantThreads) { k in
+            let inner: @Sendable (Int) throws -> Ciphertext? = { k in
                 let g = giants[k]
                 // Σ_j diag_j ⊙ rot_j(x), one lazily reduced inner product per polynomial.
                 var c0: [Poly<Eval>] = []
@@ -164,15 +164,21 @@ enum DiagonalEngine {
                 guard !diagonals.isEmpty else { return nil }
                 let acc0 = Poly<Eval>.innerProduct(c0, diagonals, moduliCount: level + 1)
                 let acc1 = Poly<Eval>.innerProduct(c1, diagonals, moduliCount: level + 1)
-                var inner = Ciphertext(
+                let product = Ciphertext(
                     polys: [acc0, acc1], scale: productScale, slots: first.slots,
                     parametersID: first.parametersID, keyID: first.keyID)
-                if g != 0 { inner = try evaluator.rotate(inner, by: g * n1) }
-                return inner
+                return g != 0 ? try evaluator.rotate(product, by: g * n1) : product
             }
             var total: Ciphertext?
-            for inner in inners.compactMap({ $0 }) {
-                total = try total.map { try evaluator.add($0, inner) } ?? inner
+            func accumulate(_ part: Ciphertext?) throws {
+                guard let part else { return }
+                total = try total.map { try evaluator.add($0, part) } ?? part
+            }
+            if giantThreads > 1 && giants.count > 1 {
+                for part in try Parallelism.map(giants.count, threads: giantThreads, inner) { try accumulate(part) }
+            } else {
+                // One thread: summed as they come, so that only one giant step's product is alive.
+                for k in giants.indices { try accumulate(try inner(k)) }
             }
             var out: Ciphertext
             if let total {
