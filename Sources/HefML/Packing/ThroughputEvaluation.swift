@@ -46,27 +46,17 @@ struct ThroughputEvaluation: PackedEvaluation {
             let inputs = xs
             let (evaluator, activations) = (self.evaluator, self.activations)
             if stage % 2 == 0 {
-                xs = try Self.each(layer.weights.count, threads: threads) { o in
+                xs = try Parallelism.map(layer.weights.count, threads: threads) { o in
                     let y = try evaluator.rescale(try evaluator.linearCombination(inputs, layer.weights[o]))
                     return try evaluator.add(y, scalar: layer.bias[o])
                 }
             } else {
-                xs = try Self.each(inputs.count, threads: threads) {
+                xs = try Parallelism.map(inputs.count, threads: threads) {
                     try activations.apply(layer.activation, to: inputs[$0])
                 }
                 progress?(k + 1, layers.count)
             }
         }
         return xs
-    }
-
-    /// `body(i)` for i in 0..<count over up to `threads` threads, in order.
-    private static func each(_ count: Int, threads: Int, _ body: @Sendable @escaping (Int) throws -> Ciphertext)
-        throws -> [Ciphertext]
-    {
-        if threads <= 1 || count <= 1 { return try (0..<count).map(body) }
-        let results = BatchSlots<Ciphertext>(count: count, progress: nil)
-        try Parallelism.forEach(count, threads: threads) { i in results.set(i, try body(i)) }
-        return results.values
     }
 }
